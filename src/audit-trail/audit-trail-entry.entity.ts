@@ -1,0 +1,63 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Organization } from '../organizations/organization.entity.js';
+
+export interface FieldChange {
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * 操作ログ: one row per change, chained per organisation by hash. The database refuses UPDATE,
+ * DELETE and TRUNCATE on this table (see the migration's trigger).
+ */
+@Entity('audit_trail')
+@Index('ix_audit_trail_chain', ['organizationId', 'seq'])
+@Index('ix_audit_trail_entity', ['organizationId', 'entityType', 'entityId'])
+export class AuditTrailEntry {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  /** position in the deployment-wide sequence; the chain of an organisation follows it */
+  @Column({ type: 'bigint', generated: 'increment', unique: true })
+  seq!: string;
+
+  @Column('uuid')
+  organizationId!: string;
+
+  @ManyToOne(() => Organization, { onDelete: 'RESTRICT', nullable: false })
+  @JoinColumn({ name: 'organization_id' })
+  organization?: Relation<Organization>;
+
+  /** the staff member, null for the system */
+  @Index()
+  @Column({ type: 'uuid', nullable: true })
+  actorId!: string | null;
+
+  /** who, readable: an e-mail address or "system:cli" */
+  @Column({ type: 'varchar', length: 254 })
+  actorLabel!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  action!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  entityType!: string;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  entityId!: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  changes!: Record<string, FieldChange>;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  clientAddress!: string | null;
+
+  @Column({ type: 'timestamptz', precision: 3 })
+  occurredAt!: Date;
+
+  @Column({ type: 'char', length: 64 })
+  previousHash!: string;
+
+  @Column({ type: 'char', length: 64 })
+  hash!: string;
+}

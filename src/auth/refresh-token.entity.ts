@@ -1,0 +1,24 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { OrganizationScopedEntity } from '../database/organization-scoped.entity.js';
+import { AuthSession } from './auth-session.entity.js';
+
+/** A refresh token, stored as its SHA-256. Each use replaces it; a second use revokes the session. */
+@Entity('refresh_tokens')
+export class RefreshToken extends OrganizationScopedEntity {
+  @Index()
+  @Column('uuid')
+  sessionId!: string;
+
+  @ManyToOne(() => AuthSession, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'session_id' })
+  session?: Relation<AuthSession>;
+
+  @Column({ type: 'char', length: 64 })
+  tokenHash!: string;
+
+  @Column({ type: 'timestamptz' })
+  expiresAt!: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  usedAt!: Date | null;
+}

@@ -1,0 +1,26 @@
+import type { Role } from '../auth/roles.js';
+
+/**
+ * Who is doing something: the signed-in person, or the system (CLI, seeds, worker) acting for an
+ * organisation. Controllers pass it to services; services scope every query by `organizationId`.
+ */
+export interface Actor {
+  /** null for the system */
+  staffId: string | null;
+  organizationId: string;
+  roles: readonly Role[];
+  departmentId: string | null;
+  clientAddress: string | null;
+  /** session the request came through (null for the system) */
+  sessionId: string | null;
+  /** readable name for the audit trail: the e-mail address, or "system:cli" */
+  label: string;
+}
+
+export function systemActor(organizationId: string, system: string): Actor {
+  return { staffId: null, organizationId, roles: [], departmentId: null, clientAddress: null, sessionId: null, label: `system:${system}` };
+}
+
+export function hasRole(actor: Actor, ...roles: Role[]): boolean {
+  return actor.roles.some((role) => roles.includes(role));
+}

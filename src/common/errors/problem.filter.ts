@@ -1,0 +1,89 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { AppException } from './app.exception.js';
+import { PROBLEM_TYPES, problemTypeUri, type ProblemCode } from './problem-types.js';
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance: string;
+  code: ProblemCode;
+  errors?: AppException['errors'];
+  [extra: string]: unknown;
+}
+
+const STATUS_CODES: Partial<Record<number, ProblemCode>> = {
+  [HttpStatus.BAD_REQUEST]: 'BAD_REQUEST',
+  [HttpStatus.UNAUTHORIZED]: 'UNAUTHENTICATED',
+  [HttpStatus.FORBIDDEN]: 'FORBIDDEN',
+  [HttpStatus.NOT_FOUND]: 'NOT_FOUND',
+  [HttpStatus.CONFLICT]: 'CONFLICT',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'PAYLOAD_TOO_LARGE',
+  [HttpStatus.UNSUPPORTED_MEDIA_TYPE]: 'UNSUPPORTED_MEDIA_TYPE',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'SERVICE_UNAVAILABLE',
+};
+
+/** Turns anything thrown into an AppException; nothing about the server leaks. */
+export function toAppException(exception: unknown): AppException {
+  if (exception instanceof AppException) return exception;
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status === HttpStatus.NOT_FOUND && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /.test(exception.message)) {
+      return new AppException('ROUTE_NOT_FOUND', exception.message);
+    }
+    const code = STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
+    return new AppException(code, status >= 500 ? undefined : exception.message);
+  }
+  if (exception instanceof QueryFailedError) {
+    const pgCode = (exception as QueryFailedError & { code?: string }).code;
+    if (pgCode === '23505') return new AppException('CONFLICT', 'A record with the same unique value exists');
+    if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008') return new AppException('BAD_REQUEST', 'A value has the wrong format');
+  }
+  return new AppException('INTERNAL');
+}
+
+export function problemDocument(exception: AppException, instance: string): ProblemDocument {
+  const definition = PROBLEM_TYPES[exception.code];
+  return {
+    type: problemTypeUri(exception.code),
+    title: definition.title,
+    status: definition.status,
+    ...(exception.detail && exception.detail !== definition.title ? { detail: exception.detail } : {}),
+    instance,
+    code: exception.code,
+    ...(exception.errors ? { errors: exception.errors } : {}),
+    ...(exception.extra ?? {}),
+  };
+}
+
+/**
+ * The global filter: API and health routes answer problem+json (RFC 9457); web pages render the
+ * error page in the reader's language.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const error = toAppException(exception);
+    if (error.status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    if (response.headersSent) return;
+    const problem = problemDocument(error, request.originalUrl ?? request.url);
+    const wantsPage = !/^\/(api|health)(\/|$)/.test(request.path) && request.accepts(['html', 'json']) === 'html';
+    if (wantsPage && error.status === HttpStatus.UNAUTHORIZED) {
+      response.redirect(303, `/login?next=${encodeURIComponent(request.originalUrl)}`);
+      return;
+    }
+    if (wantsPage) {
+      response.status(error.status).render('error', { problem, title: `error.${error.code}` });
+      return;
+    }
+    response.status(error.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+}

@@ -1,0 +1,70 @@
+import { registerAs } from '@nestjs/config';
+import { validateEnvironment, type NodeEnv } from './environment.js';
+
+export interface AppConfig {
+  env: NodeEnv;
+  port: number;
+  publicUrl: string;
+  cookieSecure: boolean;
+  runWorkerInWeb: boolean;
+  logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+export interface DatabaseConfig {
+  url: string;
+}
+export interface QueueConfig {
+  redisUrl: string;
+  prefix: string;
+}
+export interface AuthConfig {
+  secretKey: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  maxFailures: number;
+  lockMinutes: number;
+}
+export interface MailConfig {
+  smtpUrl?: string;
+  from: string;
+}
+
+export interface MamoriConfig {
+  app: AppConfig;
+  database: DatabaseConfig;
+  queue: QueueConfig;
+  auth: AuthConfig;
+  mail: MailConfig;
+}
+
+/** Reads and checks the environment once; every area below is a typed view of it. */
+export function loadConfig(raw: Record<string, unknown> = process.env): MamoriConfig {
+  const env = validateEnvironment(raw);
+  return {
+    app: {
+      env: env.NODE_ENV,
+      port: env.PORT,
+      publicUrl: env.PUBLIC_URL.replace(/\/$/, ''),
+      cookieSecure: env.COOKIE_SECURE === 'true',
+      runWorkerInWeb: env.RUN_WORKER_IN_WEB === 'true',
+      logLevel: env.LOG_LEVEL,
+    },
+    database: { url: env.DATABASE_URL },
+    queue: { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
+    auth: {
+      secretKey: env.SECRET_KEY,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+      maxFailures: env.LOGIN_MAX_FAILURES,
+      lockMinutes: env.LOGIN_LOCK_MINUTES,
+    },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+  };
+}
+
+export const appConfig = registerAs('app', () => loadConfig().app);
+export const databaseConfig = registerAs('database', () => loadConfig().database);
+export const queueConfig = registerAs('queue', () => loadConfig().queue);
+export const authConfig = registerAs('auth', () => loadConfig().auth);
+export const mailConfig = registerAs('mail', () => loadConfig().mail);
+
+export const configLoaders = [appConfig, databaseConfig, queueConfig, authConfig, mailConfig];

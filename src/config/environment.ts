@@ -1,0 +1,92 @@
+import { plainToInstance } from 'class-transformer';
+import { IsBooleanString, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+/**
+ * Every environment variable Mamori reads, with its rule. Defaults suit a developer's machine;
+ * secrets have defaults only in development and test (see `applyDefaults`).
+ */
+export class Environment {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: NodeEnv = 'development';
+
+  @IsInt() @Min(1) @Max(65535)
+  PORT = 3000;
+
+  @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/mamori';
+
+  @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of bull's Redis keys; tests give each file its own. */
+  @IsString() @Matches(/^[a-z0-9:_-]+$/i)
+  QUEUE_PREFIX = 'mamori';
+
+  @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
+  SECRET_KEY!: string;
+
+  @IsInt() @Min(60) @Max(3600)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  @IsInt() @Min(3600)
+  REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
+
+  @IsInt() @Min(1) @Max(100)
+  LOGIN_MAX_FAILURES = 5;
+
+  @IsInt() @Min(1)
+  LOGIN_LOCK_MINUTES = 15;
+
+  /** Run the bull processors and the outbox relay inside the web process. */
+  @IsBooleanString()
+  RUN_WORKER_IN_WEB = 'false';
+
+  /** SMTP server for e-mail (the mail catcher in development); empty = log mails as JSON. */
+  @IsOptional() @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'must be an smtp:// URL' })
+  SMTP_URL?: string;
+
+  @IsString()
+  MAIL_FROM = 'Mamori <mamori@localhost>';
+
+  /** Public address of the web pages, used in e-mails. */
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s):// URL' })
+  PUBLIC_URL = 'http://localhost:3000';
+
+  /** Cookies get the Secure flag (on behind HTTPS). */
+  @IsBooleanString()
+  COOKIE_SECURE = 'false';
+
+  @IsIn(['error', 'warn', 'log', 'debug'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
+}
+
+const DEVELOPMENT_SECRET = 'mamori-development-secret-do-not-use-in-production';
+
+function applyDefaults(raw: Record<string, unknown>): Record<string, unknown> {
+  const env = { ...raw };
+  const nodeEnv = (env.NODE_ENV as string | undefined) ?? 'development';
+  if (env.SECRET_KEY === undefined && nodeEnv !== 'production') env.SECRET_KEY = DEVELOPMENT_SECRET;
+  if (env.RUN_WORKER_IN_WEB === undefined) env.RUN_WORKER_IN_WEB = nodeEnv === 'development' ? 'true' : 'false';
+  for (const key of Object.keys(env)) if (env[key] === '') delete env[key];
+  return env;
+}
+
+/** Thrown with one line naming the variable, so start-up can print it and stop. */
+export class EnvironmentError extends Error {}
+
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const known = new Set(Object.keys(new Environment()).concat(['SECRET_KEY', 'SMTP_URL']));
+  const relevant = Object.fromEntries(Object.entries(applyDefaults(raw)).filter(([k]) => known.has(k)));
+  const env = plainToInstance(Environment, relevant, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const value = first.property === 'SECRET_KEY' ? '(hidden)' : JSON.stringify(raw[first.property] ?? null);
+    const rule = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new EnvironmentError(`Configuration error: ${first.property} ${rule.replace(`${first.property} `, '')} (got ${value})`);
+  }
+  return env;
+}

@@ -1,0 +1,22 @@
+import { Organization } from '../organizations/organization.entity.js';
+import { Department } from '../staff/department.entity.js';
+import { Staff } from '../staff/staff.entity.js';
+import { AuthSession } from '../auth/auth-session.entity.js';
+import { RefreshToken } from '../auth/refresh-token.entity.js';
+import { RecoveryCode } from '../auth/recovery-code.entity.js';
+import { AuditTrailEntry } from '../audit-trail/audit-trail-entry.entity.js';
+import { OutboxMessage } from '../outbox/outbox-message.entity.js';
+import { NotificationDelivery } from '../notifications/notification-delivery.entity.js';
+
+/** Every entity, listed once for the DataSource (no globs: works from src and from dist). */
+export const ENTITIES = [
+  Organization,
+  Department,
+  Staff,
+  AuthSession,
+  RefreshToken,
+  RecoveryCode,
+  AuditTrailEntry,
+  OutboxMessage,
+  NotificationDelivery,
+];

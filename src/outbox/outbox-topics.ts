@@ -1,0 +1,24 @@
+/**
+ * What can travel through the outbox. Each topic names its payload; the relay routes a topic to
+ * its queue and job name, and the processors switch on the same union.
+ */
+export interface EmailPayload {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+export type OutboxEvent = { topic: 'notification.email'; payload: EmailPayload };
+
+export type OutboxTopic = OutboxEvent['topic'];
+export type OutboxPayload = OutboxEvent['payload'];
+
+export const QUEUES = { notifications: 'notifications' } as const;
+
+/** queue and job name for each topic; a topic missing here fails the type check */
+export const TOPIC_ROUTES: Record<OutboxTopic, { queue: string; job: string }> = {
+  'notification.email': { queue: QUEUES.notifications, job: 'deliver-email' },
+};
+
+/** Retry/backoff for jobs, named once. */
+export const JOB_RETRY = { attempts: 5, backoff: { type: 'exponential', delay: 2_000 } } as const;
