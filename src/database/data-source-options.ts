@@ -6,17 +6,17 @@ import { projectRoot } from './project-root.js';
 
 /**
  * The one set of options the web process, the worker, the CLI, TypeORM's migration commands and
- * the tests share. Migrations are compiled to dist/migrations; under ts-jest they are loaded from
- * their TypeScript sources.
+ * the tests share. Migrations run from their compiled form (dist/migrations); the tests run them
+ * through the compiled CLI once, into a template database, so under ts-jest the list is empty.
  */
 export function dataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
   const compiled = import.meta.url.includes('/dist/');
-  const migrationsGlob = compiled ? join(projectRoot(), 'dist/migrations/*.js') : join(projectRoot(), 'migrations/*.ts');
+  const migrations = compiled ? [join(projectRoot(), 'dist/migrations/*.js')] : [];
   return {
     type: 'postgres',
     url,
     entities: ENTITIES,
-    migrations: [migrationsGlob],
+    migrations,
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     namingStrategy: new SnakeNamingStrategy(),

@@ -54,6 +54,11 @@ export class UnitOfWork {
     private readonly trail: AuditTrailWriter,
   ) {}
 
+  /** For reads outside a change. */
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
   async run<T>(actor: Actor, work: (tx: Transaction) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {

@@ -1,0 +1,56 @@
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { Actor } from '../common/actor.js';
+import { AnyRole, clientAddressOf, CurrentActor, Public } from './decorators.js';
+import { AuthService } from './auth.service.js';
+import { ConfirmTotpDto, LoginDto, LoginResultDto, RefreshDto, TokenPairDto, TotpEnrolmentDto } from './dto/login.dto.js';
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({ summary: 'Sign in; privileged roles answer `mfaRequired` until `totp` is sent' })
+  @ApiOkResponse({ type: LoginResultDto })
+  login(@Body() dto: LoginDto, @Req() request: Request): Promise<LoginResultDto> {
+    return this.auth.login(dto, { clientAddress: clientAddressOf(request), channel: 'api' });
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({ summary: 'Rotate the refresh token; a reused token revokes the session' })
+  @ApiOkResponse({ type: TokenPairDto })
+  refresh(@Body() dto: RefreshDto, @Req() request: Request): Promise<TokenPairDto> {
+    return this.auth.refresh(dto.refreshToken, { clientAddress: clientAddressOf(request), channel: 'api' });
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @AnyRole()
+  @ApiOperation({ summary: 'End the current session (its refresh tokens stop working)' })
+  logout(@CurrentActor() actor: Actor): Promise<void> {
+    return this.auth.logout(actor);
+  }
+
+  @Post('totp/enrol')
+  @HttpCode(200)
+  @AnyRole()
+  @ApiOperation({ summary: 'Start (or restart) enrolment of an authenticator app' })
+  @ApiOkResponse({ type: TotpEnrolmentDto })
+  enrolTotp(@CurrentActor() actor: Actor): Promise<TotpEnrolmentDto> {
+    return this.auth.startTotpEnrolment(actor);
+  }
+
+  @Post('totp/confirm')
+  @HttpCode(200)
+  @AnyRole()
+  @ApiOperation({ summary: 'Confirm enrolment with a current code; returns one-time recovery codes' })
+  confirmTotp(@CurrentActor() actor: Actor, @Body() dto: ConfirmTotpDto): Promise<{ recoveryCodes: string[] }> {
+    return this.auth.confirmTotp(actor, dto.code);
+  }
+}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ConfigService } from '@nestjs/config';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import type { MamoriConfig } from '../config/configuration.js';
+import { AccessGuard } from './access.guard.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { accessTokenKey, JwtStrategy } from './jwt.strategy.js';
+import { TotpService } from './totp.service.js';
+
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<MamoriConfig, true>) => ({ secret: accessTokenKey(config), signOptions: { algorithm: 'HS256' } }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, TotpService, JwtStrategy, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AuthService, TotpService],
+})
+export class AuthModule {}

@@ -1,0 +1,272 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { JwtService } from '@nestjs/jwt';
+import * as argon2 from 'argon2';
+import { IsNull, type FindOptionsSelect } from 'typeorm';
+import type { Actor } from '../common/actor.js';
+import type { AuthConfig, MamoriConfig } from '../config/configuration.js';
+import { AppException } from '../common/errors/app.exception.js';
+import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
+import { Staff } from '../staff/staff.entity.js';
+import { AuthSession } from './auth-session.entity.js';
+import type { LoginDto, LoginResultDto, TokenPairDto } from './dto/login.dto.js';
+import { RecoveryCode } from './recovery-code.entity.js';
+import { RefreshToken } from './refresh-token.entity.js';
+import { requiresSecondFactor } from './roles.js';
+import { randomToken, safeEqual, sha256 } from './secrets.js';
+import { TotpService } from './totp.service.js';
+
+export type Channel = AuthSession['channel'];
+
+/** What an access token carries. */
+export interface AccessClaims {
+  sub: string;
+  org: string;
+  sid: string;
+}
+
+export interface ClientInfo {
+  clientAddress: string | null;
+  channel: Channel;
+}
+
+/** Staff columns sign-in reads, secrets included (they are not selected by default). */
+const SIGN_IN_FIELDS: FindOptionsSelect<Staff> = {
+  id: true, organizationId: true, email: true, roles: true, status: true, departmentId: true, passwordHash: true,
+  totpSecret: true, totpConfirmedAt: true, totpLastStep: true, failedLoginCount: true, lockedUntil: true,
+};
+
+/** Spent on unknown addresses too, so timing does not tell which addresses exist. */
+let dummyHash: Promise<string> | undefined;
+
+export function actorFor(staff: Pick<Staff, 'id' | 'organizationId' | 'roles' | 'departmentId' | 'email'>, clientAddress: string | null, sessionId: string | null): Actor {
+  return { staffId: staff.id, organizationId: staff.organizationId, roles: staff.roles, departmentId: staff.departmentId, clientAddress, sessionId, label: staff.email };
+}
+
+/**
+ * Sign-in, second factor, token rotation and sign-out. Every outcome, failures included, writes its
+ * audit-trail row; failures are committed before the error is thrown.
+ */
+@Injectable()
+export class AuthService {
+  private readonly settings: AuthConfig;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly jwt: JwtService,
+    private readonly totp: TotpService,
+    private readonly organizations: OrganizationsService,
+    config: ConfigService<MamoriConfig, true>,
+  ) {
+    this.settings = config.get('auth', { infer: true });
+  }
+
+  async login(dto: LoginDto, client: ClientInfo): Promise<LoginResultDto> {
+    const email = dto.email.trim().toLowerCase();
+    const staff = await this.uow.manager.getRepository(Staff).findOne({ where: { email }, select: SIGN_IN_FIELDS });
+    if (!staff) return this.unknownAddress(email, dto.password, client);
+    const actor = actorFor(staff, client.clientAddress, null);
+    const outcome = await this.uow.run(actor, async (tx) => {
+      const current = await tx.manager.getRepository(Staff).findOneOrFail({ where: { id: staff.id }, select: SIGN_IN_FIELDS, lock: { mode: 'pessimistic_write' } });
+      if (current.lockedUntil && current.lockedUntil > new Date()) {
+        await tx.audit({ action: 'auth.login_refused', entityType: 'staff', entityId: current.id, context: { reason: 'locked', email } });
+        return { error: new AppException('ACCOUNT_LOCKED', `Locked until ${current.lockedUntil.toISOString()}`, undefined, { lockedUntil: current.lockedUntil.toISOString() }) };
+      }
+      const passwordOk = current.passwordHash !== null && (await argon2.verify(current.passwordHash, dto.password).catch(() => false));
+      if (!passwordOk) return { error: await this.recordFailure(tx, current, 'password', 'INVALID_CREDENTIALS') };
+      if (current.status === 'retired') {
+        await tx.audit({ action: 'auth.login_refused', entityType: 'staff', entityId: current.id, context: { reason: 'retired', email } });
+        return { error: new AppException('ACCOUNT_INACTIVE') };
+      }
+      const needsSecondFactor = requiresSecondFactor(current.roles) || current.totpConfirmedAt !== null;
+      if (!needsSecondFactor) return { result: await this.signIn(tx, current, false, client) };
+      if (!dto.totp) return { result: await this.secondFactorPrompt(tx, current) };
+      const secondFactor = await this.checkSecondFactor(tx, current, dto.totp);
+      if (!secondFactor.ok) return { error: await this.recordFailure(tx, current, 'second_factor', 'INVALID_SECOND_FACTOR') };
+      const result = await this.signIn(tx, current, true, client);
+      return { result: secondFactor.recoveryCodes ? { ...result, recoveryCodes: secondFactor.recoveryCodes } : result };
+    });
+    if ('error' in outcome && outcome.error) throw outcome.error;
+    return outcome.result as LoginResultDto;
+  }
+
+  /** Exchanges a refresh token for a new pair; presenting a used one revokes the whole session. */
+  async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPairDto> {
+    const [id, secret] = refreshToken.split('.');
+    if (!id || !secret || !/^[0-9a-f-]{36}$/.test(id)) throw new AppException('INVALID_REFRESH_TOKEN');
+    const found = await this.uow.manager.getRepository(RefreshToken).findOne({ where: { id }, relations: { session: { staff: true } } });
+    if (!found?.session?.staff || !safeEqual(found.tokenHash, sha256(secret))) throw new AppException('INVALID_REFRESH_TOKEN');
+    const staff = found.session.staff;
+    const actor = actorFor(staff, client.clientAddress, found.sessionId);
+    const outcome = await this.uow.run(actor, async (tx) => {
+      const token = await tx.manager.getRepository(RefreshToken).findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const session = await tx.manager.getRepository(AuthSession).findOneByOrFail({ id: token.sessionId });
+      if (token.usedAt) {
+        if (!session.revokedAt) await this.revoke(tx, session, 'refresh_reuse');
+        return { error: new AppException('REFRESH_TOKEN_REUSED') };
+      }
+      const now = new Date();
+      if (token.expiresAt <= now || session.revokedAt || session.expiresAt <= now || staff.status === 'retired') {
+        return { error: new AppException('INVALID_REFRESH_TOKEN') };
+      }
+      await tx.manager.update(RefreshToken, { id: token.id }, { usedAt: now });
+      await tx.audit({ action: 'auth.refresh', entityType: 'auth_session', entityId: session.id });
+      return { tokens: await this.issueTokens(tx, staff, session) };
+    });
+    if ('error' in outcome && outcome.error) throw outcome.error;
+    return outcome.tokens as TokenPairDto;
+  }
+
+  async logout(actor: Actor): Promise<void> {
+    if (!actor.sessionId) return;
+    await this.uow.run(actor, async (tx) => {
+      const session = await tx.manager.getRepository(AuthSession).findOneBy({ id: actor.sessionId!, organizationId: actor.organizationId });
+      if (session && !session.revokedAt) await this.revoke(tx, session, 'logout');
+    });
+  }
+
+  /** Ends every open session of a person (retirement, password change). */
+  async revokeAllSessions(tx: Transaction, staffId: string, reason: string): Promise<number> {
+    const open = await tx.manager.getRepository(AuthSession).findBy({ staffId, revokedAt: IsNull() });
+    for (const session of open) await this.revoke(tx, session, reason);
+    return open.length;
+  }
+
+  /** Resolves a verified access token to the person behind it; null when the session is over. */
+  async actorForToken(claims: AccessClaims, clientAddress: string | null): Promise<Actor | null> {
+    const session = await this.uow.manager.getRepository(AuthSession).findOne({ where: { id: claims.sid, staffId: claims.sub }, relations: { staff: true } });
+    if (!session?.staff || session.revokedAt || session.expiresAt <= new Date() || session.staff.status === 'retired') return null;
+    if (requiresSecondFactor(session.staff.roles) && !session.mfa) return null;
+    return actorFor(session.staff, clientAddress, session.id);
+  }
+
+  /** Starts (or restarts) TOTP enrolment for a signed-in person; confirmed by `confirmTotp`. */
+  async startTotpEnrolment(actor: Actor): Promise<{ otpauthUri: string; qrDataUrl: string }> {
+    return this.uow.run(actor, async (tx) => {
+      const staff = await tx.manager.getRepository(Staff).findOneOrFail({ where: { id: actor.staffId!, organizationId: actor.organizationId }, select: { id: true, email: true } });
+      const secret = this.totp.newSecret();
+      await tx.manager.update(Staff, { id: staff.id }, { totpSecret: secret.sealed, totpConfirmedAt: null, totpLastStep: null });
+      await tx.audit({ action: 'auth.totp_enrolment_started', entityType: 'staff', entityId: staff.id });
+      return this.totp.enrolment(secret.sealed, staff.email);
+    });
+  }
+
+  async confirmTotp(actor: Actor, code: string): Promise<{ recoveryCodes: string[] }> {
+    const outcome = await this.uow.run(actor, async (tx) => {
+      const staff = await tx.manager.getRepository(Staff).findOneOrFail({ where: { id: actor.staffId!, organizationId: actor.organizationId }, select: SIGN_IN_FIELDS, lock: { mode: 'pessimistic_write' } });
+      if (!staff.totpSecret || staff.totpConfirmedAt) return { error: new AppException('SECOND_FACTOR_NOT_PENDING') };
+      const step = this.totp.verify(staff.totpSecret, code, null);
+      if (step === null) {
+        await tx.audit({ action: 'auth.totp_confirm_failed', entityType: 'staff', entityId: staff.id });
+        return { error: new AppException('INVALID_SECOND_FACTOR') };
+      }
+      return { recoveryCodes: await this.confirmEnrolment(tx, staff, step) };
+    });
+    if ('error' in outcome && outcome.error) throw outcome.error;
+    return { recoveryCodes: outcome.recoveryCodes as string[] };
+  }
+
+  async hashPassword(password: string): Promise<string> {
+    return argon2.hash(password, { type: argon2.argon2id });
+  }
+
+  private async unknownAddress(email: string, password: string, client: ClientInfo): Promise<never> {
+    dummyHash ??= argon2.hash('mamori-timing-equaliser', { type: argon2.argon2id });
+    await argon2.verify(await dummyHash, password).catch(() => false);
+    const home = await this.organizations.home();
+    if (home) {
+      const actor: Actor = { staffId: null, organizationId: home.id, roles: [], departmentId: null, clientAddress: client.clientAddress, sessionId: null, label: email };
+      await this.uow.run(actor, (tx) => tx.audit({ action: 'auth.login_failed', entityType: 'staff', context: { reason: 'unknown_email', email } }));
+    }
+    throw new AppException('INVALID_CREDENTIALS');
+  }
+
+  private async recordFailure(tx: Transaction, staff: Staff, step: 'password' | 'second_factor', code: 'INVALID_CREDENTIALS' | 'INVALID_SECOND_FACTOR'): Promise<AppException> {
+    const failures = staff.failedLoginCount + 1;
+    const lock = failures >= this.settings.maxFailures;
+    const lockedUntil = lock ? new Date(Date.now() + this.settings.lockMinutes * 60_000) : null;
+    await tx.manager.update(Staff, { id: staff.id }, { failedLoginCount: lock ? 0 : failures, lockedUntil });
+    await tx.audit({ action: 'auth.login_failed', entityType: 'staff', entityId: staff.id, context: { reason: step, email: staff.email, failures } });
+    if (lock) {
+      await tx.audit({ action: 'auth.locked', entityType: 'staff', entityId: staff.id, before: { lockedUntil: null }, after: { lockedUntil } });
+      return new AppException('ACCOUNT_LOCKED', `Locked until ${lockedUntil!.toISOString()}`, undefined, { lockedUntil: lockedUntil!.toISOString() });
+    }
+    return new AppException(code);
+  }
+
+  private async secondFactorPrompt(tx: Transaction, staff: Staff): Promise<LoginResultDto> {
+    if (staff.totpConfirmedAt && staff.totpSecret) return { mfaRequired: true };
+    let sealed = staff.totpSecret;
+    if (!sealed) {
+      sealed = this.totp.newSecret().sealed;
+      await tx.manager.update(Staff, { id: staff.id }, { totpSecret: sealed });
+      await tx.audit({ action: 'auth.totp_enrolment_started', entityType: 'staff', entityId: staff.id });
+    }
+    return { mfaRequired: true, enrolment: await this.totp.enrolment(sealed, staff.email) };
+  }
+
+  private async checkSecondFactor(tx: Transaction, staff: Staff, code: string): Promise<{ ok: boolean; recoveryCodes?: string[] }> {
+    if (!staff.totpSecret) return { ok: false };
+    const lastStep = staff.totpLastStep === null ? null : Number(staff.totpLastStep);
+    const step = this.totp.verify(staff.totpSecret, code, lastStep);
+    if (step !== null) {
+      if (!staff.totpConfirmedAt) return { ok: true, recoveryCodes: await this.confirmEnrolment(tx, staff, step) };
+      await tx.manager.update(Staff, { id: staff.id }, { totpLastStep: String(step) });
+      return { ok: true };
+    }
+    if (!staff.totpConfirmedAt || !/^[a-z0-9]{5}-[a-z0-9]{5}$/.test(code)) return { ok: false };
+    const used = await tx.manager.getRepository(RecoveryCode).update({ staffId: staff.id, codeHash: sha256(code), usedAt: IsNull() }, { usedAt: new Date() });
+    if (!used.affected) return { ok: false };
+    await tx.audit({ action: 'auth.recovery_code_used', entityType: 'staff', entityId: staff.id });
+    return { ok: true };
+  }
+
+  private async confirmEnrolment(tx: Transaction, staff: Staff, step: number): Promise<string[]> {
+    const confirmedAt = new Date();
+    await tx.manager.update(Staff, { id: staff.id }, { totpConfirmedAt: confirmedAt, totpLastStep: String(step) });
+    await tx.manager.delete(RecoveryCode, { staffId: staff.id });
+    const { codes, hashes } = this.totp.recoveryCodes();
+    await tx.manager.insert(RecoveryCode, hashes.map((codeHash) => ({ organizationId: staff.organizationId, staffId: staff.id, codeHash })));
+    await tx.audit({ action: 'auth.totp_enrolled', entityType: 'staff', entityId: staff.id, before: { totpConfirmedAt: null }, after: { totpConfirmedAt: confirmedAt } });
+    return codes;
+  }
+
+  private async signIn(tx: Transaction, staff: Staff, mfa: boolean, client: ClientInfo): Promise<LoginResultDto> {
+    const now = new Date();
+    await tx.manager.update(Staff, { id: staff.id }, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
+    const session = await tx.manager.getRepository(AuthSession).save({
+      organizationId: staff.organizationId,
+      staffId: staff.id,
+      mfa,
+      channel: client.channel,
+      clientAddress: client.clientAddress,
+      expiresAt: new Date(now.getTime() + this.settings.refreshTokenTtlSeconds * 1000),
+      revokedAt: null,
+      revokedReason: null,
+    });
+    await tx.audit({ action: 'auth.login', entityType: 'auth_session', entityId: session.id, after: { staffId: staff.id, mfa, channel: client.channel } });
+    return { mfaRequired: false, tokens: await this.issueTokens(tx, staff, session) };
+  }
+
+  private async issueTokens(tx: Transaction, staff: Pick<Staff, 'id' | 'organizationId'>, session: AuthSession): Promise<TokenPairDto> {
+    const secret = randomToken();
+    const token = await tx.manager.getRepository(RefreshToken).save({
+      organizationId: staff.organizationId,
+      sessionId: session.id,
+      tokenHash: sha256(secret),
+      expiresAt: session.expiresAt,
+      usedAt: null,
+    });
+    const claims: AccessClaims = { sub: staff.id, org: staff.organizationId, sid: session.id };
+    const accessToken = await this.jwt.signAsync(claims, { expiresIn: this.settings.accessTokenTtlSeconds });
+    return { accessToken, refreshToken: `${token.id}.${secret}`, tokenType: 'Bearer', expiresIn: this.settings.accessTokenTtlSeconds };
+  }
+
+  private async revoke(tx: Transaction, session: AuthSession, reason: string): Promise<void> {
+    const revokedAt = new Date();
+    await tx.manager.update(AuthSession, { id: session.id }, { revokedAt, revokedReason: reason });
+    await tx.audit({ action: 'auth.session_revoked', entityType: 'auth_session', entityId: session.id, before: { revokedAt: null }, after: { revokedAt, revokedReason: reason } });
+  }
+}
+

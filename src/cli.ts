@@ -1,0 +1,147 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { parseArgs } from 'node:util';
+import { DataSource } from 'typeorm';
+import { AuditTrailService } from './audit-trail/audit-trail.service.js';
+import { AuthService } from './auth/auth.service.js';
+import { currentTotp, TotpService } from './auth/totp.service.js';
+import { bootstrapStaff } from './staff/bootstrap-staff.js';
+import { AppException } from './common/errors/app.exception.js';
+import { EnvironmentError } from './config/environment.js';
+import { loadConfig } from './config/configuration.js';
+import { dataSourceOptions } from './database/data-source-options.js';
+import { ensureDatabase } from './database/ensure-database.js';
+import { UnitOfWork } from './database/unit-of-work.js';
+import { Organization } from './organizations/organization.entity.js';
+import { OrganizationsService } from './organizations/organizations.service.js';
+import { seedDemoTown } from '../seeds/demo-town.seed.js';
+
+interface Command {
+  usage: string;
+  description: string;
+  run(args: string[]): Promise<number>;
+}
+
+/** A Nest application context without HTTP or job processing, for commands that use services. */
+async function withServices<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const { CliModule } = await import('./cli.module.js');
+  const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error', 'warn'] });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password: ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+const print = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+const COMMANDS: Record<string, Command> = {
+  help: {
+    usage: 'help',
+    description: 'list the commands',
+    run: async () => {
+      process.stdout.write('Usage: npm run cli -- <command> [options]\n\n');
+      for (const command of Object.values(COMMANDS)) process.stdout.write(`  ${command.usage.padEnd(78)} ${command.description}\n`);
+      return 0;
+    },
+  },
+  'db:create': {
+    usage: 'db:create',
+    description: 'create the database named by DATABASE_URL if it is missing',
+    run: async () => {
+      const created = await ensureDatabase(loadConfig().database.url);
+      print({ created });
+      return 0;
+    },
+  },
+  migrate: {
+    usage: 'migrate',
+    description: 'apply pending migrations (the web process also does this at start-up)',
+    run: async () => {
+      const dataSource = await new DataSource(dataSourceOptions(loadConfig().database.url, { logging: ['error'] })).initialize();
+      try {
+        const applied = await dataSource.runMigrations({ transaction: 'each' });
+        print({ applied: applied.map((m) => m.name) });
+      } finally {
+        await dataSource.destroy();
+      }
+      return 0;
+    },
+  },
+  'seed:demo': {
+    usage: 'seed:demo',
+    description: 'load the demo town (idempotent: a second run changes nothing)',
+    run: () =>
+      withServices(async (app) => {
+        const result = await seedDemoTown({ uow: app.get(UnitOfWork), organizations: app.get(OrganizationsService), totp: app.get(TotpService), auth: app.get(AuthService) });
+        print(result);
+        return 0;
+      }),
+  },
+  'staff:create': {
+    usage: 'staff:create --email E --name "姓 名" --roles admin,ciso [--department CODE] [--organization CODE]',
+    description: 'create a person (password from standard input); prints JSON, with the otpauth URI for privileged roles',
+    run: async (args) => {
+      const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, department: { type: 'string' }, organization: { type: 'string' }, 'employee-number': { type: 'string' } } });
+      const password = await readStdin();
+      return withServices(async (app) => {
+        print(await bootstrapStaff(app, { email: values.email, name: values.name, roles: values.roles, department: values.department, organization: values.organization, employeeNumber: values['employee-number'], password }));
+        return 0;
+      });
+    },
+  },
+  'audit-trail:verify': {
+    usage: 'audit-trail:verify [--organization CODE]',
+    description: 'recompute every audit-trail hash chain; exit 1 and name the first broken link if one is found',
+    run: async (args) => {
+      const { values } = parseArgs({ args, options: { organization: { type: 'string' } } });
+      return withServices(async (app) => {
+        const organizations = await app.get(UnitOfWork).manager.getRepository(Organization).find({ where: values.organization ? { code: values.organization } : {}, order: { createdAt: 'ASC' } });
+        const results = [];
+        for (const organization of organizations) results.push({ organization: organization.code, ...(await app.get(AuditTrailService).verify(organization.id)) });
+        print(results);
+        return results.every((r) => r.ok) ? 0 : 1;
+      });
+    },
+  },
+  'totp:code': {
+    usage: 'totp:code --secret BASE32',
+    description: 'print the current TOTP code for a secret (for the demo accounts)',
+    run: async (args) => {
+      const { values } = parseArgs({ args, options: { secret: { type: 'string' } } });
+      if (!values.secret) throw new UsageError('--secret is required');
+      process.stdout.write(`${currentTotp(values.secret)}\n`);
+      return 0;
+    },
+  },
+};
+
+export class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [name = 'help', ...args] = argv;
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`Unknown command "${name}". Run: npm run cli -- help\n`);
+    return 2;
+  }
+  return command.run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof EnvironmentError || error instanceof UsageError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof AppException) process.stderr.write(`${JSON.stringify({ code: error.code, detail: error.message, errors: error.errors })}\n`);
+    else process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppModule } from './app.module.js';
+import { configureApp } from './app.setup.js';
+import { EnvironmentError } from './config/environment.js';
+import { loadConfig } from './config/configuration.js';
+import { ensureDatabase } from './database/ensure-database.js';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  if (config.app.env === 'development' && (await ensureDatabase(config.database.url))) {
+    Logger.log(`created database ${new URL(config.database.url).pathname.slice(1)}`, 'Bootstrap');
+  }
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bodyParser: false, logger: [config.app.logLevel, 'error', 'warn'] });
+  configureApp(app);
+  app.enableShutdownHooks();
+  await app.listen(config.app.port);
+  Logger.log(`Mamori listening on http://localhost:${config.app.port} (${config.app.env}${config.app.runWorkerInWeb ? ', jobs in-process' : ''})`, 'Bootstrap');
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof EnvironmentError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { PageQuery } from '../../common/pagination.js';
+
+export class CreateDepartmentDto {
+  @ApiProperty({ example: 'SOMU' })
+  @IsString() @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'code must be 1–32 letters, digits, _ or -' })
+  code!: string;
+
+  @ApiProperty({ example: '総務課' })
+  @IsString() @Length(1, 200)
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'General Affairs Division' })
+  @IsOptional() @IsString() @Length(1, 200)
+  nameEn?: string | null;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID()
+  parentId?: string | null;
+}
+
+export class UpdateDepartmentDto extends PartialType(CreateDepartmentDto) {}
+
+export class DepartmentQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'code or name contains' })
+  @IsOptional() @IsString() @Length(1, 100)
+  q?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional() @IsUUID()
+  parentId?: string;
+}

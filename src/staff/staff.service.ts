@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Brackets } from 'typeorm';
+import { accessScope, applyScope, type ScopeRules } from '../auth/access-scope.js';
+import { AuthService } from '../auth/auth.service.js';
+import type { Actor } from '../common/actor.js';
+import { AppException } from '../common/errors/app.exception.js';
+import { pageOf, skipTake, type Page } from '../common/pagination.js';
+import type { MamoriConfig } from '../config/configuration.js';
+import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
+import { Department } from './department.entity.js';
+import { Staff } from './staff.entity.js';
+import type { CreateStaffDto, StaffFieldsDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
+
+/** Who sees which staff records: the office sees everyone, a manager their department, others themselves. */
+export const STAFF_SCOPE: ScopeRules = { all: ['admin', 'ciso', 'security_officer'], department: ['manager'] };
+
+@Injectable()
+export class StaffService {
+  private readonly publicUrl: string;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly auth: AuthService,
+    config: ConfigService<MamoriConfig, true>,
+  ) {
+    this.publicUrl = config.get('app', { infer: true }).publicUrl;
+  }
+
+  async list(actor: Actor, query: StaffQuery): Promise<Page<Staff>> {
+    const qb = this.uow.manager.getRepository(Staff).createQueryBuilder('s').leftJoinAndSelect('s.department', 'department');
+    applyScope(qb, actor, accessScope(actor, STAFF_SCOPE), { organization: 's.organizationId', department: 's.departmentId', owner: 's.id' });
+    if (query.departmentId) qb.andWhere('s.departmentId = :departmentId', { departmentId: query.departmentId });
+    if (query.status) qb.andWhere('s.status = :status', { status: query.status });
+    if (query.role) qb.andWhere(':role = ANY(s.roles)', { role: query.role });
+    if (query.q) {
+      const q = `%${query.q}%`;
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where("(s.familyName || s.givenName) ILIKE :q", { q })
+            .orWhere("(coalesce(s.familyNameKana, '') || coalesce(s.givenNameKana, '')) ILIKE :q")
+            .orWhere('s.email ILIKE :q')
+            .orWhere('s.employeeNumber ILIKE :q'),
+        ),
+      );
+    }
+    const { skip, take } = skipTake(query);
+    const [items, total] = await qb.orderBy('s.employeeNumber', 'ASC').skip(skip).take(take).getManyAndCount();
+    return pageOf(items, total, query);
+  }
+
+  async get(actor: Actor, id: string): Promise<Staff> {
+    const qb = this.uow.manager.getRepository(Staff).createQueryBuilder('s').leftJoinAndSelect('s.department', 'department').where('s.id = :id', { id });
+    applyScope(qb, actor, accessScope(actor, STAFF_SCOPE), { organization: 's.organizationId', department: 's.departmentId', owner: 's.id' });
+    const staff = await qb.getOne();
+    if (!staff) throw new AppException('STAFF_NOT_FOUND');
+    return staff;
+  }
+
+  async me(actor: Actor): Promise<Staff> {
+    if (!actor.staffId) throw new AppException('UNAUTHENTICATED');
+    return this.get(actor, actor.staffId);
+  }
+
+  async create(actor: Actor, dto: CreateStaffDto): Promise<Staff> {
+    return this.uow.run(actor, async (tx) => {
+      await this.checkReferences(tx, dto, null);
+      const staff = await this.insert(tx, dto);
+      return staff;
+    });
+  }
+
+  async update(actor: Actor, id: string, dto: UpdateStaffDto): Promise<Staff> {
+    return this.uow.run(actor, async (tx) => {
+      const before = await tx.manager.getRepository(Staff).findOne({ where: { id, organizationId: actor.organizationId }, lock: { mode: 'pessimistic_write' } });
+      if (!before) throw new AppException('STAFF_NOT_FOUND');
+      await this.checkReferences(tx, dto, before);
+      return this.applyUpdate(tx, before, dto);
+    });
+  }
+
+  /** Creates a staff member inside a running change (API, CSV import, bootstrap). */
+  async insert(tx: Transaction, fields: StaffFieldsDto, extra: Partial<Staff> = {}): Promise<Staff> {
+    const staff = await tx.manager.getRepository(Staff).save({
+      organizationId: tx.actor.organizationId,
+      employeeNumber: fields.employeeNumber,
+      familyName: fields.familyName,
+      givenName: fields.givenName,
+      familyNameKana: fields.familyNameKana ?? null,
+      givenNameKana: fields.givenNameKana ?? null,
+      email: fields.email.toLowerCase(),
+      departmentId: fields.departmentId ?? null,
+      roles: withStaffRole(fields.roles),
+      status: fields.status ?? 'active',
+      joinedOn: fields.joinedOn ?? null,
+      leftOn: fields.leftOn ?? null,
+      locale: fields.locale ?? 'ja',
+      ...extra,
+    });
+    const { passwordHash: _p, totpSecret: _t, ...visible } = staff;
+    await tx.audit({ action: 'staff.create', entityType: 'staff', entityId: staff.id, after: visible });
+    if (staff.status === 'active') await this.welcome(tx, staff);
+    return staff;
+  }
+
+  /** Applies changed fields; retiring someone ends their sessions. */
+  async applyUpdate(tx: Transaction, before: Staff, dto: UpdateStaffDto): Promise<Staff> {
+    const repo = tx.manager.getRepository(Staff);
+    const changes: Partial<Staff> = { ...dto, ...(dto.email ? { email: dto.email.toLowerCase() } : {}), ...(dto.roles ? { roles: withStaffRole(dto.roles) } : {}) };
+    const after = repo.merge(repo.create({ ...before }), changes);
+    if (after.status === 'retired' && !after.leftOn) after.leftOn = new Date().toISOString().slice(0, 10);
+    await repo.update({ id: before.id }, changes.status === 'retired' && !dto.leftOn ? { ...changes, leftOn: after.leftOn } : changes);
+    await tx.audit({ action: 'staff.update', entityType: 'staff', entityId: before.id, before, after });
+    if (before.status !== 'retired' && after.status === 'retired') await this.auth.revokeAllSessions(tx, before.id, 'retired');
+    return after;
+  }
+
+  async checkReferences(tx: Transaction, fields: Partial<StaffFieldsDto>, current: Staff | null): Promise<void> {
+    const repo = tx.manager.getRepository(Staff);
+    if (fields.email && fields.email.toLowerCase() !== current?.email) {
+      if (await repo.existsBy({ email: fields.email.toLowerCase() })) {
+        throw new AppException('STAFF_EMAIL_TAKEN', undefined, [{ field: 'email', messages: ['e-mail address already used'] }]);
+      }
+    }
+    if (fields.employeeNumber && fields.employeeNumber !== current?.employeeNumber) {
+      if (await repo.existsBy({ organizationId: tx.actor.organizationId, employeeNumber: fields.employeeNumber })) {
+        throw new AppException('STAFF_EMPLOYEE_NUMBER_TAKEN', undefined, [{ field: 'employeeNumber', messages: ['employee number already used'] }]);
+      }
+    }
+    if (fields.departmentId) {
+      const exists = await tx.manager.getRepository(Department).existsBy({ id: fields.departmentId, organizationId: tx.actor.organizationId });
+      if (!exists) throw new AppException('DEPARTMENT_NOT_FOUND', undefined, [{ field: 'departmentId', messages: ['no such department'] }]);
+    }
+  }
+
+  private async welcome(tx: Transaction, staff: Staff): Promise<void> {
+    const ja = staff.locale !== 'en';
+    await tx.outbox({
+      topic: 'notification.email',
+      dedupeKey: `welcome:${staff.id}`,
+      payload: {
+        to: staff.email,
+        subject: ja ? '【Mamori】アカウントが作成されました' : '[Mamori] Your account has been created',
+        text: ja
+          ? `${staff.familyName} ${staff.givenName} 様\n\n情報セキュリティ管理システム Mamori のアカウントが作成されました。\n${this.publicUrl}/ から研修や報告を行えます。`
+          : `Dear ${staff.givenName} ${staff.familyName},\n\nYour Mamori account has been created.\nSign in at ${this.publicUrl}/ to complete training and report incidents.`,
+      },
+    });
+  }
+}
+
+/** Everyone is staff (DESIGN.md §2): the role is always kept. */
+export function withStaffRole(roles: readonly Staff['roles'][number][]): Staff['roles'] {
+  return roles.includes('staff') ? [...roles] : [...roles, 'staff'];
+}

@@ -1,0 +1,4 @@
+import { Module } from '@nestjs/common';
+/** placeholder: replaced by the web shell */
+@Module({})
+export class WebModule {}

@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getQueueToken } from '@nestjs/bull';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import { createTestDatabase } from './databases.js';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  http: Server;
+  dataSource: DataSource;
+  databaseUrl: string;
+  /** base URL when started with `listen: true` */
+  baseUrl: string;
+  get<T>(token: abstract new (...args: never[]) => T): T;
+  close(): Promise<void>;
+}
+
+export const TEST_SECRET_KEY = 'mamori-test-secret-key-0123456789abcdef';
+
+/**
+ * The real application on a database and a Redis key prefix of this test file's own. Environment
+ * overrides apply to this app only (configuration is read when the app is built).
+ */
+export async function createTestApp(options: { listen?: boolean; runJobs?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `mamori-test-${randomBytes(4).toString('hex')}`,
+    SECRET_KEY: TEST_SECRET_KEY,
+    LOG_LEVEL: 'error',
+    PUBLIC_URL: 'http://localhost:3000',
+    ...options.env,
+  });
+  const { AppModule } = await import('../../src/app.module.js');
+  const { configureApp } = await import('../../src/app.setup.js');
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ runJobs: options.runJobs ?? false }), { bodyParser: false, logger: ['error'] });
+  configureApp(app);
+  if (options.listen) await app.listen(0, '127.0.0.1');
+  else await app.init();
+  const http = app.getHttpServer() as Server;
+  const port = options.listen ? (http.address() as AddressInfo).port : 0;
+  return {
+    app,
+    http,
+    dataSource: app.get(DataSource),
+    databaseUrl: database.url,
+    baseUrl: `http://127.0.0.1:${port}`,
+    get: (token) => app.get(token),
+    close: async () => {
+      const queue = app.get<Queue>(getQueueToken('notifications'));
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await app.close();
+      await database.drop();
+    },
+  };
+}
