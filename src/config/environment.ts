@@ -13,51 +13,51 @@ export class Environment {
   NODE_ENV: NodeEnv = 'development';
 
   @IsInt() @Min(1) @Max(65535)
-  PORT = 3000;
+  PORT: number = 3000;
 
   @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'must be a postgres:// URL' })
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/mamori';
+  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/mamori';
 
   @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// URL' })
-  REDIS_URL = 'redis://127.0.0.1:6379';
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
 
   /** Prefix of bull's Redis keys; tests give each file its own. */
   @IsString() @Matches(/^[a-z0-9:_-]+$/i)
-  QUEUE_PREFIX = 'mamori';
+  QUEUE_PREFIX: string = 'mamori';
 
   @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
   SECRET_KEY!: string;
 
   @IsInt() @Min(60) @Max(3600)
-  ACCESS_TOKEN_TTL_SECONDS = 900;
+  ACCESS_TOKEN_TTL_SECONDS: number = 900;
 
   @IsInt() @Min(3600)
-  REFRESH_TOKEN_TTL_SECONDS = 14 * 24 * 3600;
+  REFRESH_TOKEN_TTL_SECONDS: number = 14 * 24 * 3600;
 
   @IsInt() @Min(1) @Max(100)
-  LOGIN_MAX_FAILURES = 5;
+  LOGIN_MAX_FAILURES: number = 5;
 
   @IsInt() @Min(1)
-  LOGIN_LOCK_MINUTES = 15;
+  LOGIN_LOCK_MINUTES: number = 15;
 
   /** Run the bull processors and the outbox relay inside the web process. */
   @IsBooleanString()
-  RUN_WORKER_IN_WEB = 'false';
+  RUN_WORKER_IN_WEB: string = 'false';
 
   /** SMTP server for e-mail (the mail catcher in development); empty = log mails as JSON. */
   @IsOptional() @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'must be an smtp:// URL' })
   SMTP_URL?: string;
 
   @IsString()
-  MAIL_FROM = 'Mamori <mamori@localhost>';
+  MAIL_FROM: string = 'Mamori <mamori@localhost>';
 
   /** Public address of the web pages, used in e-mails. */
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s):// URL' })
-  PUBLIC_URL = 'http://localhost:3000';
+  PUBLIC_URL: string = 'http://localhost:3000';
 
   /** Cookies get the Secure flag (on behind HTTPS). */
   @IsBooleanString()
-  COOKIE_SECURE = 'false';
+  COOKIE_SECURE: string = 'false';
 
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';

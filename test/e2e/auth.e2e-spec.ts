@@ -1,0 +1,154 @@
+import request from 'supertest';
+import { currentTotp } from '../../src/auth/totp.service.js';
+import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
+import { AuthSession } from '../../src/auth/auth-session.entity.js';
+import { Staff } from '../../src/staff/staff.entity.js';
+import { createPerson, nextTotp, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+describe('auth', () => {
+  let t: TestApp;
+  let org: string;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { LOGIN_MAX_FAILURES: '3' } });
+    org = await testOrganization(t);
+  });
+  afterAll(() => t.close());
+
+  const login = (body: object) => request(t.http).post('/api/v1/auth/login').send(body);
+  const actions = async (staffId: string) =>
+    (await t.dataSource.getRepository(AuditTrailEntry).find({ where: { organizationId: org }, order: { seq: 'ASC' } }))
+      .filter((row) => row.entityId === staffId || row.actorId === staffId)
+      .map((row) => row.action);
+
+  it('signs in a member of staff with e-mail and password, and /me answers with the person', async () => {
+    const person = await createPerson(t, org);
+    const response = await login({ email: person.email.toUpperCase(), password: person.password }).expect(200);
+    expect(response.body.mfaRequired).toBe(false);
+    expect(response.body.tokens).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+    const me = await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${response.body.tokens.accessToken}`).expect(200);
+    expect(me.body).toMatchObject({ id: person.staff.id, email: person.email, roles: ['staff'] });
+    expect(me.body).not.toHaveProperty('passwordHash');
+    expect(me.body).not.toHaveProperty('totpSecret');
+    expect(await actions(person.staff.id)).toContain('auth.login');
+  });
+
+  it('refuses a wrong password with 401 problem+json and records the failure', async () => {
+    const person = await createPerson(t, org);
+    const response = await login({ email: person.email, password: 'wrong-password' }).expect(401);
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(response.body).toMatchObject({ code: 'INVALID_CREDENTIALS', type: '/problems/invalid-credentials', status: 401 });
+    expect(await actions(person.staff.id)).toEqual(expect.arrayContaining(['auth.login_failed']));
+  });
+
+  it('gives the same answer for an unknown address and records it', async () => {
+    const response = await login({ email: 'nobody@test.example', password: 'whatever' }).expect(401);
+    expect(response.body.code).toBe('INVALID_CREDENTIALS');
+    const rows = await t.dataSource.getRepository(AuditTrailEntry).findBy({ organizationId: org, action: 'auth.login_failed', actorLabel: 'nobody@test.example' });
+    expect(rows).toHaveLength(1);
+  });
+
+  it('requires the second factor for privileged roles', async () => {
+    const officer = await createPerson(t, org, { roles: ['security_officer'] });
+    const first = await login({ email: officer.email, password: officer.password }).expect(200);
+    expect(first.body).toEqual({ mfaRequired: true });
+    await login({ email: officer.email, password: officer.password, totp: '000000' }).expect(401);
+    const second = await login({ email: officer.email, password: officer.password, totp: nextTotp(officer) }).expect(200);
+    expect(second.body.tokens.accessToken).toEqual(expect.any(String));
+    const session = await t.dataSource.getRepository(AuthSession).findOneByOrFail({ staffId: officer.staff.id });
+    expect(session.mfa).toBe(true);
+  });
+
+  it('does not accept the same TOTP code twice', async () => {
+    const csirt = await createPerson(t, org, { roles: ['csirt'] });
+    const code = currentTotp(csirt.totpSecret!);
+    await login({ email: csirt.email, password: csirt.password, totp: code }).expect(200);
+    const replay = await login({ email: csirt.email, password: csirt.password, totp: code }).expect(401);
+    expect(replay.body.code).toBe('INVALID_SECOND_FACTOR');
+  });
+
+  it('enrols a privileged person on first sign-in: QR, confirmation, recovery codes that work once', async () => {
+    const admin = await createPerson(t, org, { roles: ['admin'], totp: false });
+    const first = await login({ email: admin.email, password: admin.password }).expect(200);
+    expect(first.body.mfaRequired).toBe(true);
+    expect(first.body.enrolment.otpauthUri).toMatch(/^otpauth:\/\/totp\/Mamori:.*secret=/);
+    expect(first.body.enrolment.qrDataUrl).toMatch(/^data:image\/png;base64,/);
+    const secret = new URL(first.body.enrolment.otpauthUri).searchParams.get('secret')!;
+    const again = await login({ email: admin.email, password: admin.password }).expect(200);
+    expect(again.body.enrolment.otpauthUri).toBe(first.body.enrolment.otpauthUri);
+    const confirmed = await login({ email: admin.email, password: admin.password, totp: currentTotp(secret) }).expect(200);
+    expect(confirmed.body.recoveryCodes).toHaveLength(10);
+    const [recovery] = confirmed.body.recoveryCodes as string[];
+    await login({ email: admin.email, password: admin.password, totp: recovery }).expect(200);
+    const reused = await login({ email: admin.email, password: admin.password, totp: recovery }).expect(401);
+    expect(reused.body.code).toBe('INVALID_SECOND_FACTOR');
+    expect(await actions(admin.staff.id)).toEqual(expect.arrayContaining(['auth.totp_enrolment_started', 'auth.totp_enrolled', 'auth.recovery_code_used']));
+  });
+
+  it('locks the account after repeated failures, even for the right password', async () => {
+    const person = await createPerson(t, org);
+    await login({ email: person.email, password: 'bad-1' }).expect(401);
+    await login({ email: person.email, password: 'bad-2' }).expect(401);
+    const locked = await login({ email: person.email, password: 'bad-3' }).expect(423);
+    expect(locked.body).toMatchObject({ code: 'ACCOUNT_LOCKED', status: 423, lockedUntil: expect.any(String) });
+    const refused = await login({ email: person.email, password: person.password }).expect(423);
+    expect(refused.body.code).toBe('ACCOUNT_LOCKED');
+    expect(await actions(person.staff.id)).toEqual(expect.arrayContaining(['auth.locked', 'auth.login_refused']));
+    await t.dataSource.getRepository(Staff).update({ id: person.staff.id }, { lockedUntil: new Date(Date.now() - 1000) });
+    await login({ email: person.email, password: person.password }).expect(200);
+  });
+
+  it('rotates refresh tokens and revokes the session when a used one comes back', async () => {
+    const person = await createPerson(t, org);
+    const tokens = await signIn(t, person);
+    const rotated = await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(200);
+    expect(rotated.body.refreshToken).not.toBe(tokens.refreshToken);
+    await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${rotated.body.accessToken}`).expect(200);
+    const reuse = await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(401);
+    expect(reuse.body.code).toBe('REFRESH_TOKEN_REUSED');
+    // the whole family is dead: the newer refresh token and the access token too
+    await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: rotated.body.refreshToken }).expect(401);
+    await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${rotated.body.accessToken}`).expect(401);
+    expect(await actions(person.staff.id)).toEqual(expect.arrayContaining(['auth.refresh', 'auth.session_revoked']));
+  });
+
+  it('refuses a forged refresh token', async () => {
+    const response = await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: '00000000-0000-4000-8000-000000000000.forged' }).expect(401);
+    expect(response.body.code).toBe('INVALID_REFRESH_TOKEN');
+  });
+
+  it('logs out: the access and refresh tokens stop working', async () => {
+    const person = await createPerson(t, org);
+    const tokens = await signIn(t, person);
+    await request(t.http).post('/api/v1/auth/logout').set('Authorization', `Bearer ${tokens.accessToken}`).expect(204);
+    await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${tokens.accessToken}`).expect(401);
+    await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(401);
+  });
+
+  it('answers 401 problem+json without a token, and for a tampered one', async () => {
+    const none = await request(t.http).get('/api/v1/me').expect(401);
+    expect(none.body).toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+    await request(t.http).get('/api/v1/me').set('Authorization', 'Bearer abc.def.ghi').expect(401);
+  });
+
+  it('refuses a retired person and ends their sessions when they retire', async () => {
+    const admin = await createPerson(t, org, { roles: ['admin'] });
+    const person = await createPerson(t, org);
+    const adminTokens = await signIn(t, admin);
+    const tokens = await signIn(t, person);
+    await request(t.http).patch(`/api/v1/staff/${person.staff.id}`).set('Authorization', `Bearer ${adminTokens.accessToken}`).send({ status: 'retired' }).expect(200);
+    await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${tokens.accessToken}`).expect(401);
+    await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(401);
+    const again = await login({ email: person.email, password: person.password }).expect(401);
+    expect(again.body.code).toBe('ACCOUNT_INACTIVE');
+    const sessions = await t.dataSource.getRepository(AuthSession).findBy({ staffId: person.staff.id });
+    expect(sessions.every((s) => s.revokedReason === 'retired')).toBe(true);
+  });
+
+  it('names every bad field of a login body and refuses unknown fields', async () => {
+    const response = await login({ email: 'not-an-email', password: '', extra: 1 }).expect(400);
+    expect(response.body.code).toBe('VALIDATION_FAILED');
+    const fields = (response.body.errors as { field: string }[]).map((e) => e.field).sort();
+    expect(fields).toEqual(['email', 'extra', 'password']);
+  });
+});
