@@ -15,6 +15,8 @@ import { UnitOfWork } from './unit-of-work.js';
       useFactory: (config: ConfigService<MamoriConfig, true>) => ({
         ...dataSourceOptions(config.get('database', { infer: true }).url),
         migrationsRun: true,
+        // failed queries are answered through the problem filter; in tests their log is noise
+        ...(config.get('app', { infer: true }).env === 'test' ? { logging: false } : {}),
       }),
     }),
   ],
