@@ -127,6 +127,7 @@ const COMMANDS: Record<string, Command> = {
 export class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
+  loadConfig(); // a bad environment stops every command with one line naming the variable
   const [name = 'help', ...args] = argv;
   const command = COMMANDS[name];
   if (!command) {

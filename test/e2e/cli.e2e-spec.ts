@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import pg from 'pg';
+import { projectRoot } from '../../src/database/project-root.js';
+import { createTestDatabase } from '../support/databases.js';
+import { TEST_SECRET_KEY } from '../support/test-app.js';
+
+/** The compiled CLI, as an operator runs it, on a database of this file's own. */
+describe('command line', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let client: pg.Client;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+    await database.drop();
+  });
+
+  const cli = (args: string[], input = '', env: Record<string, string> = {}) => {
+    const result = spawnSync(process.execPath, [join(projectRoot(), 'dist/src/cli.js'), ...args], {
+      input,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET_KEY, QUEUE_PREFIX: 'mamori-test-cli', ...env },
+      timeout: 60_000,
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+  const count = async (table: string) => Number((await client.query(`SELECT count(*) FROM ${table}`)).rows[0].count);
+
+  it('lists every command', () => {
+    const { code, stdout } = cli(['help']);
+    expect(code).toBe(0);
+    for (const command of ['migrate', 'seed:demo', 'staff:create', 'audit-trail:verify', 'totp:code']) expect(stdout).toContain(command);
+  });
+
+  it('creates the first administrator on an empty database, with a TOTP URI', () => {
+    const { code, stdout, stderr } = cli(['staff:create', '--email', 'First.Admin@Town.example', '--name', '山田 太郎', '--roles', 'admin,ciso'], 'a-long-enough-password\n');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout);
+    expect(printed).toMatchObject({ id: expect.any(String), email: 'first.admin@town.example', roles: ['admin', 'ciso', 'staff'], otpauthUri: expect.stringMatching(/^otpauth:\/\/totp\/Mamori:first\.admin%40town\.example\?/) });
+  });
+
+  it('refuses bad input with one line and a non-zero exit', () => {
+    const short = cli(['staff:create', '--email', 'x@town.example', '--name', '山田 花子', '--roles', 'staff'], 'short\n');
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/password must be at least 12 characters/);
+    const role = cli(['staff:create', '--email', 'y@town.example', '--name', '山田 花子', '--roles', 'wizard'], 'a-long-enough-password\n');
+    expect(role.code).toBe(1);
+    expect(role.stderr).toMatch(/roles/);
+    const config = cli(['help'], '', { PORT: 'eighty' });
+    expect(config.code).toBe(1);
+    expect(config.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Configuration error: PORT /)]);
+  });
+
+  it('seeds the demo town once: a second run changes nothing', async () => {
+    const first = cli(['seed:demo']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).created).toEqual({ departments: 20, staff: 407 });
+    const [staff, audit] = [await count('staff'), await count('audit_trail')];
+    const second = cli(['seed:demo']);
+    expect(JSON.parse(second.stdout).created).toEqual({ departments: 0, staff: 0 });
+    expect([await count('staff'), await count('audit_trail')]).toEqual([staff, audit]);
+  });
+
+  it('verifies the audit trail and exits 1 naming the first broken link', async () => {
+    const ok = cli(['audit-trail:verify']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).every((r: { ok: boolean }) => r.ok)).toBe(true);
+    const { rows } = await client.query(`SELECT id, seq FROM audit_trail ORDER BY seq LIMIT 1 OFFSET 3`);
+    await client.query('BEGIN');
+    await client.query('SET LOCAL session_replication_role = replica');
+    await client.query(`UPDATE audit_trail SET actor_label = 'someone-else' WHERE id = $1`, [rows[0].id]);
+    await client.query('COMMIT');
+    const broken = cli(['audit-trail:verify']);
+    expect(broken.code).toBe(1);
+    const report = JSON.parse(broken.stdout) as { ok: boolean; firstBreak: { id: string } | null }[];
+    expect(report.find((r) => !r.ok)?.firstBreak).toMatchObject({ id: rows[0].id, seq: rows[0].seq, reason: 'hash_mismatch' });
+  });
+});
