@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { IsBooleanString, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
@@ -84,9 +85,10 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
     const first = errors[0];
-    const value = first.property === 'SECRET_KEY' ? '(hidden)' : JSON.stringify(raw[first.property] ?? null);
+    const given = raw[first.property];
+    const value = given === undefined || given === '' ? 'not set' : first.property === 'SECRET_KEY' ? 'got (hidden)' : `got ${JSON.stringify(given)}`;
     const rule = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
-    throw new EnvironmentError(`Configuration error: ${first.property} ${rule.replace(`${first.property} `, '')} (got ${value})`);
+    throw new EnvironmentError(`Configuration error: ${first.property} ${rule.replace(`${first.property} `, '')} (${value})`);
   }
   return env;
 }

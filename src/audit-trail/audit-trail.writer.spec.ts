@@ -1,0 +1,46 @@
+import { canonicalJson } from '../common/canonical-json.js';
+import { changedFields, entryHash, GENESIS_HASH } from './audit-trail.writer.js';
+
+describe('changedFields', () => {
+  it('keeps only what changed, with before and after', () => {
+    expect(changedFields({ name: 'a', code: 'X', updatedAt: 1 }, { name: 'b', code: 'X', updatedAt: 2 })).toEqual({ name: { before: 'a', after: 'b' } });
+  });
+
+  it('records a creation as after-values and redacts secrets', () => {
+    expect(changedFields(null, { email: 'a@b', passwordHash: 'argon…' })).toEqual({ email: { after: 'a@b' }, passwordHash: { after: '[redacted]' } });
+  });
+
+  it('compares arrays and dates by value', () => {
+    const when = new Date('2026-04-01T00:00:00Z');
+    expect(changedFields({ roles: ['staff'], at: when }, { roles: ['staff'], at: new Date(when) })).toEqual({});
+  });
+});
+
+describe('entryHash', () => {
+  const entry = {
+    id: '6f1c2f7e-7d0e-4f5e-9d5a-0c3c0d9b4a11',
+    organizationId: '0b8a1c5e-2a44-4b8e-8f5e-5d5f2c3e1a22',
+    actorId: null,
+    actorLabel: 'system:test',
+    action: 'staff.create',
+    entityType: 'staff',
+    entityId: 'x',
+    changes: { b: { after: 1 }, a: { after: 2 } },
+    clientAddress: null,
+    occurredAt: new Date('2026-11-25T00:00:00.123Z'),
+    previousHash: GENESIS_HASH,
+  };
+
+  it('does not depend on key order (jsonb reorders keys)', () => {
+    expect(entryHash({ ...entry, changes: { a: { after: 2 }, b: { after: 1 } } })).toBe(entryHash(entry));
+  });
+
+  it('changes with any field', () => {
+    expect(entryHash({ ...entry, actorLabel: 'someone' })).not.toBe(entryHash(entry));
+    expect(entryHash({ ...entry, previousHash: 'f'.repeat(64) })).not.toBe(entryHash(entry));
+  });
+
+  it('canonical JSON sorts keys at every depth', () => {
+    expect(canonicalJson({ b: [{ d: 1, c: 2 }], a: null })).toBe('{"a":null,"b":[{"c":2,"d":1}]}');
+  });
+});
