@@ -3,7 +3,7 @@ import { currentTotp } from '../../src/auth/totp.service.js';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
 import { AuthSession } from '../../src/auth/auth-session.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
-import { createPerson, nextTotp, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { createPerson, nextTotp, signIn, testOrganization } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 describe('auth', () => {
