@@ -249,6 +249,14 @@ export function generatedStaff(): GeneratedStaffMember[] {
     ),
   );
 
+  // each department's head (課長) is its first active member; 総務課's is the demo manager account
+  const headed = new Set(DEMO_ACCOUNTS.filter((account) => account.roles.includes('manager')).map((account) => account.departmentCode));
+  const isHead = (departmentCode: string, index: number): boolean => {
+    if (headed.has(departmentCode) || statuses[index] !== 'active') return false;
+    headed.add(departmentCode);
+    return true;
+  };
+
   return slots.map((departmentCode, index) => {
     const employeeNumber = String(GENERATED_EMPLOYEE_NUMBER_START + index);
     const family = pick(FAMILY_NAMES);
@@ -273,7 +281,7 @@ export function generatedStaff(): GeneratedStaffMember[] {
       familyNameKana: family.kana,
       givenNameKana: given.kana,
       departmentCode,
-      roles: ['staff'],
+      roles: isHead(departmentCode, index) ? ['manager', 'staff'] : ['staff'],
       status,
       joinedOn,
       leftOn,

@@ -11,6 +11,7 @@ import { JobsModule } from './notifications/jobs.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { QueueModule } from './outbox/queue.module.js';
 import { StaffModule } from './staff/staff.module.js';
+import { PoliciesModule } from './policies/policies.module.js';
 import { WebModule } from './web/web.module.js';
 
 /** Configuration, database, queues: what every face of Mamori (web, worker, CLI) stands on. */
@@ -20,7 +21,7 @@ import { WebModule } from './web/web.module.js';
 export class CoreModule {}
 
 /** The feature modules. */
-export const FEATURE_MODULES: Type[] = [AuthModule, StaffModule, AuditTrailModule];
+export const FEATURE_MODULES: Type[] = [AuthModule, StaffModule, AuditTrailModule, PoliciesModule];
 
 /** The web process: API, pages, health; in development it runs the jobs too. */
 @Module({})

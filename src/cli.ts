@@ -15,6 +15,7 @@ import { ensureDatabase } from './database/ensure-database.js';
 import { UnitOfWork } from './database/unit-of-work.js';
 import { Organization } from './organizations/organization.entity.js';
 import { OrganizationsService } from './organizations/organizations.service.js';
+import { runPoliciesSync } from './policies/policies-sync.command.js';
 import { seedDemoTown } from '../seeds/demo-town.seed.js';
 
 interface Command {
@@ -85,6 +86,11 @@ const COMMANDS: Record<string, Command> = {
         print(result);
         return 0;
       }),
+  },
+  'policies:sync': {
+    usage: 'policies:sync [--dry-run] [--root DIR]',
+    description: 'load policies/ (policy texts and the control catalogue); a changed policy becomes a new draft version',
+    run: (args) => withServices((app) => runPoliciesSync(app, args)),
   },
   'staff:create': {
     usage: 'staff:create --email E --name "姓 名" --roles admin,ciso [--department CODE] [--organization CODE]',

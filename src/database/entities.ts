@@ -7,6 +7,9 @@ import { RecoveryCode } from '../auth/recovery-code.entity.js';
 import { AuditTrailEntry } from '../audit-trail/audit-trail-entry.entity.js';
 import { OutboxMessage } from '../outbox/outbox-message.entity.js';
 import { NotificationDelivery } from '../notifications/notification-delivery.entity.js';
+import { Policy } from '../policies/policy.entity.js';
+import { PolicyVersion } from '../policies/policy-version.entity.js';
+import { Control } from '../policies/control.entity.js';
 
 /** Every entity, listed once for the DataSource (no globs: works from src and from dist). */
 export const ENTITIES = [
@@ -19,4 +22,7 @@ export const ENTITIES = [
   AuditTrailEntry,
   OutboxMessage,
   NotificationDelivery,
+  Policy,
+  PolicyVersion,
+  Control,
 ];

@@ -35,6 +35,9 @@ export const PROBLEM_TYPES = {
   STAFF_EMAIL_TAKEN: { status: HttpStatus.CONFLICT, title: 'A staff member with this e-mail address exists' },
   STAFF_EMPLOYEE_NUMBER_TAKEN: { status: HttpStatus.CONFLICT, title: 'A staff member with this employee number exists' },
   STAFF_IMPORT_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, title: 'The file has invalid rows; nothing was imported' },
+  // policies and controls
+  CONTROL_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'Control not found' },
+  POLICY_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'Policy not found' },
 } as const satisfies Record<string, { status: HttpStatus; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_TYPES;
