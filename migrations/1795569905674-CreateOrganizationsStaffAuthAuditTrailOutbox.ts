@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 
 export class CreateOrganizationsStaffAuthAuditTrailOutbox1795569905674 implements MigrationInterface {
     name = 'CreateOrganizationsStaffAuthAuditTrailOutbox1795569905674'

@@ -40,8 +40,8 @@ const SIGN_IN_FIELDS: FindOptionsSelect<Staff> = {
 /** Spent on unknown addresses too, so timing does not tell which addresses exist. */
 let dummyHash: Promise<string> | undefined;
 
-export function actorFor(staff: Pick<Staff, 'id' | 'organizationId' | 'roles' | 'departmentId' | 'email'>, clientAddress: string | null, sessionId: string | null): Actor {
-  return { staffId: staff.id, organizationId: staff.organizationId, roles: staff.roles, departmentId: staff.departmentId, clientAddress, sessionId, label: staff.email };
+export function actorFor(staff: Pick<Staff, 'id' | 'organizationId' | 'roles' | 'departmentId' | 'email'>, clientAddress: string | null, session: Pick<AuthSession, 'id' | 'mfa'> | null): Actor {
+  return { staffId: staff.id, organizationId: staff.organizationId, roles: staff.roles, departmentId: staff.departmentId, clientAddress, sessionId: session?.id ?? null, mfa: session?.mfa ?? false, label: staff.email };
 }
 
 /**
@@ -98,7 +98,7 @@ export class AuthService {
     const found = await this.uow.manager.getRepository(RefreshToken).findOne({ where: { id }, relations: { session: { staff: true } } });
     if (!found?.session?.staff || !safeEqual(found.tokenHash, sha256(secret))) throw new AppException('INVALID_REFRESH_TOKEN');
     const staff = found.session.staff;
-    const actor = actorFor(staff, client.clientAddress, found.sessionId);
+    const actor = actorFor(staff, client.clientAddress, found.session);
     const outcome = await this.uow.run(actor, async (tx) => {
       const token = await tx.manager.getRepository(RefreshToken).findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
       const session = await tx.manager.getRepository(AuthSession).findOneByOrFail({ id: token.sessionId });
@@ -138,7 +138,7 @@ export class AuthService {
     const session = await this.uow.manager.getRepository(AuthSession).findOne({ where: { id: claims.sid, staffId: claims.sub }, relations: { staff: true } });
     if (!session?.staff || session.revokedAt || session.expiresAt <= new Date() || session.staff.status === 'retired') return null;
     if (requiresSecondFactor(session.staff.roles) && !session.mfa) return null;
-    return actorFor(session.staff, clientAddress, session.id);
+    return actorFor(session.staff, clientAddress, session);
   }
 
   /** Starts (or restarts) TOTP enrolment for a signed-in person; confirmed by `confirmTotp`. */
@@ -176,7 +176,7 @@ export class AuthService {
     await argon2.verify(await dummyHash, password).catch(() => false);
     const home = await this.organizations.home();
     if (home) {
-      const actor: Actor = { staffId: null, organizationId: home.id, roles: [], departmentId: null, clientAddress: client.clientAddress, sessionId: null, label: email };
+      const actor: Actor = { staffId: null, organizationId: home.id, roles: [], departmentId: null, clientAddress: client.clientAddress, sessionId: null, mfa: false, label: email };
       await this.uow.run(actor, (tx) => tx.audit({ action: 'auth.login_failed', entityType: 'staff', context: { reason: 'unknown_email', email } }));
     }
     throw new AppException('INVALID_CREDENTIALS');

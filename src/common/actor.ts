@@ -13,12 +13,14 @@ export interface Actor {
   clientAddress: string | null;
   /** session the request came through (null for the system) */
   sessionId: string | null;
+  /** the session was opened with a second factor */
+  mfa: boolean;
   /** readable name for the audit trail: the e-mail address, or "system:cli" */
   label: string;
 }
 
 export function systemActor(organizationId: string, system: string): Actor {
-  return { staffId: null, organizationId, roles: [], departmentId: null, clientAddress: null, sessionId: null, label: `system:${system}` };
+  return { staffId: null, organizationId, roles: [], departmentId: null, clientAddress: null, sessionId: null, mfa: false, label: `system:${system}` };
 }
 
 export function hasRole(actor: Actor, ...roles: Role[]): boolean {

@@ -10,6 +10,10 @@ import { NotificationDelivery } from '../notifications/notification-delivery.ent
 import { Policy } from '../policies/policy.entity.js';
 import { PolicyVersion } from '../policies/policy-version.entity.js';
 import { Control } from '../policies/control.entity.js';
+import { ControlEvidence } from '../policies/control-evidence.entity.js';
+import { FrameworkItem } from '../policies/framework-item.entity.js';
+import { PolicyReview } from '../policies/policy-review.entity.js';
+import { AcknowledgementDuty } from '../policies/acknowledgement-duty.entity.js';
 
 /** Every entity, listed once for the DataSource (no globs: works from src and from dist). */
 export const ENTITIES = [
@@ -25,4 +29,8 @@ export const ENTITIES = [
   Policy,
   PolicyVersion,
   Control,
+  ControlEvidence,
+  FrameworkItem,
+  PolicyReview,
+  AcknowledgementDuty,
 ];

@@ -1,4 +1,5 @@
-import { Column, Entity, Index } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { Department } from '../staff/department.entity.js';
 import { OrganizationScopedEntity } from '../database/organization-scoped.entity.js';
 
 export const CONTROL_STATUSES = ['not_implemented', 'partial', 'implemented', 'not_applicable'] as const;
@@ -47,12 +48,40 @@ export class Control extends OrganizationScopedEntity {
   @Column({ type: 'boolean', default: true })
   verified!: boolean;
 
-  @Column({ type: 'jsonb', default: () => `'{"iso27001":[],"nistCsf":[]}'` })
+  @Column({ type: 'jsonb' })
   mappings!: ControlMappings;
 
   /** implementation status, recorded in the application; never overwritten by the sync */
   @Column({ type: 'varchar', length: 32, default: 'not_implemented' })
   status!: ControlStatus;
+
+  /** why the status is what it is (required for not_applicable) */
+  @Column({ type: 'text', nullable: true })
+  statusReason!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  statusChangedAt!: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  statusChangedById!: string | null;
+
+  /** when the control was last checked (a status change counts as a check) */
+  @Column({ type: 'timestamptz', nullable: true })
+  lastCheckedAt!: Date | null;
+
+  /** next check, from the frequency (or set by hand) */
+  @Index()
+  @Column({ type: 'date', nullable: true })
+  nextCheckDue!: string | null;
+
+  /** the department answerable for the control, set in the application */
+  @Index()
+  @Column({ type: 'uuid', nullable: true })
+  ownerDepartmentId!: string | null;
+
+  @ManyToOne(() => Department, { onDelete: 'SET NULL', nullable: true })
+  @JoinColumn({ name: 'owner_department_id' })
+  ownerDepartment?: Relation<Department> | null;
 
   /** set when the control disappeared from the catalogue file; controls are never deleted */
   @Column({ type: 'timestamptz', nullable: true })

@@ -42,4 +42,11 @@ export class PolicyVersion extends OrganizationScopedEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   approvedAt!: Date | null;
+
+  /** approval asked every member of staff to acknowledge this version */
+  @Column({ type: 'boolean', default: false })
+  acknowledgementRequired!: boolean;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  supersededAt!: Date | null;
 }

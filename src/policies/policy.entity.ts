@@ -30,4 +30,16 @@ export class Policy extends OrganizationScopedEntity {
 
   @Column({ type: 'varchar', length: 32 })
   classification!: string;
+
+  /** when the next review is due: approval (or the last review) plus the interval */
+  @Index()
+  @Column({ type: 'date', nullable: true })
+  nextReviewDue!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lastReviewedAt!: Date | null;
+
+  /** a review asked for a revision that has not been approved yet */
+  @Column({ type: 'boolean', default: false })
+  revisionRequested!: boolean;
 }

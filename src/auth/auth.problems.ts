@@ -1,0 +1,16 @@
+import { HttpStatus } from '@nestjs/common';
+import type { ProblemDefinition } from '../common/errors/problem-definition.js';
+
+/** Problems of sign-in and access. */
+export const AUTH_PROBLEMS = {
+  UNAUTHENTICATED: { status: HttpStatus.UNAUTHORIZED, title: 'Authentication required' },
+  INVALID_CREDENTIALS: { status: HttpStatus.UNAUTHORIZED, title: 'E-mail address or password is wrong' },
+  INVALID_SECOND_FACTOR: { status: HttpStatus.UNAUTHORIZED, title: 'The second-factor code is wrong' },
+  ACCOUNT_LOCKED: { status: HttpStatus.LOCKED, title: 'The account is locked after repeated failures' },
+  ACCOUNT_INACTIVE: { status: HttpStatus.UNAUTHORIZED, title: 'The account cannot sign in' },
+  INVALID_REFRESH_TOKEN: { status: HttpStatus.UNAUTHORIZED, title: 'The refresh token is invalid or expired' },
+  REFRESH_TOKEN_REUSED: { status: HttpStatus.UNAUTHORIZED, title: 'A used refresh token was presented; the session is revoked' },
+  FORBIDDEN: { status: HttpStatus.FORBIDDEN, title: 'Your roles do not allow this' },
+  CSRF_TOKEN_INVALID: { status: HttpStatus.FORBIDDEN, title: 'The form has expired; reload the page' },
+  SECOND_FACTOR_NOT_PENDING: { status: HttpStatus.CONFLICT, title: 'No second-factor enrolment is waiting for confirmation' },
+} as const satisfies Record<string, ProblemDefinition>;

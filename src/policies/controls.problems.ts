@@ -1,0 +1,9 @@
+import { HttpStatus } from '@nestjs/common';
+import type { ProblemDefinition } from '../common/errors/problem-definition.js';
+
+/** Problems of control status, evidence and coverage. */
+export const CONTROL_PROBLEMS = {
+  // e.g. SOME_CODE: { status: HttpStatus.CONFLICT, title: 'What went wrong' },
+} as const satisfies Record<string, ProblemDefinition>;
+
+export type _Unused = typeof HttpStatus;
