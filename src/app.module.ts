@@ -12,6 +12,7 @@ import { OrganizationsModule } from './organizations/organizations.module.js';
 import { QueueModule } from './outbox/queue.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
+import { PolicyReviewsModule } from './policies/policy-reviews.module.js';
 import { WebModule } from './web/web.module.js';
 
 /** Configuration, database, queues: what every face of Mamori (web, worker, CLI) stands on. */
@@ -21,7 +22,7 @@ import { WebModule } from './web/web.module.js';
 export class CoreModule {}
 
 /** The feature modules. */
-export const FEATURE_MODULES: Type[] = [AuthModule, StaffModule, AuditTrailModule, PoliciesModule];
+export const FEATURE_MODULES: Type[] = [AuthModule, StaffModule, AuditTrailModule, PoliciesModule, PolicyReviewsModule];
 
 /** The web process: API, pages, health; in development it runs the jobs too. */
 @Module({})

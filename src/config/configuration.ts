@@ -28,12 +28,19 @@ export interface MailConfig {
   from: string;
 }
 
+export interface EvidenceConfig {
+  /** absolute folder for evidence files; undefined = bytes in PostgreSQL */
+  dir?: string;
+  maxBytes: number;
+}
+
 export interface MamoriConfig {
   app: AppConfig;
   database: DatabaseConfig;
   queue: QueueConfig;
   auth: AuthConfig;
   mail: MailConfig;
+  evidence: EvidenceConfig;
 }
 
 /** Reads and checks the environment once; every area below is a typed view of it. */
@@ -58,6 +65,7 @@ export function loadConfig(raw: Record<string, unknown> = process.env): MamoriCo
       lockMinutes: env.LOGIN_LOCK_MINUTES,
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    evidence: { dir: env.EVIDENCE_DIR, maxBytes: env.EVIDENCE_MAX_BYTES },
   };
 }
 
@@ -66,5 +74,6 @@ export const databaseConfig = registerAs('database', () => loadConfig().database
 export const queueConfig = registerAs('queue', () => loadConfig().queue);
 export const authConfig = registerAs('auth', () => loadConfig().auth);
 export const mailConfig = registerAs('mail', () => loadConfig().mail);
+export const evidenceConfig = registerAs('evidence', () => loadConfig().evidence);
 
-export const configLoaders = [appConfig, databaseConfig, queueConfig, authConfig, mailConfig];
+export const configLoaders = [appConfig, databaseConfig, queueConfig, authConfig, mailConfig, evidenceConfig];

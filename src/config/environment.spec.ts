@@ -7,7 +7,8 @@ describe('validateEnvironment', () => {
     expect(env.SECRET_KEY.length).toBeGreaterThanOrEqual(32);
   });
 
-  it('has no secret default in production', () => {
+  it('has no secret default outside development', () => {
+    expect(() => validateEnvironment({ NODE_ENV: 'test' })).toThrow(/SECRET_KEY/);
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(new EnvironmentError('Configuration error: SECRET_KEY must be at least 32 characters (not set)'));
   });
 

@@ -62,6 +62,14 @@ export class Environment {
 
   @IsIn(['error', 'warn', 'log', 'debug'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
+
+  /** Folder for evidence files, stored under their SHA-256; empty = store the bytes in PostgreSQL. */
+  @IsOptional() @Matches(/^(\/|[A-Za-z]:[\\/])/, { message: 'must be an absolute folder path' })
+  EVIDENCE_DIR?: string;
+
+  /** Largest evidence file accepted, in bytes (default 10 MiB). */
+  @IsInt() @Min(1) @Max(1024 * 1024 * 1024)
+  EVIDENCE_MAX_BYTES: number = 10 * 1024 * 1024;
 }
 
 const DEVELOPMENT_SECRET = 'mamori-development-secret-do-not-use-in-production';
@@ -69,7 +77,7 @@ const DEVELOPMENT_SECRET = 'mamori-development-secret-do-not-use-in-production';
 function applyDefaults(raw: Record<string, unknown>): Record<string, unknown> {
   const env = { ...raw };
   const nodeEnv = (env.NODE_ENV as string | undefined) ?? 'development';
-  if (env.SECRET_KEY === undefined && nodeEnv !== 'production') env.SECRET_KEY = DEVELOPMENT_SECRET;
+  if (env.SECRET_KEY === undefined && nodeEnv === 'development') env.SECRET_KEY = DEVELOPMENT_SECRET;
   if (env.RUN_WORKER_IN_WEB === undefined) env.RUN_WORKER_IN_WEB = nodeEnv === 'development' ? 'true' : 'false';
   for (const key of Object.keys(env)) if (env[key] === '') delete env[key];
   return env;
@@ -79,7 +87,7 @@ function applyDefaults(raw: Record<string, unknown>): Record<string, unknown> {
 export class EnvironmentError extends Error {}
 
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
-  const known = new Set(Object.keys(new Environment()).concat(['SECRET_KEY', 'SMTP_URL']));
+  const known = new Set(Object.keys(new Environment()).concat(['SECRET_KEY', 'SMTP_URL', 'EVIDENCE_DIR']));
   const relevant = Object.fromEntries(Object.entries(applyDefaults(raw)).filter(([k]) => known.has(k)));
   const env = plainToInstance(Environment, relevant, { enableImplicitConversion: true, exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false });

@@ -13,7 +13,7 @@ export type OutboxEvent = { topic: 'notification.email'; payload: EmailPayload }
 export type OutboxTopic = OutboxEvent['topic'];
 export type OutboxPayload = OutboxEvent['payload'];
 
-export const QUEUES = { notifications: 'notifications' } as const;
+export const QUEUES = { notifications: 'notifications', schedules: 'schedules' } as const;
 
 /** queue and job name for each topic; a topic missing here fails the type check */
 export const TOPIC_ROUTES: Record<OutboxTopic, { queue: string; job: string }> = {

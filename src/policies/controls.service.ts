@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets } from 'typeorm';
 import type { Actor } from '../common/actor.js';
+import { canonicalJson, toJsonData } from '../common/canonical-json.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { pageOf, skipTake, type Page } from '../common/pagination.js';
-import { UnitOfWork } from '../database/unit-of-work.js';
+import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
+import { Department } from '../staff/department.entity.js';
 import { Control } from './control.entity.js';
-import type { ControlQuery } from './dto/control.dto.js';
+import type { ControlCheckDto, ControlQuery, UpdateControlDto } from './dto/control.dto.js';
 import { PolicyVersion } from './policy-version.entity.js';
 import { Policy } from './policy.entity.js';
+import { addMonths, tokyoToday } from '../common/calendar.js';
 
 export interface PolicySummary {
   id: string;
@@ -20,6 +23,14 @@ export interface PolicySummary {
   classification: string;
   latestVersion: { id: string; version: number; status: string; createdAt: Date } | null;
   approvedVersion: number | null;
+}
+
+/** Months between checks, by the catalogue's frequency. */
+export const FREQUENCY_MONTHS: Record<string, number> = { monthly: 1, quarterly: 3, half_yearly: 6, yearly: 12 };
+
+/** The next check after one done `now`: today in Asia/Tokyo + the frequency. */
+export function nextCheckDueFrom(frequency: string, now: Date = new Date()): string {
+  return addMonths(tokyoToday(now), FREQUENCY_MONTHS[frequency] ?? 12);
 }
 
 @Injectable()
@@ -38,6 +49,7 @@ export class ControlsService {
     if (!query.includeRetired) qb.andWhere('c.retiredAt IS NULL');
     if (query.chapter !== undefined) qb.andWhere('c.chapter = :chapter', { chapter: query.chapter });
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+    if (query.ownerDepartmentId) qb.andWhere('c.ownerDepartmentId = :ownerDepartmentId', { ownerDepartmentId: query.ownerDepartmentId });
     if (query.ownerRole) qb.andWhere('c.ownerRole = :ownerRole', { ownerRole: query.ownerRole });
     if (query.essential !== undefined) qb.andWhere('c.essential = :essential', { essential: query.essential });
     if (query.framework) {
@@ -63,6 +75,89 @@ export class ControlsService {
     const found = await this.uow.manager.getRepository(Control).findOneBy({ id, organizationId: actor.organizationId });
     if (!found) throw new AppException('CONTROL_NOT_FOUND');
     return found;
+  }
+
+  /**
+   * Changes a control's status (with its reason), next check or owner department. A status change
+   * counts as a check: it stamps who and when, and the next check falls due after the frequency.
+   */
+  async update(actor: Actor, id: string, dto: UpdateControlDto): Promise<Control> {
+    if (dto.status === undefined && dto.reason === undefined && dto.nextCheckDue === undefined && dto.ownerDepartmentId === undefined) {
+      throw new AppException('VALIDATION_FAILED', 'Nothing to change', [
+        { field: 'status', messages: ['give at least one of status, reason, nextCheckDue, ownerDepartmentId'] },
+      ]);
+    }
+    return this.uow.run(actor, async (tx) => {
+      const control = await this.lockActive(tx, id);
+      const before = toJsonData(control);
+      const reason = dto.reason?.trim() || null;
+      const statusChanges = dto.status !== undefined && dto.status !== control.status;
+      const status = dto.status ?? control.status;
+      // the reason explains the status it is given with; a new status starts without the old one
+      const nextReason = dto.reason !== undefined ? reason : statusChanges ? null : control.statusReason;
+      if (status === 'not_applicable' && !nextReason) {
+        throw new AppException('VALIDATION_FAILED', 'A control that is not applicable needs a reason', [
+          { field: 'reason', messages: ['reason is required when the status is not_applicable'] },
+        ]);
+      }
+      if (dto.ownerDepartmentId) {
+        const exists = await tx.manager.getRepository(Department).existsBy({ id: dto.ownerDepartmentId, organizationId: actor.organizationId });
+        if (!exists) throw new AppException('VALIDATION_FAILED', 'No such department', [{ field: 'ownerDepartmentId', messages: ['no such department'] }]);
+      }
+      const now = new Date();
+      control.status = status;
+      control.statusReason = nextReason;
+      if (statusChanges) {
+        control.statusChangedAt = now;
+        control.statusChangedById = actor.staffId;
+        control.lastCheckedAt = now;
+        control.nextCheckDue = nextCheckDueFrom(control.frequency, now);
+      }
+      if (dto.nextCheckDue !== undefined) control.nextCheckDue = dto.nextCheckDue;
+      if (dto.ownerDepartmentId !== undefined) control.ownerDepartmentId = dto.ownerDepartmentId;
+      if (canonicalJson(toJsonData(control)) === canonicalJson(before)) return control; // nothing changed: nothing to record
+      const saved = await tx.manager.getRepository(Control).save(control);
+      await tx.audit({
+        action: 'control.update',
+        entityType: 'control',
+        entityId: control.id,
+        before,
+        after: toJsonData(saved),
+        context: statusChanges ? { statusFrom: before.status, statusTo: status } : undefined,
+      });
+      return saved;
+    });
+  }
+
+  /** Records a check that leaves the status as it is: when, and when the next one falls due. */
+  async recordCheck(actor: Actor, id: string, dto: ControlCheckDto): Promise<Control> {
+    return this.uow.run(actor, async (tx) => {
+      const control = await this.lockActive(tx, id);
+      const before = toJsonData(control);
+      const now = new Date();
+      control.lastCheckedAt = now;
+      control.nextCheckDue = dto.nextCheckDue ?? nextCheckDueFrom(control.frequency, now);
+      const saved = await tx.manager.getRepository(Control).save(control);
+      await tx.audit({
+        action: 'control.check',
+        entityType: 'control',
+        entityId: control.id,
+        before,
+        after: toJsonData(saved),
+        context: dto.note?.trim() ? { note: dto.note.trim() } : undefined,
+      });
+      return saved;
+    });
+  }
+
+  /** The control, locked for the change; a retired control cannot be changed. */
+  async lockActive(tx: Transaction, id: string): Promise<Control> {
+    const control = await tx.manager
+      .getRepository(Control)
+      .findOne({ where: { id, organizationId: tx.actor.organizationId }, lock: { mode: 'pessimistic_write' } });
+    if (!control) throw new AppException('CONTROL_NOT_FOUND');
+    if (control.retiredAt) throw new AppException('CONTROL_RETIRED', `Control ${control.code} is retired (no longer in the catalogue)`);
+    return control;
   }
 
   /** Every policy with its latest version (number and status) and its approved version number. */

@@ -1,12 +1,15 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
+import { load as loadYaml } from 'js-yaml';
 import type { Actor } from '../common/actor.js';
 import { toJsonData } from '../common/canonical-json.js';
 import { projectRoot } from '../database/project-root.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
-import { Control } from './control.entity.js';
+import { Control, FRAMEWORKS, type Framework } from './control.entity.js';
+import { FrameworkItem } from './framework-item.entity.js';
 import { lineDiff } from './line-diff.js';
-import { loadPolicyFiles, type ControlContent, type PolicyFileContent } from './policy-files.js';
+import { loadPolicyFiles, type ControlContent, type FrameworkFile, type PolicyFileContent } from './policy-files.js';
 import { PolicyVersion } from './policy-version.entity.js';
 import { Policy } from './policy.entity.js';
 
@@ -14,6 +17,7 @@ export interface SyncResult {
   dryRun: boolean;
   policies: { created: number; newDrafts: number; unchanged: number };
   controls: { created: number; updated: number; unchanged: number; retired: number };
+  frameworks: { created: number; updated: number; unchanged: number };
 }
 
 export interface SyncOptions {
@@ -60,7 +64,9 @@ export class PoliciesSyncService {
   }
 
   async sync(actor: Actor, options: SyncOptions = {}): Promise<SyncResult> {
-    const files = loadPolicyFiles(options.root ?? PoliciesSyncService.defaultRoot()); // throws PolicyFilesInvalidError
+    const root = options.root ?? PoliciesSyncService.defaultRoot();
+    const files = loadPolicyFiles(root); // throws PolicyFilesInvalidError
+    const frameworkItems = readFrameworkItems(root); // the same files, already validated
     const dryRun = options.dryRun ?? false;
     try {
       return await this.uow.run(actor, async (tx) => {
@@ -68,11 +74,13 @@ export class PoliciesSyncService {
           dryRun,
           policies: { created: 0, newDrafts: 0, unchanged: 0 },
           controls: { created: 0, updated: 0, unchanged: 0, retired: 0 },
+          frameworks: { created: 0, updated: 0, unchanged: 0 },
         };
         // one sync at a time per organisation
         await tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`policies-sync:${actor.organizationId}`]);
         for (const file of files.policies) await this.syncPolicy(tx, file, result);
         await this.syncControls(tx, files.controls, result);
+        await this.syncFrameworkItems(tx, frameworkItems, result);
         if (dryRun) throw new DryRunRollback(result);
         return result;
       });
@@ -196,6 +204,64 @@ export class PoliciesSyncService {
       result.controls.retired++;
     }
   }
+
+  /**
+   * Upserts the framework items (the denominators of the coverage figures) by framework and code.
+   * Items are reference data from published standards; one that leaves a file is kept.
+   */
+  private async syncFrameworkItems(tx: Transaction, items: FrameworkItemContent[], result: SyncResult): Promise<void> {
+    const org = tx.actor.organizationId;
+    const repo = tx.manager.getRepository(FrameworkItem);
+    const existing = new Map(
+      (await repo.find({ where: { organizationId: org }, lock: { mode: 'pessimistic_write' } })).map((i) => [`${i.framework} ${i.code}`, i]),
+    );
+    for (const item of items) {
+      const current = existing.get(`${item.framework} ${item.code}`);
+      if (!current) {
+        const created = await repo.save(repo.create({ organizationId: org, ...item }));
+        await tx.audit({ action: 'framework_item.create', entityType: 'framework_item', entityId: created.id, after: toJsonData(created) });
+        result.frameworks.created++;
+        continue;
+      }
+      if (current.title === item.title && current.groupCode === item.groupCode) {
+        result.frameworks.unchanged++;
+        continue;
+      }
+      const before = toJsonData(current);
+      const after = repo.merge(repo.create({ ...current }), { title: item.title, groupCode: item.groupCode });
+      await repo.save(after);
+      await tx.audit({ action: 'framework_item.update', entityType: 'framework_item', entityId: current.id, before, after: toJsonData(after) });
+      result.frameworks.updated++;
+    }
+  }
+}
+
+export interface FrameworkItemContent {
+  framework: Framework;
+  code: string;
+  title: string;
+  /** ISO theme or CSF category */
+  groupCode: string;
+}
+
+/**
+ * The items of `frameworks/*.yaml` that coverage counts: ISO/IEC 27001 Annex A controls (grouped by
+ * theme) and NIST CSF subcategories (grouped by category). Call after {@link loadPolicyFiles} has
+ * validated the files.
+ */
+export function readFrameworkItems(root: string): FrameworkItemContent[] {
+  const dir = join(root, 'frameworks');
+  const items: FrameworkItemContent[] = [];
+  for (const name of readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
+    const file = loadYaml(readFileSync(join(dir, name), 'utf8')) as FrameworkFile;
+    if (!(FRAMEWORKS as readonly string[]).includes(file.framework)) continue;
+    const framework = file.framework as Framework;
+    for (const c of file.controls ?? []) items.push({ framework, code: c.id, title: c.title, groupCode: c.theme ?? '' });
+    for (const s of file.subcategories ?? []) items.push({ framework, code: s.id, title: s.title, groupCode: s.category ?? s.id.split('-')[0]! });
+  }
+  return items;
 }
 
 /** The text a diff compares: the front matter as YAML-ish `key: value` lines, then the body. */

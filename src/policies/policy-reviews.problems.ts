@@ -3,7 +3,10 @@ import type { ProblemDefinition } from '../common/errors/problem-definition.js';
 
 /** Problems of policy reviews, approval and acknowledgement. */
 export const POLICY_REVIEW_PROBLEMS = {
-  // e.g. SOME_CODE: { status: HttpStatus.CONFLICT, title: 'What went wrong' },
+  POLICY_VERSION_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'Policy version not found' },
+  POLICY_VERSION_NOT_DRAFT: { status: HttpStatus.CONFLICT, title: 'Only a draft version can be approved' },
+  POLICY_VERSION_NOT_LATEST: { status: HttpStatus.CONFLICT, title: 'Only the latest draft of a policy can be approved' },
+  APPROVAL_REQUIRES_SECOND_FACTOR: { status: HttpStatus.FORBIDDEN, title: 'Approving a policy requires a session opened with a second factor' },
+  ACKNOWLEDGEMENT_DUTY_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'Acknowledgement duty not found' },
+  ALREADY_ACKNOWLEDGED: { status: HttpStatus.CONFLICT, title: 'This policy version has already been acknowledged' },
 } as const satisfies Record<string, ProblemDefinition>;
-
-export type _Unused = typeof HttpStatus;

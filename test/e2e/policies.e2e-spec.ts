@@ -80,10 +80,11 @@ describe('policies and controls: sync from policies/ and the controls API', () =
       dryRun: false,
       policies: { created: 2, newDrafts: 0, unchanged: 0 },
       controls: { created: 56, updated: 0, unchanged: 0, retired: 0 },
+      frameworks: { created: 93 + 106, updated: 0, unchanged: 0 }, // ISO Annex A controls + CSF subcategories
     });
     const after = await counts();
     expect(after).toMatchObject({ policies: 2, versions: 2, controls: 56, retired: 0 });
-    expect(after.audit - before.audit).toBe(2 + 2 + 56);
+    expect(after.audit - before.audit).toBe(2 + 2 + 56 + 93 + 106);
     const versions = await t.dataSource.getRepository(PolicyVersion).find();
     expect(versions.map((v) => [v.version, v.status, v.diff])).toEqual([
       [1, 'draft', null],
@@ -104,6 +105,7 @@ describe('policies and controls: sync from policies/ and the controls API', () =
       dryRun: false,
       policies: { created: 0, newDrafts: 0, unchanged: 2 },
       controls: { created: 0, updated: 0, unchanged: 56, retired: 0 },
+      frameworks: { created: 0, updated: 0, unchanged: 199 },
     });
     expect(await counts()).toEqual(before);
   });
@@ -160,6 +162,7 @@ describe('policies and controls: sync from policies/ and the controls API', () =
       dryRun: true,
       policies: { created: 0, newDrafts: 1, unchanged: 1 },
       controls: { created: 0, updated: 0, unchanged: 55, retired: 1 },
+      frameworks: { created: 0, updated: 0, unchanged: 199 },
     });
     expect(await counts()).toEqual(before);
   });
@@ -172,6 +175,7 @@ describe('policies and controls: sync from policies/ and the controls API', () =
       dryRun: false,
       policies: { created: 0, newDrafts: 1, unchanged: 1 },
       controls: { created: 0, updated: 0, unchanged: 55, retired: 1 },
+      frameworks: { created: 0, updated: 0, unchanged: 199 },
     });
     const after = await counts();
     expect(after).toMatchObject({ policies: 2, versions: before.versions + 1, controls: 56, retired: 1 });
@@ -197,6 +201,7 @@ describe('policies and controls: sync from policies/ and the controls API', () =
       dryRun: false,
       policies: { created: 0, newDrafts: 0, unchanged: 2 },
       controls: { created: 0, updated: 0, unchanged: 55, retired: 0 },
+      frameworks: { created: 0, updated: 0, unchanged: 199 },
     });
     expect(await counts()).toEqual(again);
   });
@@ -293,6 +298,7 @@ describe('policies and controls: sync from policies/ and the controls API', () =
       dryRun: true,
       policies: { created: 0, newDrafts: 0, unchanged: 2 },
       controls: { created: 0, updated: 1, unchanged: 55, retired: 0 },
+      frameworks: { created: 0, updated: 0, unchanged: 199 },
     });
   });
 });

@@ -40,7 +40,7 @@ async function template(): Promise<string> {
       const building = `${name}_building`;
       await client.query(`DROP DATABASE IF EXISTS "${building}"`);
       await client.query(`CREATE DATABASE "${building}"`);
-      execFileSync(process.execPath, [join(projectRoot(), 'dist/src/cli.js'), 'migrate'], { env: { ...process.env, DATABASE_URL: url(building), NODE_ENV: 'test' }, stdio: 'pipe' });
+      execFileSync(process.execPath, [join(projectRoot(), 'dist/src/cli.js'), 'migrate'], { env: { ...process.env, DATABASE_URL: url(building), NODE_ENV: 'test', SECRET_KEY: process.env.SECRET_KEY ?? 'mamori-test-template-only-0123456789abcdef' }, stdio: 'pipe' });
       await client.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['mamori-test-template']);

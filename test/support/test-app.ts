@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
+import { QUEUES } from '../../src/outbox/outbox-topics.js';
 import { createTestDatabase } from './databases.js';
 
 export interface TestApp {
@@ -54,8 +55,10 @@ export async function createTestApp(options: { listen?: boolean; runJobs?: boole
     baseUrl: `http://127.0.0.1:${port}`,
     get: (token) => app.get(token),
     close: async () => {
-      const queue = app.get<Queue>(getQueueToken('notifications'));
-      await queue.obliterate({ force: true }).catch(() => undefined);
+      for (const name of Object.values(QUEUES)) {
+        const queue = app.get<Queue>(getQueueToken(name));
+        await queue.obliterate({ force: true }).catch(() => undefined);
+      }
       await app.close();
       await database.drop();
     },

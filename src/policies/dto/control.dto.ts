@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ROLES } from '../../auth/roles.js';
 import { PageQuery } from '../../common/pagination.js';
-import { CONTROL_STATUSES, FRAMEWORKS } from '../control.entity.js';
+import { CONTROL_STATUSES, FRAMEWORKS, type ControlStatus } from '../control.entity.js';
 
 export class ControlQuery extends PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 9, description: "the guideline's standards chapter" })
@@ -23,6 +23,11 @@ export class ControlQuery extends PageQuery {
   @IsOptional()
   @IsIn(ROLES)
   ownerRole?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'only controls owned by this department' })
+  @IsOptional()
+  @IsUUID()
+  ownerDepartmentId?: string;
 
   @ApiPropertyOptional({ enum: FRAMEWORKS, description: 'only controls with a mapping to this framework' })
   @IsOptional()
@@ -52,4 +57,46 @@ export class ControlQuery extends PageQuery {
   @IsString()
   @Length(1, 100)
   q?: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `PATCH /api/v1/controls/:id`: at least one field. */
+export class UpdateControlDto {
+  @ApiPropertyOptional({ enum: CONTROL_STATUSES })
+  @IsOptional()
+  @IsIn(CONTROL_STATUSES)
+  status?: ControlStatus;
+
+  @ApiPropertyOptional({ description: 'why the status is what it is; required for not_applicable' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+
+  @ApiPropertyOptional({ format: 'date', example: '2023-03-31', description: 'next check; default today (Asia/Tokyo) + the frequency when the status changes' })
+  @IsOptional()
+  @Matches(DATE, { message: 'nextCheckDue must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'nextCheckDue must be a valid date' })
+  nextCheckDue?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'the department answerable for the control; null clears it' })
+  @IsOptional()
+  @IsUUID()
+  ownerDepartmentId?: string | null;
+}
+
+/** `POST /api/v1/controls/:id/checks`: a check that leaves the status as it is. */
+export class ControlCheckDto {
+  @ApiPropertyOptional({ format: 'date', description: 'next check; default today (Asia/Tokyo) + the frequency' })
+  @IsOptional()
+  @Matches(DATE, { message: 'nextCheckDue must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'nextCheckDue must be a valid date' })
+  nextCheckDue?: string;
+
+  @ApiPropertyOptional({ description: 'what was checked' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
 }

@@ -1,0 +1,45 @@
+/** Calendar dates (`YYYY-MM-DD`) as seen in Asia/Tokyo, where reviews and due dates are reckoned. */
+export const BUSINESS_TIME_ZONE = 'Asia/Tokyo';
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const tokyoFormat = new Intl.DateTimeFormat('en-CA', { timeZone: BUSINESS_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** Today's date in Asia/Tokyo. */
+export function tokyoToday(now: Date = new Date()): string {
+  return tokyoFormat.format(now);
+}
+
+function parts(day: string): [number, number, number] {
+  const match = DAY.exec(day);
+  if (!match) throw new Error(`not a date: ${day}`);
+  return [Number(match[1]), Number(match[2]), Number(match[3])];
+}
+
+function format(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+export function addDays(day: string, days: number): string {
+  const [y, m, d] = parts(day);
+  return format(new Date(Date.UTC(y, m - 1, d + days)));
+}
+
+/** Adds calendar months; the 31st plus one month is the last day of the shorter month. */
+export function addMonths(day: string, months: number): string {
+  const [y, m, d] = parts(day);
+  const lastOfTarget = new Date(Date.UTC(y, m - 1 + months + 1, 0)).getUTCDate();
+  return format(new Date(Date.UTC(y, m - 1 + months, Math.min(d, lastOfTarget))));
+}
+
+/** A real calendar date written `YYYY-MM-DD`. */
+export function isCalendarDate(value: string): boolean {
+  if (!DAY.test(value)) return false;
+  const [y, m, d] = parts(value);
+  return format(new Date(Date.UTC(y, m - 1, d))) === value;
+}
+
+/** `2025-05-01` → `2025年5月1日` for Japanese mail. */
+export function japaneseDate(day: string): string {
+  const [y, m, d] = parts(day);
+  return `${y}年${m}月${d}日`;
+}

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { hasRole, type Actor } from '../common/actor.js';
+import { assertNever } from '../common/assert-never.js';
+import { toJsonData } from '../common/canonical-json.js';
+import { AppException } from '../common/errors/app.exception.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
+import type { CreatePolicyReviewDto } from './dto/policy-review.dto.js';
+import { addMonths, tokyoToday } from '../common/calendar.js';
+import { PolicyReview } from './policy-review.entity.js';
+import { PolicyVersion } from './policy-version.entity.js';
+import { Policy } from './policy.entity.js';
+
+export interface PolicyReviewResult {
+  review: PolicyReview;
+  policy: { id: string; nextReviewDue: string | null; lastReviewedAt: Date | null; revisionRequested: boolean };
+}
+
+/** ポリシーの見直し: dated reviews ending in "no change" (next review one interval on) or a revision request. */
+@Injectable()
+export class PolicyReviewsService {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  async create(actor: Actor, policyId: string, dto: CreatePolicyReviewDto): Promise<PolicyReviewResult> {
+    if (!hasRole(actor, 'security_officer', 'ciso')) throw new AppException('FORBIDDEN', 'Requires one of: security_officer, ciso');
+    return this.uow.run(actor, async (tx) => {
+      const policies = tx.manager.getRepository(Policy);
+      const policy = await policies.findOne({ where: { organizationId: actor.organizationId, id: policyId }, lock: { mode: 'pessimistic_write' } });
+      if (!policy) throw new AppException('POLICY_NOT_FOUND');
+      const approved = await tx.manager.getRepository(PolicyVersion).findOne({
+        where: { organizationId: actor.organizationId, policyId, status: 'approved' },
+        select: { id: true, version: true },
+        order: { version: 'DESC' },
+      });
+      const now = new Date();
+      const reviews = tx.manager.getRepository(PolicyReview);
+      const review = await reviews.save(
+        reviews.create({
+          organizationId: actor.organizationId,
+          policyId,
+          policyVersionId: approved?.id ?? null,
+          outcome: dto.outcome,
+          notes: dto.notes,
+          reviewedById: actor.staffId,
+          reviewedAt: now,
+          dueOn: policy.nextReviewDue,
+        }),
+      );
+      await tx.audit({
+        action: 'policy_review.create',
+        entityType: 'policy_review',
+        entityId: review.id,
+        after: toJsonData(review),
+        context: { policyKey: policy.key, version: approved?.version ?? null },
+      });
+
+      const before = toJsonData(policy);
+      switch (dto.outcome) {
+        case 'no_change':
+          policies.merge(policy, { lastReviewedAt: now, nextReviewDue: addMonths(tokyoToday(now), policy.reviewIntervalMonths) });
+          break;
+        case 'revise':
+          // the next review stays due until the CISO approves the revision
+          policies.merge(policy, { lastReviewedAt: now, revisionRequested: true });
+          break;
+        default:
+          assertNever(dto.outcome);
+      }
+      await policies.save(policy);
+      await tx.audit({
+        action: 'policy.update',
+        entityType: 'policy',
+        entityId: policy.id,
+        before,
+        after: toJsonData(policy),
+        context: { reason: 'review', outcome: dto.outcome, reviewId: review.id },
+      });
+      return {
+        review,
+        policy: { id: policy.id, nextReviewDue: policy.nextReviewDue, lastReviewedAt: policy.lastReviewedAt, revisionRequested: policy.revisionRequested },
+      };
+    });
+  }
+
+  async list(actor: Actor, policyId: string): Promise<{ items: PolicyReview[]; total: number }> {
+    const policy = await this.uow.manager.getRepository(Policy).findOneBy({ organizationId: actor.organizationId, id: policyId });
+    if (!policy) throw new AppException('POLICY_NOT_FOUND');
+    const [items, total] = await this.uow.manager.getRepository(PolicyReview).findAndCount({
+      where: { organizationId: actor.organizationId, policyId },
+      order: { reviewedAt: 'DESC' },
+    });
+    return { items, total };
+  }
+}

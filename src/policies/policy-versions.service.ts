@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { In, LessThan } from 'typeorm';
+import { hasRole, type Actor } from '../common/actor.js';
+import { toJsonData } from '../common/canonical-json.js';
+import { AppException } from '../common/errors/app.exception.js';
+import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
+import type { Role } from '../auth/roles.js';
+import { AcknowledgementsService } from './acknowledgements.service.js';
+import type { ApprovePolicyVersionDto } from './dto/policy-review.dto.js';
+import { addDays, addMonths, isCalendarDate, tokyoToday } from '../common/calendar.js';
+import { PolicyVersion, type PolicyVersionStatus } from './policy-version.entity.js';
+import { Policy } from './policy.entity.js';
+
+/** Roles that see drafts, bodies of drafts and diffs; everyone else sees approved and superseded versions. */
+export const DRAFT_READERS: readonly Role[] = ['security_officer', 'ciso', 'admin', 'auditor'];
+
+/** Days staff have to acknowledge an approved version when the approval names no date. */
+export const DEFAULT_ACKNOWLEDGEMENT_DAYS = 30;
+
+export interface PolicyVersionSummary {
+  id: string;
+  policyId: string;
+  version: number;
+  status: PolicyVersionStatus;
+  contentHash: string;
+  approvedBy: string | null;
+  approvedAt: Date | null;
+  acknowledgementRequired: boolean;
+  supersededAt: Date | null;
+  createdAt: Date;
+}
+
+export interface PolicyVersionDetail extends PolicyVersionSummary {
+  body: string;
+  frontMatter: Record<string, unknown>;
+  diff: string | null;
+}
+
+export interface ApprovalResult {
+  version: PolicyVersionSummary;
+  /** version numbers this approval superseded (the previous approved one and older drafts) */
+  superseded: number[];
+  nextReviewDue: string;
+  acknowledgement: { dueOn: string; duties: number; emails: number } | null;
+}
+
+export function versionSummary(v: PolicyVersion): PolicyVersionSummary {
+  return {
+    id: v.id,
+    policyId: v.policyId,
+    version: v.version,
+    status: v.status,
+    contentHash: v.contentHash,
+    approvedBy: v.approvedBy,
+    approvedAt: v.approvedAt,
+    acknowledgementRequired: v.acknowledgementRequired,
+    supersededAt: v.supersededAt,
+    createdAt: v.createdAt,
+  };
+}
+
+const VISIBLE_TO_STAFF: PolicyVersionStatus[] = ['approved', 'superseded'];
+
+/** Policy versions: reading them (drafts only for the security office) and the CISO's approval. */
+@Injectable()
+export class PolicyVersionsService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly acknowledgements: AcknowledgementsService,
+  ) {}
+
+  async list(actor: Actor, policyId: string): Promise<{ items: PolicyVersionSummary[]; total: number }> {
+    await this.policy(actor, policyId);
+    const versions = await this.uow.manager.getRepository(PolicyVersion).find({
+      where: { organizationId: actor.organizationId, policyId, ...(hasRole(actor, ...DRAFT_READERS) ? {} : { status: In(VISIBLE_TO_STAFF) }) },
+      select: {
+        id: true,
+        policyId: true,
+        version: true,
+        status: true,
+        contentHash: true,
+        approvedBy: true,
+        approvedAt: true,
+        acknowledgementRequired: true,
+        supersededAt: true,
+        createdAt: true,
+      },
+      order: { version: 'DESC' },
+    });
+    const items = versions.map(versionSummary);
+    return { items, total: items.length };
+  }
+
+  async get(actor: Actor, policyId: string, version: number): Promise<PolicyVersionDetail> {
+    await this.policy(actor, policyId);
+    const found = await this.uow.manager.getRepository(PolicyVersion).findOneBy({ organizationId: actor.organizationId, policyId, version });
+    // a draft is not there for someone who may not read drafts
+    if (!found || (!hasRole(actor, ...DRAFT_READERS) && !VISIBLE_TO_STAFF.includes(found.status))) throw new AppException('POLICY_VERSION_NOT_FOUND');
+    return { ...versionSummary(found), body: found.body, frontMatter: found.frontMatter, diff: found.diff };
+  }
+
+  /**
+   * The CISO approves the latest draft (second factor required). In one transaction: the previous
+   * approved version and any older drafts are superseded, the next review is due one interval
+   * from today, and, when asked, every active member of staff gets a duty to acknowledge it.
+   */
+  async approve(actor: Actor, policyId: string, versionNumber: number, dto: ApprovePolicyVersionDto): Promise<ApprovalResult> {
+    if (!hasRole(actor, 'ciso')) throw new AppException('FORBIDDEN', 'Only the CISO approves policy versions', undefined, { requiredRoles: ['ciso'] });
+    if (!actor.mfa) throw new AppException('APPROVAL_REQUIRES_SECOND_FACTOR');
+    const today = tokyoToday();
+    const requireAcknowledgement = dto.requireAcknowledgement ?? false;
+    if (dto.acknowledgementDueOn !== undefined) {
+      const field = 'acknowledgementDueOn';
+      if (!requireAcknowledgement) throw validation(field, 'acknowledgementDueOn needs requireAcknowledgement: true');
+      if (!isCalendarDate(dto.acknowledgementDueOn)) throw validation(field, 'acknowledgementDueOn must be a calendar date');
+      if (dto.acknowledgementDueOn < today) throw validation(field, 'acknowledgementDueOn must not be in the past');
+    }
+    const dueOn = dto.acknowledgementDueOn ?? addDays(today, DEFAULT_ACKNOWLEDGEMENT_DAYS);
+
+    return this.uow.run(actor, async (tx) => {
+      const org = actor.organizationId;
+      const policies = tx.manager.getRepository(Policy);
+      const versions = tx.manager.getRepository(PolicyVersion);
+      // the policy row orders approvals (and the sync, which locks it too)
+      const policy = await policies.findOne({ where: { organizationId: org, id: policyId }, lock: { mode: 'pessimistic_write' } });
+      if (!policy) throw new AppException('POLICY_NOT_FOUND');
+      const target = await versions.findOneBy({ organizationId: org, policyId, version: versionNumber });
+      if (!target) throw new AppException('POLICY_VERSION_NOT_FOUND');
+      if (target.status !== 'draft')
+        throw new AppException('POLICY_VERSION_NOT_DRAFT', `Version ${target.version} is ${target.status}`, undefined, { versionStatus: target.status });
+      const latest = await versions.findOne({ where: { organizationId: org, policyId }, order: { version: 'DESC' }, select: { id: true, version: true } });
+      if (latest && latest.id !== target.id) {
+        throw new AppException('POLICY_VERSION_NOT_LATEST', `Version ${latest.version} is newer`, undefined, { latestVersion: latest.version });
+      }
+
+      const now = new Date();
+      const superseded: number[] = [];
+      const older = await versions.find({
+        where: [
+          { organizationId: org, policyId, status: 'approved' },
+          { organizationId: org, policyId, status: 'draft', version: LessThan(target.version) },
+        ],
+        order: { version: 'ASC' },
+      });
+      for (const version of older) {
+        await this.transition(tx, version, { status: 'superseded', supersededAt: now }, 'policy_version.supersede', { supersededBy: target.version });
+        superseded.push(version.version);
+      }
+      const approved = await this.transition(
+        tx,
+        target,
+        { status: 'approved', approvedBy: actor.staffId, approvedAt: now, acknowledgementRequired: requireAcknowledgement },
+        'policy_version.approve',
+        { policyKey: policy.key, ...(requireAcknowledgement ? { acknowledgementDueOn: dueOn } : {}) },
+      );
+
+      const nextReviewDue = addMonths(today, policy.reviewIntervalMonths);
+      const before = toJsonData(policy);
+      policies.merge(policy, { nextReviewDue, revisionRequested: false });
+      await policies.save(policy);
+      await tx.audit({
+        action: 'policy.update',
+        entityType: 'policy',
+        entityId: policy.id,
+        before,
+        after: toJsonData(policy),
+        context: { reason: 'version_approved', version: target.version },
+      });
+
+      const acknowledgement = requireAcknowledgement ? await this.acknowledgements.createDuties(tx, policy, approved, dueOn) : null;
+      return { version: versionSummary(approved), superseded, nextReviewDue, acknowledgement };
+    });
+  }
+
+  private async transition(
+    tx: Transaction,
+    version: PolicyVersion,
+    change: Partial<PolicyVersion>,
+    action: string,
+    context: Record<string, unknown>,
+  ): Promise<PolicyVersion> {
+    const repo = tx.manager.getRepository(PolicyVersion);
+    const before = versionSummary(version);
+    repo.merge(version, change);
+    await repo.save(version);
+    await tx.audit({ action, entityType: 'policy_version', entityId: version.id, before, after: versionSummary(version), context });
+    return version;
+  }
+
+  private async policy(actor: Actor, id: string): Promise<Policy> {
+    const found = await this.uow.manager.getRepository(Policy).findOneBy({ organizationId: actor.organizationId, id });
+    if (!found) throw new AppException('POLICY_NOT_FOUND');
+    return found;
+  }
+}
+
+function validation(field: string, message: string): AppException {
+  return new AppException('VALIDATION_FAILED', `${field}: ${message}`, [{ field, messages: [message] }]);
+}
