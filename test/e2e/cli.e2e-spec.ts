@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { projectRoot } from '../../src/database/project-root.js';
@@ -64,6 +66,23 @@ describe('command line', () => {
     const second = cli(['seed:demo']);
     expect(JSON.parse(second.stdout).created).toEqual({ departments: 0, staff: 0 });
     expect([await count('staff'), await count('audit_trail')]).toEqual([staff, audit]);
+  });
+
+  it('syncs policies/: the full catalogue once, nothing the second time, file:line for a broken file', async () => {
+    const first = cli(['policies:sync']);
+    expect(first.stderr).toBe('');
+    expect(JSON.parse(first.stdout)).toMatchObject({ policies: { created: 2 }, controls: { created: 56 } });
+    const audit = await count('audit_trail');
+    const second = JSON.parse(cli(['policies:sync']).stdout);
+    expect(second).toMatchObject({ policies: { created: 0, newDrafts: 0, unchanged: 2 }, controls: { created: 0, updated: 0, unchanged: 56, retired: 0 } });
+    expect(await count('audit_trail')).toBe(audit);
+    const broken = mkdtempSync(join(tmpdir(), 'mamori-policies-'));
+    cpSync(join(projectRoot(), 'policies'), broken, { recursive: true });
+    writeFileSync(join(broken, 'controls.yaml'), readFileSync(join(broken, 'controls.yaml'), 'utf8').replace('    chapter: 1\n', '    chapter: 1\n   bad: indentation\n'));
+    const failed = cli(['policies:sync', '--root', broken]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/controls\.yaml:\d+/);
+    expect(await count('audit_trail')).toBe(audit);
   });
 
   it('verifies the audit trail and exits 1 naming the first broken link', async () => {
