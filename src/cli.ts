@@ -16,6 +16,7 @@ import { UnitOfWork } from './database/unit-of-work.js';
 import { Organization } from './organizations/organization.entity.js';
 import { OrganizationsService } from './organizations/organizations.service.js';
 import { runPoliciesSync } from './policies/policies-sync.command.js';
+import { seedDemoCompliance } from '../seeds/demo-compliance.seed.js';
 import { seedDemoTown } from '../seeds/demo-town.seed.js';
 
 interface Command {
@@ -79,11 +80,12 @@ const COMMANDS: Record<string, Command> = {
   },
   'seed:demo': {
     usage: 'seed:demo',
-    description: 'load the demo town (idempotent: a second run changes nothing)',
+    description: 'load the demo town: departments, staff, policies/ (approved), control statuses (idempotent)',
     run: () =>
       withServices(async (app) => {
-        const result = await seedDemoTown({ uow: app.get(UnitOfWork), organizations: app.get(OrganizationsService), totp: app.get(TotpService), auth: app.get(AuthService) });
-        print(result);
+        const town = await seedDemoTown({ uow: app.get(UnitOfWork), organizations: app.get(OrganizationsService), totp: app.get(TotpService), auth: app.get(AuthService) });
+        const compliance = await seedDemoCompliance(app, town.organizationId);
+        print({ ...town, compliance });
         return 0;
       }),
   },

@@ -61,10 +61,13 @@ describe('command line', () => {
   it('seeds the demo town once: a second run changes nothing', async () => {
     const first = cli(['seed:demo']);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout).created).toEqual({ departments: 20, staff: 407 });
+    const seeded = JSON.parse(first.stdout);
+    expect(seeded.created).toEqual({ departments: 20, staff: 407 });
+    expect(seeded.compliance).toMatchObject({ policies: { controls: { created: 56 } }, approved: ['basic-policy', 'standards'], controlStatuses: 56 });
+    expect(await count("acknowledgement_duties")).toBe(387);
     const [staff, audit] = [await count('staff'), await count('audit_trail')];
     const second = cli(['seed:demo']);
-    expect(JSON.parse(second.stdout).created).toEqual({ departments: 0, staff: 0 });
+    expect(JSON.parse(second.stdout)).toMatchObject({ created: { departments: 0, staff: 0 }, compliance: { approved: [], controlStatuses: 0 } });
     expect([await count('staff'), await count('audit_trail')]).toEqual([staff, audit]);
   });
 
