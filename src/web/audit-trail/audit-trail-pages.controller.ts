@@ -1,0 +1,37 @@
+import { Controller, Get, HttpCode, Post, Query, Redirect, Render } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { AuditTrailService } from '../../audit-trail/audit-trail.service.js';
+import { CurrentActor, Roles } from '../../auth/decorators.js';
+import type { Actor } from '../../common/actor.js';
+import { AUDIT_TRAIL_PAGE_ROLES } from '../navigation.js';
+import { pagerFor } from '../pagination.js';
+import { WebPageQuery } from '../web-query.dto.js';
+
+const PAGE_SIZE = 50;
+
+/** 操作ログ: the newest entries, and checking the hash chain. */
+@ApiExcludeController()
+@Controller('audit-trail')
+@Roles(...AUDIT_TRAIL_PAGE_ROLES)
+export class AuditTrailPagesController {
+  constructor(private readonly trail: AuditTrailService) {}
+
+  @Get()
+  @Render('audit-trail')
+  async list(@CurrentActor() actor: Actor, @Query() query: WebPageQuery): Promise<object> {
+    const result = await this.trail.list(actor, { page: query.page, pageSize: PAGE_SIZE });
+    return { title: 'auditTrail.title', entries: result.items, pager: pagerFor(result, '/audit-trail', {}) };
+  }
+
+  @Post('verify')
+  @HttpCode(200)
+  @Render('audit-trail-verify')
+  async verify(@CurrentActor() actor: Actor): Promise<object> {
+    return { title: 'auditTrail.verifyTitle', result: await this.trail.verifyAsActor(actor) };
+  }
+
+  /** The result page answers a form; opening its address (or switching language there) leads back. */
+  @Get('verify')
+  @Redirect('/audit-trail', 303)
+  verifyPage(): void {}
+}

@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { webDir } from '../views.setup.js';
+import { I18nService, loadCatalogue, LOCALES } from './i18n.service.js';
+
+function viewFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? viewFiles(join(dir, entry.name)) : entry.name.endsWith('.hbs') ? [join(dir, entry.name)] : [],
+  );
+}
+
+describe('message catalogues', () => {
+  const ja = loadCatalogue('ja');
+  const en = loadCatalogue('en');
+
+  it('have the same keys in every language, none empty', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(ja).sort());
+    for (const locale of LOCALES) {
+      const empty = Object.entries(loadCatalogue(locale)).filter(([, text]) => !text.trim());
+      expect(empty).toEqual([]);
+    }
+  });
+
+  it('use the same placeholders in every language', () => {
+    const placeholders = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
+    const different = Object.keys(ja).filter((key) => JSON.stringify(placeholders(ja[key])) !== JSON.stringify(placeholders(en[key])));
+    expect(different).toEqual([]);
+  });
+
+  it('hold every literal key the views ask for', () => {
+    const used = viewFiles(webDir('views')).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\{\{t "([^"]+)"/g)].map((match) => match[1]));
+    expect(used.length).toBeGreaterThan(50);
+    expect([...new Set(used)].filter((key) => !(key in ja))).toEqual([]);
+  });
+
+  it('translate with placeholders and fall back as asked', () => {
+    const i18n = new I18nService();
+    expect(i18n.translate('ja', 'myPage.greeting', { name: '山田 花子' })).toBe('山田 花子 さん、こんにちは。');
+    expect(i18n.translate('en', 'error.NO_SUCH_CODE', {}, 'error.default')).toBe('Something went wrong');
+    expect(i18n.translate('en', 'error.FORBIDDEN', {}, 'error.default')).toBe('You may not open this page');
+    expect(i18n.translate('ja', 'unknown.key')).toBe('unknown.key');
+  });
+});

@@ -1,0 +1,61 @@
+import { Catch, Injectable, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppException } from '../../common/errors/app.exception.js';
+import type { ProblemCode } from '../../common/errors/problem-types.js';
+import { ProblemFilter, toAppException } from '../../common/errors/problem.filter.js';
+import { pathOf } from '../navigation.js';
+import { LoginFlow } from './login-flow.service.js';
+import { PendingLoginCookie } from './pending-login.cookie.js';
+import { safeNext } from './safe-next.js';
+
+/** Failures the sign-in pages answer with the form again (and a message), not the error page. */
+const FORM_ERRORS: ReadonlySet<ProblemCode> = new Set([
+  'INVALID_CREDENTIALS',
+  'INVALID_SECOND_FACTOR',
+  'ACCOUNT_LOCKED',
+  'ACCOUNT_INACTIVE',
+  'VALIDATION_FAILED',
+]);
+/** On the second step these keep the person on it; the others send them back to the first. */
+const RETRY_SECOND_STEP: ReadonlySet<ProblemCode> = new Set(['INVALID_SECOND_FACTOR', 'VALIDATION_FAILED']);
+
+const isFormError = (error: unknown): error is AppException => error instanceof AppException && FORM_ERRORS.has(error.code);
+
+/**
+ * Re-renders the sign-in form with a translated error (status 400/401/423) and the e-mail address
+ * kept; any other failure goes to the usual error page.
+ */
+@Catch(AppException)
+@Injectable()
+export class LoginFailureFilter implements ExceptionFilter {
+  private readonly problems = new ProblemFilter();
+
+  constructor(
+    private readonly flow: LoginFlow,
+    private readonly pending: PendingLoginCookie,
+  ) {}
+
+  catch(exception: AppException, host: ArgumentsHost): void {
+    if (!isFormError(exception)) return this.problems.catch(exception, host);
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    this.answer(exception, req, res).catch((error: unknown) => this.problems.catch(toAppException(error), host));
+  }
+
+  private async answer(failure: AppException, req: Request, res: Response): Promise<void> {
+    const pending = this.pending.read(req);
+    const onSecondStep = pathOf(req) === '/login/mfa' && pending !== null;
+    if (onSecondStep && RETRY_SECOND_STEP.has(failure.code)) {
+      try {
+        return await this.flow.showSecondStep(req, res, pending, failure.status, `login.error.${failure.code}`);
+      } catch (error) {
+        if (!isFormError(error)) throw error;
+        failure = error;
+      }
+    }
+    if (pending) this.pending.clear(res);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const email = pending?.email ?? (typeof body.email === 'string' ? body.email : '');
+    this.flow.showForm(res, failure.status, { email, next: pending?.next ?? safeNext(body.next), error: `login.error.${failure.code}` });
+  }
+}

@@ -1,0 +1,12 @@
+/** true for characters a browser drops or reinterprets in a URL (control characters, backslash) */
+const unsafeCharacter = (character: string): boolean => character === '\\' || character.charCodeAt(0) < 0x20 || character.charCodeAt(0) === 0x7f;
+
+/**
+ * Where to go after signing in: a local path only ("/staff?page=2"), never another site
+ * ("//evil.example", "/\evil.example", "https://…"); anything else goes to the home page.
+ */
+export function safeNext(value: unknown): string {
+  if (typeof value !== 'string' || value.length > 2000) return '/';
+  if (!value.startsWith('/') || value.startsWith('//') || [...value].some(unsafeCharacter)) return '/';
+  return value;
+}

@@ -1,0 +1,37 @@
+import { Controller, Get, Render, Req } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { AnyRole, CurrentActor } from '../../auth/decorators.js';
+import type { Actor } from '../../common/actor.js';
+import { AppException } from '../../common/errors/app.exception.js';
+import { fullName, ViewerService } from '../viewer.service.js';
+import { MyPageService } from './my-page.service.js';
+
+/** マイページ: who I am, and what I still owe. */
+@ApiExcludeController()
+@Controller()
+export class MyPageController {
+  constructor(
+    private readonly viewers: ViewerService,
+    private readonly myPage: MyPageService,
+  ) {}
+
+  @Get()
+  @AnyRole()
+  @Render('my-page')
+  async show(@CurrentActor() actor: Actor, @Req() req: Request): Promise<object> {
+    const [staff, duties] = await Promise.all([this.viewers.staffOf(req), this.myPage.duties(actor)]);
+    if (!staff) throw new AppException('STAFF_NOT_FOUND');
+    return {
+      title: 'myPage.title',
+      person: {
+        name: fullName(staff),
+        email: staff.email,
+        department: staff.department?.name ?? null,
+        roles: staff.roles,
+        secondFactorSince: staff.totpConfirmedAt,
+      },
+      duties,
+    };
+  }
+}

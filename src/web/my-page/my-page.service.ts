@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Actor } from '../../common/actor.js';
+
+/** Something a person still owes: a course to complete, a policy version to acknowledge. */
+export interface Duty {
+  kind: 'training' | 'policy_acknowledgement';
+  title: string;
+  dueAt: Date | null;
+  /** the page where it is done */
+  href: string;
+}
+
+/** A module that knows some of a person's duties. */
+export interface DutyProvider {
+  duties(actor: Actor): Promise<Duty[]>;
+}
+
+/** The duty providers, in WebModule; an empty list today. */
+export const DUTY_PROVIDERS = Symbol('DUTY_PROVIDERS');
+
+/**
+ * "What you owe" on the my page (研修・確認事項). Nothing owes anything yet: training (issue:
+ * training) will provide the person's open enrolments, and policy acknowledgements the approved
+ * versions they have not acknowledged, each as a `DutyProvider` listed under `DUTY_PROVIDERS`.
+ */
+@Injectable()
+export class MyPageService {
+  constructor(@Inject(DUTY_PROVIDERS) private readonly providers: DutyProvider[]) {}
+
+  /** Every open duty, soonest due first (undated ones last). */
+  async duties(actor: Actor): Promise<Duty[]> {
+    const lists = await Promise.all(this.providers.map((provider) => provider.duties(actor)));
+    const due = (duty: Duty): number => duty.dueAt?.getTime() ?? Number.POSITIVE_INFINITY;
+    return lists.flat().sort((a, b) => due(a) - due(b));
+  }
+}

@@ -1,0 +1,24 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { ROLES, type Role } from '../../auth/roles.js';
+import { EMPLOYMENT_STATUSES, type EmploymentStatus } from '../../staff/staff.entity.js';
+import { blankToUndefined, WebPageQuery } from '../web-query.dto.js';
+
+/** The staff list's GET filter form; empty fields mean "any". */
+export class StaffPageQuery extends WebPageQuery {
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(EMPLOYMENT_STATUSES)
+  status?: EmploymentStatus;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(ROLES)
+  role?: Role;
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import type { Actor } from '../common/actor.js';
+import type { Staff } from '../staff/staff.entity.js';
+import { StaffService } from '../staff/staff.service.js';
+import { navigationFor, pathOf, type NavigationItem } from './navigation.js';
+
+/** What the layout shows about the signed-in person. */
+export interface ViewContext {
+  viewer: { name: string } | null;
+  navigation: NavigationItem[];
+}
+
+export function fullName(staff: Pick<Staff, 'familyName' | 'givenName'>): string {
+  return `${staff.familyName} ${staff.givenName}`;
+}
+
+/**
+ * The signed-in person of a request (set by the access guard on routes that need one), and their
+ * staff record, read once per request.
+ */
+@Injectable()
+export class ViewerService {
+  private readonly records = new WeakMap<Request, Promise<Staff | null>>();
+
+  constructor(private readonly staff: StaffService) {}
+
+  actorOf(request: Request): Actor | null {
+    return (request as Request & { user?: Actor }).user ?? null;
+  }
+
+  staffOf(request: Request): Promise<Staff | null> {
+    let record = this.records.get(request);
+    if (!record) {
+      const actor = this.actorOf(request);
+      record = actor?.staffId ? this.staff.me(actor).catch(() => null) : Promise.resolve(null);
+      this.records.set(request, record);
+    }
+    return record;
+  }
+
+  /** Never fails: a page without a known person gets the anonymous layout. */
+  async viewContext(request: Request): Promise<ViewContext> {
+    const actor = this.actorOf(request);
+    if (!actor) return { viewer: null, navigation: [] };
+    const staff = await this.staffOf(request);
+    return { viewer: { name: staff ? fullName(staff) : actor.label }, navigation: navigationFor(actor.roles, pathOf(request)) };
+  }
+}
