@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { DataSource, QueryFailedError, type DeepPartial, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { canonicalJson, toJsonData } from '../common/canonical-json.js';
 import type { Actor } from '../common/actor.js';
 import { AuditTrailWriter, type AuditEvent } from '../audit-trail/audit-trail.writer.js';
 import { OutboxMessage } from '../outbox/outbox-message.entity.js';
@@ -24,6 +25,25 @@ export class Transaction {
 
   audit(event: AuditEvent): Promise<unknown> {
     return this.trail.append(this.manager, this.actor, event);
+  }
+
+  /**
+   * The usual shape of an update: applies `changes` to a loaded entity, saves it and records the
+   * change (before/after) in the audit trail. Nothing is recorded when nothing changed.
+   */
+  async update<E extends ObjectLiteral & { id: string }>(
+    target: EntityTarget<E>,
+    entity: E,
+    changes: DeepPartial<E>,
+    event: Omit<AuditEvent, 'entityId' | 'before' | 'after'>,
+  ): Promise<E> {
+    const repository = this.manager.getRepository(target);
+    const before = toJsonData(entity);
+    repository.merge(entity, changes);
+    if (canonicalJson(toJsonData(entity)) === canonicalJson(before)) return entity;
+    const saved = await repository.save(entity);
+    await this.audit({ ...event, entityId: entity.id, before, after: toJsonData(saved) });
+    return saved;
   }
 
   /** Writes a side effect to the outbox; the same dedupe key twice writes it once. */

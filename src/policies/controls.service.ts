@@ -133,20 +133,9 @@ export class ControlsService {
   async recordCheck(actor: Actor, id: string, dto: ControlCheckDto): Promise<Control> {
     return this.uow.run(actor, async (tx) => {
       const control = await this.lockActive(tx, id);
-      const before = toJsonData(control);
       const now = new Date();
-      control.lastCheckedAt = now;
-      control.nextCheckDue = dto.nextCheckDue ?? nextCheckDueFrom(control.frequency, now);
-      const saved = await tx.manager.getRepository(Control).save(control);
-      await tx.audit({
-        action: 'control.check',
-        entityType: 'control',
-        entityId: control.id,
-        before,
-        after: toJsonData(saved),
-        context: dto.note?.trim() ? { note: dto.note.trim() } : undefined,
-      });
-      return saved;
+      const changes = { lastCheckedAt: now, nextCheckDue: dto.nextCheckDue ?? nextCheckDueFrom(control.frequency, now) };
+      return tx.update(Control, control, changes, { action: 'control.check', entityType: 'control', context: dto.note?.trim() ? { note: dto.note.trim() } : undefined });
     });
   }
 

@@ -6,7 +6,7 @@ import { AppException } from '../common/errors/app.exception.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import type { CreatePolicyReviewDto } from './dto/policy-review.dto.js';
 import { addMonths, tokyoToday } from '../common/calendar.js';
-import { PolicyReview } from './policy-review.entity.js';
+import { PolicyReview, type ReviewOutcome } from './policy-review.entity.js';
 import { PolicyVersion } from './policy-version.entity.js';
 import { Policy } from './policy.entity.js';
 
@@ -53,27 +53,8 @@ export class PolicyReviewsService {
         context: { policyKey: policy.key, version: approved?.version ?? null },
       });
 
-      const before = toJsonData(policy);
-      switch (dto.outcome) {
-        case 'no_change':
-          policies.merge(policy, { lastReviewedAt: now, nextReviewDue: addMonths(tokyoToday(now), policy.reviewIntervalMonths) });
-          break;
-        case 'revise':
-          // the next review stays due until the CISO approves the revision
-          policies.merge(policy, { lastReviewedAt: now, revisionRequested: true });
-          break;
-        default:
-          assertNever(dto.outcome);
-      }
-      await policies.save(policy);
-      await tx.audit({
-        action: 'policy.update',
-        entityType: 'policy',
-        entityId: policy.id,
-        before,
-        after: toJsonData(policy),
-        context: { reason: 'review', outcome: dto.outcome, reviewId: review.id },
-      });
+      const changes = reviewChanges(dto.outcome, now, policy.reviewIntervalMonths);
+      await tx.update(Policy, policy, changes, { action: 'policy.update', entityType: 'policy', context: { reason: 'review', outcome: dto.outcome, reviewId: review.id } });
       return {
         review,
         policy: { id: policy.id, nextReviewDue: policy.nextReviewDue, lastReviewedAt: policy.lastReviewedAt, revisionRequested: policy.revisionRequested },
@@ -89,5 +70,17 @@ export class PolicyReviewsService {
       order: { reviewedAt: 'DESC' },
     });
     return { items, total };
+  }
+}
+
+/** What a review changes on its policy: "no change" starts the next interval; "revise" keeps the review due until the revision is approved. */
+function reviewChanges(outcome: ReviewOutcome, now: Date, intervalMonths: number): Partial<Policy> {
+  switch (outcome) {
+    case 'no_change':
+      return { lastReviewedAt: now, nextReviewDue: addMonths(tokyoToday(now), intervalMonths) };
+    case 'revise':
+      return { lastReviewedAt: now, revisionRequested: true };
+    default:
+      return assertNever(outcome);
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In, LessThan } from 'typeorm';
 import { hasRole, type Actor } from '../common/actor.js';
-import { toJsonData } from '../common/canonical-json.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import type { Role } from '../auth/roles.js';
@@ -155,17 +154,7 @@ export class PolicyVersionsService {
       );
 
       const nextReviewDue = addMonths(today, policy.reviewIntervalMonths);
-      const before = toJsonData(policy);
-      policies.merge(policy, { nextReviewDue, revisionRequested: false });
-      await policies.save(policy);
-      await tx.audit({
-        action: 'policy.update',
-        entityType: 'policy',
-        entityId: policy.id,
-        before,
-        after: toJsonData(policy),
-        context: { reason: 'version_approved', version: target.version },
-      });
+      await tx.update(Policy, policy, { nextReviewDue, revisionRequested: false }, { action: 'policy.update', entityType: 'policy', context: { reason: 'version_approved', version: target.version } });
 
       const acknowledgement = requireAcknowledgement ? await this.acknowledgements.createDuties(tx, policy, approved, dueOn) : null;
       return { version: versionSummary(approved), superseded, nextReviewDue, acknowledgement };

@@ -52,18 +52,14 @@ export class DepartmentsService {
 
   async update(actor: Actor, id: string, dto: UpdateDepartmentDto): Promise<Department> {
     return this.uow.run(actor, async (tx) => {
-      const repo = tx.manager.getRepository(Department);
-      const before = await repo.findOne({ where: { id, organizationId: actor.organizationId }, lock: { mode: 'pessimistic_write' } });
+      const before = await tx.manager.getRepository(Department).findOne({ where: { id, organizationId: actor.organizationId }, lock: { mode: 'pessimistic_write' } });
       if (!before) throw new AppException('DEPARTMENT_NOT_FOUND');
       if (dto.code !== undefined && dto.code !== before.code) await this.assertCodeFree(tx, dto.code);
       if (dto.parentId) {
         await this.mustExist(tx, dto.parentId, 'parentId');
         await this.assertNoCycle(tx, id, dto.parentId);
       }
-      const after = repo.merge(repo.create({ ...before }), dto);
-      await repo.save(after);
-      await tx.audit({ action: 'department.update', entityType: 'department', entityId: id, before, after });
-      return after;
+      return tx.update(Department, before, dto, { action: 'department.update', entityType: 'department' });
     });
   }
 
