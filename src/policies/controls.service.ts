@@ -23,6 +23,11 @@ export interface PolicySummary {
   classification: string;
   latestVersion: { id: string; version: number; status: string; createdAt: Date } | null;
   approvedVersion: number | null;
+  /** when the next review is due (null until a version is approved or a review recorded) */
+  nextReviewDue: string | null;
+  lastReviewedAt: Date | null;
+  /** a review asked for a revision that has not been approved yet */
+  revisionRequested: boolean;
 }
 
 /** Months between checks, by the catalogue's frequency. */
@@ -135,7 +140,7 @@ export class ControlsService {
       const control = await this.lockActive(tx, id);
       const now = new Date();
       const changes = { lastCheckedAt: now, nextCheckDue: dto.nextCheckDue ?? nextCheckDueFrom(control.frequency, now) };
-      return tx.update(Control, control, changes, { action: 'control.check', entityType: 'control', context: dto.note?.trim() ? { note: dto.note.trim() } : undefined });
+      return tx.update(control, changes, { action: 'control.check', entityType: 'control', context: dto.note?.trim() ? { note: dto.note.trim() } : undefined });
     });
   }
 
@@ -172,6 +177,9 @@ export class ControlsService {
         classification: p.classification,
         latestVersion: latest ? { id: latest.id, version: latest.version, status: latest.status, createdAt: latest.createdAt } : null,
         approvedVersion: approved?.version ?? null,
+        nextReviewDue: p.nextReviewDue,
+        lastReviewedAt: p.lastReviewedAt,
+        revisionRequested: p.revisionRequested,
       };
     });
     return { items, total: items.length };

@@ -59,7 +59,7 @@ export class DepartmentsService {
         await this.mustExist(tx, dto.parentId, 'parentId');
         await this.assertNoCycle(tx, id, dto.parentId);
       }
-      return tx.update(Department, before, dto, { action: 'department.update', entityType: 'department' });
+      return tx.update(before, dto, { action: 'department.update', entityType: 'department' });
     });
   }
 
