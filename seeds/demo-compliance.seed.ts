@@ -39,9 +39,21 @@ function demoStatus(code: string): { status: ControlStatus; reason?: string } {
 }
 
 async function demoActor(app: INestApplicationContext, organizationId: string, local: string): Promise<Actor> {
-  const staff = await app.get(UnitOfWork).manager.getRepository(Staff).findOneByOrFail({ organizationId, email: `${local}@${DEMO_EMAIL_DOMAIN}` });
+  const staff = await app
+    .get(UnitOfWork)
+    .manager.getRepository(Staff)
+    .findOneByOrFail({ organizationId, email: `${local}@${DEMO_EMAIL_DOMAIN}` });
   // the seed acts as this person would after signing in with the second factor
-  return { staffId: staff.id, organizationId, roles: staff.roles, departmentId: staff.departmentId, clientAddress: null, sessionId: null, mfa: true, label: `${staff.email} (seed)` };
+  return {
+    staffId: staff.id,
+    organizationId,
+    roles: staff.roles,
+    departmentId: staff.departmentId,
+    clientAddress: null,
+    sessionId: null,
+    mfa: true,
+    label: `${staff.email} (seed)`,
+  };
 }
 
 export async function seedDemoCompliance(app: INestApplicationContext, organizationId: string): Promise<DemoComplianceResult> {
@@ -59,7 +71,9 @@ export async function seedDemoCompliance(app: INestApplicationContext, organizat
   }
 
   const officer = await demoActor(app, organizationId, 'security');
-  const untouched = await manager.getRepository(Control).find({ where: { organizationId, lastCheckedAt: IsNull(), retiredAt: IsNull() }, order: { code: 'ASC' } });
+  const untouched = await manager
+    .getRepository(Control)
+    .find({ where: { organizationId, lastCheckedAt: IsNull(), retiredAt: IsNull() }, order: { code: 'ASC' } });
   for (const control of untouched) {
     const { status, reason } = demoStatus(control.code);
     if (status === 'not_implemented') {

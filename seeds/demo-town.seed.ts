@@ -12,14 +12,7 @@ import type { Transaction, UnitOfWork } from '../src/database/unit-of-work.js';
 import type { OrganizationsService } from '../src/organizations/organizations.service.js';
 import { Department } from '../src/staff/department.entity.js';
 import { Staff } from '../src/staff/staff.entity.js';
-import {
-  DEMO_ACCOUNTS,
-  DEMO_DEPARTMENTS,
-  DEMO_ORGANIZATION,
-  DEMO_TOTP_CONFIRMED_AT,
-  generatedStaff,
-  type DemoDepartment,
-} from './demo-town.data.js';
+import { DEMO_ACCOUNTS, DEMO_DEPARTMENTS, DEMO_ORGANIZATION, DEMO_TOTP_CONFIRMED_AT, generatedStaff, type DemoDepartment } from './demo-town.data.js';
 
 export interface SeedDemoTownDeps {
   uow: UnitOfWork;
@@ -41,8 +34,21 @@ type DepartmentRow = Pick<Department, 'id' | 'organizationId' | 'code' | 'name' 
 /** A staff row as inserted; the secrets are optional so the audit copy can leave them out. */
 type StaffRow = Pick<
   Staff,
-  | 'id' | 'organizationId' | 'employeeNumber' | 'familyName' | 'givenName' | 'familyNameKana' | 'givenNameKana' | 'email'
-  | 'departmentId' | 'roles' | 'status' | 'joinedOn' | 'leftOn' | 'locale' | 'totpConfirmedAt'
+  | 'id'
+  | 'organizationId'
+  | 'employeeNumber'
+  | 'familyName'
+  | 'givenName'
+  | 'familyNameKana'
+  | 'givenNameKana'
+  | 'email'
+  | 'departmentId'
+  | 'roles'
+  | 'status'
+  | 'joinedOn'
+  | 'leftOn'
+  | 'locale'
+  | 'totpConfirmedAt'
 > & { passwordHash?: string | null; totpSecret?: string | null };
 
 export async function seedDemoTown(deps: SeedDemoTownDeps): Promise<SeedDemoTownResult> {

@@ -12,7 +12,14 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'"], scriptSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"] },
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
       },
     }),
   );
@@ -25,7 +32,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     app,
     new DocumentBuilder()
       .setTitle('Mamori API')
-      .setDescription('Security compliance and incident response for local governments. Every route lists its roles under `x-roles`; errors are problem+json (RFC 9457).')
+      .setDescription(
+        'Security compliance and incident response for local governments. Every route lists its roles under `x-roles`; errors are problem+json (RFC 9457).',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

@@ -40,7 +40,9 @@ async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Password: ');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 const print = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -83,7 +85,12 @@ const COMMANDS: Record<string, Command> = {
     description: 'load the demo town: departments, staff, policies/ (approved), control statuses (idempotent)',
     run: () =>
       withServices(async (app) => {
-        const town = await seedDemoTown({ uow: app.get(UnitOfWork), organizations: app.get(OrganizationsService), totp: app.get(TotpService), auth: app.get(AuthService) });
+        const town = await seedDemoTown({
+          uow: app.get(UnitOfWork),
+          organizations: app.get(OrganizationsService),
+          totp: app.get(TotpService),
+          auth: app.get(AuthService),
+        });
         const compliance = await seedDemoCompliance(app, town.organizationId);
         print({ ...town, compliance });
         return 0;
@@ -98,10 +105,30 @@ const COMMANDS: Record<string, Command> = {
     usage: 'staff:create --email E --name "姓 名" --roles admin,ciso [--department CODE] [--organization CODE]',
     description: 'create a person (password from standard input); prints JSON, with the otpauth URI for privileged roles',
     run: async (args) => {
-      const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, department: { type: 'string' }, organization: { type: 'string' }, 'employee-number': { type: 'string' } } });
+      const { values } = parseArgs({
+        args,
+        options: {
+          email: { type: 'string' },
+          name: { type: 'string' },
+          roles: { type: 'string' },
+          department: { type: 'string' },
+          organization: { type: 'string' },
+          'employee-number': { type: 'string' },
+        },
+      });
       const password = await readStdin();
       return withServices(async (app) => {
-        print(await bootstrapStaff(app, { email: values.email, name: values.name, roles: values.roles, department: values.department, organization: values.organization, employeeNumber: values['employee-number'], password }));
+        print(
+          await bootstrapStaff(app, {
+            email: values.email,
+            name: values.name,
+            roles: values.roles,
+            department: values.department,
+            organization: values.organization,
+            employeeNumber: values['employee-number'],
+            password,
+          }),
+        );
         return 0;
       });
     },
@@ -112,9 +139,13 @@ const COMMANDS: Record<string, Command> = {
     run: async (args) => {
       const { values } = parseArgs({ args, options: { organization: { type: 'string' } } });
       return withServices(async (app) => {
-        const organizations = await app.get(UnitOfWork).manager.getRepository(Organization).find({ where: values.organization ? { code: values.organization } : {}, order: { createdAt: 'ASC' } });
+        const organizations = await app
+          .get(UnitOfWork)
+          .manager.getRepository(Organization)
+          .find({ where: values.organization ? { code: values.organization } : {}, order: { createdAt: 'ASC' } });
         const results = [];
-        for (const organization of organizations) results.push({ organization: organization.code, ...(await app.get(AuditTrailService).verify(organization.id)) });
+        for (const organization of organizations)
+          results.push({ organization: organization.code, ...(await app.get(AuditTrailService).verify(organization.id)) });
         print(results);
         return results.every((r) => r.ok) ? 0 : 1;
       });

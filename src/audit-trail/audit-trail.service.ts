@@ -51,10 +51,27 @@ export class AuditTrailService {
       const batch = await qb.orderBy('a.seq', 'ASC').take(VERIFY_BATCH).getMany();
       for (const row of batch) {
         if (row.previousHash !== previousHash) {
-          return { organizationId, ok: false, checked, lastSeq, firstBreak: { seq: row.seq, id: row.id, reason: 'broken_link', detail: 'previous_hash does not match the row before (a row was removed or inserted)' } };
+          return {
+            organizationId,
+            ok: false,
+            checked,
+            lastSeq,
+            firstBreak: {
+              seq: row.seq,
+              id: row.id,
+              reason: 'broken_link',
+              detail: 'previous_hash does not match the row before (a row was removed or inserted)',
+            },
+          };
         }
         if (entryHash(row) !== row.hash) {
-          return { organizationId, ok: false, checked, lastSeq, firstBreak: { seq: row.seq, id: row.id, reason: 'hash_mismatch', detail: 'the row was changed after it was written' } };
+          return {
+            organizationId,
+            ok: false,
+            checked,
+            lastSeq,
+            firstBreak: { seq: row.seq, id: row.id, reason: 'hash_mismatch', detail: 'the row was changed after it was written' },
+          };
         }
         previousHash = row.hash;
         lastSeq = row.seq;
@@ -67,7 +84,9 @@ export class AuditTrailService {
   /** Verifying is itself recorded (who checked, and what they found). */
   async verifyAsActor(actor: Actor): Promise<VerifyResult> {
     const result = await this.verify(actor.organizationId);
-    await this.uow.run(actor, (tx) => tx.audit({ action: 'audit_trail.verify', entityType: 'audit_trail', context: { ok: result.ok, checked: result.checked, firstBreak: result.firstBreak } }));
+    await this.uow.run(actor, (tx) =>
+      tx.audit({ action: 'audit_trail.verify', entityType: 'audit_trail', context: { ok: result.ok, checked: result.checked, firstBreak: result.firstBreak } }),
+    );
     return result;
   }
 }

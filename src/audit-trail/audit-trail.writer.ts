@@ -66,10 +66,9 @@ export function entryHash(entry: Omit<AuditTrailEntry, 'seq' | 'hash' | 'organiz
 export class AuditTrailWriter {
   async append(manager: EntityManager, actor: Actor, event: AuditEvent): Promise<AuditTrailEntry> {
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit_trail:${actor.organizationId}`]);
-    const [last] = (await manager.query(
-      'SELECT hash FROM audit_trail WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1',
-      [actor.organizationId],
-    )) as { hash: string }[];
+    const [last] = (await manager.query('SELECT hash FROM audit_trail WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1', [actor.organizationId])) as {
+      hash: string;
+    }[];
     const changes: Record<string, FieldChange> = changedFields(event.before, event.after);
     if (event.context) changes['@context'] = { after: toJsonData(event.context) };
     const entry = {

@@ -4,9 +4,7 @@ import type { Role } from './roles.js';
 
 /** What part of a kind of record a person may see (DESIGN.md §2). */
 export type AccessScope =
-  | { kind: 'all' }
-  | { kind: 'department'; departmentId: string | null; staffId: string | null }
-  | { kind: 'own'; staffId: string | null };
+  { kind: 'all' } | { kind: 'department'; departmentId: string | null; staffId: string | null } | { kind: 'own'; staffId: string | null };
 
 export interface ScopeRules {
   /** roles that see every record of the organisation */

@@ -33,15 +33,38 @@ export interface ClientInfo {
 
 /** Staff columns sign-in reads, secrets included (they are not selected by default). */
 const SIGN_IN_FIELDS: FindOptionsSelect<Staff> = {
-  id: true, organizationId: true, email: true, roles: true, status: true, departmentId: true, passwordHash: true,
-  totpSecret: true, totpConfirmedAt: true, totpLastStep: true, failedLoginCount: true, lockedUntil: true,
+  id: true,
+  organizationId: true,
+  email: true,
+  roles: true,
+  status: true,
+  departmentId: true,
+  passwordHash: true,
+  totpSecret: true,
+  totpConfirmedAt: true,
+  totpLastStep: true,
+  failedLoginCount: true,
+  lockedUntil: true,
 };
 
 /** Spent on unknown addresses too, so timing does not tell which addresses exist. */
 let dummyHash: Promise<string> | undefined;
 
-export function actorFor(staff: Pick<Staff, 'id' | 'organizationId' | 'roles' | 'departmentId' | 'email'>, clientAddress: string | null, session: Pick<AuthSession, 'id' | 'mfa'> | null): Actor {
-  return { staffId: staff.id, organizationId: staff.organizationId, roles: staff.roles, departmentId: staff.departmentId, clientAddress, sessionId: session?.id ?? null, mfa: session?.mfa ?? false, label: staff.email };
+export function actorFor(
+  staff: Pick<Staff, 'id' | 'organizationId' | 'roles' | 'departmentId' | 'email'>,
+  clientAddress: string | null,
+  session: Pick<AuthSession, 'id' | 'mfa'> | null,
+): Actor {
+  return {
+    staffId: staff.id,
+    organizationId: staff.organizationId,
+    roles: staff.roles,
+    departmentId: staff.departmentId,
+    clientAddress,
+    sessionId: session?.id ?? null,
+    mfa: session?.mfa ?? false,
+    label: staff.email,
+  };
 }
 
 /**
@@ -68,10 +91,16 @@ export class AuthService {
     if (!staff) return this.unknownAddress(email, dto.password, client);
     const actor = actorFor(staff, client.clientAddress, null);
     const outcome = await this.uow.run(actor, async (tx) => {
-      const current = await tx.manager.getRepository(Staff).findOneOrFail({ where: { id: staff.id }, select: SIGN_IN_FIELDS, lock: { mode: 'pessimistic_write' } });
+      const current = await tx.manager
+        .getRepository(Staff)
+        .findOneOrFail({ where: { id: staff.id }, select: SIGN_IN_FIELDS, lock: { mode: 'pessimistic_write' } });
       if (current.lockedUntil && current.lockedUntil > new Date()) {
         await tx.audit({ action: 'auth.login_refused', entityType: 'staff', entityId: current.id, context: { reason: 'locked', email } });
-        return { error: new AppException('ACCOUNT_LOCKED', `Locked until ${current.lockedUntil.toISOString()}`, undefined, { lockedUntil: current.lockedUntil.toISOString() }) };
+        return {
+          error: new AppException('ACCOUNT_LOCKED', `Locked until ${current.lockedUntil.toISOString()}`, undefined, {
+            lockedUntil: current.lockedUntil.toISOString(),
+          }),
+        };
       }
       const passwordOk = current.passwordHash !== null && (await argon2.verify(current.passwordHash, dto.password).catch(() => false));
       if (!passwordOk) return { error: await this.recordFailure(tx, current, 'password', 'INVALID_CREDENTIALS') };
@@ -144,7 +173,9 @@ export class AuthService {
   /** Starts (or restarts) TOTP enrolment for a signed-in person; confirmed by `confirmTotp`. */
   async startTotpEnrolment(actor: Actor): Promise<{ otpauthUri: string; qrDataUrl: string }> {
     return this.uow.run(actor, async (tx) => {
-      const staff = await tx.manager.getRepository(Staff).findOneOrFail({ where: { id: actor.staffId!, organizationId: actor.organizationId }, select: { id: true, email: true } });
+      const staff = await tx.manager
+        .getRepository(Staff)
+        .findOneOrFail({ where: { id: actor.staffId!, organizationId: actor.organizationId }, select: { id: true, email: true } });
       const secret = this.totp.newSecret();
       await tx.manager.update(Staff, { id: staff.id }, { totpSecret: secret.sealed, totpConfirmedAt: null, totpLastStep: null });
       await tx.audit({ action: 'auth.totp_enrolment_started', entityType: 'staff', entityId: staff.id });
@@ -154,7 +185,9 @@ export class AuthService {
 
   async confirmTotp(actor: Actor, code: string): Promise<{ recoveryCodes: string[] }> {
     const outcome = await this.uow.run(actor, async (tx) => {
-      const staff = await tx.manager.getRepository(Staff).findOneOrFail({ where: { id: actor.staffId!, organizationId: actor.organizationId }, select: SIGN_IN_FIELDS, lock: { mode: 'pessimistic_write' } });
+      const staff = await tx.manager
+        .getRepository(Staff)
+        .findOneOrFail({ where: { id: actor.staffId!, organizationId: actor.organizationId }, select: SIGN_IN_FIELDS, lock: { mode: 'pessimistic_write' } });
       if (!staff.totpSecret || staff.totpConfirmedAt) return { error: new AppException('SECOND_FACTOR_NOT_PENDING') };
       const step = this.totp.verify(staff.totpSecret, code, null);
       if (step === null) {
@@ -176,13 +209,27 @@ export class AuthService {
     await argon2.verify(await dummyHash, password).catch(() => false);
     const home = await this.organizations.home();
     if (home) {
-      const actor: Actor = { staffId: null, organizationId: home.id, roles: [], departmentId: null, clientAddress: client.clientAddress, sessionId: null, mfa: false, label: email };
+      const actor: Actor = {
+        staffId: null,
+        organizationId: home.id,
+        roles: [],
+        departmentId: null,
+        clientAddress: client.clientAddress,
+        sessionId: null,
+        mfa: false,
+        label: email,
+      };
       await this.uow.run(actor, (tx) => tx.audit({ action: 'auth.login_failed', entityType: 'staff', context: { reason: 'unknown_email', email } }));
     }
     throw new AppException('INVALID_CREDENTIALS');
   }
 
-  private async recordFailure(tx: Transaction, staff: Staff, step: 'password' | 'second_factor', code: 'INVALID_CREDENTIALS' | 'INVALID_SECOND_FACTOR'): Promise<AppException> {
+  private async recordFailure(
+    tx: Transaction,
+    staff: Staff,
+    step: 'password' | 'second_factor',
+    code: 'INVALID_CREDENTIALS' | 'INVALID_SECOND_FACTOR',
+  ): Promise<AppException> {
     const failures = staff.failedLoginCount + 1;
     const lock = failures >= this.settings.maxFailures;
     const lockedUntil = lock ? new Date(Date.now() + this.settings.lockMinutes * 60_000) : null;
@@ -227,8 +274,17 @@ export class AuthService {
     await tx.manager.update(Staff, { id: staff.id }, { totpConfirmedAt: confirmedAt, totpLastStep: String(step) });
     await tx.manager.delete(RecoveryCode, { staffId: staff.id });
     const { codes, hashes } = this.totp.recoveryCodes();
-    await tx.manager.insert(RecoveryCode, hashes.map((codeHash) => ({ organizationId: staff.organizationId, staffId: staff.id, codeHash })));
-    await tx.audit({ action: 'auth.totp_enrolled', entityType: 'staff', entityId: staff.id, before: { totpConfirmedAt: null }, after: { totpConfirmedAt: confirmedAt } });
+    await tx.manager.insert(
+      RecoveryCode,
+      hashes.map((codeHash) => ({ organizationId: staff.organizationId, staffId: staff.id, codeHash })),
+    );
+    await tx.audit({
+      action: 'auth.totp_enrolled',
+      entityType: 'staff',
+      entityId: staff.id,
+      before: { totpConfirmedAt: null },
+      after: { totpConfirmedAt: confirmedAt },
+    });
     return codes;
   }
 
@@ -266,7 +322,12 @@ export class AuthService {
   private async revoke(tx: Transaction, session: AuthSession, reason: string): Promise<void> {
     const revokedAt = new Date();
     await tx.manager.update(AuthSession, { id: session.id }, { revokedAt, revokedReason: reason });
-    await tx.audit({ action: 'auth.session_revoked', entityType: 'auth_session', entityId: session.id, before: { revokedAt: null }, after: { revokedAt, revokedReason: reason } });
+    await tx.audit({
+      action: 'auth.session_revoked',
+      entityType: 'auth_session',
+      entityId: session.id,
+      before: { revokedAt: null },
+      after: { revokedAt, revokedReason: reason },
+    });
   }
 }
-

@@ -8,8 +8,7 @@ export const PUBLIC_KEY = 'mamori:public';
 export const ROLES_KEY = 'mamori:roles';
 
 /** Open to anyone, signed in or not (login, health). Everything else must declare its roles. */
-export const Public = (): MethodDecorator & ClassDecorator =>
-  applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension('x-roles', ['public']));
+export const Public = (): MethodDecorator & ClassDecorator => applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension('x-roles', ['public']));
 
 /** The roles that may call a route; the global guard refuses anyone else with 403. */
 export const Roles = (...roles: [Role, ...Role[]]): MethodDecorator & ClassDecorator =>

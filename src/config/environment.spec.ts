@@ -3,13 +3,21 @@ import { EnvironmentError, validateEnvironment } from './environment.js';
 describe('validateEnvironment', () => {
   it('gives working defaults for local development', () => {
     const env = validateEnvironment({});
-    expect(env).toMatchObject({ NODE_ENV: 'development', PORT: 3000, DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mamori', REDIS_URL: 'redis://127.0.0.1:6379', RUN_WORKER_IN_WEB: 'true' });
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mamori',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      RUN_WORKER_IN_WEB: 'true',
+    });
     expect(env.SECRET_KEY.length).toBeGreaterThanOrEqual(32);
   });
 
   it('has no secret default outside development', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'test' })).toThrow(/SECRET_KEY/);
-    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(new EnvironmentError('Configuration error: SECRET_KEY must be at least 32 characters (not set)'));
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(
+      new EnvironmentError('Configuration error: SECRET_KEY must be at least 32 characters (not set)'),
+    );
   });
 
   it('names the malformed variable in one line', () => {

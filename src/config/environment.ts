@@ -13,7 +13,9 @@ export class Environment {
   @IsIn(NODE_ENVS)
   NODE_ENV: NodeEnv = 'development';
 
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT: number = 3000;
 
   @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'must be a postgres:// URL' })
@@ -23,22 +25,30 @@ export class Environment {
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 
   /** Prefix of bull's Redis keys; tests give each file its own. */
-  @IsString() @Matches(/^[a-z0-9:_-]+$/i)
+  @IsString()
+  @Matches(/^[a-z0-9:_-]+$/i)
   QUEUE_PREFIX: string = 'mamori';
 
-  @IsString() @MinLength(32, { message: 'must be at least 32 characters' })
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters' })
   SECRET_KEY!: string;
 
-  @IsInt() @Min(60) @Max(3600)
+  @IsInt()
+  @Min(60)
+  @Max(3600)
   ACCESS_TOKEN_TTL_SECONDS: number = 900;
 
-  @IsInt() @Min(3600)
+  @IsInt()
+  @Min(3600)
   REFRESH_TOKEN_TTL_SECONDS: number = 14 * 24 * 3600;
 
-  @IsInt() @Min(1) @Max(100)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   LOGIN_MAX_FAILURES: number = 5;
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   LOGIN_LOCK_MINUTES: number = 15;
 
   /** Run the bull processors and the outbox relay inside the web process. */
@@ -46,7 +56,8 @@ export class Environment {
   RUN_WORKER_IN_WEB: string = 'false';
 
   /** SMTP server for e-mail (the mail catcher in development); empty = log mails as JSON. */
-  @IsOptional() @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'must be an smtp:// URL' })
+  @IsOptional()
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'must be an smtp:// URL' })
   SMTP_URL?: string;
 
   @IsString()
@@ -64,11 +75,14 @@ export class Environment {
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
 
   /** Folder for evidence files, stored under their SHA-256; empty = store the bytes in PostgreSQL. */
-  @IsOptional() @Matches(/^(\/|[A-Za-z]:[\\/])/, { message: 'must be an absolute folder path' })
+  @IsOptional()
+  @Matches(/^(\/|[A-Za-z]:[\\/])/, { message: 'must be an absolute folder path' })
   EVIDENCE_DIR?: string;
 
   /** Largest evidence file accepted, in bytes (default 10 MiB). */
-  @IsInt() @Min(1) @Max(1024 * 1024 * 1024)
+  @IsInt()
+  @Min(1)
+  @Max(1024 * 1024 * 1024)
   EVIDENCE_MAX_BYTES: number = 10 * 1024 * 1024;
 }
 

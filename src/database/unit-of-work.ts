@@ -31,7 +31,11 @@ export class Transaction {
    * The usual shape of an update: applies `changes` to a loaded entity, saves it and records the
    * change (before/after) in the audit trail. Nothing is recorded when nothing changed.
    */
-  async update<E extends ObjectLiteral & { id: string }>(entity: E, changes: DeepPartial<NoInfer<E>>, event: Omit<AuditEvent, 'entityId' | 'before' | 'after'>): Promise<E> {
+  async update<E extends ObjectLiteral & { id: string }>(
+    entity: E,
+    changes: DeepPartial<NoInfer<E>>,
+    event: Omit<AuditEvent, 'entityId' | 'before' | 'after'>,
+  ): Promise<E> {
     const repository = this.manager.getRepository<E>(entity.constructor as EntityTarget<E>);
     const before = toJsonData(entity);
     repository.merge(entity, changes);

@@ -38,7 +38,14 @@ export class NotificationsProcessor {
             .createQueryBuilder()
             .insert()
             .into(NotificationDelivery)
-            .values({ organizationId: job.organizationId, outboxMessageId: job.outboxMessageId, channel: 'email', recipient: job.payload.to, subject: job.payload.subject, sentAt: new Date() })
+            .values({
+              organizationId: job.organizationId,
+              outboxMessageId: job.outboxMessageId,
+              channel: 'email',
+              recipient: job.payload.to,
+              subject: job.payload.subject,
+              sentAt: new Date(),
+            })
             .orIgnore()
             .returning(['id'])
             .execute();
@@ -46,7 +53,12 @@ export class NotificationsProcessor {
           const deliveryId = (inserted.raw as { id: string }[])[0].id;
           const transportMessageId = await this.mailer.send(job.payload);
           await tx.manager.update(NotificationDelivery, { id: deliveryId }, { transportMessageId });
-          await tx.audit({ action: 'notification.sent', entityType: 'notification_delivery', entityId: deliveryId, after: { channel: 'email', recipient: job.payload.to, subject: job.payload.subject } });
+          await tx.audit({
+            action: 'notification.sent',
+            entityType: 'notification_delivery',
+            entityId: deliveryId,
+            after: { channel: 'email', recipient: job.payload.to, subject: job.payload.subject },
+          });
           this.logger.log(`e-mail "${job.payload.subject}" sent to ${job.payload.to}`);
           return 'sent';
         });

@@ -163,13 +163,11 @@ export class AcknowledgementsService {
       const before = { acknowledgedAt: null, clientAddress: duty.clientAddress };
       repo.merge(duty, { acknowledgedAt: new Date(), clientAddress: actor.clientAddress?.slice(0, 64) ?? null });
       await repo.save(duty);
-      const version = await tx.manager
-        .getRepository(PolicyVersion)
-        .findOneOrFail({
-          where: { id: duty.policyVersionId },
-          relations: { policy: true },
-          select: { id: true, version: true, policyId: true, policy: { id: true, key: true, title: true, titleEn: true } },
-        });
+      const version = await tx.manager.getRepository(PolicyVersion).findOneOrFail({
+        where: { id: duty.policyVersionId },
+        relations: { policy: true },
+        select: { id: true, version: true, policyId: true, policy: { id: true, key: true, title: true, titleEn: true } },
+      });
       await tx.audit({
         action: 'acknowledgement_duty.acknowledge',
         entityType: 'acknowledgement_duty',

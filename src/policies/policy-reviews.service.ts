@@ -54,7 +54,11 @@ export class PolicyReviewsService {
       });
 
       const changes = reviewChanges(dto.outcome, now, policy.reviewIntervalMonths);
-      await tx.update(policy, changes, { action: 'policy.update', entityType: 'policy', context: { reason: 'review', outcome: dto.outcome, reviewId: review.id } });
+      await tx.update(policy, changes, {
+        action: 'policy.update',
+        entityType: 'policy',
+        context: { reason: 'review', outcome: dto.outcome, reviewId: review.id },
+      });
       return {
         review,
         policy: { id: policy.id, nextReviewDue: policy.nextReviewDue, lastReviewedAt: policy.lastReviewedAt, revisionRequested: policy.revisionRequested },

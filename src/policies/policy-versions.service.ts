@@ -154,7 +154,11 @@ export class PolicyVersionsService {
       );
 
       const nextReviewDue = addMonths(today, policy.reviewIntervalMonths);
-      await tx.update(policy, { nextReviewDue, revisionRequested: false }, { action: 'policy.update', entityType: 'policy', context: { reason: 'version_approved', version: target.version } });
+      await tx.update(
+        policy,
+        { nextReviewDue, revisionRequested: false },
+        { action: 'policy.update', entityType: 'policy', context: { reason: 'version_approved', version: target.version } },
+      );
 
       const acknowledgement = requireAcknowledgement ? await this.acknowledgements.createDuties(tx, policy, approved, dueOn) : null;
       return { version: versionSummary(approved), superseded, nextReviewDue, acknowledgement };

@@ -40,18 +40,26 @@ export const MIN_PASSWORD_LENGTH = 12;
 export async function bootstrapStaff(app: INestApplicationContext, input: BootstrapStaffInput): Promise<BootstrapStaffResult> {
   const [familyName, ...given] = (input.name ?? '').trim().split(/[\s\u3000]+/);
   if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw new AppException('VALIDATION_FAILED', `password must be at least ${MIN_PASSWORD_LENGTH} characters`, [{ field: 'password', messages: ['too short'] }]);
+    throw new AppException('VALIDATION_FAILED', `password must be at least ${MIN_PASSWORD_LENGTH} characters`, [
+      { field: 'password', messages: ['too short'] },
+    ]);
   }
   const fields = plainToInstance(StaffFieldsDto, {
     employeeNumber: input.employeeNumber ?? `ADM-${Date.now().toString(36).toUpperCase()}`,
     familyName,
     givenName: given.join(' ') || familyName,
     email: input.email ?? '',
-    roles: (input.roles ?? '').split(',').map((r) => r.trim()).filter(Boolean),
+    roles: (input.roles ?? '')
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
   });
   const errors = validateSync(fields);
   if (errors.length) {
-    throw new AppException('VALIDATION_FAILED', errors.map((e) => `--${e.property === 'familyName' ? 'name' : e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`).join('. '));
+    throw new AppException(
+      'VALIDATION_FAILED',
+      errors.map((e) => `--${e.property === 'familyName' ? 'name' : e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`).join('. '),
+    );
   }
   const uow = app.get(UnitOfWork);
   const organizations = app.get(OrganizationsService);
@@ -83,6 +91,8 @@ export async function bootstrapStaff(app: INestApplicationContext, input: Bootst
 
 async function createOrganization(uow: UnitOfWork, organizations: OrganizationsService, code: string): Promise<Organization> {
   const organization = await organizations.ensure(code, code);
-  await uow.run(systemActor(organization.id, 'cli'), (tx) => tx.audit({ action: 'organization.create', entityType: 'organization', entityId: organization.id, after: organization }));
+  await uow.run(systemActor(organization.id, 'cli'), (tx) =>
+    tx.audit({ action: 'organization.create', entityType: 'organization', entityId: organization.id, after: organization }),
+  );
   return organization;
 }

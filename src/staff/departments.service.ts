@@ -22,7 +22,14 @@ export class DepartmentsService {
       .take(query.pageSize);
     if (query.parentId) qb.andWhere('d.parentId = :parentId', { parentId: query.parentId });
     if (query.q) {
-      qb.andWhere(new Brackets((w) => w.where('d.code ILIKE :q', { q: `%${query.q}%` }).orWhere('d.name ILIKE :q').orWhere('d.nameEn ILIKE :q')));
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('d.code ILIKE :q', { q: `%${query.q}%` })
+            .orWhere('d.name ILIKE :q')
+            .orWhere('d.nameEn ILIKE :q'),
+        ),
+      );
     }
     const [items, total] = await qb.getManyAndCount();
     return pageOf(items, total, query);
@@ -52,7 +59,9 @@ export class DepartmentsService {
 
   async update(actor: Actor, id: string, dto: UpdateDepartmentDto): Promise<Department> {
     return this.uow.run(actor, async (tx) => {
-      const before = await tx.manager.getRepository(Department).findOne({ where: { id, organizationId: actor.organizationId }, lock: { mode: 'pessimistic_write' } });
+      const before = await tx.manager
+        .getRepository(Department)
+        .findOne({ where: { id, organizationId: actor.organizationId }, lock: { mode: 'pessimistic_write' } });
       if (!before) throw new AppException('DEPARTMENT_NOT_FOUND');
       if (dto.code !== undefined && dto.code !== before.code) await this.assertCodeFree(tx, dto.code);
       if (dto.parentId) {

@@ -13,20 +13,43 @@ import { StaffService } from './staff.service.js';
 
 /** Column names an HR export may use (Japanese or English) → field. */
 const HEADERS: Record<string, keyof ImportRow> = {
-  職員番号: 'employeeNumber', employeenumber: 'employeeNumber',
-  氏: 'familyName', 姓: 'familyName', familyname: 'familyName',
-  名: 'givenName', givenname: 'givenName',
-  氏カナ: 'familyNameKana', '氏（カナ）': 'familyNameKana', セイ: 'familyNameKana', familynamekana: 'familyNameKana',
-  名カナ: 'givenNameKana', '名（カナ）': 'givenNameKana', メイ: 'givenNameKana', givennamekana: 'givenNameKana',
-  メールアドレス: 'email', email: 'email',
-  所属コード: 'departmentCode', departmentcode: 'departmentCode',
-  役割: 'roles', roles: 'roles',
-  在職状況: 'status', status: 'status',
-  採用日: 'joinedOn', joinedon: 'joinedOn',
-  退職日: 'leftOn', lefton: 'leftOn',
+  職員番号: 'employeeNumber',
+  employeenumber: 'employeeNumber',
+  氏: 'familyName',
+  姓: 'familyName',
+  familyname: 'familyName',
+  名: 'givenName',
+  givenname: 'givenName',
+  氏カナ: 'familyNameKana',
+  '氏（カナ）': 'familyNameKana',
+  セイ: 'familyNameKana',
+  familynamekana: 'familyNameKana',
+  名カナ: 'givenNameKana',
+  '名（カナ）': 'givenNameKana',
+  メイ: 'givenNameKana',
+  givennamekana: 'givenNameKana',
+  メールアドレス: 'email',
+  email: 'email',
+  所属コード: 'departmentCode',
+  departmentcode: 'departmentCode',
+  役割: 'roles',
+  roles: 'roles',
+  在職状況: 'status',
+  status: 'status',
+  採用日: 'joinedOn',
+  joinedon: 'joinedOn',
+  退職日: 'leftOn',
+  lefton: 'leftOn',
 };
 const REQUIRED: (keyof ImportRow)[] = ['employeeNumber', 'familyName', 'givenName', 'email'];
-const STATUS_WORDS: Record<string, EmploymentStatus> = { 在職: 'active', 休職: 'on_leave', 退職: 'retired', active: 'active', on_leave: 'on_leave', retired: 'retired' };
+const STATUS_WORDS: Record<string, EmploymentStatus> = {
+  在職: 'active',
+  休職: 'on_leave',
+  退職: 'retired',
+  active: 'active',
+  on_leave: 'on_leave',
+  retired: 'retired',
+};
 
 interface ImportRow {
   employeeNumber: string;
@@ -57,7 +80,8 @@ interface ParsedRow {
 
 /** Decodes an uploaded file as UTF-8 (with or without BOM); anything else is refused. */
 export function decodeCsv(buffer: Buffer): string {
-  if (buffer.includes(0)) throw new AppException('UNSUPPORTED_MEDIA_TYPE', 'The file is not a text CSV file', [{ field: 'file', messages: ['binary content'] }]);
+  if (buffer.includes(0))
+    throw new AppException('UNSUPPORTED_MEDIA_TYPE', 'The file is not a text CSV file', [{ field: 'file', messages: ['binary content'] }]);
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(buffer);
   } catch {
@@ -85,17 +109,29 @@ export class StaffImportService {
       const { rows, errors } = this.parse(text, departmentIds);
       const numbers = rows.map((r) => r.fields.employeeNumber);
       const existing = numbers.length
-        ? await tx.manager.getRepository(Staff).find({ where: { organizationId: actor.organizationId, employeeNumber: In(numbers) }, lock: { mode: 'pessimistic_write' } })
+        ? await tx.manager
+            .getRepository(Staff)
+            .find({ where: { organizationId: actor.organizationId, employeeNumber: In(numbers) }, lock: { mode: 'pessimistic_write' } })
         : [];
       const byNumber = new Map(existing.map((s) => [s.employeeNumber, s]));
       const emails = rows.map((r) => r.fields.email);
-      const emailOwners = emails.length ? await tx.manager.getRepository(Staff).find({ where: { email: In(emails) }, select: { id: true, email: true, employeeNumber: true, organizationId: true } }) : [];
+      const emailOwners = emails.length
+        ? await tx.manager
+            .getRepository(Staff)
+            .find({ where: { email: In(emails) }, select: { id: true, email: true, employeeNumber: true, organizationId: true } })
+        : [];
       for (const row of rows) {
         const owner = emailOwners.find((s) => s.email === row.fields.email);
         const current = byNumber.get(row.fields.employeeNumber);
-        if (owner && owner.id !== current?.id) errors.push({ line: row.line, field: 'email', messages: [`e-mail address already used by another staff member`] });
+        if (owner && owner.id !== current?.id)
+          errors.push({ line: row.line, field: 'email', messages: [`e-mail address already used by another staff member`] });
       }
-      if (errors.length) throw new AppException('STAFF_IMPORT_INVALID', `${new Set(errors.map((e) => e.line)).size} bad row(s); nothing was imported`, errors.sort((a, b) => a.line! - b.line!));
+      if (errors.length)
+        throw new AppException(
+          'STAFF_IMPORT_INVALID',
+          `${new Set(errors.map((e) => e.line)).size} bad row(s); nothing was imported`,
+          errors.sort((a, b) => a.line! - b.line!),
+        );
       const result: StaffImportResult = { dryRun, rows: rows.length, created: 0, updated: 0, unchanged: 0 };
       for (const { fields } of rows) {
         const current = byNumber.get(fields.employeeNumber);
@@ -178,7 +214,17 @@ export class StaffImportService {
 /** The fields of `next` that differ from `current`. */
 function changedStaffFields(current: Staff, next: StaffFieldsDto): Partial<StaffFieldsDto> {
   const changes: Partial<StaffFieldsDto> = {};
-  const keys: (keyof StaffFieldsDto)[] = ['familyName', 'givenName', 'familyNameKana', 'givenNameKana', 'email', 'departmentId', 'status', 'joinedOn', 'leftOn'];
+  const keys: (keyof StaffFieldsDto)[] = [
+    'familyName',
+    'givenName',
+    'familyNameKana',
+    'givenNameKana',
+    'email',
+    'departmentId',
+    'status',
+    'joinedOn',
+    'leftOn',
+  ];
   for (const key of keys) {
     if ((next[key] ?? null) !== ((current as unknown as Record<string, unknown>)[key] ?? null)) (changes as Record<string, unknown>)[key] = next[key] ?? null;
   }

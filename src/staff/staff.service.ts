@@ -38,7 +38,7 @@ export class StaffService {
       qb.andWhere(
         new Brackets((w) =>
           w
-            .where("(s.familyName || s.givenName) ILIKE :q", { q })
+            .where('(s.familyName || s.givenName) ILIKE :q', { q })
             .orWhere("(coalesce(s.familyNameKana, '') || coalesce(s.givenNameKana, '')) ILIKE :q")
             .orWhere('s.email ILIKE :q')
             .orWhere('s.employeeNumber ILIKE :q'),
@@ -73,7 +73,9 @@ export class StaffService {
 
   async update(actor: Actor, id: string, dto: UpdateStaffDto): Promise<Staff> {
     return this.uow.run(actor, async (tx) => {
-      const before = await tx.manager.getRepository(Staff).findOne({ where: { id, organizationId: actor.organizationId }, lock: { mode: 'pessimistic_write' } });
+      const before = await tx.manager
+        .getRepository(Staff)
+        .findOne({ where: { id, organizationId: actor.organizationId }, lock: { mode: 'pessimistic_write' } });
       if (!before) throw new AppException('STAFF_NOT_FOUND');
       await this.checkReferences(tx, dto, before);
       return this.applyUpdate(tx, before, dto);
@@ -107,7 +109,11 @@ export class StaffService {
   /** Applies changed fields; retiring someone ends their sessions. */
   async applyUpdate(tx: Transaction, before: Staff, dto: UpdateStaffDto): Promise<Staff> {
     const repo = tx.manager.getRepository(Staff);
-    const changes: Partial<Staff> = { ...dto, ...(dto.email ? { email: dto.email.toLowerCase() } : {}), ...(dto.roles ? { roles: withStaffRole(dto.roles) } : {}) };
+    const changes: Partial<Staff> = {
+      ...dto,
+      ...(dto.email ? { email: dto.email.toLowerCase() } : {}),
+      ...(dto.roles ? { roles: withStaffRole(dto.roles) } : {}),
+    };
     const after = repo.merge(repo.create({ ...before }), changes);
     if (after.status === 'retired' && !after.leftOn) after.leftOn = new Date().toISOString().slice(0, 10);
     await repo.update({ id: before.id }, changes.status === 'retired' && !dto.leftOn ? { ...changes, leftOn: after.leftOn } : changes);

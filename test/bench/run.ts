@@ -25,14 +25,20 @@ async function main(): Promise<void> {
     const uow = t.get(UnitOfWork);
 
     let start = performance.now();
-    for (let i = 0; i < CHANGES; i++) await uow.run(systemActor(org, 'bench'), (tx) => tx.audit({ action: 'bench.change', entityType: 'bench', entityId: String(i), after: { i } }));
+    for (let i = 0; i < CHANGES; i++)
+      await uow.run(systemActor(org, 'bench'), (tx) => tx.audit({ action: 'bench.change', entityType: 'bench', entityId: String(i), after: { i } }));
     let ms = performance.now() - start;
     line('audit-trail: changes committed, one at a time', `${(CHANGES / (ms / 1000)).toFixed(0)} /s (${(ms / CHANGES).toFixed(2)} ms each)`);
 
     start = performance.now();
-    await Promise.all(Array.from({ length: 8 }, (_, w) => (async () => {
-      for (let i = 0; i < CHANGES / 8; i++) await uow.run(systemActor(org, 'bench'), (tx) => tx.audit({ action: 'bench.parallel', entityType: 'bench', entityId: `${w}-${i}` }));
-    })()));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, w) =>
+        (async () => {
+          for (let i = 0; i < CHANGES / 8; i++)
+            await uow.run(systemActor(org, 'bench'), (tx) => tx.audit({ action: 'bench.parallel', entityType: 'bench', entityId: `${w}-${i}` }));
+        })(),
+      ),
+    );
     ms = performance.now() - start;
     line('audit-trail: changes committed, 8 concurrent writers', `${(CHANGES / (ms / 1000)).toFixed(0)} /s`);
 
@@ -47,7 +53,10 @@ async function main(): Promise<void> {
     const header = 'employeeNumber,familyName,givenName,email,departmentCode,roles,status';
     const rows = Array.from({ length: IMPORT_ROWS }, (_, i) => `B${i},山田,太郎${i},bench${i}@town.example,${department.code},staff,在職`);
     start = performance.now();
-    const imported = await request(t.http).post('/api/v1/staff/import').set('Authorization', `Bearer ${token}`).attach('file', Buffer.from([header, ...rows].join('\n')), { filename: 'staff.csv', contentType: 'text/csv' });
+    const imported = await request(t.http)
+      .post('/api/v1/staff/import')
+      .set('Authorization', `Bearer ${token}`)
+      .attach('file', Buffer.from([header, ...rows].join('\n')), { filename: 'staff.csv', contentType: 'text/csv' });
     ms = performance.now() - start;
     line(`staff CSV import (${IMPORT_ROWS} new rows)`, `${ms.toFixed(0)} ms (status ${imported.status}, ${(IMPORT_ROWS / (ms / 1000)).toFixed(0)} rows/s)`);
 

@@ -47,7 +47,7 @@ describe('audit trail', () => {
     expect(bad.body.errors[0].field).toBe('from');
   });
 
-  it('verifies the chain, and finds a row altered behind the trigger\'s back', async () => {
+  it("verifies the chain, and finds a row altered behind the trigger's back", async () => {
     const ok = await request(t.http).get('/api/v1/audit-trail/verify').set(as(officer)).expect(200);
     expect(ok.body).toMatchObject({ ok: true, firstBreak: null });
     expect(ok.body.checked).toBeGreaterThan(5);
@@ -61,13 +61,14 @@ describe('audit trail', () => {
     expect(broken.body).toMatchObject({ ok: false, firstBreak: { id: victim.id, seq: victim.seq, reason: 'hash_mismatch' } });
   });
 
-  it('finds a row deleted behind the trigger\'s back as a broken link', async () => {
+  it("finds a row deleted behind the trigger's back as a broken link", async () => {
     const other = await t.dataSource.query(`INSERT INTO organizations (code, name) VALUES ('other-town', '別町') RETURNING id`);
     const otherOrg = other[0].id as string;
     const service = t.get(AuditTrailService);
     const { UnitOfWork } = await import('../../src/database/unit-of-work.js');
     const { systemActor } = await import('../../src/common/actor.js');
-    for (const n of [1, 2, 3]) await t.get(UnitOfWork).run(systemActor(otherOrg, 'test'), (tx) => tx.audit({ action: 'test.event', entityType: 'test', entityId: String(n) }));
+    for (const n of [1, 2, 3])
+      await t.get(UnitOfWork).run(systemActor(otherOrg, 'test'), (tx) => tx.audit({ action: 'test.event', entityType: 'test', entityId: String(n) }));
     expect((await service.verify(otherOrg)).ok).toBe(true);
     const middle = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ organizationId: otherOrg, entityId: '2' });
     await t.dataSource.transaction(async (manager) => {

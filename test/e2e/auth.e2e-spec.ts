@@ -44,7 +44,9 @@ describe('auth', () => {
   it('gives the same answer for an unknown address and records it', async () => {
     const response = await login({ email: 'nobody@test.example', password: 'whatever' }).expect(401);
     expect(response.body.code).toBe('INVALID_CREDENTIALS');
-    const rows = await t.dataSource.getRepository(AuditTrailEntry).findBy({ organizationId: org, action: 'auth.login_failed', actorLabel: 'nobody@test.example' });
+    const rows = await t.dataSource
+      .getRepository(AuditTrailEntry)
+      .findBy({ organizationId: org, action: 'auth.login_failed', actorLabel: 'nobody@test.example' });
     expect(rows).toHaveLength(1);
   });
 
@@ -136,7 +138,11 @@ describe('auth', () => {
     const person = await createPerson(t, org);
     const adminTokens = await signIn(t, admin);
     const tokens = await signIn(t, person);
-    await request(t.http).patch(`/api/v1/staff/${person.staff.id}`).set('Authorization', `Bearer ${adminTokens.accessToken}`).send({ status: 'retired' }).expect(200);
+    await request(t.http)
+      .patch(`/api/v1/staff/${person.staff.id}`)
+      .set('Authorization', `Bearer ${adminTokens.accessToken}`)
+      .send({ status: 'retired' })
+      .expect(200);
     await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${tokens.accessToken}`).expect(401);
     await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(401);
     const again = await login({ email: person.email, password: person.password }).expect(401);

@@ -39,11 +39,19 @@ describe('command line', () => {
   });
 
   it('creates the first administrator on an empty database, with a TOTP URI', () => {
-    const { code, stdout, stderr } = cli(['staff:create', '--email', 'First.Admin@Town.example', '--name', '山田 太郎', '--roles', 'admin,ciso'], 'a-long-enough-password\n');
+    const { code, stdout, stderr } = cli(
+      ['staff:create', '--email', 'First.Admin@Town.example', '--name', '山田 太郎', '--roles', 'admin,ciso'],
+      'a-long-enough-password\n',
+    );
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const printed = JSON.parse(stdout);
-    expect(printed).toMatchObject({ id: expect.any(String), email: 'first.admin@town.example', roles: ['admin', 'ciso', 'staff'], otpauthUri: expect.stringMatching(/^otpauth:\/\/totp\/Mamori:first\.admin%40town\.example\?/) });
+    expect(printed).toMatchObject({
+      id: expect.any(String),
+      email: 'first.admin@town.example',
+      roles: ['admin', 'ciso', 'staff'],
+      otpauthUri: expect.stringMatching(/^otpauth:\/\/totp\/Mamori:first\.admin%40town\.example\?/),
+    });
   });
 
   it('refuses bad input with one line and a non-zero exit', () => {
@@ -64,7 +72,7 @@ describe('command line', () => {
     const seeded = JSON.parse(first.stdout);
     expect(seeded.created).toEqual({ departments: 20, staff: 407 });
     expect(seeded.compliance).toMatchObject({ policies: { controls: { created: 56 } }, approved: ['basic-policy', 'standards'], controlStatuses: 56 });
-    expect(await count("acknowledgement_duties")).toBe(387);
+    expect(await count('acknowledgement_duties')).toBe(387);
     const [staff, audit] = [await count('staff'), await count('audit_trail')];
     const second = cli(['seed:demo']);
     expect(JSON.parse(second.stdout)).toMatchObject({ created: { departments: 0, staff: 0 }, compliance: { approved: [], controlStatuses: 0 } });
@@ -81,7 +89,10 @@ describe('command line', () => {
     expect(await count('audit_trail')).toBe(audit);
     const broken = mkdtempSync(join(tmpdir(), 'mamori-policies-'));
     cpSync(join(projectRoot(), 'policies'), broken, { recursive: true });
-    writeFileSync(join(broken, 'controls.yaml'), readFileSync(join(broken, 'controls.yaml'), 'utf8').replace('    chapter: 1\n', '    chapter: 1\n   bad: indentation\n'));
+    writeFileSync(
+      join(broken, 'controls.yaml'),
+      readFileSync(join(broken, 'controls.yaml'), 'utf8').replace('    chapter: 1\n', '    chapter: 1\n   bad: indentation\n'),
+    );
     const failed = cli(['policies:sync', '--root', broken]);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toMatch(/controls\.yaml:\d+/);

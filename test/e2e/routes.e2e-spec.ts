@@ -35,12 +35,14 @@ describe('route declarations', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('serves the OpenAPI document with every operation\'s roles', async () => {
+  it("serves the OpenAPI document with every operation's roles", async () => {
     const response = await request(t.http).get('/api/docs-json').expect(200);
     const operations = Object.entries(response.body.paths as Record<string, Record<string, { 'x-roles'?: string[] }>>).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, roles: op['x-roles'] })),
     );
-    expect(operations.map((o) => o.route)).toEqual(expect.arrayContaining(['POST /api/v1/auth/login', 'GET /api/v1/staff', 'POST /api/v1/staff/import', 'GET /api/v1/audit-trail/verify', 'GET /health']));
+    expect(operations.map((o) => o.route)).toEqual(
+      expect.arrayContaining(['POST /api/v1/auth/login', 'GET /api/v1/staff', 'POST /api/v1/staff/import', 'GET /api/v1/audit-trail/verify', 'GET /health']),
+    );
     expect(operations.filter((o) => !o.roles?.length)).toEqual([]);
     await request(t.http).get('/api/docs').expect(200);
   });

@@ -77,9 +77,17 @@ describe('staff and departments', () => {
   it('refuses a second person with the same e-mail (409) and a department that does not exist (404)', async () => {
     const body = newStaff();
     await request(t.http).post('/api/v1/staff').set(as(admin)).send(body).expect(201);
-    const duplicate = await request(t.http).post('/api/v1/staff').set(as(admin)).send(newStaff({ email: body.email.toUpperCase() })).expect(409);
+    const duplicate = await request(t.http)
+      .post('/api/v1/staff')
+      .set(as(admin))
+      .send(newStaff({ email: body.email.toUpperCase() }))
+      .expect(409);
     expect(duplicate.body).toMatchObject({ code: 'STAFF_EMAIL_TAKEN', errors: [{ field: 'email' }] });
-    const missing = await request(t.http).post('/api/v1/staff').set(as(admin)).send(newStaff({ departmentId: '00000000-0000-4000-8000-000000000000' })).expect(404);
+    const missing = await request(t.http)
+      .post('/api/v1/staff')
+      .set(as(admin))
+      .send(newStaff({ departmentId: '00000000-0000-4000-8000-000000000000' }))
+      .expect(404);
     expect(missing.body).toMatchObject({ code: 'DEPARTMENT_NOT_FOUND', errors: [{ field: 'departmentId' }] });
   });
 
@@ -100,7 +108,11 @@ describe('staff and departments', () => {
 
   it('manages departments: unique code, no cycles, no deleting one in use', async () => {
     const parent = await request(t.http).post('/api/v1/departments').set(as(admin)).send({ code: 'KIKAKU', name: '企画課' }).expect(201);
-    const child = await request(t.http).post('/api/v1/departments').set(as(admin)).send({ code: 'JOHO', name: '情報政策室', parentId: parent.body.id }).expect(201);
+    const child = await request(t.http)
+      .post('/api/v1/departments')
+      .set(as(admin))
+      .send({ code: 'JOHO', name: '情報政策室', parentId: parent.body.id })
+      .expect(201);
     await request(t.http).post('/api/v1/departments').set(as(admin)).send({ code: 'KIKAKU', name: 'again' }).expect(409);
     const cycle = await request(t.http).patch(`/api/v1/departments/${parent.body.id}`).set(as(admin)).send({ parentId: child.body.id }).expect(400);
     expect(cycle.body.code).toBe('DEPARTMENT_CYCLE');
@@ -114,7 +126,10 @@ describe('staff and departments', () => {
   describe('CSV import', () => {
     const header = '職員番号,氏,名,氏カナ,名カナ,メールアドレス,所属コード,役割,在職状況,採用日,退職日';
     const upload = (csv: string | Buffer, query = '', filename = 'staff.csv', contentType = 'text/csv') =>
-      request(t.http).post(`/api/v1/staff/import${query}`).set(as(admin)).attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), { filename, contentType });
+      request(t.http)
+        .post(`/api/v1/staff/import${query}`)
+        .set(as(admin))
+        .attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv, 'utf8'), { filename, contentType });
 
     it('imports a UTF-8 file with BOM: creates new people, updates known ones, audits each', async () => {
       const csv = `\uFEFF${header}\r\n70001,佐藤,一郎,サトウ,イチロウ,ichiro@town.example,SOMU,staff,在職,2010/04/01,\r\n70002,鈴木,二郎,スズキ,ジロウ,jiro@town.example,ZAISEI,manager;staff,休職,2015-04-01,\r\n`;

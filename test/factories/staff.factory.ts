@@ -36,7 +36,11 @@ export async function createDepartment(t: TestApp, organizationId: string, field
 }
 
 /** A person who can sign in; privileged roles get a confirmed TOTP secret. */
-export async function createPerson(t: TestApp, organizationId: string, options: { roles?: Role[]; departmentId?: string | null; totp?: boolean; email?: string } = {}): Promise<TestPerson> {
+export async function createPerson(
+  t: TestApp,
+  organizationId: string,
+  options: { roles?: Role[]; departmentId?: string | null; totp?: boolean; email?: string } = {},
+): Promise<TestPerson> {
   const roles = options.roles ?? ['staff'];
   const password = `pw-${unique()}-long-enough`;
   const email = options.email ?? `p${unique()}@test.example`;
@@ -44,13 +48,17 @@ export async function createPerson(t: TestApp, organizationId: string, options: 
   const wantsTotp = options.totp ?? roles.some((r) => ['admin', 'ciso', 'security_officer', 'csirt', 'auditor'].includes(r));
   const secret = wantsTotp ? totp.newSecret() : null;
   const passwordHash = await t.get(AuthService).hashPassword(password);
-  const staff = await t.get(UnitOfWork).run(systemActor(organizationId, 'test'), (tx) =>
-    t.get(StaffService).insert(
-      tx,
-      { employeeNumber: `E${unique()}`.slice(0, 32), familyName: '試験', givenName: '太郎', email, roles, departmentId: options.departmentId ?? null },
-      { passwordHash, ...(secret ? { totpSecret: secret.sealed, totpConfirmedAt: new Date() } : {}) },
-    ),
-  );
+  const staff = await t
+    .get(UnitOfWork)
+    .run(systemActor(organizationId, 'test'), (tx) =>
+      t
+        .get(StaffService)
+        .insert(
+          tx,
+          { employeeNumber: `E${unique()}`.slice(0, 32), familyName: '試験', givenName: '太郎', email, roles, departmentId: options.departmentId ?? null },
+          { passwordHash, ...(secret ? { totpSecret: secret.sealed, totpConfirmedAt: new Date() } : {}) },
+        ),
+    );
   return { staff, email, password, totpSecret: secret?.base32 ?? null };
 }
 

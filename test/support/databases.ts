@@ -28,7 +28,9 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 async function template(): Promise<string> {
   const dir = join(projectRoot(), 'dist/migrations');
   if (!existsSync(join(projectRoot(), 'dist/src/cli.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.js')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .sort();
   const digest = createHash('sha256');
   for (const file of files) digest.update(file).update(readFileSync(join(dir, file)));
   const name = `mamori_test_tpl_${digest.digest('hex').slice(0, 12)}`;
@@ -40,7 +42,15 @@ async function template(): Promise<string> {
       const building = `${name}_building`;
       await client.query(`DROP DATABASE IF EXISTS "${building}"`);
       await client.query(`CREATE DATABASE "${building}"`);
-      execFileSync(process.execPath, [join(projectRoot(), 'dist/src/cli.js'), 'migrate'], { env: { ...process.env, DATABASE_URL: url(building), NODE_ENV: 'test', SECRET_KEY: process.env.SECRET_KEY ?? 'mamori-test-template-only-0123456789abcdef' }, stdio: 'pipe' });
+      execFileSync(process.execPath, [join(projectRoot(), 'dist/src/cli.js'), 'migrate'], {
+        env: {
+          ...process.env,
+          DATABASE_URL: url(building),
+          NODE_ENV: 'test',
+          SECRET_KEY: process.env.SECRET_KEY ?? 'mamori-test-template-only-0123456789abcdef',
+        },
+        stdio: 'pipe',
+      });
       await client.query(`ALTER DATABASE "${building}" RENAME TO "${name}"`);
     } finally {
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['mamori-test-template']);

@@ -41,7 +41,11 @@ export async function createTestApp(options: { listen?: boolean; runJobs?: boole
   });
   const { AppModule } = await import('../../src/app.module.js');
   const { configureApp } = await import('../../src/app.setup.js');
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ runJobs: options.runJobs ?? false }), { bodyParser: false, logger: ['error'], abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ runJobs: options.runJobs ?? false }), {
+    bodyParser: false,
+    logger: ['error'],
+    abortOnError: false,
+  });
   configureApp(app);
   if (options.listen) await app.listen(0, '127.0.0.1');
   else await app.init();

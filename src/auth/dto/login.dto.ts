@@ -3,27 +3,33 @@ import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validato
 
 export class LoginDto {
   @ApiProperty({ example: 'security@demo.mamori.example' })
-  @IsEmail() @MaxLength(254)
+  @IsEmail()
+  @MaxLength(254)
   email!: string;
 
   @ApiProperty()
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   password!: string;
 
   @ApiPropertyOptional({ description: 'six-digit TOTP code, or a recovery code (xxxxx-xxxxx)' })
-  @IsOptional() @IsString() @Length(6, 11)
+  @IsOptional()
+  @IsString()
+  @Length(6, 11)
   totp?: string;
 }
 
 export class RefreshDto {
   @ApiProperty()
-  @IsString() @Length(10, 200)
+  @IsString()
+  @Length(10, 200)
   refreshToken!: string;
 }
 
 export class ConfirmTotpDto {
   @ApiProperty({ description: 'six-digit code from the authenticator app' })
-  @IsString() @Length(6, 6)
+  @IsString()
+  @Length(6, 6)
   code!: string;
 }
 

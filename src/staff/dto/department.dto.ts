@@ -4,19 +4,24 @@ import { PageQuery } from '../../common/pagination.js';
 
 export class CreateDepartmentDto {
   @ApiProperty({ example: 'SOMU' })
-  @IsString() @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'code must be 1–32 letters, digits, _ or -' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/, { message: 'code must be 1–32 letters, digits, _ or -' })
   code!: string;
 
   @ApiProperty({ example: '総務課' })
-  @IsString() @Length(1, 200)
+  @IsString()
+  @Length(1, 200)
   name!: string;
 
   @ApiPropertyOptional({ example: 'General Affairs Division' })
-  @IsOptional() @IsString() @Length(1, 200)
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
   nameEn?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   parentId?: string | null;
 }
 
@@ -24,10 +29,13 @@ export class UpdateDepartmentDto extends PartialType(CreateDepartmentDto) {}
 
 export class DepartmentQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'code or name contains' })
-  @IsOptional() @IsString() @Length(1, 100)
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
   q?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   parentId?: string;
 }

@@ -11,51 +11,72 @@ const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? va
 /** The fields of a staff member, shared by the API and the CSV import. */
 export class StaffFieldsDto {
   @ApiProperty({ example: '10001' })
-  @IsString() @Matches(/^[A-Za-z0-9-]{1,32}$/, { message: 'employeeNumber must be 1–32 letters, digits or -' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9-]{1,32}$/, { message: 'employeeNumber must be 1–32 letters, digits or -' })
   employeeNumber!: string;
 
   @ApiProperty({ example: '山田' })
-  @IsString() @Length(1, 100)
+  @IsString()
+  @Length(1, 100)
   familyName!: string;
 
   @ApiProperty({ example: '花子' })
-  @IsString() @Length(1, 100)
+  @IsString()
+  @Length(1, 100)
   givenName!: string;
 
   @ApiPropertyOptional({ example: 'ヤマダ' })
-  @IsOptional() @IsString() @MaxLength(100) @Matches(KANA, { message: 'familyNameKana must be written in kana' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @Matches(KANA, { message: 'familyNameKana must be written in kana' })
   familyNameKana?: string | null;
 
   @ApiPropertyOptional({ example: 'ハナコ' })
-  @IsOptional() @IsString() @MaxLength(100) @Matches(KANA, { message: 'givenNameKana must be written in kana' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  @Matches(KANA, { message: 'givenNameKana must be written in kana' })
   givenNameKana?: string | null;
 
   @ApiProperty({ example: 'hanako.yamada@town.example.jp' })
-  @Transform(lower) @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(254)
+  @Transform(lower)
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @MaxLength(254)
   email!: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   departmentId?: string | null;
 
   @ApiProperty({ enum: ROLES, isArray: true, example: ['staff'] })
-  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(ROLES, { each: true, message: `each role must be one of ${ROLES.join(', ')}` })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(ROLES, { each: true, message: `each role must be one of ${ROLES.join(', ')}` })
   roles!: Role[];
 
   @ApiPropertyOptional({ enum: EMPLOYMENT_STATUSES, default: 'active' })
-  @IsOptional() @IsIn(EMPLOYMENT_STATUSES)
+  @IsOptional()
+  @IsIn(EMPLOYMENT_STATUSES)
   status?: EmploymentStatus;
 
   @ApiPropertyOptional({ example: '2020-04-01' })
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'joinedOn must be a date YYYY-MM-DD' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'joinedOn must be a date YYYY-MM-DD' })
   joinedOn?: string | null;
 
   @ApiPropertyOptional({ example: '2025-03-31' })
-  @IsOptional() @IsISO8601({ strict: true }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'leftOn must be a date YYYY-MM-DD' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'leftOn must be a date YYYY-MM-DD' })
   leftOn?: string | null;
 
   @ApiPropertyOptional({ enum: ['ja', 'en'], default: 'ja' })
-  @IsOptional() @IsIn(['ja', 'en'])
+  @IsOptional()
+  @IsIn(['ja', 'en'])
   locale?: 'ja' | 'en';
 }
 
@@ -65,24 +86,30 @@ export class UpdateStaffDto extends PartialType(StaffFieldsDto) {}
 
 export class StaffQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'name, kana, e-mail or employee number contains' })
-  @IsOptional() @IsString() @Length(1, 100)
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
   q?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   departmentId?: string;
 
   @ApiPropertyOptional({ enum: EMPLOYMENT_STATUSES })
-  @IsOptional() @IsIn(EMPLOYMENT_STATUSES)
+  @IsOptional()
+  @IsIn(EMPLOYMENT_STATUSES)
   status?: EmploymentStatus;
 
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional() @IsIn(ROLES)
+  @IsOptional()
+  @IsIn(ROLES)
   role?: Role;
 }
 
 export class StaffImportQuery {
   @ApiPropertyOptional({ description: 'check the file and report, write nothing', default: false })
-  @IsOptional() @IsIn(['true', 'false'])
+  @IsOptional()
+  @IsIn(['true', 'false'])
   dryRun?: 'true' | 'false';
 }
