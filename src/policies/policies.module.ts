@@ -11,6 +11,6 @@ import { StatementOfApplicabilityService } from './statement-of-applicability.se
   imports: [AuthModule],
   controllers: [ControlsController, PoliciesController],
   providers: [ControlsService, PoliciesSyncService, ControlEvidenceService, ControlCoverageService, StatementOfApplicabilityService],
-  exports: [ControlsService, PoliciesSyncService],
+  exports: [ControlsService, PoliciesSyncService, ControlEvidenceService, ControlCoverageService, StatementOfApplicabilityService],
 })
 export class PoliciesModule {}

@@ -1,47 +1,8 @@
-import axe, { type AxeResults } from 'axe-core';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { currentTotp } from '../../src/auth/totp.service.js';
 import { createDepartment, createPerson, nextTotp, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-];
-
-interface AxeWindow {
-  axe: { run(context: unknown, options: object): Promise<AxeResults> };
-  document: unknown;
-}
-
-/**
- * axe-core against WCAG 2.0/2.1 A and AA. The page's CSP forbids inline scripts, so axe is loaded
- * with `evaluate` (which CSP does not govern) rather than a script tag.
- */
-async function expectAccessible(page: Page): Promise<void> {
-  await page.evaluate(axe.source);
-  const results = await page.evaluate(() => {
-    const w = globalThis as unknown as AxeWindow;
-    return w.axe.run(w.document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  });
-  expect(results.passes.length).toBeGreaterThan(5); // axe really ran
-  const violations = results.violations.map((v) => ({ id: v.id, targets: v.nodes.map((node) => node.target.join(' ')) }));
-  if (violations.length) console.error(`axe violations on ${page.url()}:\n${JSON.stringify(violations, null, 2)}`);
-  expect(violations).toEqual([]);
-}
-
-async function signIn(page: Page, person: TestPerson, password = person.password): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('メールアドレス').fill(person.email);
-  await page.getByLabel('パスワード').fill(password);
-  await page.getByRole('button', { name: 'ログイン' }).click();
-}
+import { expectAccessible, launchBrowser, newPage as openPage, signIn } from './support.js';
 
 describe('web pages in a browser (WCAG 2.1 AA)', () => {
   let t: TestApp;
@@ -57,7 +18,7 @@ describe('web pages in a browser (WCAG 2.1 AA)', () => {
     admin = await createPerson(t, organizationId, { roles: ['admin'], departmentId: department.id });
     staff = await createPerson(t, organizationId, { roles: ['staff'], departmentId: department.id });
     officer = await createPerson(t, organizationId, { roles: ['security_officer'], departmentId: department.id, totp: false });
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
@@ -65,10 +26,7 @@ describe('web pages in a browser (WCAG 2.1 AA)', () => {
     await t?.close();
   });
 
-  const newPage = async (): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({ baseURL: t.baseUrl, locale: 'ja-JP' });
-    return { context, page: await context.newPage() };
-  };
+  const newPage = () => openPage(browser, t);
 
   it('takes an administrator through every page', async () => {
     const { context, page } = await newPage();
@@ -157,7 +115,12 @@ describe('web pages in a browser (WCAG 2.1 AA)', () => {
     try {
       await signIn(page, staff);
       await page.waitForURL(`${t.baseUrl}/`);
-      expect(await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents()).toEqual(['マイページ', 'API仕様']);
+      expect(await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents()).toEqual([
+        'マイページ',
+        'ポリシー',
+        '管理策',
+        'API仕様',
+      ]);
       const response = await page.goto('/audit-trail');
       expect(response?.status()).toBe(403);
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('このページを表示する権限がありません');

@@ -41,3 +41,35 @@ describe('message catalogues', () => {
     expect(i18n.translate('ja', 'unknown.key')).toBe('unknown.key');
   });
 });
+
+describe('message keys built from values', () => {
+  it('exist for every value a view composes them from', async () => {
+    const { CONTROL_STATUSES, CONTROL_FREQUENCIES, FRAMEWORKS } = await import('../../policies/control.entity.js');
+    const { POLICY_KINDS } = await import('../../policies/policy.entity.js');
+    const { POLICY_VERSION_STATUSES } = await import('../../policies/policy-version.entity.js');
+    const { REVIEW_OUTCOMES } = await import('../../policies/policy-review.entity.js');
+    const { NOTICES } = await import('../controls/control-page.dto.js');
+    const { FORM_PROBLEMS } = await import('../forms/form-error.js');
+    const keys = [
+      ...CONTROL_STATUSES.map((s) => `controlStatus.${s}`),
+      ...CONTROL_FREQUENCIES.map((f) => `frequency.${f}`),
+      ...FRAMEWORKS.flatMap((f) => [`framework.${f}`, `controls.mappedTo.${f}`]),
+      ...POLICY_KINDS.map((k) => `policyKind.${k}`),
+      ...POLICY_VERSION_STATUSES.map((s) => `policyVersionStatus.${s}`),
+      ...REVIEW_OUTCOMES.map((o) => `reviewOutcome.${o}`),
+      ...NOTICES.map((n) => `notice.${n}`),
+      ...[...FORM_PROBLEMS].map((code) => `formError.${code}`),
+      ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => `chapter.${n}`),
+      ...['status.status', 'status.reason', 'status.nextCheckDue', 'evidence.file', 'evidence.note', 'review.outcome', 'review.notes'].map(
+        (f) => `formField.${f}`,
+      ),
+      ...['approve.requireAcknowledgement', 'approve.acknowledgementDueOn'].map((f) => `formField.${f}`),
+      'diff.added',
+      'diff.removed',
+    ];
+    for (const locale of LOCALES) {
+      const catalogue = loadCatalogue(locale);
+      expect(keys.filter((key) => !(key in catalogue))).toEqual([]);
+    }
+  });
+});

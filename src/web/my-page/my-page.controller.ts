@@ -1,9 +1,10 @@
-import { Controller, Get, Render, Req } from '@nestjs/common';
+import { Controller, Get, Query, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AnyRole, CurrentActor } from '../../auth/decorators.js';
 import type { Actor } from '../../common/actor.js';
 import { AppException } from '../../common/errors/app.exception.js';
+import { NoticePageQuery } from '../controls/control-page.dto.js';
 import { fullName, ViewerService } from '../viewer.service.js';
 import { MyPageService } from './my-page.service.js';
 
@@ -19,7 +20,7 @@ export class MyPageController {
   @Get()
   @AnyRole()
   @Render('my-page')
-  async show(@CurrentActor() actor: Actor, @Req() req: Request): Promise<object> {
+  async show(@CurrentActor() actor: Actor, @Req() req: Request, @Query() query: NoticePageQuery): Promise<object> {
     const [staff, duties] = await Promise.all([this.viewers.staffOf(req), this.myPage.duties(actor)]);
     if (!staff) throw new AppException('STAFF_NOT_FOUND');
     return {
@@ -32,6 +33,7 @@ export class MyPageController {
         secondFactorSince: staff.totpConfirmedAt,
       },
       duties,
+      notice: query.notice ? `notice.${query.notice}` : null,
     };
   }
 }

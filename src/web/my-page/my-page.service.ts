@@ -5,6 +5,10 @@ import type { Actor } from '../../common/actor.js';
 export interface Duty {
   kind: 'training' | 'policy_acknowledgement';
   title: string;
+  /** the title on English pages, when there is one */
+  titleEn?: string | null;
+  /** the version to acknowledge, for a policy */
+  version?: number;
   dueAt: Date | null;
   /** the page where it is done */
   href: string;
@@ -15,13 +19,13 @@ export interface DutyProvider {
   duties(actor: Actor): Promise<Duty[]>;
 }
 
-/** The duty providers, in WebModule; an empty list today. */
+/** The duty providers, in WebModule: policy acknowledgements (training will add its own). */
 export const DUTY_PROVIDERS = Symbol('DUTY_PROVIDERS');
 
 /**
- * "What you owe" on the my page (研修・確認事項). Nothing owes anything yet: training (issue:
- * training) will provide the person's open enrolments, and policy acknowledgements the approved
- * versions they have not acknowledged, each as a `DutyProvider` listed under `DUTY_PROVIDERS`.
+ * "What you owe" on the my page (研修・確認事項): the approved policy versions the person has not
+ * acknowledged (`PolicyAcknowledgementDuties`) and, once training lands (issue: training), their open
+ * enrolments, each from a `DutyProvider` listed under `DUTY_PROVIDERS`.
  */
 @Injectable()
 export class MyPageService {

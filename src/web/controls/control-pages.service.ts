@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Actor } from '../../common/actor.js';
+import type { MamoriConfig } from '../../config/configuration.js';
+import { ControlCoverageService } from '../../policies/control-coverage.service.js';
+import { ControlEvidenceService } from '../../policies/control-evidence.service.js';
+import { CONTROL_STATUSES, FRAMEWORKS, type Control } from '../../policies/control.entity.js';
+import { ControlsService } from '../../policies/controls.service.js';
+import { ControlQuery } from '../../policies/dto/control.dto.js';
+import { DepartmentsService } from '../../staff/departments.service.js';
+import { DepartmentQuery } from '../../staff/dto/department.dto.js';
+import type { FormError } from '../forms/form-error.js';
+import { CONTROL_EVIDENCE_ROLES, CONTROL_STATUS_ROLES, mayUse, SOA_ROLES } from '../navigation.js';
+import { pagerFor } from '../pagination.js';
+import type { ControlPageQuery, Notice } from './control-page.dto.js';
+
+const PAGE_SIZE = 50;
+const CHAPTERS = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+/** What the catalogue and control pages show, from the controls' services. */
+@Injectable()
+export class ControlPagesService {
+  readonly maxEvidenceBytes: number;
+
+  constructor(
+    private readonly controls: ControlsService,
+    private readonly evidence: ControlEvidenceService,
+    private readonly coverage: ControlCoverageService,
+    private readonly departments: DepartmentsService,
+    config: ConfigService<MamoriConfig, true>,
+  ) {
+    this.maxEvidenceBytes = config.get('evidence', { infer: true }).maxBytes;
+  }
+
+  async catalogue(actor: Actor, query: ControlPageQuery): Promise<object> {
+    const filter = {
+      chapter: query.chapter,
+      status: query.status,
+      essential: query.essential,
+      framework: query.framework,
+      department: query.department,
+      q: query.q,
+    };
+    const controlQuery = Object.assign(new ControlQuery(), {
+      page: query.page,
+      pageSize: PAGE_SIZE,
+      chapter: filter.chapter,
+      status: filter.status,
+      essential: filter.essential === undefined ? undefined : filter.essential === 'true',
+      framework: filter.framework,
+      ownerDepartmentId: filter.department,
+      q: filter.q,
+    });
+    const [result, coverage, departments] = await Promise.all([
+      this.controls.list(actor, controlQuery),
+      this.coverage.coverage(actor),
+      this.departmentList(actor),
+    ]);
+    const names = new Map(departments.map((d) => [d.id, d]));
+    const selected = <T>(values: readonly T[], current: T | undefined) => values.map((value) => ({ value, selected: value === current }));
+    return {
+      title: 'controls.title',
+      filter,
+      chapters: selected(CHAPTERS, filter.chapter),
+      statuses: selected(CONTROL_STATUSES, filter.status),
+      essentials: selected(['true', 'false'] as const, filter.essential),
+      frameworks: selected(FRAMEWORKS, filter.framework),
+      departments: departments.map((d) => ({ ...d, selected: d.id === filter.department })),
+      rows: result.items.map((c) => ({ ...row(c), department: c.ownerDepartmentId ? (names.get(c.ownerDepartmentId) ?? null) : null })),
+      pager: pagerFor(result, '/controls', { ...filter, chapter: filter.chapter?.toString() }),
+      coverage,
+      canDownloadSoa: mayUse(actor.roles, SOA_ROLES),
+    };
+  }
+
+  async control(actor: Actor, id: string, options: { notice?: Notice; error?: FormError } = {}): Promise<object> {
+    const [control, evidence] = await Promise.all([this.controls.get(actor, id), this.evidence.list(actor, id)]);
+    const department = control.ownerDepartmentId ? await this.departments.get(actor, control.ownerDepartmentId).catch(() => null) : null;
+    const error = options.error;
+    const submitted = error?.form === 'status' ? error.submitted : {};
+    const status = typeof submitted.status === 'string' ? submitted.status : control.status;
+    return {
+      title: 'control.title',
+      titleDetail: { ja: `${control.code} ${control.title}`, en: `${control.code} ${control.titleEn ?? control.title}` },
+      control: { ...row(control), department },
+      evidence: evidence.items.map((e) => ({ ...e, href: `/controls/${control.id}/evidence/${e.id}` })),
+      canEditStatus: mayUse(actor.roles, CONTROL_STATUS_ROLES) && !control.retiredAt,
+      canUpload: mayUse(actor.roles, CONTROL_EVIDENCE_ROLES) && !control.retiredAt,
+      statuses: CONTROL_STATUSES.map((value) => ({ value, selected: value === status })),
+      statusForm: {
+        reason: typeof submitted.reason === 'string' ? submitted.reason : (control.statusReason ?? ''),
+        nextCheckDue: typeof submitted.nextCheckDue === 'string' ? submitted.nextCheckDue : '',
+      },
+      evidenceForm: { note: error?.form === 'evidence' && typeof error.submitted.note === 'string' ? error.submitted.note : '' },
+      maxEvidenceSize: this.maxEvidenceBytes,
+      notice: options.notice ? `notice.${options.notice}` : null,
+      statusError: error?.form === 'status' ? error : null,
+      evidenceError: error?.form === 'evidence' ? error : null,
+    };
+  }
+
+  private async departmentList(actor: Actor) {
+    const page = await this.departments.list(actor, Object.assign(new DepartmentQuery(), { page: 1, pageSize: 200 }));
+    return page.items.map((d) => ({ id: d.id, name: d.name, nameEn: d.nameEn }));
+  }
+}
+
+function row(c: Control) {
+  return {
+    id: c.id,
+    code: c.code,
+    chapter: c.chapter,
+    title: c.title,
+    titleEn: c.titleEn,
+    description: c.description,
+    descriptionEn: c.descriptionEn,
+    ownerRole: c.ownerRole,
+    frequency: c.frequency,
+    essential: c.essential,
+    mappings: { iso27001: c.mappings.iso27001 ?? [], nistCsf: c.mappings.nistCsf ?? [] },
+    status: c.status,
+    statusReason: c.statusReason,
+    statusChangedAt: c.statusChangedAt,
+    lastCheckedAt: c.lastCheckedAt,
+    nextCheckDue: c.nextCheckDue,
+    retired: c.retiredAt !== null,
+    href: `/controls/${c.id}`,
+  };
+}

@@ -1,0 +1,8 @@
+import type { Request } from 'express';
+import { DEFAULT_LOCALE, isLocale, type Locale } from './i18n/i18n.service.js';
+
+/** The language of the page answering `req` (set on `res.locals` by the locale middleware). */
+export function localeOf(req: Request): Locale {
+  const locale: unknown = req.res?.locals.locale;
+  return isLocale(locale) ? locale : DEFAULT_LOCALE;
+}

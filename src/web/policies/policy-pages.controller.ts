@@ -1,0 +1,95 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AnyRole, CurrentActor, Roles } from '../../auth/decorators.js';
+import type { Actor } from '../../common/actor.js';
+import { PolicyReviewsService } from '../../policies/policy-reviews.service.js';
+import { PolicyVersionsService } from '../../policies/policy-versions.service.js';
+import { NoticePageQuery } from '../controls/control-page.dto.js';
+import { localeOf } from '../locale.js';
+import { POLICY_APPROVER_ROLES, POLICY_REVIEW_PAGE_ROLES, POLICY_REVIEWER_ROLES } from '../navigation.js';
+import { WebPageQuery } from '../web-query.dto.js';
+import { PolicyApprovalForm, PolicyReviewForm } from './policy-page.dto.js';
+import { PolicyPagesService } from './policy-pages.service.js';
+import { ReviewFormErrorFilter } from './review-form.filter.js';
+
+/** ポリシー: the approved texts; for reviewers their versions, diffs, reviews and the CISO's approval. */
+@ApiExcludeController()
+@Controller('policies')
+export class PolicyPagesController {
+  constructor(
+    private readonly pages: PolicyPagesService,
+    private readonly reviews: PolicyReviewsService,
+    private readonly versions: PolicyVersionsService,
+  ) {}
+
+  @Get()
+  @AnyRole()
+  @Render('policies')
+  list(@CurrentActor() actor: Actor, @Query() _query: WebPageQuery): Promise<object> {
+    return this.pages.list(actor);
+  }
+
+  @Get(':key')
+  @AnyRole()
+  @Render('policy')
+  show(@CurrentActor() actor: Actor, @Param('key') key: string, @Req() req: Request, @Query() _query: WebPageQuery): Promise<object> {
+    return this.pages.policy(actor, key, localeOf(req));
+  }
+
+  @Get(':key/versions/:v')
+  @Roles(...POLICY_REVIEW_PAGE_ROLES)
+  @Render('policy-version')
+  version(
+    @CurrentActor() actor: Actor,
+    @Param('key') key: string,
+    @Param('v', ParseIntPipe) v: number,
+    @Req() req: Request,
+    @Query() _query: WebPageQuery,
+  ): Promise<object> {
+    return this.pages.version(actor, key, v, localeOf(req));
+  }
+
+  @Post(':key/reviews')
+  @Roles(...POLICY_REVIEWER_ROLES)
+  @UseFilters(ReviewFormErrorFilter)
+  async review(@CurrentActor() actor: Actor, @Param('key') key: string, @Body() form: PolicyReviewForm, @Res() res: Response): Promise<void> {
+    const policy = await this.pages.byKey(actor, key);
+    await this.reviews.create(actor, policy.id, { outcome: form.outcome, notes: form.notes });
+    res.redirect(303, '/reviews?notice=reviewRecorded');
+  }
+
+  @Post(':key/versions/:v/approve')
+  @Roles(...POLICY_APPROVER_ROLES)
+  @UseFilters(ReviewFormErrorFilter)
+  async approve(
+    @CurrentActor() actor: Actor,
+    @Param('key') key: string,
+    @Param('v', ParseIntPipe) v: number,
+    @Body() form: PolicyApprovalForm,
+    @Res() res: Response,
+  ): Promise<void> {
+    const policy = await this.pages.byKey(actor, key);
+    const requireAcknowledgement = form.requireAcknowledgement === 'on';
+    // the due date belongs to the acknowledgements: without the tick it is not sent
+    await this.versions.approve(actor, policy.id, v, {
+      requireAcknowledgement,
+      acknowledgementDueOn: requireAcknowledgement ? form.acknowledgementDueOn : undefined,
+    });
+    res.redirect(303, '/reviews?notice=versionApproved');
+  }
+}
+
+/** 見直し: the review queue of the security office. */
+@ApiExcludeController()
+@Controller('reviews')
+export class ReviewPagesController {
+  constructor(private readonly pages: PolicyPagesService) {}
+
+  @Get()
+  @Roles(...POLICY_REVIEW_PAGE_ROLES)
+  @Render('reviews')
+  queue(@CurrentActor() actor: Actor, @Query() query: NoticePageQuery): Promise<object> {
+    return this.pages.reviewQueue(actor, { notice: query.notice });
+  }
+}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '../../common/actor.js';
+import { addDays, tokyoToday } from '../../common/calendar.js';
+import { AppException } from '../../common/errors/app.exception.js';
+import { ControlsService, type PolicySummary } from '../../policies/controls.service.js';
+import { REVIEW_OUTCOMES } from '../../policies/policy-review.entity.js';
+import { DEFAULT_ACKNOWLEDGEMENT_DAYS, PolicyVersionsService } from '../../policies/policy-versions.service.js';
+import type { Notice } from '../controls/control-page.dto.js';
+import type { FormError } from '../forms/form-error.js';
+import type { Locale } from '../i18n/i18n.service.js';
+import { mayUse, POLICY_APPROVER_ROLES, POLICY_REVIEW_PAGE_ROLES, POLICY_REVIEWER_ROLES } from '../navigation.js';
+import { diffLines, policyTextFor } from './policy-text.js';
+
+/** Days before its due date from which a review shows as "due soon". */
+const DUE_SOON_DAYS = 30;
+
+const policyHref = (key: string): string => `/policies/${encodeURIComponent(key)}`;
+const versionHref = (key: string, version: number): string => `${policyHref(key)}/versions/${version}`;
+
+function policyRow(p: PolicySummary) {
+  return {
+    key: p.key,
+    kind: p.kind,
+    title: p.title,
+    titleEn: p.titleEn,
+    approvedVersion: p.approvedVersion,
+    nextReviewDue: p.nextReviewDue,
+    lastReviewedAt: p.lastReviewedAt,
+    revisionRequested: p.revisionRequested,
+    reviewIntervalMonths: p.reviewIntervalMonths,
+    href: policyHref(p.key),
+  };
+}
+
+/** What the policy pages and the review queue show, from the policies' services. */
+@Injectable()
+export class PolicyPagesService {
+  constructor(
+    private readonly controls: ControlsService,
+    private readonly versions: PolicyVersionsService,
+  ) {}
+
+  async byKey(actor: Actor, key: string): Promise<PolicySummary> {
+    const found = (await this.controls.listPolicies(actor)).items.find((p) => p.key === key);
+    if (!found) throw new AppException('POLICY_NOT_FOUND');
+    return found;
+  }
+
+  async list(actor: Actor): Promise<object> {
+    const { items } = await this.controls.listPolicies(actor);
+    return { title: 'policies.title', rows: items.map(policyRow) };
+  }
+
+  /** The approved text in the reader's language; reviewers also get the list of versions. */
+  async policy(actor: Actor, key: string, locale: Locale): Promise<object> {
+    const policy = await this.byKey(actor, key);
+    const approved = policy.approvedVersion ? await this.versions.get(actor, policy.id, policy.approvedVersion) : null;
+    const reviewer = mayUse(actor.roles, POLICY_REVIEW_PAGE_ROLES);
+    const versions = reviewer ? (await this.versions.list(actor, policy.id)).items : [];
+    return {
+      title: 'policy.title',
+      titleDetail: { ja: policy.title, en: policy.titleEn ?? policy.title },
+      policy: policyRow(policy),
+      approved: approved ? { version: approved.version, approvedAt: approved.approvedAt, text: policyTextFor(approved.body, locale) } : null,
+      reviewer,
+      versions: versions.map((v) => ({ ...v, href: versionHref(policy.key, v.version) })),
+    };
+  }
+
+  /** One version (a draft too, for reviewers): its text and its diff against the approved text. */
+  async version(actor: Actor, key: string, versionNumber: number, locale: Locale): Promise<object> {
+    const policy = await this.byKey(actor, key);
+    const version = await this.versions.get(actor, policy.id, versionNumber);
+    return {
+      title: 'policyVersion.title',
+      titleDetail: { ja: `${policy.title} v${version.version}`, en: `${policy.titleEn ?? policy.title} v${version.version}` },
+      policy: policyRow(policy),
+      version: { ...version, text: policyTextFor(version.body, locale) },
+      diff: diffLines(version.diff),
+      isLatestDraft: version.status === 'draft' && policy.latestVersion?.version === version.version,
+      reviewsHref: '/reviews',
+    };
+  }
+
+  /** The review queue: when each policy is due, whether a revision is asked for, the draft awaiting approval. */
+  async reviewQueue(actor: Actor, options: { notice?: Notice; error?: FormError & { policyKey: string } } = {}): Promise<object> {
+    const { items } = await this.controls.listPolicies(actor);
+    const today = tokyoToday();
+    const soon = addDays(today, DUE_SOON_DAYS);
+    const { error } = options;
+    const rows = items.map((p) => {
+      const mine = error?.policyKey === p.key ? error : null;
+      const submitted = mine?.submitted ?? {};
+      const draft = p.latestVersion?.status === 'draft' ? p.latestVersion : null;
+      return {
+        ...policyRow(p),
+        overdue: p.nextReviewDue !== null && p.nextReviewDue < today,
+        dueSoon: p.nextReviewDue !== null && p.nextReviewDue >= today && p.nextReviewDue <= soon,
+        draft: draft ? { version: draft.version, createdAt: draft.createdAt, href: versionHref(p.key, draft.version) } : null,
+        reviewAction: `${policyHref(p.key)}/reviews`,
+        approveAction: draft ? `${versionHref(p.key, draft.version)}/approve` : null,
+        outcomes: REVIEW_OUTCOMES.map((value) => ({ value, checked: mine?.form === 'review' && submitted.outcome === value })),
+        notes: mine?.form === 'review' && typeof submitted.notes === 'string' ? submitted.notes : '',
+        requireAcknowledgement: mine?.form === 'approve' ? submitted.requireAcknowledgement === 'on' : true,
+        acknowledgementDueOn:
+          mine?.form === 'approve' && typeof submitted.acknowledgementDueOn === 'string'
+            ? submitted.acknowledgementDueOn
+            : addDays(today, DEFAULT_ACKNOWLEDGEMENT_DAYS),
+        reviewError: mine?.form === 'review' ? mine : null,
+        approveError: mine?.form === 'approve' ? mine : null,
+      };
+    });
+    return {
+      title: 'reviews.title',
+      today,
+      rows,
+      canReview: mayUse(actor.roles, POLICY_REVIEWER_ROLES),
+      canApprove: mayUse(actor.roles, POLICY_APPROVER_ROLES),
+      notice: options.notice ? `notice.${options.notice}` : null,
+    };
+  }
+}

@@ -1,0 +1,88 @@
+import { Marked, type Tokens } from 'marked';
+import type { Locale } from '../i18n/i18n.service.js';
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+
+/** Links and images may point at web pages, mail addresses, anchors and paths of this site only. */
+const SAFE_URL = /^(https?:\/\/|mailto:|#|\/(?!\/)|\.{1,2}\/|[\w.-]+(?:[/#?]|$))/i;
+export const isSafeUrl = (href: string): boolean => SAFE_URL.test(href.trim()) && !/^\s*(javascript|data|vbscript):/i.test(href);
+
+/**
+ * Markdown as policy files use it (GitHub flavour). Raw HTML never reaches the page: comments are
+ * dropped and any other tag is shown as text. Headings move one level down, so that the page's own
+ * `<h1>` (the policy's title) stays the only one.
+ */
+const markdown = new Marked({
+  gfm: true,
+  async: false,
+  renderer: {
+    html({ text }: Tokens.HTML | Tokens.Tag): string {
+      return escapeHtml(text.replace(/<!--[\s\S]*?(?:-->|$)/g, '')).replace(/^\s+$/, '');
+    },
+    heading({ tokens, depth }: Tokens.Heading): string {
+      const level = Math.min(depth + 1, 6);
+      return `<h${level}>${this.parser.parseInline(tokens)}</h${level}>\n`;
+    },
+    link({ href, tokens }: Tokens.Link): string | false {
+      return isSafeUrl(href) ? false : this.parser.parseInline(tokens);
+    },
+    image({ href, text }: Tokens.Image): string | false {
+      return isSafeUrl(href) ? false : escapeHtml(text);
+    },
+  },
+});
+
+/** The HTML of a policy text (Markdown); only markup the Markdown itself produces. */
+export function renderPolicyMarkdown(text: string): string {
+  return markdown.parse(text, { async: false });
+}
+
+const ENGLISH_HEADING = /^##[ \t]+English[ \t]*#*[ \t]*$/m;
+
+/** The parts of a policy body: Japanese first, then (optionally) the text under `## English`. */
+export function splitLanguages(body: string): { ja: string; en: string | null } {
+  const match = ENGLISH_HEADING.exec(body);
+  if (!match) return { ja: body, en: null };
+  const en = body.slice(match.index + match[0].length).trim();
+  return { ja: body.slice(0, match.index).trimEnd(), en: en || null };
+}
+
+export interface PolicyText {
+  /** HTML rendered from the Markdown */
+  html: string;
+  /** the language of the text shown (English pages fall back to Japanese when there is no English) */
+  lang: Locale;
+  /** an English page shows the Japanese text because the body has no English section */
+  fallback: boolean;
+}
+
+/** The text of a policy body for a reader of `locale`. */
+export function policyTextFor(body: string, locale: Locale): PolicyText {
+  const parts = splitLanguages(body);
+  if (locale === 'en' && parts.en) return { html: renderPolicyMarkdown(parts.en), lang: 'en', fallback: false };
+  return { html: renderPolicyMarkdown(parts.ja), lang: 'ja', fallback: locale === 'en' };
+}
+
+export type DiffLineKind = 'file' | 'hunk' | 'added' | 'removed' | 'context';
+
+export interface DiffLine {
+  kind: DiffLineKind;
+  /** message key of the words read out before the line ("added:", "removed:"); null when none */
+  label: string | null;
+  /** the line as in the diff, with its `+`/`-`/` ` prefix kept visible */
+  text: string;
+}
+
+/** A unified line diff (`lineDiff`) as lines to mark up: colour by class, and the `+`/`-` prefix and a label as text. */
+export function diffLines(diff: string | null): DiffLine[] {
+  if (!diff) return [];
+  const lines = diff.endsWith('\n') ? diff.slice(0, -1).split('\n') : diff.split('\n');
+  return lines.map((text): DiffLine => {
+    if (text.startsWith('+++ ') || text.startsWith('--- ')) return { kind: 'file', label: null, text };
+    if (text.startsWith('@@')) return { kind: 'hunk', label: null, text };
+    if (text.startsWith('+')) return { kind: 'added', label: 'diff.added', text };
+    if (text.startsWith('-')) return { kind: 'removed', label: 'diff.removed', text };
+    return { kind: 'context', label: null, text };
+  });
+}

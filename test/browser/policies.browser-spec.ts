@@ -1,0 +1,320 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { IsNull, Not } from 'typeorm';
+import { systemActor, type Actor } from '../../src/common/actor.js';
+import { addDays, tokyoToday } from '../../src/common/calendar.js';
+import { AcknowledgementDuty } from '../../src/policies/acknowledgement-duty.entity.js';
+import { ControlEvidence } from '../../src/policies/control-evidence.entity.js';
+import { Control } from '../../src/policies/control.entity.js';
+import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
+import { PolicyVersion } from '../../src/policies/policy-version.entity.js';
+import { PolicyVersionsService } from '../../src/policies/policy-versions.service.js';
+import { Policy } from '../../src/policies/policy.entity.js';
+import { createDepartment, createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { csrfTokenOf, expectAccessible, launchBrowser, mainText, newPage, signInFully } from './support.js';
+
+const MAX_BYTES = 64 * 1024;
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(40, 1)]);
+const OLD_CLAUSE = '少なくとも年1回開催して';
+const NEW_CLAUSE = '少なくとも年2回開催して';
+
+const asCiso = (person: TestPerson, organizationId: string): Actor => ({
+  staffId: person.staff.id,
+  organizationId,
+  roles: person.staff.roles,
+  departmentId: person.staff.departmentId,
+  clientAddress: '127.0.0.1',
+  sessionId: null,
+  mfa: true,
+  label: person.email,
+});
+
+describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let org: string;
+  let ciso: TestPerson;
+  let officer: TestPerson;
+  let staff: TestPerson;
+  let control: Control;
+  let tmp: string;
+  const sessions: Record<'ciso' | 'officer' | 'staff', { context: BrowserContext; page: Page }> = {} as never;
+
+  beforeAll(async () => {
+    t = await createTestApp({ listen: true, env: { EVIDENCE_MAX_BYTES: String(MAX_BYTES) } });
+    org = await testOrganization(t);
+    const department = await createDepartment(t, org, { name: '総務課' });
+    ciso = await createPerson(t, org, { roles: ['ciso'], departmentId: department.id });
+    officer = await createPerson(t, org, { roles: ['security_officer'], departmentId: department.id });
+    staff = await createPerson(t, org, { roles: ['staff'], departmentId: department.id });
+
+    // the shipped policies, both approved as version 1; then an edited standards.md makes draft 2
+    const sync = t.get(PoliciesSyncService);
+    await sync.sync(systemActor(org, 'test'));
+    const policies = await t.dataSource.getRepository(Policy).findBy({ organizationId: org });
+    for (const policy of policies) await t.get(PolicyVersionsService).approve(asCiso(ciso, org), policy.id, 1, {});
+    tmp = mkdtempSync(join(tmpdir(), 'mamori-browser-policies-'));
+    cpSync(PoliciesSyncService.defaultRoot(), tmp, { recursive: true });
+    const standards = join(tmp, 'standards.md');
+    writeFileSync(standards, readFileSync(standards, 'utf8').replace(OLD_CLAUSE, NEW_CLAUSE));
+    await sync.sync(systemActor(org, 'test'), { root: tmp });
+    control = await t.dataSource.getRepository(Control).findOneByOrFail({ organizationId: org, code: '5-02' });
+
+    browser = await launchBrowser();
+    for (const [name, person] of [
+      ['ciso', ciso],
+      ['officer', officer],
+      ['staff', staff],
+    ] as const) {
+      sessions[name] = await newPage(browser, t);
+      await signInFully(sessions[name].page, t, person);
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const session of Object.values(sessions)) await session.context.close().catch(() => undefined);
+    await browser?.close();
+    await t?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const h1 = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
+  const evidenceCount = () => t.dataSource.getRepository(ControlEvidence).countBy({ controlId: control.id });
+
+  it('shows the policies and reads the approved text in Japanese and in English', async () => {
+    const { page } = sessions.officer;
+    await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'ポリシー' }).click();
+    await page.waitForURL('**/policies');
+    expect(await page.locator('table tbody tr').count()).toBe(2);
+    await expect(page.locator('[aria-current="page"]').textContent()).resolves.toBe('ポリシー');
+    await expectAccessible(page);
+
+    await page.getByRole('link', { name: '情報セキュリティ基本方針' }).click();
+    await page.waitForURL('**/policies/basic-policy');
+    const ja = await mainText(page);
+    expect(ja).toContain('第1条 目的');
+    expect(ja).not.toContain('Mamori Town Information Security Basic Policy');
+    expect(await page.locator('article.policy-text').getAttribute('lang')).toBe('ja');
+    expect(await page.locator('article.policy-text h1').count()).toBe(0); // the body's headings sit under the page's h1
+    expect(await page.getByRole('heading', { name: '版の一覧' }).count()).toBe(1); // a reviewer sees the versions
+    await expectAccessible(page);
+
+    await page.goto('/policies/basic-policy?lang=en');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await expect(h1(page)).resolves.toBe('Information Security Basic Policy');
+    const en = await mainText(page);
+    expect(en).toContain('Mamori Town Information Security Basic Policy');
+    expect(en).not.toContain('第1条 目的');
+    expect(await page.locator('article.policy-text').getAttribute('lang')).toBe('en');
+    await expectAccessible(page);
+    await page.goto('/policies?lang=ja');
+
+    // the standards contain an HTML comment: it never reaches the page
+    const standards = await page.request.get('/policies/standards');
+    expect(await standards.text()).not.toMatch(/<!--|&lt;!--/);
+  });
+
+  it('filters the catalogue, shows the coverage and streams the statement of applicability', async () => {
+    const { page } = sessions.officer;
+    await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '管理策' }).click();
+    await page.waitForURL('**/controls');
+    await page.getByLabel('章', { exact: true }).selectOption('5');
+    await page.getByLabel('実施状況', { exact: true }).selectOption('not_implemented');
+    await page.getByLabel('対応する規格').selectOption('iso27001');
+    await page.getByRole('button', { name: 'この条件で絞り込む' }).click();
+    await page.waitForURL(/\/controls\?.*chapter=5/);
+    const rows = await page.locator('#controls-caption').locator('xpath=..').locator('tbody tr').count();
+    expect(rows).toBeGreaterThan(0);
+    expect(await page.locator('#controls-caption').locator('xpath=..').locator('tbody').textContent()).toContain('5-02');
+    expect(await page.getByLabel('章', { exact: true }).inputValue()).toBe('5');
+    expect(await page.getByRole('table', { name: '章ごとの実施状況' }).locator('tbody tr').count()).toBe(9);
+    expect(await page.getByRole('table', { name: '規格ごとの対応状況' }).locator('tbody tr').count()).toBe(2);
+    await expectAccessible(page);
+
+    const soa = await page.request.get('/controls/statement-of-applicability.xlsx');
+    expect(soa.status()).toBe(200);
+    expect(soa.headers()['content-type']).toContain('spreadsheetml');
+    expect((await soa.body()).subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
+  it('changes a control\'s status, refusing "not applicable" without a reason', async () => {
+    const { page } = sessions.officer;
+    await page.goto(`/controls/${control.id}`);
+    await expect(h1(page)).resolves.toContain('5-02');
+    await expectAccessible(page);
+
+    await page.getByLabel('実施状況', { exact: true }).selectOption('not_applicable');
+    await page.getByLabel('理由').fill('');
+    const refused = page.waitForResponse((r) => r.url().endsWith('/status'));
+    await page.getByRole('button', { name: '実施状況を更新する' }).click();
+    expect((await refused).status()).toBe(400);
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('理由が必要です');
+    expect(await page.getByLabel('理由').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('実施状況', { exact: true }).inputValue()).toBe('not_applicable');
+    expect((await t.dataSource.getRepository(Control).findOneByOrFail({ id: control.id })).status).toBe('not_implemented');
+    await expectAccessible(page);
+
+    await page.getByLabel('実施状況', { exact: true }).selectOption('implemented');
+    await page.getByLabel('理由').fill('全職員のパスワードを12文字以上に設定済み。');
+    await page.getByRole('button', { name: '実施状況を更新する' }).click();
+    await page.waitForURL(/notice=statusUpdated/);
+    await expect(page.getByRole('status').textContent()).resolves.toContain('実施状況を更新しました');
+    expect(await mainText(page)).toContain('全職員のパスワードを12文字以上に設定済み。');
+    const saved = await t.dataSource.getRepository(Control).findOneByOrFail({ id: control.id });
+    expect(saved).toMatchObject({ status: 'implemented', lastCheckedAt: expect.any(Date), nextCheckDue: expect.any(String) });
+    await expectAccessible(page);
+  });
+
+  it('uploads evidence, downloads it, and refuses a wrong type or a file too large without writing anything', async () => {
+    const { page } = sessions.officer;
+    await page.goto(`/controls/${control.id}`);
+    await page.getByLabel('ファイル', { exact: true }).setInputFiles({ name: '点検記録.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page.getByLabel('説明（任意）').fill('令和7年度 パスワード設定の点検記録');
+    await page.getByRole('button', { name: '登録する' }).click();
+    await page.waitForURL(/notice=evidenceUploaded/);
+    await expect(page.getByRole('status').textContent()).resolves.toContain('証跡ファイルを登録しました');
+    const link = page.getByRole('link', { name: '点検記録.pdf' });
+    expect(await link.count()).toBe(1);
+    await expectAccessible(page);
+    const download = await page.request.get((await link.getAttribute('href'))!);
+    expect(download.status()).toBe(200);
+    expect(download.headers()['content-type']).toBe('application/pdf');
+    expect(Buffer.compare(await download.body(), PDF)).toBe(0);
+    expect(await evidenceCount()).toBe(1);
+
+    // a PNG named .pdf: the bytes decide the type
+    await page.getByLabel('ファイル', { exact: true }).setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: PNG });
+    await page.getByLabel('説明（任意）').fill('誤ったファイル');
+    const refused = page.waitForResponse((r) => r.url().endsWith('/evidence') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: '登録する' }).click();
+    expect((await refused).status()).toBe(415);
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('この種類のファイルは証跡として受け付けられません');
+    expect(await page.getByLabel('説明（任意）').inputValue()).toBe('誤ったファイル');
+    await expectAccessible(page);
+
+    // too large: multer stops at EVIDENCE_MAX_BYTES
+    await page.getByLabel('ファイル', { exact: true }).setInputFiles({ name: 'big.txt', mimeType: 'text/plain', buffer: Buffer.alloc(MAX_BYTES + 1, 'a') });
+    const tooLarge = page.waitForResponse((r) => r.url().endsWith('/evidence') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: '登録する' }).click();
+    expect((await tooLarge).status()).toBe(413);
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('ファイルが大きすぎます');
+    await expectAccessible(page);
+    expect(await evidenceCount()).toBe(1);
+  });
+
+  it('refuses multipart forms without the CSRF token, and multipart sent to a form that does not take it', async () => {
+    const { page } = sessions.officer;
+    await page.goto(`/controls/${control.id}`);
+    const file = { name: 'x.pdf', mimeType: 'application/pdf', buffer: PDF };
+    const missing = await page.request.post(`/controls/${control.id}/evidence`, { multipart: { note: 'forged', file }, maxRedirects: 0 });
+    expect(missing.status()).toBe(403);
+    const forged = await page.request.post(`/controls/${control.id}/evidence`, { multipart: { _csrf: 'x'.repeat(43), note: 'forged', file }, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
+    // a multipart body would hide the token from the middleware: other forms refuse multipart outright
+    const token = await csrfTokenOf(page);
+    const elsewhere = await page.request.post(`/controls/${control.id}/status`, {
+      multipart: { _csrf: token, status: 'partial', reason: 'x' },
+      maxRedirects: 0,
+    });
+    expect(elsewhere.status()).toBe(403);
+    expect(await evidenceCount()).toBe(1);
+    expect((await t.dataSource.getRepository(Control).findOneByOrFail({ id: control.id })).status).toBe('implemented');
+  });
+
+  it("lists the review queue, shows the draft's diff and records a review", async () => {
+    const { page } = sessions.officer;
+    await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '見直し' }).click();
+    await page.waitForURL('**/reviews');
+    const standards = page.getByRole('region', { name: '情報セキュリティ対策基準' });
+    expect(await standards.textContent()).toContain('第2版');
+    expect(await page.getByRole('button', { name: /を承認する$/ }).count()).toBe(0); // only the CISO approves
+    await expectAccessible(page);
+
+    await standards.getByRole('link', { name: '第2版の本文と差分を見る' }).click();
+    await page.waitForURL('**/policies/standards/versions/2');
+    const added = page.locator('.diff__line--added');
+    const removed = page.locator('.diff__line--removed');
+    expect(await added.count()).toBeGreaterThan(0);
+    await expect(added.filter({ hasText: NEW_CLAUSE }).first().textContent()).resolves.toMatch(/^追加 \+/);
+    await expect(removed.filter({ hasText: OLD_CLAUSE }).first().textContent()).resolves.toMatch(/^削除 -/);
+    await expectAccessible(page);
+
+    // a review without an outcome is refused beside its form
+    await page.goto('/reviews');
+    const standardsForm = page.locator('form[action="/policies/standards/reviews"]');
+    await standardsForm.getByLabel('所見').fill('委員会の開催回数を見直す。');
+    const refused = page.waitForResponse((r) => r.url().endsWith('/reviews') && r.request().method() === 'POST');
+    await standardsForm.getByRole('button', { name: '見直しを記録する' }).click();
+    expect((await refused).status()).toBe(400);
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('見直しの結果を選んでください');
+    await expectAccessible(page);
+
+    const again = page.locator('form[action="/policies/standards/reviews"]');
+    await again.getByLabel('改訂が必要').check();
+    await again.getByRole('button', { name: '見直しを記録する' }).click();
+    await page.waitForURL(/notice=reviewRecorded/);
+    await expect(page.getByRole('status').textContent()).resolves.toContain('見直しの結果を記録しました');
+    expect(await page.getByRole('region', { name: '情報セキュリティ対策基準' }).textContent()).toContain('改訂が求められています');
+    await expectAccessible(page);
+  });
+
+  it('lets the CISO approve the latest draft asking all staff to acknowledge it', async () => {
+    const { page } = sessions.ciso;
+    await page.goto('/reviews');
+    const approve = page.locator('form[action="/policies/standards/versions/2/approve"]');
+    expect(await approve.getByLabel('全職員に内容の確認（誓約）を求める').isChecked()).toBe(true);
+    const dueOn = addDays(tokyoToday(), 14);
+    await approve.getByLabel('確認の期限').fill(dueOn);
+    await expectAccessible(page);
+    await approve.getByRole('button', { name: '第2版を承認する' }).click();
+    await page.waitForURL(/notice=versionApproved/);
+    await expect(page.getByRole('status').textContent()).resolves.toContain('新しい版を承認しました');
+    await expectAccessible(page);
+    const v2 = await t.dataSource.getRepository(PolicyVersion).findOneByOrFail({ organizationId: org, version: 2 });
+    expect(v2).toMatchObject({ status: 'approved', acknowledgementRequired: true });
+    expect(await t.dataSource.getRepository(AcknowledgementDuty).countBy({ policyVersionId: v2.id, dueOn })).toBe(3);
+  });
+
+  it('takes a member of staff from the duty on the my page to the acknowledgement, after which it is gone', async () => {
+    const { page } = sessions.staff;
+    await page.goto('/');
+    const duty = page.locator('.duties').getByRole('link', { name: /情報セキュリティ対策基準/ });
+    expect(await duty.count()).toBe(1);
+    await expect(duty.textContent()).resolves.toContain('第2版');
+    await expectAccessible(page);
+
+    await duty.click();
+    await page.waitForURL('**/acknowledgements/*');
+    expect(await mainText(page)).toContain(NEW_CLAUSE);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: '内容を読み、遵守します' }).click();
+    await page.waitForURL(/\/\?notice=acknowledged/);
+    await expect(page.getByRole('status').textContent()).resolves.toContain('ポリシーの確認を記録しました');
+    await expect(mainText(page)).resolves.toContain('未完了の研修・確認事項はありません');
+    await expectAccessible(page);
+    expect(await t.dataSource.getRepository(AcknowledgementDuty).countBy({ staffId: staff.staff.id, acknowledgedAt: Not(IsNull()) })).toBe(1);
+  });
+
+  it("refuses the security office's pages and forms to a plain member of staff", async () => {
+    const { page } = sessions.staff;
+    await page.goto(`/controls/${control.id}`);
+    expect(await page.getByRole('button', { name: '実施状況を更新する' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: '登録する' }).count()).toBe(0);
+    const token = await csrfTokenOf(page);
+    const status = await page.request.post(`/controls/${control.id}/status`, { form: { _csrf: token, status: 'partial', reason: '' }, maxRedirects: 0 });
+    expect(status.status()).toBe(403);
+    expect(await status.text()).toContain('このページを表示する権限がありません');
+    const reviews = await page.goto('/reviews');
+    expect(reviews?.status()).toBe(403);
+    await expectAccessible(page);
+    const draft = await page.request.get('/policies/standards/versions/2');
+    expect(draft.status()).toBe(403);
+    const soa = await page.request.get('/controls/statement-of-applicability.xlsx');
+    expect(soa.status()).toBe(403);
+    expect((await t.dataSource.getRepository(Control).findOneByOrFail({ id: control.id })).status).toBe('implemented');
+  });
+});
