@@ -16,12 +16,13 @@ describe('validateEnvironment', () => {
   it('has no secret default outside development', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'test' })).toThrow(/SECRET_KEY/);
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(
-      new EnvironmentError('Configuration error: SECRET_KEY must be at least 32 characters (not set)'),
+      new EnvironmentError('Configuration error: SECRET_KEY is required (not set)'),
     );
   });
 
   it('names the malformed variable in one line', () => {
     expect(() => validateEnvironment({ PORT: '99999' })).toThrow(/^Configuration error: PORT must not be greater than 65535 \(got "99999"\)$/);
+    expect(() => validateEnvironment({ PORT: 'eighty' })).toThrow(/^Configuration error: PORT must be an integer number \(got "eighty"\)$/);
     expect(() => validateEnvironment({ DATABASE_URL: 'mysql://x' })).toThrow(/^Configuration error: DATABASE_URL must be a postgres:\/\/ URL/);
     expect(() => validateEnvironment({ NODE_ENV: 'production', SECRET_KEY: 'short' })).toThrow(/SECRET_KEY .*\(got \(hidden\)\)/);
   });

@@ -108,8 +108,10 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   if (errors.length > 0) {
     const first = errors[0];
     const given = raw[first.property];
-    const value = given === undefined || given === '' ? 'not set' : first.property === 'SECRET_KEY' ? 'got (hidden)' : `got ${JSON.stringify(given)}`;
-    const rule = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    if (given === undefined || given === '') throw new EnvironmentError(`Configuration error: ${first.property} is required (not set)`);
+    const value = first.property === 'SECRET_KEY' ? 'got (hidden)' : `got ${JSON.stringify(given)}`;
+    // class-validator lists a property's failed rules innermost decorator first: the last is the type check
+    const rule = Object.values(first.constraints ?? {}).at(-1) ?? 'is invalid';
     throw new EnvironmentError(`Configuration error: ${first.property} ${rule.replace(`${first.property} `, '')} (${value})`);
   }
   return env;
