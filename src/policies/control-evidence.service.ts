@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Injectable } from '@nestjs/common';
+import { Injectable, StreamableFile } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
@@ -11,7 +11,7 @@ import { UnitOfWork } from '../database/unit-of-work.js';
 import { ControlEvidence } from './control-evidence.entity.js';
 import { ControlsService } from './controls.service.js';
 import type { ControlEvidenceUploadDto } from './dto/control-evidence.dto.js';
-import { safeFileName, sniffEvidence } from './file-sniffing.js';
+import { attachmentDisposition, safeFileName, sniffEvidence } from './file-sniffing.js';
 
 /** An evidence file as listed: everything but its bytes. */
 export interface EvidenceSummary {
@@ -127,6 +127,12 @@ export class ControlEvidenceService {
   }
 
   /** The bytes of one file, checked against their SHA-256; the download is audited as an export. */
+  /** The file as an HTTP attachment (API and pages alike). */
+  async downloadFile(actor: Actor, controlId: string, evidenceId: string): Promise<StreamableFile> {
+    const { evidence, bytes } = await this.download(actor, controlId, evidenceId);
+    return new StreamableFile(bytes, { type: evidence.contentType, disposition: attachmentDisposition(evidence.fileName), length: bytes.length });
+  }
+
   async download(actor: Actor, controlId: string, evidenceId: string): Promise<EvidenceDownload> {
     return this.uow.run(actor, async (tx) => {
       const evidence = await tx.manager

@@ -24,8 +24,7 @@ import { Control } from './control.entity.js';
 import { ControlsService, type PolicySummary } from './controls.service.js';
 import { ControlEvidenceUploadDto } from './dto/control-evidence.dto.js';
 import { ControlCheckDto, ControlQuery, UpdateControlDto } from './dto/control.dto.js';
-import { attachmentDisposition } from './file-sniffing.js';
-import { SOA_FILE_NAME, StatementOfApplicabilityService, XLSX_CONTENT_TYPE } from './statement-of-applicability.service.js';
+import { StatementOfApplicabilityService, XLSX_CONTENT_TYPE } from './statement-of-applicability.service.js';
 
 @ApiTags('controls')
 @Controller('api/v1/controls')
@@ -50,8 +49,8 @@ export class ControlsController {
   @Roles('security_officer', 'ciso', 'auditor', 'admin')
   @ApiProduces(XLSX_CONTENT_TYPE)
   @ApiOperation({ summary: 'Statement of applicability (XLSX): every Annex A control with the Mamori controls that implement it' })
-  async statementOfApplicability(@CurrentActor() actor: Actor): Promise<StreamableFile> {
-    return new StreamableFile(await this.soa.export(actor), { type: XLSX_CONTENT_TYPE, disposition: `attachment; filename="${SOA_FILE_NAME}"` });
+  statementOfApplicability(@CurrentActor() actor: Actor): Promise<StreamableFile> {
+    return this.soa.exportFile(actor);
   }
 
   @Get()
@@ -111,13 +110,12 @@ export class ControlsController {
   @Header('X-Content-Type-Options', 'nosniff')
   @Header('Cache-Control', 'private, no-store')
   @ApiOperation({ summary: 'Download an evidence file (checked against its SHA-256; the download is audited)' })
-  async content(
+  content(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Param('evidenceId', ParseUUIDPipe) evidenceId: string,
   ): Promise<StreamableFile> {
-    const { evidence, bytes } = await this.evidence.download(actor, id, evidenceId);
-    return new StreamableFile(bytes, { type: evidence.contentType, disposition: attachmentDisposition(evidence.fileName), length: bytes.length });
+    return this.evidence.downloadFile(actor, id, evidenceId);
   }
 }
 

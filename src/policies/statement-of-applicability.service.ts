@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, StreamableFile } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { Actor } from '../common/actor.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
@@ -72,6 +72,11 @@ export class StatementOfApplicabilityService {
   }
 
   /** The workbook (sheets "SoA" and "Controls"); the export is written to the audit trail. */
+  /** The workbook as an HTTP attachment (API and pages alike). */
+  async exportFile(actor: Actor): Promise<StreamableFile> {
+    return new StreamableFile(await this.export(actor), { type: XLSX_CONTENT_TYPE, disposition: `attachment; filename="${SOA_FILE_NAME}"` });
+  }
+
   async export(actor: Actor): Promise<Buffer> {
     const { rows, controls } = await this.rows(actor);
     const workbook = new ExcelJS.Workbook();

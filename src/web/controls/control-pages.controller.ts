@@ -6,8 +6,7 @@ import type { Actor } from '../../common/actor.js';
 import { ControlEvidenceService } from '../../policies/control-evidence.service.js';
 import { ControlsService } from '../../policies/controls.service.js';
 import { ControlEvidenceUploadDto } from '../../policies/dto/control-evidence.dto.js';
-import { attachmentDisposition } from '../../policies/file-sniffing.js';
-import { SOA_FILE_NAME, StatementOfApplicabilityService, XLSX_CONTENT_TYPE } from '../../policies/statement-of-applicability.service.js';
+import { StatementOfApplicabilityService } from '../../policies/statement-of-applicability.service.js';
 import { MultipartForm } from '../forms/multipart-form.js';
 import { CONTROL_EVIDENCE_ROLES, CONTROL_STATUS_ROLES, SOA_ROLES } from '../navigation.js';
 import { ControlFormErrorFilter } from './control-form.filter.js';
@@ -37,8 +36,8 @@ export class ControlPagesController {
   @Get('statement-of-applicability.xlsx')
   @Roles(...SOA_ROLES)
   @Header('Cache-Control', 'private, no-store')
-  async statementOfApplicability(@CurrentActor() actor: Actor): Promise<StreamableFile> {
-    return new StreamableFile(await this.soa.export(actor), { type: XLSX_CONTENT_TYPE, disposition: `attachment; filename="${SOA_FILE_NAME}"` });
+  statementOfApplicability(@CurrentActor() actor: Actor): Promise<StreamableFile> {
+    return this.soa.exportFile(actor);
   }
 
   @Get(':id')
@@ -52,13 +51,12 @@ export class ControlPagesController {
   @AnyRole()
   @Header('X-Content-Type-Options', 'nosniff')
   @Header('Cache-Control', 'private, no-store')
-  async downloadEvidence(
+  downloadEvidence(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
     @Param('evidenceId', ParseUUIDPipe) evidenceId: string,
   ): Promise<StreamableFile> {
-    const { evidence, bytes } = await this.evidence.download(actor, id, evidenceId);
-    return new StreamableFile(bytes, { type: evidence.contentType, disposition: attachmentDisposition(evidence.fileName), length: bytes.length });
+    return this.evidence.downloadFile(actor, id, evidenceId);
   }
 
   @Post(':id/status')
