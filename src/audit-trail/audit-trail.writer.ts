@@ -8,7 +8,7 @@ import { AuditTrailEntry, type FieldChange } from './audit-trail-entry.entity.js
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** Fields whose values never reach the audit trail (only the fact that they changed). */
-const REDACTED = new Set(['passwordHash', 'totpSecret', 'totpLastStep', 'tokenHash', 'codeHash']);
+const REDACTED = new Set(['passwordHash', 'totpSecret', 'totpPendingSecret', 'totpLastStep', 'tokenHash', 'codeHash']);
 
 export interface AuditEvent {
   /** `<entity>.<verb>`, e.g. `staff.create`, `auth.login_failed` */

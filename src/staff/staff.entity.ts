@@ -65,6 +65,10 @@ export class Staff extends OrganizationScopedEntity {
   @Column({ type: 'timestamptz', nullable: true })
   totpConfirmedAt!: Date | null;
 
+  /** a replacement TOTP secret being enrolled; the confirmed one stays in force until it is confirmed */
+  @Column({ type: 'text', nullable: true, select: false })
+  totpPendingSecret!: string | null;
+
   /** last accepted TOTP time step: a code is never accepted twice */
   @Column({ type: 'bigint', nullable: true, select: false })
   totpLastStep!: string | null;
@@ -78,6 +82,3 @@ export class Staff extends OrganizationScopedEntity {
   @Column({ type: 'timestamptz', nullable: true })
   lastLoginAt!: Date | null;
 }
-
-/** Fields never written to the audit trail or sent to clients. */
-export const STAFF_SECRET_FIELDS = ['passwordHash', 'totpSecret', 'totpLastStep'] as const;
