@@ -12,5 +12,8 @@ export const AUTH_PROBLEMS = {
   REFRESH_TOKEN_REUSED: { status: HttpStatus.UNAUTHORIZED, title: 'A used refresh token was presented; the session is revoked' },
   FORBIDDEN: { status: HttpStatus.FORBIDDEN, title: 'Your roles do not allow this' },
   CSRF_TOKEN_INVALID: { status: HttpStatus.FORBIDDEN, title: 'The form has expired; reload the page' },
+  SECOND_FACTOR_SESSION_REQUIRED: { status: HttpStatus.FORBIDDEN, title: 'Sign in with your current second factor before replacing it' },
   SECOND_FACTOR_NOT_PENDING: { status: HttpStatus.CONFLICT, title: 'No second-factor enrolment is waiting for confirmation' },
+  PASSWORD_TOKEN_INVALID: { status: HttpStatus.BAD_REQUEST, title: 'The password link is invalid, already used or expired' },
+  ACCOUNT_RETIRED: { status: HttpStatus.CONFLICT, title: 'The person has retired; their account cannot be given a password' },
 } as const satisfies Record<string, ProblemDefinition>;

@@ -47,6 +47,9 @@ const SIGN_IN_FIELDS: FindOptionsSelect<Staff> = {
   lockedUntil: true,
 };
 
+/** How long a just-used refresh token may come again (parallel requests) without counting as reuse. */
+export const REFRESH_REUSE_GRACE_MS = 10_000;
+
 /** Spent on unknown addresses too, so timing does not tell which addresses exist. */
 let dummyHash: Promise<string> | undefined;
 
@@ -131,16 +134,18 @@ export class AuthService {
     const outcome = await this.uow.run(actor, async (tx) => {
       const token = await tx.manager.getRepository(RefreshToken).findOneOrFail({ where: { id }, lock: { mode: 'pessimistic_write' } });
       const session = await tx.manager.getRepository(AuthSession).findOneByOrFail({ id: token.sessionId });
-      if (token.usedAt) {
+      const now = new Date();
+      // two tabs refreshing at once present the same token within moments: that is not theft
+      const concurrent = token.usedAt !== null && now.getTime() - token.usedAt.getTime() < REFRESH_REUSE_GRACE_MS;
+      if (token.usedAt && !concurrent) {
         if (!session.revokedAt) await this.revoke(tx, session, 'refresh_reuse');
         return { error: new AppException('REFRESH_TOKEN_REUSED') };
       }
-      const now = new Date();
       if (token.expiresAt <= now || session.revokedAt || session.expiresAt <= now || staff.status === 'retired') {
         return { error: new AppException('INVALID_REFRESH_TOKEN') };
       }
-      await tx.manager.update(RefreshToken, { id: token.id }, { usedAt: now });
-      await tx.audit({ action: 'auth.refresh', entityType: 'auth_session', entityId: session.id });
+      if (!concurrent) await tx.manager.update(RefreshToken, { id: token.id }, { usedAt: now });
+      await tx.audit({ action: 'auth.refresh', entityType: 'auth_session', entityId: session.id, ...(concurrent ? { context: { concurrent: true } } : {}) });
       return { tokens: await this.issueTokens(tx, staff, session) };
     });
     if ('error' in outcome && outcome.error) throw outcome.error;
@@ -171,29 +176,39 @@ export class AuthService {
   }
 
   /** Starts (or restarts) TOTP enrolment for a signed-in person; confirmed by `confirmTotp`. */
+  /**
+   * Starts enrolment of an authenticator app (a first one, or a replacement). The new secret waits
+   * in `totpPendingSecret`: the factor in force stays in force until `confirmTotp`. Replacing a
+   * confirmed factor needs a session opened with it.
+   */
   async startTotpEnrolment(actor: Actor): Promise<{ otpauthUri: string; qrDataUrl: string }> {
     return this.uow.run(actor, async (tx) => {
       const staff = await tx.manager
         .getRepository(Staff)
-        .findOneOrFail({ where: { id: actor.staffId!, organizationId: actor.organizationId }, select: { id: true, email: true } });
+        .findOneOrFail({ where: { id: actor.staffId!, organizationId: actor.organizationId }, select: { id: true, email: true, totpConfirmedAt: true } });
+      if (staff.totpConfirmedAt && !actor.mfa) throw new AppException('SECOND_FACTOR_SESSION_REQUIRED');
       const secret = this.totp.newSecret();
-      await tx.manager.update(Staff, { id: staff.id }, { totpSecret: secret.sealed, totpConfirmedAt: null, totpLastStep: null });
+      await tx.manager.update(Staff, { id: staff.id }, { totpPendingSecret: secret.sealed });
       await tx.audit({ action: 'auth.totp_enrolment_started', entityType: 'staff', entityId: staff.id });
       return this.totp.enrolment(secret.sealed, staff.email);
     });
   }
 
+  /** Confirms the pending secret with a current code: it replaces the old one; new recovery codes. */
   async confirmTotp(actor: Actor, code: string): Promise<{ recoveryCodes: string[] }> {
     const outcome = await this.uow.run(actor, async (tx) => {
-      const staff = await tx.manager
-        .getRepository(Staff)
-        .findOneOrFail({ where: { id: actor.staffId!, organizationId: actor.organizationId }, select: SIGN_IN_FIELDS, lock: { mode: 'pessimistic_write' } });
-      if (!staff.totpSecret || staff.totpConfirmedAt) return { error: new AppException('SECOND_FACTOR_NOT_PENDING') };
-      const step = this.totp.verify(staff.totpSecret, code, null);
+      const staff = await tx.manager.getRepository(Staff).findOneOrFail({
+        where: { id: actor.staffId!, organizationId: actor.organizationId },
+        select: { ...SIGN_IN_FIELDS, totpPendingSecret: true },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!staff.totpPendingSecret) return { error: new AppException('SECOND_FACTOR_NOT_PENDING') };
+      const step = this.totp.verify(staff.totpPendingSecret, code, null);
       if (step === null) {
         await tx.audit({ action: 'auth.totp_confirm_failed', entityType: 'staff', entityId: staff.id });
         return { error: new AppException('INVALID_SECOND_FACTOR') };
       }
+      await tx.manager.update(Staff, { id: staff.id }, { totpSecret: staff.totpPendingSecret, totpPendingSecret: null });
       return { recoveryCodes: await this.confirmEnrolment(tx, staff, step) };
     });
     if ('error' in outcome && outcome.error) throw outcome.error;

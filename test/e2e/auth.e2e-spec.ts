@@ -106,12 +106,62 @@ describe('auth', () => {
     const rotated = await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(200);
     expect(rotated.body.refreshToken).not.toBe(tokens.refreshToken);
     await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${rotated.body.accessToken}`).expect(200);
+    // a minute later the old token comes back: someone kept a copy
+    await t.dataSource.query(`UPDATE refresh_tokens SET used_at = now() - interval '1 minute' WHERE id = $1`, [tokens.refreshToken.split('.')[0]]);
     const reuse = await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(401);
     expect(reuse.body.code).toBe('REFRESH_TOKEN_REUSED');
     // the whole family is dead: the newer refresh token and the access token too
     await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: rotated.body.refreshToken }).expect(401);
     await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${rotated.body.accessToken}`).expect(401);
     expect(await actions(person.staff.id)).toEqual(expect.arrayContaining(['auth.refresh', 'auth.session_revoked']));
+  });
+
+  it('lets two requests refresh with the same token at the same moment (two tabs) without revoking', async () => {
+    const person = await createPerson(t, org);
+    const tokens = await signIn(t, person);
+    const [a, b] = await Promise.all([0, 1].map(() => request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken })));
+    expect([a.status, b.status]).toEqual([200, 200]);
+    for (const pair of [a.body, b.body]) {
+      await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${pair.accessToken}`).expect(200);
+      await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(200);
+    }
+    expect(await t.dataSource.getRepository(AuthSession).findOneByOrFail({ staffId: person.staff.id })).toMatchObject({ revokedAt: null });
+  });
+
+  it('replaces a second factor only when the new one is confirmed, from a session opened with the old one', async () => {
+    const person = await createPerson(t, org, { totp: true });
+    const tokens = await signIn(t, person);
+    const auth = { Authorization: `Bearer ${tokens.accessToken}` };
+    const started = await request(t.http).post('/api/v1/auth/totp/enrol').set(auth).expect(200);
+    const newSecret = new URL(started.body.otpauthUri).searchParams.get('secret')!;
+    // until confirmed, the old factor stays in force and no secret is shown on a password-only sign-in
+    const passwordOnly = await login({ email: person.email, password: person.password }).expect(200);
+    expect(passwordOnly.body).toEqual({ mfaRequired: true });
+    await login({ email: person.email, password: person.password, totp: currentTotp(newSecret) }).expect(401);
+    await request(t.http).post('/api/v1/auth/totp/confirm').set(auth).send({ code: '000000' }).expect(401);
+    const confirmed = await request(t.http)
+      .post('/api/v1/auth/totp/confirm')
+      .set(auth)
+      .send({ code: currentTotp(newSecret) })
+      .expect(200);
+    expect(confirmed.body.recoveryCodes).toHaveLength(10);
+    await login({ email: person.email, password: person.password, totp: currentTotp(person.totpSecret!, Date.now() + 30_000) }).expect(401);
+    await login({ email: person.email, password: person.password, totp: currentTotp(newSecret, Date.now() + 30_000) }).expect(200);
+  });
+
+  it('refuses to replace a confirmed factor from a session opened without it', async () => {
+    const person = await createPerson(t, org);
+    const tokens = await signIn(t, person);
+    const auth = { Authorization: `Bearer ${tokens.accessToken}` };
+    const started = await request(t.http).post('/api/v1/auth/totp/enrol').set(auth).expect(200);
+    const secret = new URL(started.body.otpauthUri).searchParams.get('secret')!;
+    await request(t.http)
+      .post('/api/v1/auth/totp/confirm')
+      .set(auth)
+      .send({ code: currentTotp(secret) })
+      .expect(200);
+    const again = await request(t.http).post('/api/v1/auth/totp/enrol').set(auth).expect(403);
+    expect(again.body.code).toBe('SECOND_FACTOR_SESSION_REQUIRED');
   });
 
   it('refuses a forged refresh token', async () => {

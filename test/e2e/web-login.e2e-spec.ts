@@ -122,7 +122,8 @@ describe('web sign-in (pages)', () => {
       .set('Cookie', [csrfCookie, pair(cookies.get('mamori_rt'))].join('; '))
       .expect(200);
     expect(setCookies(renewed).get('mamori_at')).toMatch(/^mamori_at=ey/);
-    // the used refresh token is refused: both cookies cleared, the page asks to sign in
+    // the used refresh token, presented again a minute later, is refused: both cookies cleared, the page asks to sign in
+    await t.dataSource.query(`UPDATE refresh_tokens SET used_at = now() - interval '1 minute' WHERE used_at IS NOT NULL`);
     const reused = await request(t.http)
       .get('/staff')
       .set('Accept', 'text/html')
