@@ -4,7 +4,8 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, StreamableFile } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Actor } from '../common/actor.js';
+import { hasRole, type Actor } from '../common/actor.js';
+import type { Role } from '../auth/roles.js';
 import { AppException } from '../common/errors/app.exception.js';
 import type { EvidenceConfig, MamoriConfig } from '../config/configuration.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
@@ -41,6 +42,18 @@ export interface UploadedEvidenceFile {
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Evidence shows how the town protects itself: only the security office and the auditors read it (DESIGN.md §2). */
+export const EVIDENCE_READERS = ['security_officer', 'ciso', 'auditor', 'admin'] as const satisfies readonly Role[];
+
+export function mayReadEvidence(actor: Actor): boolean {
+  return hasRole(actor, ...EVIDENCE_READERS);
+}
+
+function assertEvidenceReader(actor: Actor): void {
+  if (!mayReadEvidence(actor))
+    throw new AppException('FORBIDDEN', `Requires one of: ${EVIDENCE_READERS.join(', ')}`, undefined, { requiredRoles: EVIDENCE_READERS });
+}
 const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 function summary(e: ControlEvidence): EvidenceSummary {
@@ -117,6 +130,7 @@ export class ControlEvidenceService {
   }
 
   async list(actor: Actor, controlId: string): Promise<{ items: EvidenceSummary[]; total: number }> {
+    assertEvidenceReader(actor);
     await this.controls.get(actor, controlId); // 404 for an unknown control
     const rows = await this.uow.manager.getRepository(ControlEvidence).find({
       where: { organizationId: actor.organizationId, controlId },
@@ -134,6 +148,7 @@ export class ControlEvidenceService {
   }
 
   async download(actor: Actor, controlId: string, evidenceId: string): Promise<EvidenceDownload> {
+    assertEvidenceReader(actor);
     return this.uow.run(actor, async (tx) => {
       const evidence = await tx.manager
         .getRepository(ControlEvidence)

@@ -19,7 +19,7 @@ import type { Actor } from '../common/actor.js';
 import type { Page } from '../common/pagination.js';
 import { ControlCoverageService, type ControlCoverage } from './control-coverage.service.js';
 import { ControlEvidenceUploadInterceptor } from './control-evidence.interceptor.js';
-import { ControlEvidenceService, type EvidenceSummary } from './control-evidence.service.js';
+import { ControlEvidenceService, type EvidenceSummary, EVIDENCE_READERS } from './control-evidence.service.js';
 import { Control } from './control.entity.js';
 import { ControlsService, type PolicySummary } from './controls.service.js';
 import { ControlEvidenceUploadDto } from './dto/control-evidence.dto.js';
@@ -99,14 +99,14 @@ export class ControlsController {
   }
 
   @Get(':id/evidence')
-  @AnyRole()
+  @Roles(...EVIDENCE_READERS)
   @ApiOperation({ summary: "A control's evidence files (without their content)" })
   listEvidence(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<{ items: EvidenceSummary[]; total: number }> {
     return this.evidence.list(actor, id);
   }
 
   @Get(':id/evidence/:evidenceId/content')
-  @AnyRole()
+  @Roles(...EVIDENCE_READERS)
   @Header('X-Content-Type-Options', 'nosniff')
   @Header('Cache-Control', 'private, no-store')
   @ApiOperation({ summary: 'Download an evidence file (checked against its SHA-256; the download is audited)' })

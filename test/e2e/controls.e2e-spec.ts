@@ -237,7 +237,7 @@ describe('controls: status, evidence, coverage and statement of applicability', 
       expect(row.storagePath).toBeNull();
       expect(Buffer.compare(row.content!, PDF)).toBe(0);
 
-      const listed = await request(t.http).get(`/api/v1/controls/${target.id}/evidence`).set(asStaff).expect(200);
+      const listed = await request(t.http).get(`/api/v1/controls/${target.id}/evidence`).set(asAuditor).expect(200);
       expect(listed.body.total).toBe(1);
       expect(listed.body.items[0]).toMatchObject({ id: res.body.id, sha256: sha256(PDF) });
       expect(listed.body.items[0]).not.toHaveProperty('content');
@@ -262,7 +262,7 @@ describe('controls: status, evidence, coverage and statement of applicability', 
     it('accepts UTF-8 text and CSV (auditor may upload) and a PNG named .png', async () => {
       const text = await upload(asAuditor, TEXT, '点検記録.txt').expect(201);
       expect(text.body).toMatchObject({ contentType: 'text/plain; charset=utf-8', sha256: sha256(TEXT) });
-      const got = await download(asStaff, text.body.id as string).expect(200);
+      const got = await download(asOfficer, text.body.id as string).expect(200);
       expect(Buffer.compare(got.body as Buffer, TEXT)).toBe(0);
       const csv = await upload(asOfficer, Buffer.from('\ufeff日付,結果\n2023-04-10,異常なし\n'), 'checks.csv', undefined, 'text/csv').expect(201);
       expect(csv.body.contentType).toBe('text/csv; charset=utf-8');
@@ -300,10 +300,17 @@ describe('controls: status, evidence, coverage and statement of applicability', 
     });
 
     it('answers 404 for evidence of another control and for an unknown control', async () => {
-      const [one] = (await request(t.http).get(`/api/v1/controls/${target.id}/evidence`).set(asStaff).expect(200)).body.items as { id: string }[];
+      const [one] = (await request(t.http).get(`/api/v1/controls/${target.id}/evidence`).set(asAuditor).expect(200)).body.items as { id: string }[];
       const other = await control('5-02');
-      await request(t.http).get(`/api/v1/controls/${other.id}/evidence/${one!.id}/content`).set(asStaff).expect(404);
-      await request(t.http).get('/api/v1/controls/00000000-0000-4000-8000-000000000000/evidence').set(asStaff).expect(404);
+      await request(t.http).get(`/api/v1/controls/${other.id}/evidence/${one!.id}/content`).set(asAuditor).expect(404);
+      await request(t.http).get('/api/v1/controls/00000000-0000-4000-8000-000000000000/evidence').set(asAuditor).expect(404);
+    });
+
+    it('keeps evidence from the rest of the staff: 403 on the list and on the content', async () => {
+      const [one] = (await request(t.http).get(`/api/v1/controls/${target.id}/evidence`).set(asAuditor).expect(200)).body.items as { id: string }[];
+      const list = await request(t.http).get(`/api/v1/controls/${target.id}/evidence`).set(asStaff).expect(403);
+      expect(list.body).toMatchObject({ code: 'FORBIDDEN', requiredRoles: ['security_officer', 'ciso', 'auditor', 'admin'] });
+      await request(t.http).get(`/api/v1/controls/${target.id}/evidence/${one!.id}/content`).set(asStaff).expect(403);
     });
   });
 

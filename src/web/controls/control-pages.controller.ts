@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AnyRole, CurrentActor, Roles } from '../../auth/decorators.js';
 import type { Actor } from '../../common/actor.js';
-import { ControlEvidenceService } from '../../policies/control-evidence.service.js';
+import { ControlEvidenceService, EVIDENCE_READERS } from '../../policies/control-evidence.service.js';
 import { ControlsService } from '../../policies/controls.service.js';
 import { ControlEvidenceUploadDto } from '../../policies/dto/control-evidence.dto.js';
 import { StatementOfApplicabilityService } from '../../policies/statement-of-applicability.service.js';
@@ -48,7 +48,7 @@ export class ControlPagesController {
   }
 
   @Get(':id/evidence/:evidenceId')
-  @AnyRole()
+  @Roles(...EVIDENCE_READERS)
   @Header('X-Content-Type-Options', 'nosniff')
   @Header('Cache-Control', 'private, no-store')
   downloadEvidence(

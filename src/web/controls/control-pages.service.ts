@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import type { Actor } from '../../common/actor.js';
 import type { MamoriConfig } from '../../config/configuration.js';
 import { ControlCoverageService } from '../../policies/control-coverage.service.js';
-import { ControlEvidenceService } from '../../policies/control-evidence.service.js';
+import { ControlEvidenceService, mayReadEvidence } from '../../policies/control-evidence.service.js';
 import { CONTROL_STATUSES, FRAMEWORKS, type Control } from '../../policies/control.entity.js';
 import { ControlsService } from '../../policies/controls.service.js';
 import { ControlQuery } from '../../policies/dto/control.dto.js';
@@ -74,7 +74,10 @@ export class ControlPagesService {
   }
 
   async control(actor: Actor, id: string, options: { notice?: Notice; error?: FormError } = {}): Promise<object> {
-    const [control, evidence] = await Promise.all([this.controls.get(actor, id), this.evidence.list(actor, id)]);
+    const [control, evidence] = await Promise.all([
+      this.controls.get(actor, id),
+      mayReadEvidence(actor) ? this.evidence.list(actor, id) : Promise.resolve(null),
+    ]);
     const department = control.ownerDepartmentId ? await this.departments.get(actor, control.ownerDepartmentId).catch(() => null) : null;
     const error = options.error;
     const submitted = error?.form === 'status' ? error.submitted : {};
@@ -83,7 +86,8 @@ export class ControlPagesService {
       title: 'control.title',
       titleDetail: { ja: `${control.code} ${control.title}`, en: `${control.code} ${control.titleEn ?? control.title}` },
       control: { ...row(control), department },
-      evidence: evidence.items.map((e) => ({ ...e, href: `/controls/${control.id}/evidence/${e.id}` })),
+      showEvidence: evidence !== null,
+      evidence: (evidence?.items ?? []).map((e) => ({ ...e, href: `/controls/${control.id}/evidence/${e.id}` })),
       canEditStatus: mayUse(actor.roles, CONTROL_STATUS_ROLES) && !control.retiredAt,
       canUpload: mayUse(actor.roles, CONTROL_EVIDENCE_ROLES) && !control.retiredAt,
       statuses: CONTROL_STATUSES.map((value) => ({ value, selected: value === status })),
