@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, LessThan } from 'typeorm';
+import { IsNull, LessThan, Not } from 'typeorm';
 import { hasRole, type Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
@@ -58,7 +58,8 @@ export function versionSummary(v: PolicyVersion): PolicyVersionSummary {
   };
 }
 
-const VISIBLE_TO_STAFF: PolicyVersionStatus[] = ['approved', 'superseded'];
+/** Staff read versions that were in force: approved, or approved once and superseded since (never a skipped draft). */
+const IN_FORCE_ONCE = { approvedAt: Not(IsNull()) } as const;
 
 /** Policy versions: reading them (drafts only for the security office) and the CISO's approval. */
 @Injectable()
@@ -71,7 +72,7 @@ export class PolicyVersionsService {
   async list(actor: Actor, policyId: string): Promise<{ items: PolicyVersionSummary[]; total: number }> {
     await this.policy(actor, policyId);
     const versions = await this.uow.manager.getRepository(PolicyVersion).find({
-      where: { organizationId: actor.organizationId, policyId, ...(hasRole(actor, ...DRAFT_READERS) ? {} : { status: In(VISIBLE_TO_STAFF) }) },
+      where: { organizationId: actor.organizationId, policyId, ...(hasRole(actor, ...DRAFT_READERS) ? {} : IN_FORCE_ONCE) },
       select: {
         id: true,
         policyId: true,
@@ -94,7 +95,7 @@ export class PolicyVersionsService {
     await this.policy(actor, policyId);
     const found = await this.uow.manager.getRepository(PolicyVersion).findOneBy({ organizationId: actor.organizationId, policyId, version });
     // a draft is not there for someone who may not read drafts
-    if (!found || (!hasRole(actor, ...DRAFT_READERS) && !VISIBLE_TO_STAFF.includes(found.status))) throw new AppException('POLICY_VERSION_NOT_FOUND');
+    if (!found || (!hasRole(actor, ...DRAFT_READERS) && !found.approvedAt)) throw new AppException('POLICY_VERSION_NOT_FOUND');
     return { ...versionSummary(found), body: found.body, frontMatter: found.frontMatter, diff: found.diff };
   }
 

@@ -235,9 +235,11 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
     expect(superseded.body.code).toBe('POLICY_VERSION_NOT_DRAFT');
     await http().post(`/api/v1/policies/${standards.id}/versions/9/approve`).set(bearer.ciso!).send({}).expect(404);
 
-    // staff see the approved and superseded versions, not drafts
+    // staff see the versions that were in force (3, and 1 before it), never a draft — not even v2, skipped by the approval of v3
     const forStaff = await http().get(`/api/v1/policies/${standards.id}/versions`).set(bearer.staffA!).expect(200);
-    expect((forStaff.body.items as { version: number }[]).map((v) => v.version)).toEqual([3, 2, 1]);
+    expect((forStaff.body.items as { version: number }[]).map((v) => v.version)).toEqual([3, 1]);
+    await http().get(`/api/v1/policies/${standards.id}/versions/2`).set(bearer.staffA!).expect(404);
+    await http().get(`/api/v1/policies/${standards.id}/versions/1`).set(bearer.staffA!).expect(200);
   });
 
   it('lets each person acknowledge their own duty once, and counts acknowledgements (a manager: their department)', async () => {
