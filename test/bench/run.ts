@@ -7,6 +7,10 @@ import request from 'supertest';
 import { AuditTrailService } from '../../src/audit-trail/audit-trail.service.js';
 import { systemActor } from '../../src/common/actor.js';
 import { UnitOfWork } from '../../src/database/unit-of-work.js';
+import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
+import { PolicyVersionsService } from '../../src/policies/policy-versions.service.js';
+import { Policy } from '../../src/policies/policy.entity.js';
+import { Staff } from '../../src/staff/staff.entity.js';
 import { createDepartment, createPerson, signIn, testOrganization } from '../factories/staff.factory.js';
 import { createTestApp } from '../support/test-app.js';
 
@@ -70,6 +74,26 @@ async function main(): Promise<void> {
     for (let i = 0; i < 20; i++) await request(t.http).post('/api/v1/auth/login').send({ email: person.email, password: person.password });
     ms = performance.now() - start;
     line('POST /api/v1/auth/login (argon2id verify)', `${(ms / 20).toFixed(1)} ms per sign-in`);
+
+    // the CISO approves a policy version that every active member of staff must acknowledge
+    await t.get(PoliciesSyncService).sync(systemActor(org, 'bench'));
+    const ciso = await createPerson(t, org, { roles: ['ciso'] });
+    const cisoActor = {
+      staffId: ciso.staff.id,
+      organizationId: org,
+      roles: ciso.staff.roles,
+      departmentId: null,
+      clientAddress: null,
+      sessionId: null,
+      mfa: true,
+      label: ciso.email,
+    };
+    const policy = await t.dataSource.getRepository(Policy).findOneByOrFail({ organizationId: org, key: 'basic-policy' });
+    const activeStaff = await t.dataSource.getRepository(Staff).countBy({ organizationId: org, status: 'active' });
+    start = performance.now();
+    await t.get(PolicyVersionsService).approve(cisoActor, policy.id, 1, { requireAcknowledgement: true });
+    ms = performance.now() - start;
+    line(`policy approval with acknowledgement duties (${activeStaff} staff)`, `${ms.toFixed(0)} ms`);
 
     const rss = process.memoryUsage().rss / 1024 / 1024;
     line('resident memory after the run', `${rss.toFixed(0)} MiB`);

@@ -98,6 +98,8 @@ describe('controls: status, evidence, coverage and statement of applicability', 
     it('refuses staff (403), an empty body, unknown fields and bad values (400)', async () => {
       const target = await control('2-02');
       await request(t.http).patch(`/api/v1/controls/${target.id}`).set(asStaff).send({ status: 'implemented' }).expect(403);
+      const nullStatus = await request(t.http).patch(`/api/v1/controls/${target.id}`).set(asOfficer).send({ status: null }).expect(400);
+      expect(fieldsOf(nullStatus.body)).toEqual(['status']);
       await request(t.http).patch(`/api/v1/controls/${target.id}`).set(asAuditor).send({ status: 'implemented' }).expect(403);
       await request(t.http).patch(`/api/v1/controls/${target.id}`).send({ status: 'implemented' }).expect(401);
       const empty = await request(t.http).patch(`/api/v1/controls/${target.id}`).set(asOfficer).send({}).expect(400);

@@ -295,18 +295,14 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
     expect((await version(basic, 1)).status).toBe('draft');
   });
 
-  it('creates duties, audit rows and e-mails for ~400 staff within a second', async () => {
+  it('creates duties, audit rows and e-mails for ~400 staff in one approval (timed in npm run bench)', async () => {
     await t.dataSource.query(
       `INSERT INTO staff (organization_id, employee_number, family_name, given_name, email)
        SELECT $1, 'BULK' || n, '一括', '職員' || n, 'bulk' || n || '@test.example' FROM generate_series(1, 400) n`,
       [org],
     );
-    const started = Date.now();
     const approved = await t.get(PolicyVersionsService).approve(actorOf(people.ciso, org, true), basic.id, 1, { requireAcknowledgement: true });
-    const elapsed = Date.now() - started;
     expect(approved.acknowledgement).toEqual({ dueOn: addDays(today, 30), duties: 405, emails: 405 });
-    // budget 1 s (measured ~0.5 s locally); the bound leaves room for a loaded test machine
-    expect(elapsed).toBeLessThan(1_500);
     const v1 = await version(basic, 1);
     const duties = await t.dataSource.getRepository(AcknowledgementDuty).findBy({ policyVersionId: v1.id });
     expect(duties).toHaveLength(405);

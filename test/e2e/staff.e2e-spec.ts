@@ -74,6 +74,16 @@ describe('staff and departments', () => {
     expect(await count(AuditTrailEntry)).toBe(auditBefore);
   });
 
+  it('answers null for a required field with 400 naming it, never a 500, and writes nothing', async () => {
+    const created = await request(t.http).post('/api/v1/staff').set(as(admin)).send(newStaff()).expect(201);
+    const auditBefore = await count(AuditTrailEntry);
+    const staffNull = await request(t.http).patch(`/api/v1/staff/${created.body.id}`).set(as(admin)).send({ familyName: null }).expect(400);
+    expect(staffNull.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'familyName' }] });
+    const departmentNull = await request(t.http).patch(`/api/v1/departments/${zaisei}`).set(as(admin)).send({ name: null }).expect(400);
+    expect(departmentNull.body.errors).toEqual([{ field: 'name', messages: ['must not be null'] }]);
+    expect(await count(AuditTrailEntry)).toBe(auditBefore);
+  });
+
   it('refuses a second person with the same e-mail (409) and a department that does not exist (404)', async () => {
     const body = newStaff();
     await request(t.http).post('/api/v1/staff').set(as(admin)).send(body).expect(201);

@@ -38,9 +38,23 @@ export function toAppException(exception: unknown): AppException {
     return new AppException(code, status >= 500 ? undefined : exception.message);
   }
   if (exception instanceof QueryFailedError) {
-    const pgCode = (exception as QueryFailedError & { code?: string }).code;
-    if (pgCode === '23505') return new AppException('CONFLICT', 'A record with the same unique value exists');
-    if (pgCode === '22P02' || pgCode === '22007' || pgCode === '22008') return new AppException('BAD_REQUEST', 'A value has the wrong format');
+    // the database's own checks, in case a rule was missed before it: a 4xx naming the field, never a 500
+    const error = exception as QueryFailedError & { code?: string; driverError?: { column?: string } };
+    const field = error.driverError?.column?.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    switch (error.code) {
+      case '23505':
+        return new AppException('CONFLICT', 'A record with the same unique value exists');
+      case '23503':
+        return new AppException('CONFLICT', 'The change refers to a record that does not exist or is still referred to');
+      case '23502':
+        return new AppException('VALIDATION_FAILED', `${field ?? 'a field'} must not be null`, [{ field: field ?? 'body', messages: ['must not be null'] }]);
+      case '22P02':
+      case '22007':
+      case '22008':
+      case '22003':
+      case '22001':
+        return new AppException('BAD_REQUEST', 'A value has the wrong format or is out of range');
+    }
   }
   return new AppException('INTERNAL');
 }

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsISO8601, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { ROLES } from '../../auth/roles.js';
 import { PageQuery } from '../../common/pagination.js';
 import { CONTROL_STATUSES, FRAMEWORKS, type ControlStatus } from '../control.entity.js';
@@ -64,7 +64,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** `PATCH /api/v1/controls/:id`: at least one field. */
 export class UpdateControlDto {
   @ApiPropertyOptional({ enum: CONTROL_STATUSES })
-  @IsOptional()
+  @ValidateIf((body: UpdateControlDto) => body.status !== undefined) // null is not a status
   @IsIn(CONTROL_STATUSES)
   status?: ControlStatus;
 
