@@ -20,5 +20,8 @@ export const TOPIC_ROUTES: Record<OutboxTopic, { queue: string; job: string }> =
   'notification.email': { queue: QUEUES.notifications, job: 'deliver-email' },
 };
 
-/** Retry/backoff for jobs, named once. */
-export const JOB_RETRY = { attempts: 5, backoff: { type: 'exponential', delay: 2_000 } } as const;
+/**
+ * Retry/backoff for jobs, named once: 12 attempts doubling from 30 s keep trying for about a day and
+ * a half, so a mail server that is down overnight loses nothing.
+ */
+export const JOB_RETRY = { attempts: 12, backoff: { type: 'exponential', delay: 30_000 } } as const;

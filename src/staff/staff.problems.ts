@@ -10,5 +10,6 @@ export const STAFF_PROBLEMS = {
   STAFF_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'Staff member not found' },
   STAFF_EMAIL_TAKEN: { status: HttpStatus.CONFLICT, title: 'A staff member with this e-mail address exists' },
   STAFF_EMPLOYEE_NUMBER_TAKEN: { status: HttpStatus.CONFLICT, title: 'A staff member with this employee number exists' },
+  STAFF_OWN_ROLES: { status: HttpStatus.FORBIDDEN, title: 'You cannot change your own roles' },
   STAFF_IMPORT_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, title: 'The file has invalid rows; nothing was imported' },
 } as const satisfies Record<string, ProblemDefinition>;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Brackets } from 'typeorm';
+import { tokyoToday } from '../common/calendar.js';
 import { accessScope, applyScope, type ScopeRules } from '../auth/access-scope.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { Actor } from '../common/actor.js';
@@ -77,6 +78,10 @@ export class StaffService {
         .getRepository(Staff)
         .findOne({ where: { id, organizationId: actor.organizationId }, lock: { mode: 'pessimistic_write' } });
       if (!before) throw new AppException('STAFF_NOT_FOUND');
+      // separation of duties: nobody grants themselves a role (an admin could otherwise become the CISO)
+      if (id === actor.staffId && dto.roles && withStaffRole(dto.roles).sort().join() !== [...before.roles].sort().join()) {
+        throw new AppException('STAFF_OWN_ROLES', undefined, [{ field: 'roles', messages: ['another administrator must change your roles'] }]);
+      }
       await this.checkReferences(tx, dto, before);
       return this.applyUpdate(tx, before, dto);
     });
@@ -115,7 +120,7 @@ export class StaffService {
       ...(dto.roles ? { roles: withStaffRole(dto.roles) } : {}),
     };
     const after = repo.merge(repo.create({ ...before }), changes);
-    if (after.status === 'retired' && !after.leftOn) after.leftOn = new Date().toISOString().slice(0, 10);
+    if (after.status === 'retired' && !after.leftOn) after.leftOn = tokyoToday();
     await repo.update({ id: before.id }, changes.status === 'retired' && !dto.leftOn ? { ...changes, leftOn: after.leftOn } : changes);
     await tx.audit({ action: 'staff.update', entityType: 'staff', entityId: before.id, before, after });
     if (before.status !== 'retired' && after.status === 'retired') await this.auth.revokeAllSessions(tx, before.id, 'retired');

@@ -52,6 +52,17 @@ describe('staff and departments', () => {
     expect(outbox.payload).toMatchObject({ to: body.email });
   });
 
+  it('does not let an administrator change their own roles', async () => {
+    const me = await request(t.http).get('/api/v1/me').set(as(admin)).expect(200);
+    const response = await request(t.http)
+      .patch(`/api/v1/staff/${me.body.id}`)
+      .set(as(admin))
+      .send({ roles: ['admin', 'ciso'] })
+      .expect(403);
+    expect(response.body).toMatchObject({ code: 'STAFF_OWN_ROLES', errors: [{ field: 'roles' }] });
+    await request(t.http).patch(`/api/v1/staff/${me.body.id}`).set(as(admin)).send({ givenName: '次郎' }).expect(200);
+  });
+
   it('refuses staff management to a member of staff with 403 problem+json, writing nothing', async () => {
     const before = await count(Staff);
     const response = await request(t.http).post('/api/v1/staff').set(as(staffToken)).send(newStaff()).expect(403);
