@@ -3,7 +3,7 @@ import type { Actor } from '../common/actor.js';
 import { pageOf, skipTake, type Page } from '../common/pagination.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { AuditTrailEntry } from './audit-trail-entry.entity.js';
-import { entryHash, GENESIS_HASH } from './audit-trail.writer.js';
+import { AuditTrailWriter, entryHash, GENESIS_HASH } from './audit-trail.writer.js';
 import type { AuditTrailQuery } from './dto/audit-trail-query.dto.js';
 
 export interface ChainBreak {
@@ -25,7 +25,10 @@ const VERIFY_BATCH = 2_000;
 
 @Injectable()
 export class AuditTrailService {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly writer: AuditTrailWriter,
+  ) {}
 
   async list(actor: Actor, query: AuditTrailQuery): Promise<Page<AuditTrailEntry>> {
     const qb = this.uow.manager.getRepository(AuditTrailEntry).createQueryBuilder('a').where('a.organizationId = :org', { org: actor.organizationId });
@@ -64,7 +67,7 @@ export class AuditTrailService {
             },
           };
         }
-        if (entryHash(row) !== row.hash) {
+        if (entryHash(row, this.writer.key) !== row.hash) {
           return {
             organizationId,
             ok: false,

@@ -17,6 +17,7 @@ describe('changedFields', () => {
 });
 
 describe('entryHash', () => {
+  const KEY = Buffer.alloc(32, 7);
   const entry = {
     id: '6f1c2f7e-7d0e-4f5e-9d5a-0c3c0d9b4a11',
     organizationId: '0b8a1c5e-2a44-4b8e-8f5e-5d5f2c3e1a22',
@@ -32,12 +33,16 @@ describe('entryHash', () => {
   };
 
   it('does not depend on key order (jsonb reorders keys)', () => {
-    expect(entryHash({ ...entry, changes: { a: { after: 2 }, b: { after: 1 } } })).toBe(entryHash(entry));
+    expect(entryHash({ ...entry, changes: { a: { after: 2 }, b: { after: 1 } } }, KEY)).toBe(entryHash(entry, KEY));
+  });
+
+  it('needs the key: the same row hashes differently under another key', () => {
+    expect(entryHash(entry, Buffer.alloc(32, 1))).not.toBe(entryHash(entry, KEY));
   });
 
   it('changes with any field', () => {
-    expect(entryHash({ ...entry, actorLabel: 'someone' })).not.toBe(entryHash(entry));
-    expect(entryHash({ ...entry, previousHash: 'f'.repeat(64) })).not.toBe(entryHash(entry));
+    expect(entryHash({ ...entry, actorLabel: 'someone' }, KEY)).not.toBe(entryHash(entry, KEY));
+    expect(entryHash({ ...entry, previousHash: 'f'.repeat(64) }, KEY)).not.toBe(entryHash(entry, KEY));
   });
 
   it('canonical JSON sorts keys at every depth', () => {

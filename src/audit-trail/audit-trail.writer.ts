@@ -1,5 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { deriveKey } from '../auth/secrets.js';
+import type { MamoriConfig } from '../config/configuration.js';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { canonicalJson, toJsonData } from '../common/canonical-json.js';
@@ -40,8 +43,11 @@ export function changedFields(before: object | null | undefined, after: object |
   return changes;
 }
 
-/** What the hash covers: every column but `seq` and `hash`. */
-export function entryHash(entry: Omit<AuditTrailEntry, 'seq' | 'hash' | 'organization'>): string {
+/**
+ * What the hash covers: every column but `seq` and `hash`. It is an HMAC keyed from SECRET_KEY, so
+ * someone who can write to the table behind the trigger's back still cannot forge a valid chain.
+ */
+export function entryHash(entry: Omit<AuditTrailEntry, 'seq' | 'hash' | 'organization'>, key: Buffer): string {
   const material = canonicalJson({
     id: entry.id,
     organizationId: entry.organizationId,
@@ -55,7 +61,7 @@ export function entryHash(entry: Omit<AuditTrailEntry, 'seq' | 'hash' | 'organiz
     occurredAt: new Date(entry.occurredAt).toISOString(),
     previousHash: entry.previousHash,
   });
-  return createHash('sha256').update(material).digest('hex');
+  return createHmac('sha256', key).update(material).digest('hex');
 }
 
 /**
@@ -64,6 +70,13 @@ export function entryHash(entry: Omit<AuditTrailEntry, 'seq' | 'hash' | 'organiz
  */
 @Injectable()
 export class AuditTrailWriter {
+  /** the HMAC key of the chain */
+  readonly key: Buffer;
+
+  constructor(config: ConfigService<MamoriConfig, true>) {
+    this.key = deriveKey(config.get('auth', { infer: true }).secretKey, 'audit-trail');
+  }
+
   async append(manager: EntityManager, actor: Actor, event: AuditEvent): Promise<AuditTrailEntry> {
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit_trail:${actor.organizationId}`]);
     const [last] = (await manager.query('SELECT hash FROM audit_trail WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1', [actor.organizationId])) as {
@@ -84,7 +97,7 @@ export class AuditTrailWriter {
       occurredAt: new Date(),
       previousHash: last?.hash ?? GENESIS_HASH,
     };
-    const hash = entryHash(entry);
+    const hash = entryHash(entry, this.key);
     return manager.getRepository(AuditTrailEntry).save({ ...entry, hash });
   }
 }
