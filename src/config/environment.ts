@@ -93,6 +93,7 @@ function applyDefaults(raw: Record<string, unknown>): Record<string, unknown> {
   const nodeEnv = (env.NODE_ENV as string | undefined) ?? 'development';
   if (env.SECRET_KEY === undefined && nodeEnv === 'development') env.SECRET_KEY = DEVELOPMENT_SECRET;
   if (env.RUN_WORKER_IN_WEB === undefined) env.RUN_WORKER_IN_WEB = nodeEnv === 'development' ? 'true' : 'false';
+  if (env.COOKIE_SECURE === undefined) env.COOKIE_SECURE = nodeEnv === 'production' ? 'true' : 'false';
   for (const key of Object.keys(env)) if (env[key] === '') delete env[key];
   return env;
 }
