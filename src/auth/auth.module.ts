@@ -8,6 +8,8 @@ import { AccessGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { accessTokenKey, JwtStrategy } from './jwt.strategy.js';
+import { PasswordSetupController } from './password-setup.controller.js';
+import { PasswordSetupService } from './password-setup.service.js';
 import { TotpService } from './totp.service.js';
 
 @Module({
@@ -18,8 +20,8 @@ import { TotpService } from './totp.service.js';
       useFactory: (config: ConfigService<MamoriConfig, true>) => ({ secret: accessTokenKey(config), signOptions: { algorithm: 'HS256' } }),
     }),
   ],
-  controllers: [AuthController],
-  providers: [AuthService, TotpService, JwtStrategy, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [AuthService, TotpService],
+  controllers: [AuthController, PasswordSetupController],
+  providers: [AuthService, TotpService, PasswordSetupService, JwtStrategy, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AuthService, TotpService, PasswordSetupService],
 })
 export class AuthModule {}

@@ -15,9 +15,7 @@ describe('validateEnvironment', () => {
 
   it('has no secret default outside development', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'test' })).toThrow(/SECRET_KEY/);
-    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(
-      new EnvironmentError('Configuration error: SECRET_KEY is required (not set)'),
-    );
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow(new EnvironmentError('Configuration error: SECRET_KEY is required (not set)'));
   });
 
   it('names the malformed variable in one line', () => {

@@ -4,6 +4,7 @@ import { Staff } from '../staff/staff.entity.js';
 import { AuthSession } from '../auth/auth-session.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { RecoveryCode } from '../auth/recovery-code.entity.js';
+import { PasswordToken } from '../auth/password-token.entity.js';
 import { AuditTrailEntry } from '../audit-trail/audit-trail-entry.entity.js';
 import { OutboxMessage } from '../outbox/outbox-message.entity.js';
 import { NotificationDelivery } from '../notifications/notification-delivery.entity.js';
@@ -23,6 +24,7 @@ export const ENTITIES = [
   AuthSession,
   RefreshToken,
   RecoveryCode,
+  PasswordToken,
   AuditTrailEntry,
   OutboxMessage,
   NotificationDelivery,

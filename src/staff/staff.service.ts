@@ -4,6 +4,7 @@ import { Brackets } from 'typeorm';
 import { tokyoToday } from '../common/calendar.js';
 import { accessScope, applyScope, type ScopeRules } from '../auth/access-scope.js';
 import { AuthService } from '../auth/auth.service.js';
+import { passwordLinkEmail, PasswordSetupService } from '../auth/password-setup.service.js';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { pageOf, skipTake, type Page } from '../common/pagination.js';
@@ -23,6 +24,7 @@ export class StaffService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly auth: AuthService,
+    private readonly passwordSetup: PasswordSetupService,
     config: ConfigService<MamoriConfig, true>,
   ) {
     this.publicUrl = config.get('app', { infer: true }).publicUrl;
@@ -145,7 +147,16 @@ export class StaffService {
     }
   }
 
+  /**
+   * The welcome e-mail. Someone without a password (created by an administrator or the HR import)
+   * gets the one-time link to set it; someone created with a password (the bootstrap) a plain welcome.
+   */
   private async welcome(tx: Transaction, staff: Staff): Promise<void> {
+    if (!staff.passwordHash) {
+      const link = await this.passwordSetup.issue(tx, staff, 'invitation');
+      await tx.outbox({ topic: 'notification.email', dedupeKey: `welcome:${staff.id}`, payload: passwordLinkEmail('invitation', staff, link) });
+      return;
+    }
     const ja = staff.locale !== 'en';
     await tx.outbox({
       topic: 'notification.email',

@@ -23,6 +23,7 @@ import { SessionRefreshMiddleware } from './middleware/session-refresh.middlewar
 import { ViewContextMiddleware } from './middleware/view-context.middleware.js';
 import { DUTY_PROVIDERS, MyPageService } from './my-page/my-page.service.js';
 import { MyPageController } from './my-page/my-page.controller.js';
+import { PasswordPagesController } from './password/password-pages.controller.js';
 import { PolicyPagesController, ReviewPagesController } from './policies/policy-pages.controller.js';
 import { PolicyPagesService } from './policies/policy-pages.service.js';
 import { ReviewFormErrorFilter } from './policies/review-form.filter.js';
@@ -35,6 +36,7 @@ import { WebCookies } from './web-cookies.js';
   imports: [AuthModule, StaffModule, AuditTrailModule, PoliciesModule, PolicyReviewsModule],
   controllers: [
     LoginController,
+    PasswordPagesController,
     MyPageController,
     StaffPagesController,
     AuditTrailPagesController,

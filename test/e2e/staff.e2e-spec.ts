@@ -49,7 +49,8 @@ describe('staff and departments', () => {
     const audit = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ action: 'staff.create', entityId: created.body.id });
     expect(audit.changes.email).toEqual({ after: body.email });
     const outbox = await t.dataSource.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `welcome:${created.body.id}` });
-    expect(outbox.payload).toMatchObject({ to: body.email });
+    // the new person has no password yet: the welcome carries the one-time link to set it
+    expect(outbox.payload).toMatchObject({ to: body.email, text: expect.stringContaining('http://localhost:3000/password/set?token=') });
   });
 
   it('does not let an administrator change their own roles', async () => {
