@@ -203,8 +203,8 @@ export const GIVEN_NAMES: readonly GivenName[] = [
 // Demo accounts (one per role; documented in seeds/README.md — demo only, never in production)
 // ---------------------------------------------------------------------------------------------
 
-export interface DemoAccount {
-  /** D0001… */
+/** What every seeded person has, demo account or generated. */
+export interface SeedPerson {
   employeeNumber: string;
   email: string;
   familyName: string;
@@ -213,11 +213,14 @@ export interface DemoAccount {
   givenNameKana: string;
   departmentCode: string;
   roles: Role[];
+  joinedOn: string;
+}
+
+export interface DemoAccount extends SeedPerson {
   /** the documented demo password */
   password: string;
   /** base32 TOTP secret (32 characters A–Z2–7) for privileged accounts; null for the others */
   totpSecret: string | null;
-  joinedOn: string;
   /** what the account is for, as shown in the README */
   description: string;
 }
@@ -336,17 +339,8 @@ export const GENERATED_RETIRED_COUNT = 8;
 /** Seed of the PRNG that draws the generated staff; change it and every generated person changes. */
 export const DEMO_PRNG_SEED = 0x6d616d6f; // "mamo"
 
-export interface GeneratedStaffMember {
-  employeeNumber: string;
-  email: string;
-  familyName: string;
-  givenName: string;
-  familyNameKana: string;
-  givenNameKana: string;
-  departmentCode: string;
-  roles: Role[];
+export interface GeneratedStaffMember extends SeedPerson {
   status: EmploymentStatus;
-  joinedOn: string;
   leftOn: string | null;
 }
 
