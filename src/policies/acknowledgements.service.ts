@@ -5,7 +5,7 @@ import { AppException } from '../common/errors/app.exception.js';
 import type { MamoriConfig } from '../config/configuration.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { AcknowledgementDuty } from './acknowledgement-duty.entity.js';
-import { japaneseDate } from '../common/calendar.js';
+import { addDays, japaneseDate, tokyoToday } from '../common/calendar.js';
 import { PolicyVersion } from './policy-version.entity.js';
 import type { Policy } from './policy.entity.js';
 
@@ -68,6 +68,9 @@ interface MyRow {
  * Duties to acknowledge an approved policy version (受講確認・誓約). They live in
  * `acknowledgement_duties` until the training module adopts them as enrolments.
  */
+/** Days a person has to acknowledge a newly approved version, unless the CISO sets a date. */
+export const DEFAULT_ACKNOWLEDGEMENT_DAYS = 30;
+
 @Injectable()
 export class AcknowledgementsService {
   constructor(
@@ -104,6 +107,43 @@ export class AcknowledgementsService {
         context: { policyKey: policy.key, version: version.version },
       });
     }
+    const emails = await this.emailOpenDuties(tx, policy, version, dueOn, null);
+    return { dueOn, duties: created.length, emails };
+  }
+
+  /**
+   * Someone who joins (or comes back from leave) after an approval owes the acknowledgements of the
+   * versions in force that asked for them, due in the usual 30 days.
+   */
+  async enrolNewcomer(tx: Transaction, staffId: string): Promise<number> {
+    const dueOn = addDays(tokyoToday(), DEFAULT_ACKNOWLEDGEMENT_DAYS);
+    const versions = await tx.manager.getRepository(PolicyVersion).find({
+      where: { organizationId: tx.actor.organizationId, status: 'approved', acknowledgementRequired: true },
+      relations: { policy: true },
+    });
+    let created = 0;
+    for (const version of versions) {
+      const [duty] = (await tx.manager.query(
+        `INSERT INTO acknowledgement_duties (organization_id, staff_id, policy_version_id, due_on) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (staff_id, policy_version_id) DO NOTHING RETURNING id`,
+        [tx.actor.organizationId, staffId, version.id, dueOn],
+      )) as { id: string }[];
+      if (!duty) continue;
+      created++;
+      await tx.audit({
+        action: 'acknowledgement_duty.create',
+        entityType: 'acknowledgement_duty',
+        entityId: duty.id,
+        after: { staffId, policyVersionId: version.id, dueOn, acknowledgedAt: null },
+        context: { policyKey: version.policy!.key, version: version.version, reason: 'joined' },
+      });
+      await this.emailOpenDuties(tx, version.policy!, version, dueOn, staffId);
+    }
+    return created;
+  }
+
+  /** The e-mails asking for open duties of a version (of one person, or of everyone); each is written once. */
+  private async emailOpenDuties(tx: Transaction, policy: Policy, version: PolicyVersion, dueOn: string, staffId: string | null): Promise<number> {
     const subject = `【確認依頼】情報セキュリティポリシー「${policy.title}」第${version.version}版`;
     const text = [
       `情報セキュリティポリシー「${policy.title}」の第${version.version}版が承認されました。`,
@@ -118,11 +158,12 @@ export class AcknowledgementsService {
               now()
          FROM acknowledgement_duties d JOIN staff s ON s.id = d.staff_id
         WHERE d.organization_id = $1 AND d.policy_version_id = $2 AND d.acknowledged_at IS NULL AND s.status = 'active'
+          AND ($5::uuid IS NULL OR d.staff_id = $5::uuid)
        ON CONFLICT (organization_id, dedupe_key) DO NOTHING
        RETURNING id`,
-      [org, version.id, subject, text],
+      [tx.actor.organizationId, version.id, subject, text, staffId],
     )) as { id: string }[];
-    return { dueOn, duties: created.length, emails: emails.length };
+    return emails.length;
   }
 
   /** The caller's duties, open ones first (soonest due first), then done ones (latest first). */

@@ -4,7 +4,7 @@ import { hasRole, type Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import type { Role } from '../auth/roles.js';
-import { AcknowledgementsService } from './acknowledgements.service.js';
+import { AcknowledgementsService, DEFAULT_ACKNOWLEDGEMENT_DAYS } from './acknowledgements.service.js';
 import type { ApprovePolicyVersionDto } from './dto/policy-review.dto.js';
 import { addDays, addMonths, isCalendarDate, tokyoToday } from '../common/calendar.js';
 import { PolicyVersion, type PolicyVersionStatus } from './policy-version.entity.js';
@@ -12,9 +12,6 @@ import { Policy } from './policy.entity.js';
 
 /** Roles that see drafts, bodies of drafts and diffs; everyone else sees approved and superseded versions. */
 export const DRAFT_READERS: readonly Role[] = ['security_officer', 'ciso', 'admin', 'auditor'];
-
-/** Days staff have to acknowledge an approved version when the approval names no date. */
-export const DEFAULT_ACKNOWLEDGEMENT_DAYS = 30;
 
 export interface PolicyVersionSummary {
   id: string;

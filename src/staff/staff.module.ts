@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { PolicyReviewsModule } from '../policies/policy-reviews.module.js';
 import { DepartmentsController } from './departments.controller.js';
 import { DepartmentsService } from './departments.service.js';
 import { StaffImportService } from './staff-import.service.js';
@@ -7,7 +8,7 @@ import { StaffController } from './staff.controller.js';
 import { StaffService } from './staff.service.js';
 
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, PolicyReviewsModule],
   controllers: [StaffController, DepartmentsController],
   providers: [StaffService, DepartmentsService, StaffImportService],
   exports: [StaffService, DepartmentsService],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Brackets } from 'typeorm';
 import { tokyoToday } from '../common/calendar.js';
+import { AcknowledgementsService } from '../policies/acknowledgements.service.js';
 import { accessScope, applyScope, type ScopeRules } from '../auth/access-scope.js';
 import { AuthService } from '../auth/auth.service.js';
 import { passwordLinkEmail, PasswordSetupService } from '../auth/password-setup.service.js';
@@ -25,6 +26,7 @@ export class StaffService {
     private readonly uow: UnitOfWork,
     private readonly auth: AuthService,
     private readonly passwordSetup: PasswordSetupService,
+    private readonly acknowledgements: AcknowledgementsService,
     config: ConfigService<MamoriConfig, true>,
   ) {
     this.publicUrl = config.get('app', { infer: true }).publicUrl;
@@ -109,7 +111,10 @@ export class StaffService {
     });
     const { passwordHash: _p, totpSecret: _t, ...visible } = staff;
     await tx.audit({ action: 'staff.create', entityType: 'staff', entityId: staff.id, after: visible });
-    if (staff.status === 'active') await this.welcome(tx, staff);
+    if (staff.status === 'active') {
+      await this.welcome(tx, staff);
+      await this.acknowledgements.enrolNewcomer(tx, staff.id);
+    }
     return staff;
   }
 
@@ -126,6 +131,7 @@ export class StaffService {
     await repo.update({ id: before.id }, changes.status === 'retired' && !dto.leftOn ? { ...changes, leftOn: after.leftOn } : changes);
     await tx.audit({ action: 'staff.update', entityType: 'staff', entityId: before.id, before, after });
     if (before.status !== 'retired' && after.status === 'retired') await this.auth.revokeAllSessions(tx, before.id, 'retired');
+    if (before.status !== 'active' && after.status === 'active') await this.acknowledgements.enrolNewcomer(tx, before.id);
     return after;
   }
 

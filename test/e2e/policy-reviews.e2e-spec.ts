@@ -18,6 +18,7 @@ import { PolicyVersionsService } from '../../src/policies/policy-versions.servic
 import { Policy } from '../../src/policies/policy.entity.js';
 import { SchedulesProcessor } from '../../src/schedules/schedules.processor.js';
 import { Staff } from '../../src/staff/staff.entity.js';
+import { StaffService } from '../../src/staff/staff.service.js';
 import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -310,6 +311,22 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
       405,
     );
     expect(await t.dataSource.getRepository(OutboxMessage).count({ where: { dedupeKey: Like(`acknowledge:${v1.id}:%`) } })).toBe(405);
+  });
+
+  it('gives the duties of the versions in force to someone who joins later, and to someone back from leave', async () => {
+    const inForce = await t.dataSource.getRepository(PolicyVersion).findBy({ organizationId: org, status: 'approved', acknowledgementRequired: true });
+    expect(inForce.length).toBeGreaterThan(0);
+    const newcomer = await createPerson(t, org); // created through StaffService, like the API and the import
+    const dutiesOf = (staffId: string) => t.dataSource.getRepository(AcknowledgementDuty).findBy({ staffId });
+    const owed = await dutiesOf(newcomer.staff.id);
+    expect(owed.map((d) => d.policyVersionId).sort()).toEqual(inForce.map((v) => v.id).sort());
+    expect(owed.every((d) => d.dueOn === addDays(today, 30) && d.acknowledgedAt === null)).toBe(true);
+    expect(await t.dataSource.getRepository(OutboxMessage).countBy({ dedupeKey: Like(`acknowledge:%:${newcomer.staff.id}`) })).toBe(inForce.length);
+
+    expect(await dutiesOf(people.onLeave.staff.id)).toEqual([]);
+    const admin: Actor = { ...systemActor(org, 'test'), roles: ['admin'] };
+    await t.get(StaffService).update(admin, people.onLeave.staff.id, { status: 'active' });
+    expect(await dutiesOf(people.onLeave.staff.id)).toHaveLength(inForce.length);
   });
 });
 
