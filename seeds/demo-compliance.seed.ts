@@ -15,6 +15,7 @@ import { PoliciesSyncService, type SyncResult } from '../src/policies/policies-s
 import { PolicyVersion } from '../src/policies/policy-version.entity.js';
 import { PolicyVersionsService } from '../src/policies/policy-versions.service.js';
 import { Policy } from '../src/policies/policy.entity.js';
+import { Department } from '../src/staff/department.entity.js';
 import { Staff } from '../src/staff/staff.entity.js';
 import { DEMO_EMAIL_DOMAIN } from './demo-town.data.js';
 
@@ -29,6 +30,19 @@ const PARTIAL = new Set(['2-01', '4-05', '5-05', '6-03', '6-09', '7-04', '8-02',
 const NOT_IMPLEMENTED = new Set(['3-05', '6-10', '7-06', '8-04']);
 const NOT_APPLICABLE: Record<string, string> = {
   '3-06': '本町はαモデルを採用しており、α′・β・β′モデルの追加対策は対象外（The town uses the α model.）',
+};
+
+/** Who answers for each chapter in the town: 総務課 for organisation, people and review; 情報政策室 for the systems. */
+const OWNER_DEPARTMENT_BY_CHAPTER: Record<number, string> = {
+  1: 'SOMU',
+  2: 'SOMU',
+  3: 'JOHO',
+  4: 'JOHO',
+  5: 'SOMU',
+  6: 'JOHO',
+  7: 'JOHO',
+  8: 'JOHO',
+  9: 'SOMU',
 };
 
 function demoStatus(code: string): { status: ControlStatus; reason?: string } {
@@ -71,16 +85,16 @@ export async function seedDemoCompliance(app: INestApplicationContext, organizat
   }
 
   const officer = await demoActor(app, organizationId, 'security');
+  const departments = new Map((await manager.getRepository(Department).findBy({ organizationId })).map((d) => [d.code, d.id]));
   const untouched = await manager
     .getRepository(Control)
     .find({ where: { organizationId, lastCheckedAt: IsNull(), retiredAt: IsNull() }, order: { code: 'ASC' } });
   for (const control of untouched) {
     const { status, reason } = demoStatus(control.code);
-    if (status === 'not_implemented') {
-      await app.get(ControlsService).recordCheck(officer, control.id, {});
-      continue;
-    }
-    await app.get(ControlsService).update(officer, control.id, { status, ...(reason ? { reason } : {}) });
+    const ownerDepartmentId = departments.get(OWNER_DEPARTMENT_BY_CHAPTER[control.chapter] ?? 'JOHO');
+    await app.get(ControlsService).update(officer, control.id, { status, ...(reason ? { reason } : {}), ...(ownerDepartmentId ? { ownerDepartmentId } : {}) });
+    // not_implemented is the status it already had: record the check that found it so
+    if (status === 'not_implemented') await app.get(ControlsService).recordCheck(officer, control.id, {});
   }
   return { policies, approved, controlStatuses: untouched.length };
 }
