@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
-import { AnyRole, clientAddressOf, CurrentActor, Public } from './decorators.js';
+import { AnyRole, CurrentActor, Public, RateLimited, clientAddressOf } from './decorators.js';
 import { AuthService } from './auth.service.js';
 import { ConfirmTotpDto, LoginDto, LoginResultDto, RefreshDto, TokenPairDto, TotpEnrolmentDto } from './dto/login.dto.js';
 
@@ -14,6 +14,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Public()
+  @RateLimited()
   @ApiOperation({ summary: 'Sign in; privileged roles answer `mfaRequired` until `totp` is sent' })
   @ApiOkResponse({ type: LoginResultDto })
   login(@Body() dto: LoginDto, @Req() request: Request): Promise<LoginResultDto> {
@@ -23,6 +24,7 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @Public()
+  @RateLimited()
   @ApiOperation({ summary: 'Rotate the refresh token; a reused token revokes the session' })
   @ApiOkResponse({ type: TokenPairDto })
   refresh(@Body() dto: RefreshDto, @Req() request: Request): Promise<TokenPairDto> {

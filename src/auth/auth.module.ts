@@ -10,6 +10,7 @@ import { AuthService } from './auth.service.js';
 import { accessTokenKey, JwtStrategy } from './jwt.strategy.js';
 import { PasswordSetupController } from './password-setup.controller.js';
 import { PasswordSetupService } from './password-setup.service.js';
+import { RateLimitGuard } from './rate-limit.guard.js';
 import { TotpService } from './totp.service.js';
 
 @Module({
@@ -21,7 +22,7 @@ import { TotpService } from './totp.service.js';
     }),
   ],
   controllers: [AuthController, PasswordSetupController],
-  providers: [AuthService, TotpService, PasswordSetupService, JwtStrategy, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [AuthService, TotpService, PasswordSetupService],
+  providers: [AuthService, TotpService, PasswordSetupService, JwtStrategy, RateLimitGuard, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AuthService, TotpService, PasswordSetupService, RateLimitGuard],
 })
 export class AuthModule {}

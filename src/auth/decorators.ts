@@ -1,7 +1,8 @@
-import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { applyDecorators, createParamDecorator, SetMetadata, UseGuards, type ExecutionContext } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
+import { RateLimitGuard } from './rate-limit.guard.js';
 import { ROLES, type Role } from './roles.js';
 
 export const PUBLIC_KEY = 'mamori:public';
@@ -9,6 +10,13 @@ export const ROLES_KEY = 'mamori:roles';
 
 /** Open to anyone, signed in or not (login, health). Everything else must declare its roles. */
 export const Public = (): MethodDecorator & ClassDecorator => applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension('x-roles', ['public']));
+
+/**
+ * Sign-in, token refresh and password links: limited per client address (AUTH_RATE_LIMIT_PER_MINUTE),
+ * against password spraying and floods of the audit trail; over the limit: 429 with Retry-After.
+ */
+export const RateLimited = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(UseGuards(RateLimitGuard), ApiTooManyRequestsResponse({ description: 'Too many attempts from this address (problem+json, Retry-After)' }));
 
 /** The roles that may call a route; the global guard refuses anyone else with 403. */
 export const Roles = (...roles: [Role, ...Role[]]): MethodDecorator & ClassDecorator =>
@@ -30,7 +38,4 @@ export const CurrentActor = createParamDecorator((_data: unknown, context: Execu
   return request.user;
 });
 
-/** The client address as seen by Express (honours `trust proxy`). */
-export function clientAddressOf(request: Request): string | null {
-  return request.ip ?? request.socket.remoteAddress ?? null;
-}
+export { clientAddressOf } from './client-address.js';

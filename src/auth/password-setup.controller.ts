@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@ne
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
-import { clientAddressOf, CurrentActor, Public, Roles } from './decorators.js';
+import { CurrentActor, Public, RateLimited, Roles, clientAddressOf } from './decorators.js';
 import { ForgotPasswordDto, ForgotPasswordResultDto, InvitationResultDto, SetPasswordDto } from './dto/password-setup.dto.js';
 import { PasswordSetupService } from './password-setup.service.js';
 
@@ -28,6 +28,7 @@ export class PasswordSetupController {
   @Post('auth/password/forgot')
   @HttpCode(202)
   @Public()
+  @RateLimited()
   @ApiOperation({ summary: 'E-mail a one-time link to reset the password (valid 2 hours); the answer is the same for unknown addresses' })
   @ApiAcceptedResponse({ type: ForgotPasswordResultDto })
   async forgot(@Body() dto: ForgotPasswordDto, @Req() request: Request): Promise<ForgotPasswordResultDto> {
@@ -38,6 +39,7 @@ export class PasswordSetupController {
   @Post('auth/password/set')
   @HttpCode(204)
   @Public()
+  @RateLimited()
   @ApiOperation({ summary: 'Set the password with the token of an e-mailed link; ends every session of the person' })
   @ApiNoContentResponse({ description: 'password set; sign in with it' })
   async set(@Body() dto: SetPasswordDto, @Req() request: Request): Promise<void> {

@@ -22,6 +22,7 @@ export interface AuthConfig {
   refreshTokenTtlSeconds: number;
   maxFailures: number;
   lockMinutes: number;
+  rateLimitPerMinute: number;
 }
 export interface MailConfig {
   smtpUrl?: string;
@@ -63,6 +64,7 @@ export function loadConfig(raw: Record<string, unknown> = process.env): MamoriCo
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       maxFailures: env.LOGIN_MAX_FAILURES,
       lockMinutes: env.LOGIN_LOCK_MINUTES,
+      rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     evidence: { dir: env.EVIDENCE_DIR, maxBytes: env.EVIDENCE_MAX_BYTES },

@@ -51,6 +51,11 @@ export class Environment {
   @Min(1)
   LOGIN_LOCK_MINUTES: number = 15;
 
+  /** requests a minute one client address may make to sign-in, refresh and password endpoints */
+  @IsInt()
+  @Min(1)
+  AUTH_RATE_LIMIT_PER_MINUTE: number = 30;
+
   /** Run the bull processors and the outbox relay inside the web process. */
   @IsBooleanString()
   RUN_WORKER_IN_WEB: string = 'false';

@@ -208,3 +208,25 @@ describe('auth', () => {
     expect(fields).toEqual(['email', 'extra', 'password']);
   });
 });
+
+describe('auth rate limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '3' } });
+  });
+  afterAll(() => t.close());
+
+  it('answers 429 problem+json with Retry-After once an address exceeds the limit on sign-in', async () => {
+    for (let i = 0; i < 3; i++)
+      await request(t.http)
+        .post('/api/v1/auth/login')
+        .send({ email: `nobody${i}@test.example`, password: 'x' })
+        .expect(401);
+    const limited = await request(t.http).post('/api/v1/auth/login').send({ email: 'nobody@test.example', password: 'x' }).expect(429);
+    expect(limited.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(limited.body).toMatchObject({ code: 'TOO_MANY_REQUESTS', status: 429 });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // other routes are not limited
+    await request(t.http).get('/health').expect(200);
+  });
+});

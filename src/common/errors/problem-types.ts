@@ -12,6 +12,7 @@ const COMMON_PROBLEMS = {
   NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'Not found' },
   ROUTE_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'No such route' },
   CONFLICT: { status: HttpStatus.CONFLICT, title: 'The change conflicts with existing data' },
+  TOO_MANY_REQUESTS: { status: HttpStatus.TOO_MANY_REQUESTS, title: 'Too many attempts; wait before trying again' },
   PAYLOAD_TOO_LARGE: { status: HttpStatus.PAYLOAD_TOO_LARGE, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: HttpStatus.UNSUPPORTED_MEDIA_TYPE, title: 'Unsupported content type' },
   INTERNAL: { status: HttpStatus.INTERNAL_SERVER_ERROR, title: 'Internal error' },

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestj
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthService } from '../../auth/auth.service.js';
-import { AnyRole, CurrentActor, Public } from '../../auth/decorators.js';
+import { AnyRole, CurrentActor, Public, RateLimited } from '../../auth/decorators.js';
 import type { Actor } from '../../common/actor.js';
 import { WebCookies } from '../web-cookies.js';
 import { LoginFailureFilter } from './login-failure.filter.js';
@@ -30,6 +30,7 @@ export class LoginController {
 
   @Post('login')
   @Public()
+  @RateLimited()
   @UseFilters(LoginFailureFilter)
   async submit(@Body() dto: LoginFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const next = safeNext(dto.next);
@@ -50,6 +51,7 @@ export class LoginController {
 
   @Post('login/mfa')
   @Public()
+  @RateLimited()
   @UseFilters(LoginFailureFilter)
   async verify(@Body() dto: SecondFactorFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const pending = this.pending.read(req);

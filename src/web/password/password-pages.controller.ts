@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { isEmail } from 'class-validator';
 import type { Request, Response } from 'express';
-import { clientAddressOf, Public } from '../../auth/decorators.js';
+import { Public, RateLimited, clientAddressOf } from '../../auth/decorators.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/dto/password-setup.dto.js';
 import { PasswordSetupService } from '../../auth/password-setup.service.js';
 import { AppException } from '../../common/errors/app.exception.js';
@@ -31,6 +31,7 @@ export class PasswordPagesController {
 
   @Post('set')
   @Public()
+  @RateLimited()
   async set(@Body() form: SetPasswordFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const token = form.token ?? '';
     const password = form.password ?? '';
@@ -56,6 +57,7 @@ export class PasswordPagesController {
 
   @Post('forgot')
   @Public()
+  @RateLimited()
   async forgot(@Body() form: ForgotPasswordFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const email = (form.email ?? '').trim();
     if (email.length > 254 || !isEmail(email)) {
