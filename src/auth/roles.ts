@@ -5,7 +5,6 @@ export type Role = (typeof ROLES)[number];
 /** Roles that must sign in with a second factor (DESIGN.md §2). */
 export const PRIVILEGED_ROLES: readonly Role[] = ['admin', 'ciso', 'security_officer', 'csirt', 'auditor'];
 
-
 export function requiresSecondFactor(roles: readonly Role[]): boolean {
   return roles.some((role) => PRIVILEGED_ROLES.includes(role));
 }

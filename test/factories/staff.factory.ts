@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { AuthService } from '../../src/auth/auth.service.js';
-import type { Role } from '../../src/auth/roles.js';
+import { requiresSecondFactor, type Role } from '../../src/auth/roles.js';
 import { currentTotp, TotpService } from '../../src/auth/totp.service.js';
 import { systemActor } from '../../src/common/actor.js';
 import { UnitOfWork } from '../../src/database/unit-of-work.js';
@@ -45,7 +45,7 @@ export async function createPerson(
   const password = `pw-${unique()}-long-enough`;
   const email = options.email ?? `p${unique()}@test.example`;
   const totp = t.get(TotpService);
-  const wantsTotp = options.totp ?? roles.some((r) => ['admin', 'ciso', 'security_officer', 'csirt', 'auditor'].includes(r));
+  const wantsTotp = options.totp ?? requiresSecondFactor(roles);
   const secret = wantsTotp ? totp.newSecret() : null;
   const passwordHash = await t.get(AuthService).hashPassword(password);
   const staff = await t
