@@ -5,7 +5,7 @@
  * Everything here is fixed or derived from a seeded PRNG, so every run (and every machine)
  * produces the same departments, people and credentials.
  */
-import type { Role } from '../src/auth/roles.js';
+import type { Role } from '../src/common/roles.js';
 import type { EmploymentStatus } from '../src/staff/staff.entity.js';
 
 export const DEMO_ORGANIZATION = { code: 'mamori-town', name: '守町' } as const;

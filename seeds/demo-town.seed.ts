@@ -60,7 +60,7 @@ export async function seedDemoTown(deps: SeedDemoTownDeps): Promise<SeedDemoTown
   const actor = systemActor(organizationId, 'seed');
 
   if (!existing) {
-    await uow.run(actor, (tx) =>
+    await uow.run(actor, async (tx) =>
       tx.audit({
         action: 'organization.create',
         entityType: 'organization',

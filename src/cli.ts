@@ -12,6 +12,7 @@ import { EnvironmentError } from './config/environment.js';
 import { loadConfig } from './config/configuration.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { ensureDatabase } from './database/ensure-database.js';
+import { FEATURE_ENTITIES } from './features.js';
 import { UnitOfWork } from './database/unit-of-work.js';
 import { Organization } from './organizations/organization.entity.js';
 import { OrganizationsService } from './organizations/organizations.service.js';
@@ -70,7 +71,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'migrate',
     description: 'apply pending migrations (the web process also does this at start-up)',
     run: async () => {
-      const dataSource = await new DataSource(dataSourceOptions(loadConfig().database.url, { logging: ['error'] })).initialize();
+      const dataSource = await new DataSource(dataSourceOptions(loadConfig().database.url, FEATURE_ENTITIES, { logging: ['error'] })).initialize();
       try {
         const applied = await dataSource.runMigrations({ transaction: 'each' });
         print({ applied: applied.map((m) => m.name) });

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { pageOf, skipTake, type Page } from '../common/pagination.js';
+import { assertMay } from '../common/permissions.js';
+import { AUDIT_TRAIL } from './audit-trail.permissions.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { AuditTrailEntry } from './audit-trail-entry.entity.js';
 import { AuditTrailWriter, entryHash, GENESIS_HASH } from './audit-trail.writer.js';
@@ -31,6 +33,7 @@ export class AuditTrailService {
   ) {}
 
   async list(actor: Actor, query: AuditTrailQuery): Promise<Page<AuditTrailEntry>> {
+    assertMay(actor, AUDIT_TRAIL.read);
     const qb = this.uow.manager.getRepository(AuditTrailEntry).createQueryBuilder('a').where('a.organizationId = :org', { org: actor.organizationId });
     if (query.action) qb.andWhere('a.action LIKE :action', { action: query.action.endsWith('*') ? `${query.action.slice(0, -1)}%` : query.action });
     if (query.entityType) qb.andWhere('a.entityType = :entityType', { entityType: query.entityType });
@@ -86,8 +89,9 @@ export class AuditTrailService {
 
   /** Verifying is itself recorded (who checked, and what they found). */
   async verifyAsActor(actor: Actor): Promise<VerifyResult> {
+    assertMay(actor, AUDIT_TRAIL.read);
     const result = await this.verify(actor.organizationId);
-    await this.uow.run(actor, (tx) =>
+    await this.uow.run(actor, async (tx) =>
       tx.audit({ action: 'audit_trail.verify', entityType: 'audit_trail', context: { ok: result.ok, checked: result.checked, firstBreak: result.firstBreak } }),
     );
     return result;

@@ -1,9 +1,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { deriveKey } from '../auth/secrets.js';
+import { deriveKey } from '../common/secrets.js';
 import type { MamoriConfig } from '../config/configuration.js';
 import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { Actor } from '../common/actor.js';
 import { canonicalJson, toJsonData } from '../common/canonical-json.js';
 import { AuditTrailEntry, type FieldChange } from './audit-trail-entry.entity.js';
@@ -64,9 +65,17 @@ export function entryHash(entry: Omit<AuditTrailEntry, 'seq' | 'hash' | 'organiz
   return createHmac('sha256', key).update(material).digest('hex');
 }
 
+/** An audit event as recorded when it happened, waiting to be chained when its transaction commits. */
+export type PendingAuditEntry = Omit<AuditTrailEntry, 'seq' | 'hash' | 'previousHash' | 'organization'>;
+
+/** Rows per INSERT statement (12 parameters each, well below PostgreSQL's 65,535). */
+const INSERT_CHUNK = 1_000;
+
 /**
- * Appends one row to the organisation's chain inside the caller's transaction. A transaction-scoped
- * advisory lock per organisation orders concurrent writers, so each row links to the one before.
+ * The audit trail's writer. A transaction's events are recorded as they happen (`pending`), then
+ * chained and inserted together just before it commits (`appendAll`): the per-organisation chain lock
+ * (a transaction-scoped advisory lock) is taken only then, so a long import or sync holds it for
+ * one insert rather than from its first change, and sign-ins are not kept waiting.
  */
 @Injectable()
 export class AuditTrailWriter {
@@ -77,14 +86,11 @@ export class AuditTrailWriter {
     this.key = deriveKey(config.get('auth', { infer: true }).secretKey, 'audit-trail');
   }
 
-  async append(manager: EntityManager, actor: Actor, event: AuditEvent): Promise<AuditTrailEntry> {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit_trail:${actor.organizationId}`]);
-    const [last] = (await manager.query('SELECT hash FROM audit_trail WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1', [actor.organizationId])) as {
-      hash: string;
-    }[];
+  /** The entry for `event`, with its changes computed now (later edits of the objects do not leak in). */
+  pending(actor: Actor, event: AuditEvent): PendingAuditEntry {
     const changes: Record<string, FieldChange> = changedFields(event.before, event.after);
     if (event.context) changes['@context'] = { after: toJsonData(event.context) };
-    const entry = {
+    return {
       id: randomUUID(),
       organizationId: actor.organizationId,
       actorId: actor.staffId,
@@ -95,9 +101,34 @@ export class AuditTrailWriter {
       changes,
       clientAddress: actor.clientAddress,
       occurredAt: new Date(),
-      previousHash: last?.hash ?? GENESIS_HASH,
     };
-    const hash = entryHash(entry, this.key);
-    return manager.getRepository(AuditTrailEntry).save({ ...entry, hash });
+  }
+
+  /** Chains the entries after the organisation's last row and inserts them, inside the caller's transaction. */
+  async appendAll(manager: EntityManager, entries: readonly PendingAuditEntry[]): Promise<void> {
+    const byOrganization = new Map<string, PendingAuditEntry[]>();
+    for (const entry of entries) byOrganization.set(entry.organizationId, [...(byOrganization.get(entry.organizationId) ?? []), entry]);
+    for (const [organizationId, list] of [...byOrganization].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit_trail:${organizationId}`]);
+      const [last] = (await manager.query('SELECT hash FROM audit_trail WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1', [organizationId])) as {
+        hash: string;
+      }[];
+      let previousHash = last?.hash ?? GENESIS_HASH;
+      const rows = list.map((entry) => {
+        const row = { ...entry, previousHash };
+        const hash = entryHash(row, this.key);
+        previousHash = hash;
+        return { ...row, hash };
+      });
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(AuditTrailEntry)
+          .values(rows.slice(i, i + INSERT_CHUNK) as QueryDeepPartialEntity<AuditTrailEntry>[])
+          .updateEntity(false)
+          .execute();
+      }
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Actor } from '../common/actor.js';
-import type { Role } from './roles.js';
+import type { Role } from '../common/roles.js';
 
 /** What part of a kind of record a person may see (DESIGN.md §2). */
 export type AccessScope =

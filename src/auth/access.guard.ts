@@ -5,7 +5,7 @@ import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { PUBLIC_KEY, ROLES_KEY } from './decorators.js';
-import type { Role } from './roles.js';
+import type { Role } from '../common/roles.js';
 
 /**
  * The global guard, deny by default: a route is open only when marked `@Public()`; otherwise the

@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
-import { AnyRole, CurrentActor, Public, RateLimited, clientAddressOf } from './decorators.js';
+import { AUTH } from './auth.permissions.js';
+import { CurrentActor, May, Public, RateLimited, clientAddressOf } from './decorators.js';
 import { AuthService } from './auth.service.js';
 import { ConfirmTotpDto, LoginDto, LoginResultDto, RefreshDto, TokenPairDto, TotpEnrolmentDto } from './dto/login.dto.js';
 
@@ -33,7 +34,7 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
-  @AnyRole()
+  @May(AUTH.own_session)
   @ApiOperation({ summary: 'End the current session (its refresh tokens stop working)' })
   logout(@CurrentActor() actor: Actor): Promise<void> {
     return this.auth.logout(actor);
@@ -41,7 +42,7 @@ export class AuthController {
 
   @Post('totp/enrol')
   @HttpCode(200)
-  @AnyRole()
+  @May(AUTH.own_session)
   @ApiOperation({ summary: 'Start (or restart) enrolment of an authenticator app' })
   @ApiOkResponse({ type: TotpEnrolmentDto })
   enrolTotp(@CurrentActor() actor: Actor): Promise<TotpEnrolmentDto> {
@@ -50,7 +51,7 @@ export class AuthController {
 
   @Post('totp/confirm')
   @HttpCode(200)
-  @AnyRole()
+  @May(AUTH.own_session)
   @ApiOperation({ summary: 'Confirm enrolment with a current code; returns one-time recovery codes' })
   confirmTotp(@CurrentActor() actor: Actor, @Body() dto: ConfirmTotpDto): Promise<{ recoveryCodes: string[] }> {
     return this.auth.confirmTotp(actor, dto.code);

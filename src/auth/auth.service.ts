@@ -6,6 +6,8 @@ import { IsNull, type FindOptionsSelect } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import type { AuthConfig, MamoriConfig } from '../config/configuration.js';
 import { AppException } from '../common/errors/app.exception.js';
+import { assertMay } from '../common/permissions.js';
+import { AUTH } from './auth.permissions.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { Staff } from '../staff/staff.entity.js';
@@ -13,8 +15,8 @@ import { AuthSession } from './auth-session.entity.js';
 import type { LoginDto, LoginResultDto, TokenPairDto } from './dto/login.dto.js';
 import { RecoveryCode } from './recovery-code.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
-import { requiresSecondFactor } from './roles.js';
-import { randomToken, safeEqual, sha256 } from './secrets.js';
+import { requiresSecondFactor } from '../common/roles.js';
+import { randomToken, safeEqual, sha256 } from '../common/secrets.js';
 import { TotpService } from './totp.service.js';
 
 export type Channel = AuthSession['channel'];
@@ -153,6 +155,7 @@ export class AuthService {
   }
 
   async logout(actor: Actor): Promise<void> {
+    assertMay(actor, AUTH.own_session);
     if (!actor.sessionId) return;
     await this.uow.run(actor, async (tx) => {
       const session = await tx.manager.getRepository(AuthSession).findOneBy({ id: actor.sessionId!, organizationId: actor.organizationId });
@@ -182,6 +185,7 @@ export class AuthService {
    * confirmed factor needs a session opened with it.
    */
   async startTotpEnrolment(actor: Actor): Promise<{ otpauthUri: string; qrDataUrl: string }> {
+    assertMay(actor, AUTH.own_session);
     return this.uow.run(actor, async (tx) => {
       const staff = await tx.manager
         .getRepository(Staff)
@@ -196,6 +200,7 @@ export class AuthService {
 
   /** Confirms the pending secret with a current code: it replaces the old one; new recovery codes. */
   async confirmTotp(actor: Actor, code: string): Promise<{ recoveryCodes: string[] }> {
+    assertMay(actor, AUTH.own_session);
     const outcome = await this.uow.run(actor, async (tx) => {
       const staff = await tx.manager.getRepository(Staff).findOneOrFail({
         where: { id: actor.staffId!, organizationId: actor.organizationId },
@@ -234,7 +239,7 @@ export class AuthService {
         mfa: false,
         label: email,
       };
-      await this.uow.run(actor, (tx) => tx.audit({ action: 'auth.login_failed', entityType: 'staff', context: { reason: 'unknown_email', email } }));
+      await this.uow.run(actor, async (tx) => tx.audit({ action: 'auth.login_failed', entityType: 'staff', context: { reason: 'unknown_email', email } }));
     }
     throw new AppException('INVALID_CREDENTIALS');
   }

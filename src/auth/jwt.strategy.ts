@@ -7,7 +7,7 @@ import type { Actor } from '../common/actor.js';
 import type { MamoriConfig } from '../config/configuration.js';
 import { AuthService, type AccessClaims } from './auth.service.js';
 import { clientAddressOf } from './decorators.js';
-import { deriveKey } from './secrets.js';
+import { deriveKey } from '../common/secrets.js';
 
 export const ACCESS_COOKIE = 'mamori_at';
 export const REFRESH_COOKIE = 'mamori_rt';

@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@ne
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
-import { CurrentActor, Public, RateLimited, Roles, clientAddressOf } from './decorators.js';
+import { AUTH } from './auth.permissions.js';
+import { CurrentActor, May, Public, RateLimited, clientAddressOf } from './decorators.js';
 import { ForgotPasswordDto, ForgotPasswordResultDto, InvitationResultDto, SetPasswordDto } from './dto/password-setup.dto.js';
 import { PasswordSetupService } from './password-setup.service.js';
 
@@ -18,7 +19,7 @@ export class PasswordSetupController {
 
   @Post('staff/:id/invitation')
   @HttpCode(202)
-  @Roles('admin')
+  @May(AUTH.invite)
   @ApiOperation({ summary: 'E-mail the person a one-time link to set their password (valid 72 hours; earlier links stop working)' })
   @ApiAcceptedResponse({ type: InvitationResultDto })
   invite(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<InvitationResultDto> {

@@ -1,16 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { IsNull, MoreThan } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { IsNull } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
+import { assertMay } from '../common/permissions.js';
 import type { MamoriConfig } from '../config/configuration.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
-import type { EmailPayload } from '../outbox/outbox-topics.js';
+import { OutboxMessage } from '../outbox/outbox-message.entity.js';
 import { Staff } from '../staff/staff.entity.js';
+import { AUTH } from './auth.permissions.js';
 import { actorFor, AuthService } from './auth.service.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './dto/password-setup.dto.js';
 import { PasswordToken, type PasswordTokenPurpose } from './password-token.entity.js';
-import { randomToken, safeEqual, sha256 } from './secrets.js';
+import { randomToken, safeEqual, sha256 } from '../common/secrets.js';
 
 export const INVITATION_TTL_HOURS = 72;
 export const RESET_TTL_HOURS = 2;
@@ -27,51 +30,11 @@ export interface IssuedPasswordLink {
   tokenId: string;
 }
 
-type Addressee = Pick<Staff, 'email' | 'familyName' | 'givenName'>;
-
-const DATE_FORMATS = {
-  ja: new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', dateStyle: 'long', timeStyle: 'short' }),
-  en: new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', dateStyle: 'long', timeStyle: 'short' }),
-};
-
-/** The e-mail carrying a password link, in Japanese then English. */
-export function passwordLinkEmail(purpose: PasswordTokenPurpose, person: Addressee, link: Pick<IssuedPasswordLink, 'url' | 'expiresAt'>): EmailPayload {
-  const ja = DATE_FORMATS.ja.format(link.expiresAt);
-  const en = DATE_FORMATS.en.format(link.expiresAt);
-  const invitation = purpose === 'invitation';
-  const subject = invitation
-    ? '【Mamori】パスワードを設定してください / Set your Mamori password'
-    : '【Mamori】パスワードの再設定 / Reset your Mamori password';
-  const jaBody = invitation
-    ? '情報セキュリティ管理システム Mamori のアカウントのパスワードを設定してください。\n次のリンクを開き、12文字以上のパスワードを決めてください。'
-    : 'パスワードの再設定を受け付けました。\n次のリンクを開き、新しいパスワード（12文字以上）を決めてください。';
-  const enBody = invitation
-    ? 'Please set the password of your Mamori account.\nOpen the link below and choose a password of at least 12 characters.'
-    : 'We received a request to reset your password.\nOpen the link below and choose a new password of at least 12 characters.';
-  const text = [
-    `${person.familyName} ${person.givenName} 様`,
-    '',
-    jaBody,
-    link.url,
-    `このリンクは一度だけ使えます。有効期限：${ja}（日本時間）`,
-    '心当たりがない場合は、このメールを破棄し、情報セキュリティ担当にお知らせください。',
-    '',
-    '----',
-    '',
-    `Dear ${person.givenName} ${person.familyName},`,
-    '',
-    enBody,
-    link.url,
-    `The link works once and expires on ${en} (Japan time).`,
-    'If you did not expect this e-mail, ignore it and tell your information security office.',
-  ].join('\n');
-  return { to: person.email, subject, text };
-}
-
 /**
  * One-time links to set a password: invitations (sent by an administrator, or with the welcome
- * e-mail) and resets (asked for by the person). Secrets are stored as SHA-256 only, and only ever
- * travel by e-mail.
+ * e-mail) and resets (asked for by the person). A request writes the intent to the outbox
+ * (`auth.password_link {staffId, purpose}`); the link itself is made when the e-mail is sent
+ * (`PasswordLinkMail`). Secrets are stored as SHA-256 only, and only ever travel by e-mail.
  */
 @Injectable()
 export class PasswordSetupService {
@@ -86,8 +49,8 @@ export class PasswordSetupService {
   }
 
   /**
-   * Inside a running change: ends the person's earlier unused links and makes a new one. The caller
-   * sends it (see `passwordLinkEmail`); the link itself must never be returned to an API client.
+   * Inside a running change: ends the person's earlier unused links and makes a new one. Called by
+   * the e-mail that carries it (`PasswordLinkMail`); the link must never reach an API client.
    */
   async issue(
     tx: Transaction,
@@ -119,32 +82,46 @@ export class PasswordSetupService {
     return { url: `${this.publicUrl}/password/set?token=${token.id}.${secret}`, expiresAt, tokenId: token.id };
   }
 
+  /**
+   * Inside a running change: asks for the e-mail with a password link. Returns when the link will
+   * expire if the mail goes out now.
+   */
+  async requestLink(tx: Transaction, staff: Pick<Staff, 'id'>, purpose: PasswordTokenPurpose, dedupeKey: string): Promise<{ expiresAt: Date }> {
+    await tx.outbox({ topic: 'auth.password_link', dedupeKey, payload: { staffId: staff.id, purpose } });
+    const hours = purpose === 'reset' ? RESET_TTL_HOURS : INVITATION_TTL_HOURS;
+    return { expiresAt: new Date(Date.now() + hours * 3_600_000) };
+  }
+
   /** An administrator sends a person the link to set their password. */
   async invite(actor: Actor, staffId: string): Promise<{ expiresAt: Date }> {
+    assertMay(actor, AUTH.invite);
     return this.uow.run(actor, async (tx) => {
       const staff = await tx.manager.getRepository(Staff).findOneBy({ id: staffId, organizationId: actor.organizationId });
       if (!staff) throw new AppException('STAFF_NOT_FOUND');
       if (staff.status === 'retired') throw new AppException('ACCOUNT_RETIRED');
-      const link = await this.issue(tx, staff, 'invitation');
-      await tx.outbox({ topic: 'notification.email', dedupeKey: `invitation:${link.tokenId}`, payload: passwordLinkEmail('invitation', staff, link) });
-      return { expiresAt: link.expiresAt };
+      tx.audit({ action: 'staff.invitation_requested', entityType: 'staff', entityId: staff.id, context: { email: staff.email } });
+      return this.requestLink(tx, staff, 'invitation', `invitation:${randomUUID()}`);
     });
   }
 
   /**
-   * "Forgot password": sends a reset link to a known, non-retired address. The caller answers the
-   * same whatever happened here, so nobody learns which addresses have an account.
+   * "Forgot password": sends a reset link to a known, non-retired address, at most once a minute.
+   * The caller answers the same whatever happened here, so nobody learns which addresses have an
+   * account.
    */
   async requestReset(email: string, clientAddress: string | null): Promise<void> {
     const address = email.trim().toLowerCase();
     const staff = await this.uow.manager.getRepository(Staff).findOneBy({ email: address });
     if (!staff || staff.status === 'retired') return;
-    const recent = await this.uow.manager.getRepository(PasswordToken).existsBy({
-      staffId: staff.id,
-      purpose: 'reset',
-      usedAt: IsNull(),
-      createdAt: MoreThan(new Date(Date.now() - RESET_RESEND_INTERVAL_MS)),
-    });
+    const recent = await this.uow.manager
+      .getRepository(OutboxMessage)
+      .createQueryBuilder('m')
+      .where("m.organizationId = :org AND m.topic = 'auth.password_link' AND m.payload @> CAST(:payload AS jsonb) AND m.createdAt > :since", {
+        org: staff.organizationId,
+        payload: JSON.stringify({ staffId: staff.id, purpose: 'reset' }),
+        since: new Date(Date.now() - RESET_RESEND_INTERVAL_MS),
+      })
+      .getExists();
     if (recent) return;
     const actor: Actor = {
       staffId: null,
@@ -157,8 +134,8 @@ export class PasswordSetupService {
       label: address,
     };
     await this.uow.run(actor, async (tx) => {
-      const link = await this.issue(tx, staff, 'reset', RESET_TTL_HOURS);
-      await tx.outbox({ topic: 'notification.email', dedupeKey: `password-reset:${link.tokenId}`, payload: passwordLinkEmail('reset', staff, link) });
+      tx.audit({ action: 'staff.password_reset_requested', entityType: 'staff', entityId: staff.id, context: { email: address } });
+      await this.requestLink(tx, staff, 'reset', `password-reset:${randomUUID()}`);
     });
   }
 

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import type { MamoriConfig } from '../config/configuration.js';
-import { deriveKey, open, randomToken, seal, sha256 } from './secrets.js';
+import { deriveKey, open, randomToken, seal, sha256 } from '../common/secrets.js';
 
 const PERIOD = 30;
 const ISSUER = 'Mamori';

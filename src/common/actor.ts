@@ -1,4 +1,4 @@
-import type { Role } from '../auth/roles.js';
+import type { Role } from './roles.js';
 
 /**
  * Who is doing something: the signed-in person, or the system (CLI, seeds, worker) acting for an
@@ -17,10 +17,22 @@ export interface Actor {
   mfa: boolean;
   /** readable name for the audit trail: the e-mail address, or "system:cli" */
   label: string;
+  /** Mamori itself (the CLI an operator runs, seeds, the scheduler, the worker): never a request's caller */
+  system?: true;
 }
 
 export function systemActor(organizationId: string, system: string): Actor {
-  return { staffId: null, organizationId, roles: [], departmentId: null, clientAddress: null, sessionId: null, mfa: false, label: `system:${system}` };
+  return {
+    staffId: null,
+    organizationId,
+    roles: [],
+    departmentId: null,
+    clientAddress: null,
+    sessionId: null,
+    mfa: false,
+    label: `system:${system}`,
+    system: true,
+  };
 }
 
 export function hasRole(actor: Actor, ...roles: Role[]): boolean {

@@ -4,7 +4,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Queue } from 'bull';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Public } from '../auth/decorators.js';
+import { Public } from '../common/access.decorators.js';
 import { QUEUES } from '../outbox/outbox-topics.js';
 
 type Check = { status: 'up' } | { status: 'down'; error: string };

@@ -1,6 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
 import { OrganizationScopedEntity } from '../database/organization-scoped.entity.js';
-import type { OutboxTopic, OutboxPayload } from './outbox-topics.js';
+import type { OutboxTopic, OutboxTopics } from './outbox-topics.js';
 
 /**
  * A side effect (e-mail, webhook, timer) written in the same transaction as the change that causes
@@ -17,7 +17,7 @@ export class OutboxMessage extends OrganizationScopedEntity {
   dedupeKey!: string;
 
   @Column({ type: 'jsonb' })
-  payload!: OutboxPayload;
+  payload!: OutboxTopics[OutboxTopic];
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   availableAt!: Date;

@@ -2,10 +2,9 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { UnitOfWork } from '../database/unit-of-work.js';
+import { JobRegistry } from '../jobs/job-registry.js';
 import { OutboxMessage } from './outbox-message.entity.js';
-import { JOB_RETRY, QUEUES, TOPIC_ROUTES, type OutboxEvent } from './outbox-topics.js';
-
-export type OutboxJob = OutboxEvent & { outboxMessageId: string; organizationId: string };
+import { JOB_RETRY, QUEUES, type OutboxJob, type QueueName } from './outbox-topics.js';
 
 const BATCH = 50;
 const POLL_MS = 1_000;
@@ -22,10 +21,16 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
 
+  private readonly queues: Record<Exclude<QueueName, 'schedules'>, Queue>;
+
   constructor(
     private readonly uow: UnitOfWork,
-    @InjectQueue(QUEUES.notifications) private readonly notifications: Queue,
-  ) {}
+    private readonly registry: JobRegistry,
+    @InjectQueue(QUEUES.notifications) notifications: Queue,
+    @InjectQueue(QUEUES.jobs) jobs: Queue,
+  ) {
+    this.queues = { notifications, jobs };
+  }
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.tick(), POLL_MS);
@@ -74,24 +79,15 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async enqueue(message: OutboxMessage): Promise<void> {
-    const route = TOPIC_ROUTES[message.topic];
-    const queue = this.queueFor(route.queue);
-    const job: OutboxJob = { outboxMessageId: message.id, organizationId: message.organizationId, topic: message.topic, payload: message.payload };
+    const queue = this.queues[this.registry.queueOf(message.topic) as Exclude<QueueName, 'schedules'>];
+    const job = { outboxMessageId: message.id, organizationId: message.organizationId, topic: message.topic, payload: message.payload } as OutboxJob;
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([
-      queue.add(route.job, job, { jobId: message.id, ...JOB_RETRY, removeOnComplete: 1_000, removeOnFail: 5_000 }),
+      // the job's name is its topic: the runner looks its handler up by it
+      queue.add(message.topic, job, { jobId: message.id, ...JOB_RETRY, removeOnComplete: 1_000, removeOnFail: 5_000 }),
       new Promise((_, reject) => {
         timeout = setTimeout(() => reject(new Error('Redis did not accept the job in time')), ENQUEUE_TIMEOUT_MS);
       }),
     ]).finally(() => clearTimeout(timeout));
-  }
-
-  private queueFor(name: string): Queue {
-    switch (name) {
-      case QUEUES.notifications:
-        return this.notifications;
-      default:
-        throw new Error(`outbox: no queue named ${name}`);
-    }
   }
 }

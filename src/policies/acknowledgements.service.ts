@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { hasRole, type Actor } from '../common/actor.js';
+import { addDays, tokyoToday } from '../common/calendar.js';
 import { AppException } from '../common/errors/app.exception.js';
-import type { MamoriConfig } from '../config/configuration.js';
+import { OnDomainEvent, type DomainEvent } from '../common/events/domain-events.js';
+import { assertMay, may } from '../common/permissions.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
+import '../staff/staff.events.js';
 import { AcknowledgementDuty } from './acknowledgement-duty.entity.js';
-import { addDays, japaneseDate, tokyoToday } from '../common/calendar.js';
+import { DUTIES_PER_MESSAGE } from './policies.notifications.js';
+import { POLICIES } from './policies.permissions.js';
 import { PolicyVersion } from './policy-version.entity.js';
 import type { Policy } from './policy.entity.js';
 
@@ -64,29 +67,21 @@ interface MyRow {
   acknowledged_at: Date | null;
 }
 
+/** Days a person has to acknowledge a newly approved version, unless the CISO sets a date. */
+export const DEFAULT_ACKNOWLEDGEMENT_DAYS = 30;
+
 /**
  * Duties to acknowledge an approved policy version (受講確認・誓約). They live in
  * `acknowledgement_duties` until the training module adopts them as enrolments.
  */
-/** Days a person has to acknowledge a newly approved version, unless the CISO sets a date. */
-export const DEFAULT_ACKNOWLEDGEMENT_DAYS = 30;
-
 @Injectable()
 export class AcknowledgementsService {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly config: ConfigService<MamoriConfig, true>,
-  ) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   /**
-   * Gives every active member of staff a duty for `version`, and an e-mail asking for it, each in
-   * one INSERT … SELECT (ON CONFLICT DO NOTHING, so a repeat adds nothing).
-   *
-   * Audit: one `acknowledgement_duty.create` row per duty (who was asked to acknowledge what, by
-   * when), not a summary row. The audit writer appends rows one at a time under the organisation's
-   * chain lock, so this costs ~3 round trips per duty: measured ~0.5 s for 405 staff on a local
-   * PostgreSQL, inside the 1 s budget for a town of ~400. A much larger organisation (a prefecture's
-   * shared deployment) would want a summary row (count + version) instead.
+   * Gives every active member of staff a duty for `version` in one INSERT … SELECT (ON CONFLICT DO
+   * NOTHING, so a repeat adds nothing), one audit-trail row per duty (who was asked to acknowledge
+   * what, by when), and the e-mails asking for it: outbox messages carrying the duties' ids.
    */
   async createDuties(tx: Transaction, policy: Policy, version: PolicyVersion, dueOn: string): Promise<{ dueOn: string; duties: number; emails: number }> {
     const org = tx.actor.organizationId;
@@ -99,7 +94,7 @@ export class AcknowledgementsService {
       [org, version.id, dueOn],
     )) as { id: string; staff_id: string }[];
     for (const duty of created) {
-      await tx.audit({
+      tx.audit({
         action: 'acknowledgement_duty.create',
         entityType: 'acknowledgement_duty',
         entityId: duty.id,
@@ -107,87 +102,97 @@ export class AcknowledgementsService {
         context: { policyKey: policy.key, version: version.version },
       });
     }
-    const emails = await this.emailOpenDuties(tx, policy, version, dueOn, null);
-    return { dueOn, duties: created.length, emails };
+    await this.requestAcknowledgements(
+      tx,
+      created.map((duty) => duty.id),
+    );
+    return { dueOn, duties: created.length, emails: created.length };
   }
 
   /**
    * Someone who joins (or comes back from leave) after an approval owes the acknowledgements of the
-   * versions in force that asked for them, due in the usual 30 days.
+   * versions in force that asked for them, due in the usual 30 days; committed with the joiner.
    */
-  async enrolNewcomer(tx: Transaction, staffId: string): Promise<number> {
+  @OnDomainEvent('staff.joined')
+  async enrolNewcomer(event: DomainEvent<'staff.joined'>, tx: Transaction): Promise<number> {
     const dueOn = addDays(tokyoToday(), DEFAULT_ACKNOWLEDGEMENT_DAYS);
-    const versions = await tx.manager.getRepository(PolicyVersion).find({
-      where: { organizationId: tx.actor.organizationId, status: 'approved', acknowledgementRequired: true },
-      relations: { policy: true },
-    });
-    let created = 0;
-    for (const version of versions) {
-      const [duty] = (await tx.manager.query(
-        `INSERT INTO acknowledgement_duties (organization_id, staff_id, policy_version_id, due_on) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (staff_id, policy_version_id) DO NOTHING RETURNING id`,
-        [tx.actor.organizationId, staffId, version.id, dueOn],
-      )) as { id: string }[];
-      if (!duty) continue;
-      created++;
-      await tx.audit({
+    const created = (await tx.manager.query(
+      `INSERT INTO acknowledgement_duties (organization_id, staff_id, policy_version_id, due_on)
+       SELECT v.organization_id, $2, v.id, $3 FROM policy_versions v
+        WHERE v.organization_id = $1 AND v.status = 'approved' AND v.acknowledgement_required
+       ON CONFLICT (staff_id, policy_version_id) DO NOTHING
+       RETURNING id, policy_version_id`,
+      [tx.actor.organizationId, event.staffId, dueOn],
+    )) as { id: string; policy_version_id: string }[];
+    if (created.length === 0) return 0;
+    const versions = await tx.manager
+      .getRepository(PolicyVersion)
+      .createQueryBuilder('v')
+      .innerJoin('v.policy', 'p')
+      .select(['v.id', 'v.version', 'p.id', 'p.key'])
+      .where('v.id IN (:...ids)', { ids: created.map((duty) => duty.policy_version_id) })
+      .getMany();
+    const byId = new Map(versions.map((v) => [v.id, v]));
+    for (const duty of created) {
+      const version = byId.get(duty.policy_version_id);
+      tx.audit({
         action: 'acknowledgement_duty.create',
         entityType: 'acknowledgement_duty',
         entityId: duty.id,
-        after: { staffId, policyVersionId: version.id, dueOn, acknowledgedAt: null },
-        context: { policyKey: version.policy!.key, version: version.version, reason: 'joined' },
+        after: { staffId: event.staffId, policyVersionId: duty.policy_version_id, dueOn, acknowledgedAt: null },
+        context: { policyKey: version?.policy?.key, version: version?.version, reason: event.reason === 'created' ? 'joined' : 'returned' },
       });
-      await this.emailOpenDuties(tx, version.policy!, version, dueOn, staffId);
     }
-    return created;
+    await this.requestAcknowledgements(
+      tx,
+      created.map((duty) => duty.id),
+    );
+    return created.length;
   }
 
-  /** The e-mails asking for open duties of a version (of one person, or of everyone); each is written once. */
-  private async emailOpenDuties(tx: Transaction, policy: Policy, version: PolicyVersion, dueOn: string, staffId: string | null): Promise<number> {
-    const subject = `【確認依頼】情報セキュリティポリシー「${policy.title}」第${version.version}版`;
-    const text = [
-      `情報セキュリティポリシー「${policy.title}」の第${version.version}版が承認されました。`,
-      `内容を確認のうえ、${japaneseDate(dueOn)}までに Mamori で確認（誓約）を行ってください。`,
-      '',
-      `マイページ: ${this.config.get('app', { infer: true }).publicUrl}/`,
-    ].join('\n');
-    const emails = (await tx.manager.query(
-      `INSERT INTO outbox_messages (organization_id, topic, dedupe_key, payload, available_at)
-       SELECT d.organization_id, 'notification.email', 'acknowledge:' || d.policy_version_id || ':' || d.staff_id,
-              jsonb_build_object('to', s.email, 'subject', $3::text, 'text', s.family_name || ' ' || s.given_name || ' 様' || E'\\n\\n' || $4::text),
-              now()
-         FROM acknowledgement_duties d JOIN staff s ON s.id = d.staff_id
-        WHERE d.organization_id = $1 AND d.policy_version_id = $2 AND d.acknowledged_at IS NULL AND s.status = 'active'
-          AND ($5::uuid IS NULL OR d.staff_id = $5::uuid)
-       ON CONFLICT (organization_id, dedupe_key) DO NOTHING
-       RETURNING id`,
-      [tx.actor.organizationId, version.id, subject, text, staffId],
-    )) as { id: string }[];
-    return emails.length;
+  /** The e-mails asking for these duties: outbox messages of up to DUTIES_PER_MESSAGE ids each. */
+  private async requestAcknowledgements(tx: Transaction, dutyIds: string[]): Promise<void> {
+    const messages = [];
+    for (let i = 0; i < dutyIds.length; i += DUTIES_PER_MESSAGE) {
+      const chunk = dutyIds.slice(i, i + DUTIES_PER_MESSAGE);
+      messages.push({ topic: 'policy.acknowledgement_requested' as const, dedupeKey: `acknowledge:${chunk[0]}`, payload: { dutyIds: chunk } });
+    }
+    await tx.outbox(messages);
   }
 
   /** The caller's duties, open ones first (soonest due first), then done ones (latest first). */
   async mine(actor: Actor): Promise<{ items: MyAcknowledgement[]; total: number }> {
-    if (!actor.staffId) return { items: [], total: 0 };
+    const items = await this.query(actor, {});
+    return { items, total: items.length };
+  }
+
+  /** One of the caller's own duties (someone else's is not there for them). */
+  async myDuty(actor: Actor, dutyId: string): Promise<MyAcknowledgement> {
+    const [duty] = await this.query(actor, { dutyId });
+    if (!duty) throw new AppException('ACKNOWLEDGEMENT_DUTY_NOT_FOUND');
+    return duty;
+  }
+
+  /** The caller's open duties, for the web "my page". */
+  async openDuties(actor: Actor): Promise<OpenAcknowledgementDuty[]> {
+    const items = await this.query(actor, { openOnly: true });
+    return items.map((item) => ({ id: item.id, policyTitle: item.policyTitle, policyTitleEn: item.policyTitleEn, version: item.version, dueOn: item.dueOn }));
+  }
+
+  private async query(actor: Actor, filter: { dutyId?: string; openOnly?: boolean }): Promise<MyAcknowledgement[]> {
+    assertMay(actor, POLICIES.read);
+    if (!actor.staffId) return [];
     const rows = (await this.uow.manager.query(
       `SELECT d.id, p.id AS policy_id, p.title, p.title_en, v.id AS policy_version_id, v.version, d.due_on::text AS due_on, d.acknowledged_at
          FROM acknowledgement_duties d
          JOIN policy_versions v ON v.id = d.policy_version_id
          JOIN policies p ON p.id = v.policy_id
         WHERE d.organization_id = $1 AND d.staff_id = $2
+          AND ($3::uuid IS NULL OR d.id = $3::uuid) AND (NOT $4 OR d.acknowledged_at IS NULL)
         ORDER BY (d.acknowledged_at IS NOT NULL), d.due_on, d.acknowledged_at DESC, p.key`,
-      [actor.organizationId, actor.staffId],
+      [actor.organizationId, actor.staffId, filter.dutyId ?? null, filter.openOnly ?? false],
     )) as MyRow[];
-    const items = rows.map(toMine);
-    return { items, total: items.length };
-  }
-
-  /** The caller's open duties, for the web "my page". */
-  async openDuties(actor: Actor): Promise<OpenAcknowledgementDuty[]> {
-    const { items } = await this.mine(actor);
-    return items
-      .filter((item) => item.acknowledgedAt === null)
-      .map((item) => ({ id: item.id, policyTitle: item.policyTitle, policyTitleEn: item.policyTitleEn, version: item.version, dueOn: item.dueOn }));
+    return rows.map(toMine);
   }
 
   /**
@@ -195,28 +200,28 @@ export class AcknowledgementsService {
    * refused with 409 ALREADY_ACKNOWLEDGED: the first acknowledgement is the one that counts.
    */
   async acknowledge(actor: Actor, dutyId: string): Promise<MyAcknowledgement> {
+    assertMay(actor, POLICIES.acknowledge);
     return this.uow.run(actor, async (tx) => {
-      const repo = tx.manager.getRepository(AcknowledgementDuty);
-      const duty = await repo.findOne({ where: { id: dutyId, organizationId: actor.organizationId }, lock: { mode: 'pessimistic_write' } });
+      const duty = await tx.manager
+        .getRepository(AcknowledgementDuty)
+        .findOne({ where: { id: dutyId, organizationId: actor.organizationId }, lock: { mode: 'pessimistic_write' } });
       // someone else's duty is not there for the caller
-      if (!duty || !actor.staffId || duty.staffId !== actor.staffId) throw new AppException('ACKNOWLEDGEMENT_DUTY_NOT_FOUND');
+      if (!duty || !may(actor, POLICIES.acknowledge, duty)) throw new AppException('ACKNOWLEDGEMENT_DUTY_NOT_FOUND');
       if (duty.acknowledgedAt) throw new AppException('ALREADY_ACKNOWLEDGED', undefined, undefined, { acknowledgedAt: duty.acknowledgedAt.toISOString() });
-      const before = { acknowledgedAt: null, clientAddress: duty.clientAddress };
-      repo.merge(duty, { acknowledgedAt: new Date(), clientAddress: actor.clientAddress?.slice(0, 64) ?? null });
-      await repo.save(duty);
       const version = await tx.manager.getRepository(PolicyVersion).findOneOrFail({
         where: { id: duty.policyVersionId },
         relations: { policy: true },
         select: { id: true, version: true, policyId: true, policy: { id: true, key: true, title: true, titleEn: true } },
       });
-      await tx.audit({
-        action: 'acknowledgement_duty.acknowledge',
-        entityType: 'acknowledgement_duty',
-        entityId: duty.id,
-        before,
-        after: { acknowledgedAt: duty.acknowledgedAt, clientAddress: duty.clientAddress },
-        context: { policyVersionId: version.id, policyKey: version.policy!.key, version: version.version },
-      });
+      await tx.update(
+        duty,
+        { acknowledgedAt: new Date(), clientAddress: actor.clientAddress?.slice(0, 64) ?? null },
+        {
+          action: 'acknowledgement_duty.acknowledge',
+          entityType: 'acknowledgement_duty',
+          context: { policyVersionId: version.id, policyKey: version.policy!.key, version: version.version },
+        },
+      );
       return {
         id: duty.id,
         policyId: version.policyId,
@@ -235,8 +240,8 @@ export class AcknowledgementsService {
    * CISO, their own department for a manager.
    */
   async summary(actor: Actor, policyId: string, versionNumber: number, withItems: boolean): Promise<AcknowledgementSummary> {
+    assertMay(actor, POLICIES.read_acknowledgements);
     const whole = hasRole(actor, 'security_officer', 'ciso');
-    if (!whole && !hasRole(actor, 'manager')) throw new AppException('FORBIDDEN', 'Requires one of: security_officer, ciso, manager');
     const version = await this.uow.manager.getRepository(PolicyVersion).findOne({
       where: { organizationId: actor.organizationId, policyId, version: versionNumber },
       select: { id: true, version: true },

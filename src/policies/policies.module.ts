@@ -1,16 +1,45 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
-import { ControlCoverageService } from './control-coverage.service.js';
-import { ControlEvidenceService } from './control-evidence.service.js';
-import { ControlsController, PoliciesController } from './controls.controller.js';
-import { ControlsService } from './controls.service.js';
+import { DiscoveryModule } from '@nestjs/core';
+import { Feature } from '../common/features/feature.js';
+import { AcknowledgementDuty } from './acknowledgement-duty.entity.js';
+import { AcknowledgementsController } from './acknowledgements.controller.js';
+import { AcknowledgementsService } from './acknowledgements.service.js';
 import { PoliciesSyncService } from './policies-sync.service.js';
-import { StatementOfApplicabilityService } from './statement-of-applicability.service.js';
+import { PoliciesController } from './policies.controller.js';
+import { AcknowledgementRequestedMail, ReviewDueMail } from './policies.notifications.js';
+import { POLICY_PROBLEMS } from './policies.problems.js';
+import { PoliciesService } from './policies.service.js';
+import { PolicyReview } from './policy-review.entity.js';
+import { PolicyReviewsController } from './policy-reviews.controller.js';
+import { PolicyReviewsService } from './policy-reviews.service.js';
+import { PolicyVersion } from './policy-version.entity.js';
+import { PolicyVersionsService } from './policy-versions.service.js';
+import { Policy } from './policy.entity.js';
+import { REVIEW_DUE_SCHEDULE, ReviewDueService } from './review-due.service.js';
 
+/**
+ * The security policy as documents: versions synced from `policies/`, reviews on their interval, the
+ * CISO's approval, and the acknowledgement duties of staff (enrolled when they join: staff.joined).
+ */
+@Feature({
+  name: 'policies',
+  entities: [Policy, PolicyVersion, PolicyReview, AcknowledgementDuty],
+  problems: POLICY_PROBLEMS,
+  schedules: [REVIEW_DUE_SCHEDULE],
+})
 @Module({
-  imports: [AuthModule],
-  controllers: [ControlsController, PoliciesController],
-  providers: [ControlsService, PoliciesSyncService, ControlEvidenceService, ControlCoverageService, StatementOfApplicabilityService],
-  exports: [ControlsService, PoliciesSyncService, ControlEvidenceService, ControlCoverageService, StatementOfApplicabilityService],
+  imports: [DiscoveryModule],
+  controllers: [PoliciesController, PolicyReviewsController, AcknowledgementsController],
+  providers: [
+    PoliciesService,
+    PoliciesSyncService,
+    PolicyReviewsService,
+    PolicyVersionsService,
+    AcknowledgementsService,
+    ReviewDueService,
+    AcknowledgementRequestedMail,
+    ReviewDueMail,
+  ],
+  exports: [PoliciesService, PoliciesSyncService, PolicyReviewsService, PolicyVersionsService, AcknowledgementsService, ReviewDueService],
 })
 export class PoliciesModule {}

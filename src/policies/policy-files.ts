@@ -1,27 +1,12 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { plainToInstance, Type } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-  validateSync,
-  type ValidationError,
-} from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, validateSync, type ValidationError } from 'class-validator';
 import { load as loadYaml } from 'js-yaml';
-import { ROLES } from '../auth/roles.js';
+import { ROLES } from '../common/roles.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { CLASSIFICATIONS, POLICY_KINDS } from './policy.entity.js';
-import { CONTROL_FREQUENCIES, FRAMEWORKS, type ControlMappings, type Framework } from './control.entity.js';
 
 /** One mistake in a file of `policies/`, located as precisely as we can. */
 export interface PolicyFileError {
@@ -77,131 +62,6 @@ export class PolicyFrontMatter {
   classification!: string;
 }
 
-export class ControlMappingsSpec {
-  @IsArray()
-  @IsString({ each: true })
-  iso27001!: string[];
-
-  @IsArray()
-  @IsString({ each: true })
-  nistCsf!: string[];
-}
-
-/** One entry of `controls.yaml`. */
-export class ControlSpec {
-  @IsString()
-  @Matches(/^[1-9]-\d{2}$/, { message: 'id must look like "5-02"' })
-  id!: string;
-
-  @IsInt()
-  @Min(1)
-  @Max(9)
-  chapter!: number;
-
-  @IsString()
-  @Length(1, 300)
-  title!: string;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 300)
-  titleEn?: string;
-
-  @IsString()
-  @Length(1, 5000)
-  description!: string;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 5000)
-  descriptionEn?: string;
-
-  @IsIn(ROLES)
-  ownerRole!: string;
-
-  @IsIn(CONTROL_FREQUENCIES)
-  frequency!: string;
-
-  @IsBoolean()
-  essential!: boolean;
-
-  @IsBoolean()
-  verified!: boolean;
-
-  @ValidateNested()
-  @Type(() => ControlMappingsSpec)
-  mappings!: ControlMappingsSpec;
-}
-
-export class ControlsFile {
-  @IsInt()
-  @Min(1)
-  version!: number;
-
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ControlSpec)
-  controls!: ControlSpec[];
-}
-
-export class FrameworkEntrySpec {
-  @IsString()
-  @Length(1, 32)
-  id!: string;
-
-  @IsString()
-  @Length(1, 300)
-  title!: string;
-
-  @IsOptional()
-  @IsString()
-  theme?: string;
-
-  @IsOptional()
-  @IsString()
-  category?: string;
-
-  @IsOptional()
-  @IsString()
-  function?: string;
-}
-
-export class FrameworkFile {
-  @IsIn(FRAMEWORKS)
-  framework!: string;
-
-  @IsString()
-  name!: string;
-
-  @IsOptional()
-  @IsString()
-  version?: string;
-
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => FrameworkEntrySpec)
-  controls?: FrameworkEntrySpec[];
-
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => FrameworkEntrySpec)
-  functions?: FrameworkEntrySpec[];
-
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => FrameworkEntrySpec)
-  categories?: FrameworkEntrySpec[];
-
-  @IsOptional()
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => FrameworkEntrySpec)
-  subcategories?: FrameworkEntrySpec[];
-}
-
 // ---------------------------------------------------------------- loaded content
 
 export interface PolicyFileContent {
@@ -213,41 +73,16 @@ export interface PolicyFileContent {
   contentHash: string;
 }
 
-export interface ControlContent {
-  code: string;
-  chapter: number;
-  title: string;
-  titleEn: string | null;
-  description: string;
-  descriptionEn: string | null;
-  ownerRole: string;
-  frequency: string;
-  essential: boolean;
-  verified: boolean;
-  mappings: ControlMappings;
-  contentHash: string;
-}
-
-export interface PolicyFiles {
-  policies: PolicyFileContent[];
-  controls: ControlContent[];
-  frameworks: Record<Framework, Set<string>>;
-}
-
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export function policyContentHash(frontMatter: Record<string, unknown>, body: string): string {
   return sha256(canonicalJson({ frontMatter, body }));
 }
 
-export function controlContentHash(control: Omit<ControlContent, 'contentHash'>): string {
-  return sha256(canonicalJson(control));
-}
-
 // ---------------------------------------------------------------- line lookup
 
 /** A YAML text and where it starts in its file (front matter starts after the `---` line). */
-interface Source {
+export interface Source {
   file: string;
   text: string;
   lines: string[];
@@ -255,7 +90,7 @@ interface Source {
   offset: number;
 }
 
-function source(file: string, text: string, offset = 0): Source {
+export function source(file: string, text: string, offset = 0): Source {
   return { file, text, lines: text.split(/\r?\n/), offset };
 }
 
@@ -294,7 +129,7 @@ function itemRange(lines: string[], listKey: string, index: number, id?: unknown
 }
 
 /** 1-based file line of `path` (e.g. ['controls', 3, 'mappings', 'iso27001']) in the source */
-function lineOf(src: Source, path: (string | number)[], data: unknown): number | null {
+export function lineOf(src: Source, path: (string | number)[], data: unknown): number | null {
   let from = 0;
   let to = src.lines.length;
   let at = -1;
@@ -324,7 +159,7 @@ function lineOf(src: Source, path: (string | number)[], data: unknown): number |
   return at >= 0 ? at + 1 + src.offset : null;
 }
 
-function parseYaml(src: Source, errors: PolicyFileError[]): unknown {
+export function parseYaml(src: Source, errors: PolicyFileError[]): unknown {
   try {
     return loadYaml(src.text);
   } catch (error) {
@@ -353,7 +188,7 @@ function validationErrors(src: Source, errors: ValidationError[], data: unknown,
 }
 
 /** Validates `data` as `cls`, adding errors; returns the instance (even when invalid) and whether it was valid. */
-function check<T extends object>(src: Source, cls: new () => T, data: unknown, errors: PolicyFileError[]): { instance: T | null; valid: boolean } {
+export function check<T extends object>(src: Source, cls: new () => T, data: unknown, errors: PolicyFileError[]): { instance: T | null; valid: boolean } {
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
     errors.push({ file: src.file, line: 1 + src.offset, field: '(root)', message: 'must be a mapping' });
     return { instance: null, valid: false };
@@ -364,7 +199,7 @@ function check<T extends object>(src: Source, cls: new () => T, data: unknown, e
   return { instance, valid: found.length === 0 };
 }
 
-function validateAs<T extends object>(src: Source, cls: new () => T, data: unknown, errors: PolicyFileError[]): T | null {
+export function validateAs<T extends object>(src: Source, cls: new () => T, data: unknown, errors: PolicyFileError[]): T | null {
   const { instance, valid } = check(src, cls, data, errors);
   return valid ? instance : null;
 }
@@ -388,93 +223,12 @@ function readMarkdown(root: string, name: string, errors: PolicyFileError[]): Po
   return { file: name, frontMatter, frontMatterData, body, contentHash: policyContentHash(frontMatterData, body) };
 }
 
-function readFrameworks(root: string, errors: PolicyFileError[]): Record<Framework, Set<string>> {
-  const ids: Record<Framework, Set<string>> = { iso27001: new Set(), nistCsf: new Set() };
-  const dir = join(root, 'frameworks');
-  if (!existsSync(dir)) {
-    errors.push({ file: 'frameworks/', line: null, field: '(folder)', message: 'the frameworks folder is missing' });
-    return ids;
-  }
-  for (const name of readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()) {
-    const file = `frameworks/${name}`;
-    const src = source(file, readFileSync(join(dir, name), 'utf8'));
-    const data = parseYaml(src, errors);
-    if (data === undefined) continue;
-    const framework = validateAs(src, FrameworkFile, data, errors);
-    if (!framework) continue;
-    const set = ids[framework.framework as Framework];
-    for (const entry of [...(framework.controls ?? []), ...(framework.functions ?? []), ...(framework.categories ?? []), ...(framework.subcategories ?? [])])
-      set.add(entry.id);
-  }
-  return ids;
-}
-
-function readControls(root: string, frameworks: Record<Framework, Set<string>>, errors: PolicyFileError[]): ControlContent[] {
-  const file = 'controls.yaml';
-  if (!existsSync(join(root, file))) {
-    errors.push({ file, line: null, field: '(file)', message: 'controls.yaml is missing' });
-    return [];
-  }
-  const src = source(file, readFileSync(join(root, file), 'utf8'));
-  const data = parseYaml(src, errors);
-  if (data === undefined) return [];
-  const { instance: catalogue, valid } = check(src, ControlsFile, data, errors);
-  if (!catalogue || !Array.isArray(catalogue.controls)) return [];
-  const seen = new Set<string>();
-  const controls: ControlContent[] = [];
-  // the cross-checks run on invalid items too, so that one run reports every mistake
-  catalogue.controls.forEach((c, index) => {
-    if (!c || typeof c !== 'object') return;
-    const at = (...path: (string | number)[]): number | null => lineOf(src, ['controls', index, ...path], data);
-    if (typeof c.id === 'string') {
-      if (seen.has(c.id)) errors.push({ file, line: at('id'), field: `controls[${index}].id`, message: `id "${c.id}" is used twice` });
-      seen.add(c.id);
-      if (Number.isInteger(c.chapter) && c.chapter >= 1 && c.chapter <= 9 && Number(c.id.split('-')[0]) !== c.chapter) {
-        errors.push({ file, line: at('chapter'), field: `controls[${index}].chapter`, message: `chapter ${c.chapter} does not match id "${c.id}"` });
-      }
-    }
-    for (const framework of FRAMEWORKS) {
-      const ids: unknown = (c.mappings as Partial<ControlMappingsSpec> | undefined)?.[framework];
-      if (!Array.isArray(ids)) continue;
-      for (const id of ids) {
-        if (typeof id === 'string' && !frameworks[framework].has(id)) {
-          errors.push({
-            file,
-            line: at('mappings', framework),
-            field: `controls[${index}].mappings.${framework}`,
-            message: `"${id}" is not an id of the ${framework} framework file`,
-          });
-        }
-      }
-    }
-    if (!valid) return;
-    const content: Omit<ControlContent, 'contentHash'> = {
-      code: c.id,
-      chapter: c.chapter,
-      title: c.title,
-      titleEn: c.titleEn ?? null,
-      description: c.description,
-      descriptionEn: c.descriptionEn ?? null,
-      ownerRole: c.ownerRole,
-      frequency: c.frequency,
-      essential: c.essential,
-      verified: c.verified,
-      mappings: { iso27001: [...c.mappings.iso27001], nistCsf: [...c.mappings.nistCsf] },
-    };
-    controls.push({ ...content, contentHash: controlContentHash(content) });
-  });
-  return controls;
-}
-
 /**
- * Reads and validates the whole `policies/` folder. Throws {@link PolicyFilesInvalidError} with
- * every mistake found (file, line, field) when anything is wrong; nothing partial is returned.
+ * Reads and validates the policy texts of `policies/` (`*.md` but the README), adding every mistake
+ * to `errors` (file, line, field). The other files of the folder belong to other features
+ * (`PolicyFilesPart`).
  */
-export function loadPolicyFiles(root: string): PolicyFiles {
-  const errors: PolicyFileError[] = [];
-  if (!existsSync(root)) throw new PolicyFilesInvalidError([{ file: root, line: null, field: '(folder)', message: 'the policies folder does not exist' }]);
+export function readPolicyTexts(root: string, errors: PolicyFileError[]): PolicyFileContent[] {
   const policies: PolicyFileContent[] = [];
   for (const name of readdirSync(root)
     .filter((f) => f.endsWith('.md') && basename(f).toLowerCase() !== 'readme.md')
@@ -488,8 +242,10 @@ export function loadPolicyFiles(root: string): PolicyFiles {
     if (other) errors.push({ file: p.file, line: 2, field: 'id', message: `id "${p.frontMatter.id}" is also used by ${other}` });
     keys.set(p.frontMatter.id, p.file);
   }
-  const frameworks = readFrameworks(root, errors);
-  const controls = readControls(root, frameworks, errors);
-  if (errors.length) throw new PolicyFilesInvalidError(errors.map((e) => ({ ...e, file: e.file.startsWith('/') ? relative(root, e.file) || e.file : e.file })));
-  return { policies, controls, frameworks };
+  return policies;
+}
+
+/** Paths of errors relative to the folder, as `file:line` shows them. */
+export function relativeErrors(root: string, errors: PolicyFileError[]): PolicyFileError[] {
+  return errors.map((e) => ({ ...e, file: e.file.startsWith('/') ? relative(root, e.file) || e.file : e.file }));
 }

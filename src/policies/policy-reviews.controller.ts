@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AnyRole, CurrentActor, Roles } from '../auth/decorators.js';
+import { CurrentActor, May } from '../common/access.decorators.js';
+import { POLICIES } from './policies.permissions.js';
 import type { Actor } from '../common/actor.js';
 import { AcknowledgementsService, type AcknowledgementSummary } from './acknowledgements.service.js';
 import { AcknowledgementSummaryQuery, ApprovePolicyVersionDto, CreatePolicyReviewDto } from './dto/policy-review.dto.js';
@@ -18,14 +19,14 @@ export class PolicyReviewsController {
   ) {}
 
   @Get('versions')
-  @AnyRole()
+  @May(POLICIES.read)
   @ApiOperation({ summary: "A policy's versions, newest first (drafts only for security_officer, ciso, admin, auditor)" })
   listVersions(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<{ items: PolicyVersionSummary[]; total: number }> {
     return this.versions.list(actor, id);
   }
 
   @Get('versions/:v')
-  @AnyRole()
+  @May(POLICIES.read)
   @ApiOperation({ summary: 'One version with its text and diff (a draft only for security_officer, ciso, admin, auditor)' })
   getVersion(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Param('v', ParseIntPipe) v: number): Promise<PolicyVersionDetail> {
     return this.versions.get(actor, id, v);
@@ -33,7 +34,7 @@ export class PolicyReviewsController {
 
   @Post('versions/:v/approve')
   @HttpCode(200)
-  @Roles('ciso')
+  @May(POLICIES.approve)
   @ApiOperation({ summary: 'Approve the latest draft (second factor required); optionally ask all active staff to acknowledge it' })
   approve(
     @CurrentActor() actor: Actor,
@@ -45,7 +46,7 @@ export class PolicyReviewsController {
   }
 
   @Get('versions/:v/acknowledgements')
-  @Roles('security_officer', 'ciso', 'manager')
+  @May(POLICIES.read_acknowledgements)
   @ApiOperation({ summary: 'How many have acknowledged a version (a manager: their department); ?items=true lists each person' })
   acknowledgementSummary(
     @CurrentActor() actor: Actor,
@@ -57,14 +58,14 @@ export class PolicyReviewsController {
   }
 
   @Post('reviews')
-  @Roles('security_officer', 'ciso')
+  @May(POLICIES.review)
   @ApiOperation({ summary: 'Record a review: no_change (next review one interval on) or revise (a revision is requested)' })
   createReview(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CreatePolicyReviewDto): Promise<PolicyReviewResult> {
     return this.reviews.create(actor, id, dto);
   }
 
   @Get('reviews')
-  @Roles('security_officer', 'ciso', 'auditor', 'admin')
+  @May(POLICIES.read_reviews)
   @ApiOperation({ summary: "A policy's reviews, latest first" })
   listReviews(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<{ items: PolicyReview[]; total: number }> {
     return this.reviews.list(actor, id);

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { hasRole, type Actor } from '../common/actor.js';
+import type { Actor } from '../common/actor.js';
 import { assertNever } from '../common/assert-never.js';
-import { toJsonData } from '../common/canonical-json.js';
 import { AppException } from '../common/errors/app.exception.js';
+import { assertMay } from '../common/permissions.js';
+import { POLICIES } from './policies.permissions.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import type { CreatePolicyReviewDto } from './dto/policy-review.dto.js';
 import { addMonths, tokyoToday } from '../common/calendar.js';
@@ -21,7 +22,7 @@ export class PolicyReviewsService {
   constructor(private readonly uow: UnitOfWork) {}
 
   async create(actor: Actor, policyId: string, dto: CreatePolicyReviewDto): Promise<PolicyReviewResult> {
-    if (!hasRole(actor, 'security_officer', 'ciso')) throw new AppException('FORBIDDEN', 'Requires one of: security_officer, ciso');
+    assertMay(actor, POLICIES.review);
     return this.uow.run(actor, async (tx) => {
       const policies = tx.manager.getRepository(Policy);
       const policy = await policies.findOne({ where: { organizationId: actor.organizationId, id: policyId }, lock: { mode: 'pessimistic_write' } });
@@ -32,10 +33,9 @@ export class PolicyReviewsService {
         order: { version: 'DESC' },
       });
       const now = new Date();
-      const reviews = tx.manager.getRepository(PolicyReview);
-      const review = await reviews.save(
-        reviews.create({
-          organizationId: actor.organizationId,
+      const review = await tx.create(
+        PolicyReview,
+        {
           policyId,
           policyVersionId: approved?.id ?? null,
           outcome: dto.outcome,
@@ -43,15 +43,9 @@ export class PolicyReviewsService {
           reviewedById: actor.staffId,
           reviewedAt: now,
           dueOn: policy.nextReviewDue,
-        }),
+        },
+        { action: 'policy_review.create', entityType: 'policy_review', context: { policyKey: policy.key, version: approved?.version ?? null } },
       );
-      await tx.audit({
-        action: 'policy_review.create',
-        entityType: 'policy_review',
-        entityId: review.id,
-        after: toJsonData(review),
-        context: { policyKey: policy.key, version: approved?.version ?? null },
-      });
 
       const changes = reviewChanges(dto.outcome, now, policy.reviewIntervalMonths);
       await tx.update(policy, changes, {
@@ -67,6 +61,7 @@ export class PolicyReviewsService {
   }
 
   async list(actor: Actor, policyId: string): Promise<{ items: PolicyReview[]; total: number }> {
+    assertMay(actor, POLICIES.read_reviews);
     const policy = await this.uow.manager.getRepository(Policy).findOneBy({ organizationId: actor.organizationId, id: policyId });
     if (!policy) throw new AppException('POLICY_NOT_FOUND');
     const [items, total] = await this.uow.manager.getRepository(PolicyReview).findAndCount({

@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, LessThan, Not } from 'typeorm';
-import { hasRole, type Actor } from '../common/actor.js';
+import type { Actor } from '../common/actor.js';
+import { addDays, addMonths, isCalendarDate, tokyoToday } from '../common/calendar.js';
 import { AppException } from '../common/errors/app.exception.js';
+import { assertMay, may } from '../common/permissions.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
-import type { Role } from '../auth/roles.js';
 import { AcknowledgementsService, DEFAULT_ACKNOWLEDGEMENT_DAYS } from './acknowledgements.service.js';
 import type { ApprovePolicyVersionDto } from './dto/policy-review.dto.js';
-import { addDays, addMonths, isCalendarDate, tokyoToday } from '../common/calendar.js';
+import './policies.events.js';
+import { POLICIES } from './policies.permissions.js';
 import { PolicyVersion, type PolicyVersionStatus } from './policy-version.entity.js';
 import { Policy } from './policy.entity.js';
-
-/** Roles that see drafts, bodies of drafts and diffs; everyone else sees approved and superseded versions. */
-export const DRAFT_READERS: readonly Role[] = ['security_officer', 'ciso', 'admin', 'auditor'];
 
 export interface PolicyVersionSummary {
   id: string;
@@ -67,9 +66,10 @@ export class PolicyVersionsService {
   ) {}
 
   async list(actor: Actor, policyId: string): Promise<{ items: PolicyVersionSummary[]; total: number }> {
+    assertMay(actor, POLICIES.read);
     await this.policy(actor, policyId);
     const versions = await this.uow.manager.getRepository(PolicyVersion).find({
-      where: { organizationId: actor.organizationId, policyId, ...(hasRole(actor, ...DRAFT_READERS) ? {} : IN_FORCE_ONCE) },
+      where: { organizationId: actor.organizationId, policyId, ...(may(actor, POLICIES.read_drafts) ? {} : IN_FORCE_ONCE) },
       select: {
         id: true,
         policyId: true,
@@ -89,10 +89,11 @@ export class PolicyVersionsService {
   }
 
   async get(actor: Actor, policyId: string, version: number): Promise<PolicyVersionDetail> {
+    assertMay(actor, POLICIES.read);
     await this.policy(actor, policyId);
     const found = await this.uow.manager.getRepository(PolicyVersion).findOneBy({ organizationId: actor.organizationId, policyId, version });
     // a draft is not there for someone who may not read drafts
-    if (!found || (!hasRole(actor, ...DRAFT_READERS) && !found.approvedAt)) throw new AppException('POLICY_VERSION_NOT_FOUND');
+    if (!found || (!may(actor, POLICIES.read_drafts) && !found.approvedAt)) throw new AppException('POLICY_VERSION_NOT_FOUND');
     return { ...versionSummary(found), body: found.body, frontMatter: found.frontMatter, diff: found.diff };
   }
 
@@ -102,7 +103,7 @@ export class PolicyVersionsService {
    * from today, and, when asked, every active member of staff gets a duty to acknowledge it.
    */
   async approve(actor: Actor, policyId: string, versionNumber: number, dto: ApprovePolicyVersionDto): Promise<ApprovalResult> {
-    if (!hasRole(actor, 'ciso')) throw new AppException('FORBIDDEN', 'Only the CISO approves policy versions', undefined, { requiredRoles: ['ciso'] });
+    assertMay(actor, POLICIES.approve);
     if (!actor.mfa) throw new AppException('APPROVAL_REQUIRES_SECOND_FACTOR');
     const today = tokyoToday();
     const requireAcknowledgement = dto.requireAcknowledgement ?? false;
@@ -159,23 +160,28 @@ export class PolicyVersionsService {
       );
 
       const acknowledgement = requireAcknowledgement ? await this.acknowledgements.createDuties(tx, policy, approved, dueOn) : null;
+      await tx.publish({
+        type: 'policy.version_approved',
+        policyId: policy.id,
+        policyKey: policy.key,
+        versionId: approved.id,
+        version: approved.version,
+        acknowledgementRequired: requireAcknowledgement,
+        acknowledgementDueOn: requireAcknowledgement ? dueOn : null,
+      });
       return { version: versionSummary(approved), superseded, nextReviewDue, acknowledgement };
     });
   }
 
-  private async transition(
+  /** A version's status change, recorded like any update (its texts stay out of the trail). */
+  private transition(
     tx: Transaction,
     version: PolicyVersion,
     change: Partial<PolicyVersion>,
     action: string,
     context: Record<string, unknown>,
   ): Promise<PolicyVersion> {
-    const repo = tx.manager.getRepository(PolicyVersion);
-    const before = versionSummary(version);
-    repo.merge(version, change);
-    await repo.save(version);
-    await tx.audit({ action, entityType: 'policy_version', entityId: version.id, before, after: versionSummary(version), context });
-    return version;
+    return tx.update(version, change, { action, entityType: 'policy_version', omit: ['body', 'frontMatter', 'diff'], context });
   }
 
   private async policy(actor: Actor, id: string): Promise<Policy> {

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AuthService } from '../auth/auth.service.js';
-import { requiresSecondFactor } from '../auth/roles.js';
+import { requiresSecondFactor } from '../common/roles.js';
 import { TotpService } from '../auth/totp.service.js';
 import { systemActor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
@@ -91,7 +91,7 @@ export async function bootstrapStaff(app: INestApplicationContext, input: Bootst
 
 async function createOrganization(uow: UnitOfWork, organizations: OrganizationsService, code: string): Promise<Organization> {
   const organization = await organizations.ensure(code, code);
-  await uow.run(systemActor(organization.id, 'cli'), (tx) =>
+  await uow.run(systemActor(organization.id, 'cli'), async (tx) =>
     tx.audit({ action: 'organization.create', entityType: 'organization', entityId: organization.id, after: organization }),
   );
   return organization;

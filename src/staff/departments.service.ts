@@ -3,16 +3,19 @@ import { Brackets } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { pageOf, skipTake, type Page } from '../common/pagination.js';
+import { assertMay } from '../common/permissions.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { Department } from './department.entity.js';
 import { Staff } from './staff.entity.js';
 import type { CreateDepartmentDto, DepartmentQuery, UpdateDepartmentDto } from './dto/department.dto.js';
+import { DEPARTMENTS } from './staff.permissions.js';
 
 @Injectable()
 export class DepartmentsService {
   constructor(private readonly uow: UnitOfWork) {}
 
   async list(actor: Actor, query: DepartmentQuery): Promise<Page<Department>> {
+    assertMay(actor, DEPARTMENTS.read);
     const qb = this.uow.manager
       .getRepository(Department)
       .createQueryBuilder('d')
@@ -36,28 +39,27 @@ export class DepartmentsService {
   }
 
   async get(actor: Actor, id: string): Promise<Department> {
+    assertMay(actor, DEPARTMENTS.read);
     const found = await this.uow.manager.getRepository(Department).findOneBy({ id, organizationId: actor.organizationId });
     if (!found) throw new AppException('DEPARTMENT_NOT_FOUND');
     return found;
   }
 
   async create(actor: Actor, dto: CreateDepartmentDto): Promise<Department> {
+    assertMay(actor, DEPARTMENTS.manage);
     return this.uow.run(actor, async (tx) => {
       await this.assertCodeFree(tx, dto.code);
       if (dto.parentId) await this.mustExist(tx, dto.parentId, 'parentId');
-      const department = await tx.manager.getRepository(Department).save({
-        organizationId: actor.organizationId,
-        code: dto.code,
-        name: dto.name,
-        nameEn: dto.nameEn ?? null,
-        parentId: dto.parentId ?? null,
-      });
-      await tx.audit({ action: 'department.create', entityType: 'department', entityId: department.id, after: department });
-      return department;
+      return tx.create(
+        Department,
+        { code: dto.code, name: dto.name, nameEn: dto.nameEn ?? null, parentId: dto.parentId ?? null },
+        { action: 'department.create', entityType: 'department' },
+      );
     });
   }
 
   async update(actor: Actor, id: string, dto: UpdateDepartmentDto): Promise<Department> {
+    assertMay(actor, DEPARTMENTS.manage);
     return this.uow.run(actor, async (tx) => {
       const before = await tx.manager
         .getRepository(Department)
@@ -73,6 +75,7 @@ export class DepartmentsService {
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
+    assertMay(actor, DEPARTMENTS.manage);
     await this.uow.run(actor, async (tx) => {
       const before = await tx.manager.getRepository(Department).findOneBy({ id, organizationId: actor.organizationId });
       if (!before) throw new AppException('DEPARTMENT_NOT_FOUND');

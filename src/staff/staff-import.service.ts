@@ -5,7 +5,9 @@ import { parse } from 'csv-parse/sync';
 import { In } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { AppException, type FieldError } from '../common/errors/app.exception.js';
+import { assertMay } from '../common/permissions.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
+import { STAFF } from './staff.permissions.js';
 import { Department } from './department.entity.js';
 import { Staff, type EmploymentStatus } from './staff.entity.js';
 import { StaffFieldsDto } from './dto/staff.dto.js';
@@ -102,6 +104,7 @@ export class StaffImportService {
   ) {}
 
   async import(actor: Actor, buffer: Buffer, dryRun: boolean): Promise<StaffImportResult> {
+    assertMay(actor, STAFF.import);
     const text = decodeCsv(buffer);
     return this.uow.run(actor, async (tx) => {
       const departments = await tx.manager.getRepository(Department).findBy({ organizationId: actor.organizationId });

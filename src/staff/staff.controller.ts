@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AnyRole, CurrentActor, Roles } from '../auth/decorators.js';
+import { CurrentActor, May } from '../common/access.decorators.js';
+import { STAFF } from './staff.permissions.js';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
 import type { Page } from '../common/pagination.js';
@@ -22,34 +23,34 @@ export class StaffController {
   ) {}
 
   @Get('me')
-  @AnyRole()
+  @May(STAFF.read_self)
   @ApiOperation({ summary: 'The signed-in person' })
   me(@CurrentActor() actor: Actor): Promise<Staff> {
     return this.staff.me(actor);
   }
 
   @Get('staff')
-  @Roles('admin', 'ciso', 'security_officer', 'manager')
+  @May(STAFF.list)
   @ApiOperation({ summary: 'List staff (a manager sees their department); filter by q, department, status, role' })
   list(@CurrentActor() actor: Actor, @Query() query: StaffQuery): Promise<Page<Staff>> {
     return this.staff.list(actor, query);
   }
 
   @Get('staff/:id')
-  @AnyRole()
+  @May(STAFF.read)
   @ApiOperation({ summary: 'One staff member (within what the caller may see)' })
   get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<Staff> {
     return this.staff.get(actor, id);
   }
 
   @Post('staff')
-  @Roles('admin')
+  @May(STAFF.create)
   create(@CurrentActor() actor: Actor, @Body() dto: CreateStaffDto): Promise<Staff> {
     return this.staff.create(actor, dto);
   }
 
   @Patch('staff/:id')
-  @Roles('admin')
+  @May(STAFF.update)
   @ApiOperation({ summary: 'Change a staff member; status "retired" ends their sessions' })
   update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateStaffDto): Promise<Staff> {
     return this.staff.update(actor, id, dto);
@@ -57,7 +58,7 @@ export class StaffController {
 
   @Post('staff/import')
   @HttpCode(200)
-  @Roles('admin')
+  @May(STAFF.import)
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } }))
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })

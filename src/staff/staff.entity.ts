@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { OrganizationScopedEntity } from '../database/organization-scoped.entity.js';
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../common/roles.js';
 import { Department } from './department.entity.js';
 
 export const EMPLOYMENT_STATUSES = ['active', 'on_leave', 'retired'] as const;

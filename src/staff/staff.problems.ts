@@ -1,5 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import type { ProblemDefinition } from '../common/errors/problem-definition.js';
+import type { ProblemTable } from '../common/errors/problem-registry.js';
 
 /** Problems of staff and departments. */
 export const STAFF_PROBLEMS = {
@@ -12,4 +13,8 @@ export const STAFF_PROBLEMS = {
   STAFF_EMPLOYEE_NUMBER_TAKEN: { status: HttpStatus.CONFLICT, title: 'A staff member with this employee number exists' },
   STAFF_OWN_ROLES: { status: HttpStatus.FORBIDDEN, title: 'You cannot change your own roles' },
   STAFF_IMPORT_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, title: 'The file has invalid rows; nothing was imported' },
-} as const satisfies Record<string, ProblemDefinition>;
+} as const satisfies ProblemTable;
+
+declare module '../common/errors/problem-registry.js' {
+  interface ProblemCatalog extends Record<keyof typeof STAFF_PROBLEMS, ProblemDefinition> {}
+}

@@ -1,16 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { Brackets } from 'typeorm';
 import { tokyoToday } from '../common/calendar.js';
-import { AcknowledgementsService } from '../policies/acknowledgements.service.js';
 import { accessScope, applyScope, type ScopeRules } from '../auth/access-scope.js';
 import { AuthService } from '../auth/auth.service.js';
-import { passwordLinkEmail, PasswordSetupService } from '../auth/password-setup.service.js';
+import { PasswordSetupService } from '../auth/password-setup.service.js';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { pageOf, skipTake, type Page } from '../common/pagination.js';
-import type { MamoriConfig } from '../config/configuration.js';
+import { assertMay } from '../common/permissions.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
+import './staff.events.js';
+import './staff.notifications.js';
+import { STAFF } from './staff.permissions.js';
 import { Department } from './department.entity.js';
 import { Staff } from './staff.entity.js';
 import type { CreateStaffDto, StaffFieldsDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
@@ -20,19 +21,14 @@ export const STAFF_SCOPE: ScopeRules = { all: ['admin', 'ciso', 'security_office
 
 @Injectable()
 export class StaffService {
-  private readonly publicUrl: string;
-
   constructor(
     private readonly uow: UnitOfWork,
     private readonly auth: AuthService,
     private readonly passwordSetup: PasswordSetupService,
-    private readonly acknowledgements: AcknowledgementsService,
-    config: ConfigService<MamoriConfig, true>,
-  ) {
-    this.publicUrl = config.get('app', { infer: true }).publicUrl;
-  }
+  ) {}
 
   async list(actor: Actor, query: StaffQuery): Promise<Page<Staff>> {
+    assertMay(actor, STAFF.list);
     const qb = this.uow.manager.getRepository(Staff).createQueryBuilder('s').leftJoinAndSelect('s.department', 'department');
     applyScope(qb, actor, accessScope(actor, STAFF_SCOPE), { organization: 's.organizationId', department: 's.departmentId', owner: 's.id' });
     if (query.departmentId) qb.andWhere('s.departmentId = :departmentId', { departmentId: query.departmentId });
@@ -56,6 +52,7 @@ export class StaffService {
   }
 
   async get(actor: Actor, id: string): Promise<Staff> {
+    assertMay(actor, STAFF.read);
     const qb = this.uow.manager.getRepository(Staff).createQueryBuilder('s').leftJoinAndSelect('s.department', 'department').where('s.id = :id', { id });
     applyScope(qb, actor, accessScope(actor, STAFF_SCOPE), { organization: 's.organizationId', department: 's.departmentId', owner: 's.id' });
     const staff = await qb.getOne();
@@ -64,11 +61,13 @@ export class StaffService {
   }
 
   async me(actor: Actor): Promise<Staff> {
+    assertMay(actor, STAFF.read_self);
     if (!actor.staffId) throw new AppException('UNAUTHENTICATED');
     return this.get(actor, actor.staffId);
   }
 
   async create(actor: Actor, dto: CreateStaffDto): Promise<Staff> {
+    assertMay(actor, STAFF.create);
     return this.uow.run(actor, async (tx) => {
       await this.checkReferences(tx, dto, null);
       const staff = await this.insert(tx, dto);
@@ -77,6 +76,7 @@ export class StaffService {
   }
 
   async update(actor: Actor, id: string, dto: UpdateStaffDto): Promise<Staff> {
+    assertMay(actor, STAFF.update);
     return this.uow.run(actor, async (tx) => {
       const before = await tx.manager
         .getRepository(Staff)
@@ -91,34 +91,38 @@ export class StaffService {
     });
   }
 
-  /** Creates a staff member inside a running change (API, CSV import, bootstrap). */
+  /**
+   * Creates a staff member inside a running change (API, CSV import, bootstrap) and tells the other
+   * features (`staff.joined`) when the person starts active.
+   */
   async insert(tx: Transaction, fields: StaffFieldsDto, extra: Partial<Staff> = {}): Promise<Staff> {
-    const staff = await tx.manager.getRepository(Staff).save({
-      organizationId: tx.actor.organizationId,
-      employeeNumber: fields.employeeNumber,
-      familyName: fields.familyName,
-      givenName: fields.givenName,
-      familyNameKana: fields.familyNameKana ?? null,
-      givenNameKana: fields.givenNameKana ?? null,
-      email: fields.email.toLowerCase(),
-      departmentId: fields.departmentId ?? null,
-      roles: withStaffRole(fields.roles),
-      status: fields.status ?? 'active',
-      joinedOn: fields.joinedOn ?? null,
-      leftOn: fields.leftOn ?? null,
-      locale: fields.locale ?? 'ja',
-      ...extra,
-    });
-    const { passwordHash: _p, totpSecret: _t, ...visible } = staff;
-    await tx.audit({ action: 'staff.create', entityType: 'staff', entityId: staff.id, after: visible });
+    const staff = await tx.create(
+      Staff,
+      {
+        employeeNumber: fields.employeeNumber,
+        familyName: fields.familyName,
+        givenName: fields.givenName,
+        familyNameKana: fields.familyNameKana ?? null,
+        givenNameKana: fields.givenNameKana ?? null,
+        email: fields.email.toLowerCase(),
+        departmentId: fields.departmentId ?? null,
+        roles: withStaffRole(fields.roles),
+        status: fields.status ?? 'active',
+        joinedOn: fields.joinedOn ?? null,
+        leftOn: fields.leftOn ?? null,
+        locale: fields.locale ?? 'ja',
+        ...extra,
+      },
+      { action: 'staff.create', entityType: 'staff', omit: ['passwordHash', 'totpSecret'] },
+    );
     if (staff.status === 'active') {
       await this.welcome(tx, staff);
-      await this.acknowledgements.enrolNewcomer(tx, staff.id);
+      await tx.publish({ type: 'staff.joined', staffId: staff.id, departmentId: staff.departmentId, reason: 'created' });
     }
     return staff;
   }
 
-  /** Applies changed fields; retiring someone ends their sessions. */
+  /** Applies changed fields; retiring someone ends their sessions. The other features hear of joins, moves and leaves. */
   async applyUpdate(tx: Transaction, before: Staff, dto: UpdateStaffDto): Promise<Staff> {
     const repo = tx.manager.getRepository(Staff);
     const changes: Partial<Staff> = {
@@ -129,9 +133,17 @@ export class StaffService {
     const after = repo.merge(repo.create({ ...before }), changes);
     if (after.status === 'retired' && !after.leftOn) after.leftOn = tokyoToday();
     await repo.update({ id: before.id }, changes.status === 'retired' && !dto.leftOn ? { ...changes, leftOn: after.leftOn } : changes);
-    await tx.audit({ action: 'staff.update', entityType: 'staff', entityId: before.id, before, after });
+    tx.audit({ action: 'staff.update', entityType: 'staff', entityId: before.id, before, after });
     if (before.status !== 'retired' && after.status === 'retired') await this.auth.revokeAllSessions(tx, before.id, 'retired');
-    if (before.status !== 'active' && after.status === 'active') await this.acknowledgements.enrolNewcomer(tx, before.id);
+    if (before.status === 'active' && after.status !== 'active') {
+      await tx.publish({ type: 'staff.left', staffId: before.id, reason: after.status === 'retired' ? 'retired' : 'on_leave' });
+    }
+    if ((before.departmentId ?? null) !== (after.departmentId ?? null)) {
+      await tx.publish({ type: 'staff.moved', staffId: before.id, fromDepartmentId: before.departmentId ?? null, toDepartmentId: after.departmentId ?? null });
+    }
+    if (before.status !== 'active' && after.status === 'active') {
+      await tx.publish({ type: 'staff.joined', staffId: before.id, departmentId: after.departmentId ?? null, reason: 'returned' });
+    }
     return after;
   }
 
@@ -159,22 +171,10 @@ export class StaffService {
    */
   private async welcome(tx: Transaction, staff: Staff): Promise<void> {
     if (!staff.passwordHash) {
-      const link = await this.passwordSetup.issue(tx, staff, 'invitation');
-      await tx.outbox({ topic: 'notification.email', dedupeKey: `welcome:${staff.id}`, payload: passwordLinkEmail('invitation', staff, link) });
+      await this.passwordSetup.requestLink(tx, staff, 'invitation', `welcome:${staff.id}`);
       return;
     }
-    const ja = staff.locale !== 'en';
-    await tx.outbox({
-      topic: 'notification.email',
-      dedupeKey: `welcome:${staff.id}`,
-      payload: {
-        to: staff.email,
-        subject: ja ? '【Mamori】アカウントが作成されました' : '[Mamori] Your account has been created',
-        text: ja
-          ? `${staff.familyName} ${staff.givenName} 様\n\n情報セキュリティ管理システム Mamori のアカウントが作成されました。\n${this.publicUrl}/ から研修や報告を行えます。`
-          : `Dear ${staff.givenName} ${staff.familyName},\n\nYour Mamori account has been created.\nSign in at ${this.publicUrl}/ to complete training and report incidents.`,
-      },
-    });
+    await tx.outbox({ topic: 'staff.welcome', dedupeKey: `welcome:${staff.id}`, payload: { staffId: staff.id } });
   }
 }
 

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
 import type { Staff } from '../staff/staff.entity.js';
 import { StaffService } from '../staff/staff.service.js';
-import { navigationFor, pathOf, type NavigationItem } from './navigation.js';
+import { Navigation, pathOf, type NavigationItem } from './navigation.js';
 
 /** What the layout shows about the signed-in person. */
 export interface ViewContext {
@@ -23,7 +23,10 @@ export function fullName(staff: Pick<Staff, 'familyName' | 'givenName'>): string
 export class ViewerService {
   private readonly records = new WeakMap<Request, Promise<Staff | null>>();
 
-  constructor(private readonly staff: StaffService) {}
+  constructor(
+    private readonly staff: StaffService,
+    private readonly navigation: Navigation,
+  ) {}
 
   actorOf(request: Request): Actor | null {
     return (request as Request & { user?: Actor }).user ?? null;
@@ -44,6 +47,6 @@ export class ViewerService {
     const actor = this.actorOf(request);
     if (!actor) return { viewer: null, navigation: [] };
     const staff = await this.staffOf(request);
-    return { viewer: { name: staff ? fullName(staff) : actor.label }, navigation: navigationFor(actor.roles, pathOf(request)) };
+    return { viewer: { name: staff ? fullName(staff) : actor.label }, navigation: this.navigation.for(actor, pathOf(request)) };
   }
 }

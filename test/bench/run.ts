@@ -12,14 +12,15 @@ import { PolicyVersionsService } from '../../src/policies/policy-versions.servic
 import { Policy } from '../../src/policies/policy.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
 import { createDepartment, createPerson, signIn, testOrganization } from '../factories/staff.factory.js';
-import { createTestApp } from '../support/test-app.js';
+import { createTestApp, TEST_SECRET_KEY } from '../support/test-app.js';
+import { CONNECTIONS, measureRoute, startFloor, startMamori, type RouteFigures, type Server } from './request-path.js';
 
 const CHANGES = 2_000;
 const IMPORT_ROWS = 2_000;
 const REQUESTS = 500;
 
 function line(name: string, value: string): void {
-  process.stdout.write(`${name.padEnd(48)} ${value}\n`);
+  process.stdout.write(`${name.padEnd(60)} ${value}\n`);
 }
 
 async function main(): Promise<void> {
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
 
     let start = performance.now();
     for (let i = 0; i < CHANGES; i++)
-      await uow.run(systemActor(org, 'bench'), (tx) => tx.audit({ action: 'bench.change', entityType: 'bench', entityId: String(i), after: { i } }));
+      await uow.run(systemActor(org, 'bench'), async (tx) => tx.audit({ action: 'bench.change', entityType: 'bench', entityId: String(i), after: { i } }));
     let ms = performance.now() - start;
     line('audit-trail: changes committed, one at a time', `${(CHANGES / (ms / 1000)).toFixed(0)} /s (${(ms / CHANGES).toFixed(2)} ms each)`);
 
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
       Array.from({ length: 8 }, (_, w) =>
         (async () => {
           for (let i = 0; i < CHANGES / 8; i++)
-            await uow.run(systemActor(org, 'bench'), (tx) => tx.audit({ action: 'bench.parallel', entityType: 'bench', entityId: `${w}-${i}` }));
+            await uow.run(systemActor(org, 'bench'), async (tx) => tx.audit({ action: 'bench.parallel', entityType: 'bench', entityId: `${w}-${i}` }));
         })(),
       ),
     );
@@ -95,10 +96,76 @@ async function main(): Promise<void> {
     ms = performance.now() - start;
     line(`policy approval with acknowledgement duties (${activeStaff} staff)`, `${ms.toFixed(0)} ms`);
 
+    // sign-in while a long import holds its transaction open: the audit-trail chain must not block it
+    const signer = await createPerson(t, org);
+    const signInOnce = async (): Promise<number> => {
+      const t0 = performance.now();
+      const response = await request(t.http).post('/api/v1/auth/login').send({ email: signer.email, password: signer.password });
+      if (response.status !== 200) throw new Error(`sign-in answered ${response.status}`);
+      return performance.now() - t0;
+    };
+    const quiet: number[] = [];
+    for (let i = 0; i < 10; i++) quiet.push(await signInOnce());
+    const during: number[] = [];
+    const second = rows.map((row) => row.replace(/^B(\d+),/, 'C$1,').replace(/bench(\d+)@/, 'bench-c$1@'));
+    start = performance.now();
+    let importDone = false;
+    const importing = request(t.http)
+      .post('/api/v1/staff/import')
+      .set('Authorization', `Bearer ${token}`)
+      .attach('file', Buffer.from([header, ...second].join('\n')), { filename: 'staff.csv', contentType: 'text/csv' })
+      .then((response) => {
+        importDone = true;
+        if (response.status !== 200) throw new Error(`import answered ${response.status}`);
+        return performance.now() - start;
+      });
+    await new Promise((r) => setTimeout(r, 200)); // the import is under way
+    while (!importDone) during.push(await signInOnce());
+    const importMs = await importing;
+    line('sign-in, no import running', summary(quiet));
+    line(`sign-in while a ${IMPORT_ROWS}-row import runs (${(importMs / 1000).toFixed(1)} s)`, summary(during));
+
+    // the planner's statistics, as autovacuum would have them after the imports
+    await t.dataSource.query('ANALYZE');
+    await requestPath(t.databaseUrl, token);
+
     const rss = process.memoryUsage().rss / 1024 / 1024;
     line('resident memory after the run', `${rss.toFixed(0)} MiB`);
   } finally {
     await t.close();
+  }
+}
+
+function summary(latencies: number[]): string {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+  return `median ${at(0.5).toFixed(0)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms (${sorted.length} sign-ins)`;
+}
+
+/** Both routes on Mamori's web process and on the bare floor, in the same run. */
+async function requestPath(databaseUrl: string, token: string): Promise<void> {
+  const env = { DATABASE_URL: databaseUrl, SECRET_KEY: TEST_SECRET_KEY };
+  const routes = ['/api/v1/me', '/api/v1/staff?pageSize=50'];
+  const figures: Record<string, { mamori?: RouteFigures; floor?: RouteFigures }> = {};
+  for (const [name, starter] of [
+    ['mamori', startMamori],
+    ['floor', startFloor],
+  ] as const) {
+    let server: Server | undefined;
+    try {
+      server = await starter({ ...env, AUTH_RATE_LIMIT_PER_MINUTE: '100000', QUEUE_PREFIX: `mamori-bench-${process.pid}` });
+      for (const route of routes) (figures[route] ??= {})[name] = await measureRoute(server, route, token, databaseUrl);
+    } finally {
+      await server?.stop();
+    }
+  }
+  const show = (f: RouteFigures): string =>
+    `${f.rps.toFixed(0)} req/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, web CPU ${f.webCpuMsPerRequest.toFixed(2)} ms/req, PostgreSQL CPU ${f.pgCpuMsPerRequest.toFixed(2)} ms/req`;
+  for (const route of routes) {
+    const { mamori, floor } = figures[route]!;
+    line(`GET ${route} (${CONNECTIONS} connections), Mamori`, show(mamori!));
+    line(`GET ${route} (${CONNECTIONS} connections), bare pg floor`, show(floor!));
+    line(`GET ${route}: Mamori ÷ floor throughput`, `${(mamori!.rps / floor!.rps).toFixed(2)} (target ≥ 0.60, p99 < 50 ms)`);
   }
 }
 

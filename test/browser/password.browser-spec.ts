@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { Like } from 'typeorm';
 import { PasswordSetupService } from '../../src/auth/password-setup.service.js';
 import { systemActor } from '../../src/common/actor.js';
 import { UnitOfWork } from '../../src/database/unit-of-work.js';
-import { OutboxMessage } from '../../src/outbox/outbox-message.entity.js';
 import { StaffService } from '../../src/staff/staff.service.js';
 import { createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { mailsTo } from '../support/mail.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { expectAccessible, launchBrowser, newPage as openPage, signIn } from './support.js';
 
@@ -28,12 +27,10 @@ describe('set-password and forgot-password pages in a browser (WCAG 2.1 AA)', ()
 
   const newPage = () => openPage(browser, t);
 
-  /** The path and query of the newest link of this kind e-mailed to the address. */
+  /** The path and query of the newest link of this kind e-mailed to the address (once the outbox is delivered). */
   async function mailedPath(email: string, kind: 'invitation' | 'password-reset'): Promise<string> {
-    const messages = await t.dataSource
-      .getRepository(OutboxMessage)
-      .find({ where: { organizationId, dedupeKey: Like(`${kind}:%`) }, order: { createdAt: 'DESC' } });
-    const text = messages.find((m) => m.payload.to === email)?.payload.text ?? '';
+    const subject = kind === 'invitation' ? 'パスワードを設定' : 'パスワードの再設定';
+    const text = (await mailsTo(t, email)).find((mail) => mail.subject.includes(subject))?.text ?? '';
     const match = /http:\/\/localhost:3000(\/password\/set\?token=\S+)/.exec(text);
     if (!match) throw new Error(`no ${kind} link e-mailed to ${email}`);
     return match[1];

@@ -68,7 +68,7 @@ describe('audit trail', () => {
     const { UnitOfWork } = await import('../../src/database/unit-of-work.js');
     const { systemActor } = await import('../../src/common/actor.js');
     for (const n of [1, 2, 3])
-      await t.get(UnitOfWork).run(systemActor(otherOrg, 'test'), (tx) => tx.audit({ action: 'test.event', entityType: 'test', entityId: String(n) }));
+      await t.get(UnitOfWork).run(systemActor(otherOrg, 'test'), async (tx) => tx.audit({ action: 'test.event', entityType: 'test', entityId: String(n) }));
     expect((await service.verify(otherOrg)).ok).toBe(true);
     const middle = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ organizationId: otherOrg, entityId: '2' });
     await t.dataSource.transaction(async (manager) => {

@@ -7,8 +7,8 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
 import { systemActor } from '../../src/common/actor.js';
-import { ControlEvidence } from '../../src/policies/control-evidence.entity.js';
-import { Control } from '../../src/policies/control.entity.js';
+import { ControlEvidence } from '../../src/controls/control-evidence.entity.js';
+import { Control } from '../../src/controls/control.entity.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
 import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -261,8 +261,10 @@ describe('controls: status, evidence, coverage and statement of applicability', 
       expect(await auditCount('control_evidence.download', res.body.id as string)).toBe(1);
     });
 
-    it('accepts UTF-8 text and CSV (auditor may upload) and a PNG named .png', async () => {
-      const text = await upload(asAuditor, TEXT, '点検記録.txt').expect(201);
+    it('accepts UTF-8 text and CSV and a PNG named .png; an auditor reads evidence but adds none (independence)', async () => {
+      const refused = await upload(asAuditor, TEXT, '点検記録.txt').expect(403);
+      expect(refused.body).toMatchObject({ code: 'FORBIDDEN', requiredRoles: ['security_officer', 'ciso', 'admin'] });
+      const text = await upload(asOfficer, TEXT, '点検記録.txt').expect(201);
       expect(text.body).toMatchObject({ contentType: 'text/plain; charset=utf-8', sha256: sha256(TEXT) });
       const got = await download(asOfficer, text.body.id as string).expect(200);
       expect(Buffer.compare(got.body as Buffer, TEXT)).toBe(0);

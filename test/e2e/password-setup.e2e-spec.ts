@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { Like } from 'typeorm';
+import { IsNull, Like } from 'typeorm';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
 import { PasswordToken } from '../../src/auth/password-token.entity.js';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
 import { createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { deliverOutbox, mailsTo } from '../support/mail.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 const LINK = /http:\/\/localhost:3000\/password\/set\?token=(\S+)/;
@@ -41,15 +42,13 @@ describe('password set-up (invitations and resets)', () => {
     return { id: response.body.id as string, email };
   }
 
-  /** The token of the newest e-mail of this kind to this address, read from the outbox. */
+  /** The token of the newest e-mail of this kind to this address, once the outbox is delivered as the worker would. */
   async function mailedToken(email: string, kind: 'invitation' | 'password-reset'): Promise<string> {
-    const messages = await t.dataSource
-      .getRepository(OutboxMessage)
-      .find({ where: { organizationId: org, dedupeKey: Like(`${kind}:%`) }, order: { createdAt: 'DESC' } });
-    const message = messages.find((m) => m.payload.to === email);
-    if (!message) throw new Error(`no ${kind} e-mail to ${email}`);
-    const match = LINK.exec(message.payload.text);
-    if (!match) throw new Error(`no link in: ${message.payload.text}`);
+    const subject = kind === 'invitation' ? 'パスワードを設定' : 'パスワードの再設定';
+    const mail = (await mailsTo(t, email)).find((m) => m.subject.includes(subject));
+    if (!mail) throw new Error(`no ${kind} e-mail to ${email}`);
+    const match = LINK.exec(mail.text);
+    if (!match) throw new Error(`no link in: ${mail.text}`);
     return match[1];
   }
 
@@ -72,12 +71,17 @@ describe('password set-up (invitations and resets)', () => {
     expect(expiresAt - before).toBeGreaterThan(71.9 * 3_600_000);
     expect(expiresAt - before).toBeLessThan(72.1 * 3_600_000);
 
+    // the outbox carries the intent, never the link: the token is made when the mail is sent
+    const [message] = await t.dataSource
+      .getRepository(OutboxMessage)
+      .find({ where: { organizationId: org, topic: 'auth.password_link' }, order: { createdAt: 'DESC' }, take: 1 });
+    expect(message!.payload).toEqual({ staffId: person.id, purpose: 'invitation' });
     const token = await mailedToken(person.email, 'invitation');
-    const message = await t.dataSource.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `invitation:${token.split('.')[0]}` });
-    expect(message.topic).toBe('notification.email');
-    expect(message.payload.subject).toContain('パスワード');
-    expect(message.payload.text).toContain('新人 花子 様');
-    expect(message.payload.text).toContain('Dear 花子 新人');
+    const [mail] = await mailsTo(t, person.email);
+    expect(mail!.subject).toContain('パスワード');
+    expect(mail!.text).toContain('新人 花子 様');
+    expect(mail!.text).toContain('Dear 花子 新人');
+    expect(JSON.stringify(await t.dataSource.getRepository(OutboxMessage).findBy({ organizationId: org }))).not.toContain(token.split('.')[1]);
 
     // the secret is stored only as its hash
     const secret = token.split('.')[1];
@@ -165,6 +169,7 @@ describe('password set-up (invitations and resets)', () => {
     expect(known.body).toEqual(unknown.body);
     expect(known.headers['content-type']).toBe(unknown.headers['content-type']);
     expect(await outbox.countBy({ organizationId: org })).toBe(countBefore + 1);
+    await deliverOutbox(t, { organizationId: org, topic: 'auth.password_link', dedupeKey: Like('password-reset:%'), dispatchedAt: IsNull() }); // the link is made when the mail goes out
     expect(await created()).toBe(auditBefore + 1);
     const token = await mailedToken(person.email, 'password-reset');
     const stored = await t.dataSource.getRepository(PasswordToken).findOneByOrFail({ id: token.split('.')[0] });

@@ -5,7 +5,7 @@ import { jest } from '@jest/globals';
 import request from 'supertest';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
 import { systemActor, type Actor } from '../../src/common/actor.js';
-import { Control } from '../../src/policies/control.entity.js';
+import { Control } from '../../src/controls/control.entity.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
 import { runPoliciesSync } from '../../src/policies/policies-sync.command.js';
 import { PolicyFilesInvalidError, type PolicyFileError } from '../../src/policies/policy-files.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import request from 'supertest';
-import { In, Like } from 'typeorm';
+import { In, IsNull, Like } from 'typeorm';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
 import { systemActor, type Actor } from '../../src/common/actor.js';
 import { AppException } from '../../src/common/errors/app.exception.js';
@@ -16,10 +16,11 @@ import { addDays, addMonths, tokyoToday } from '../../src/common/calendar.js';
 import { PolicyVersion } from '../../src/policies/policy-version.entity.js';
 import { PolicyVersionsService } from '../../src/policies/policy-versions.service.js';
 import { Policy } from '../../src/policies/policy.entity.js';
-import { SchedulesProcessor } from '../../src/schedules/schedules.processor.js';
+import { ReviewDueService } from '../../src/policies/review-due.service.js';
 import { Staff } from '../../src/staff/staff.entity.js';
 import { StaffService } from '../../src/staff/staff.service.js';
 import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { deliverOutbox } from '../support/mail.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 const shipped = PoliciesSyncService.defaultRoot();
@@ -212,13 +213,19 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
     expect(duties.map((d) => d.staffId).sort()).toEqual(active); // not the retired, not the one on leave
     expect(duties.every((d) => d.dueOn === dueOn && d.acknowledgedAt === null && d.organizationId === org)).toBe(true);
 
-    const mails = await t.dataSource.getRepository(OutboxMessage).findBy({ dedupeKey: Like(`acknowledge:${v3.id}:%`) });
-    expect(mails.map((m) => m.dedupeKey).sort()).toEqual(active.map((id) => `acknowledge:${v3.id}:${id}`).sort());
-    const toStaffA = mails.find((m) => m.dedupeKey.endsWith(people.staffA.staff.id))!;
-    expect(toStaffA.topic).toBe('notification.email');
-    expect(toStaffA.payload).toMatchObject({ to: people.staffA.email, subject: expect.stringContaining('情報セキュリティ対策基準') });
-    expect(toStaffA.payload.text).toContain('試験 太郎 様');
-    expect(toStaffA.payload.text).toContain('第3版');
+    // the outbox carries the duties' ids; each active person gets one mail, in their language
+    const requests = await t.dataSource.getRepository(OutboxMessage).findBy({ organizationId: org, topic: 'policy.acknowledgement_requested' });
+    const requested = requests.flatMap((m) => (m.payload as { dutyIds: string[] }).dutyIds);
+    expect(requested.filter((id) => duties.some((d) => d.id === id)).sort()).toEqual(duties.map((d) => d.id).sort());
+    const mails = (await deliverOutbox(t, { organizationId: org, topic: 'policy.acknowledgement_requested', dispatchedAt: IsNull() })).filter((m) =>
+      m.subject.includes('第3版'),
+    );
+    const emails = await t.dataSource.getRepository(Staff).findBy({ id: In(active) });
+    expect(mails.map((m) => m.to).sort()).toEqual(emails.map((p) => p.email).sort());
+    const toStaffA = mails.find((m) => m.to === people.staffA.email)!;
+    expect(toStaffA).toMatchObject({ to: people.staffA.email, subject: expect.stringContaining('情報セキュリティ対策基準') });
+    expect(toStaffA.text).toContain('試験 太郎 様');
+    expect(toStaffA.text).toContain('第3版');
 
     for (const [id, action] of [
       [v1.id, 'policy_version.supersede'],
@@ -310,7 +317,14 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
     expect(await t.dataSource.getRepository(AuditTrailEntry).countBy({ action: 'acknowledgement_duty.create', entityId: In(duties.map((d) => d.id)) })).toBe(
       405,
     );
-    expect(await t.dataSource.getRepository(OutboxMessage).count({ where: { dedupeKey: Like(`acknowledge:${v1.id}:%`) } })).toBe(405);
+    // one e-mail each, asked for by outbox messages carrying the duties' ids (not 405 rendered mails)
+    const requests = await t.dataSource
+      .getRepository(OutboxMessage)
+      .createQueryBuilder('m')
+      .where("m.topic = 'policy.acknowledgement_requested' AND m.payload -> 'dutyIds' ?| :ids", { ids: duties.map((d) => d.id) })
+      .getMany();
+    expect(requests).toHaveLength(1);
+    expect(requests.flatMap((m) => (m.payload as { dutyIds: string[] }).dutyIds).sort()).toEqual(duties.map((d) => d.id).sort());
   });
 
   it('gives the duties of the versions in force to someone who joins later, and to someone back from leave', async () => {
@@ -321,7 +335,12 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
     const owed = await dutiesOf(newcomer.staff.id);
     expect(owed.map((d) => d.policyVersionId).sort()).toEqual(inForce.map((v) => v.id).sort());
     expect(owed.every((d) => d.dueOn === addDays(today, 30) && d.acknowledgedAt === null)).toBe(true);
-    expect(await t.dataSource.getRepository(OutboxMessage).countBy({ dedupeKey: Like(`acknowledge:%:${newcomer.staff.id}`) })).toBe(inForce.length);
+    const asked = await t.dataSource
+      .getRepository(OutboxMessage)
+      .createQueryBuilder('m')
+      .where("m.topic = 'policy.acknowledgement_requested' AND m.payload -> 'dutyIds' ?| :ids", { ids: owed.map((d) => d.id) })
+      .getMany();
+    expect(asked.flatMap((m) => (m.payload as { dutyIds: string[] }).dutyIds).sort()).toEqual(owed.map((d) => d.id).sort());
 
     expect(await dutiesOf(people.onLeave.staff.id)).toEqual([]);
     const admin: Actor = { ...systemActor(org, 'test'), roles: ['admin'] };
@@ -369,7 +388,7 @@ describe('daily review-due job', () => {
     const inTenDays = addDays(today, 10);
     await t.dataSource.getRepository(Policy).update({ id: standards.id }, { nextReviewDue: yesterday });
     await t.dataSource.getRepository(Policy).update({ id: basic.id }, { nextReviewDue: inTenDays });
-    const processor = t.get(SchedulesProcessor);
+    const processor = t.get(ReviewDueService);
     const recipients = [officer.staff.id, ciso.staff.id];
 
     // 25 days ago, standards was due within 30 days and basic-policy (35 days away) was not
@@ -389,7 +408,9 @@ describe('daily review-due job', () => {
     ];
     expect(messages.map((m) => m.dedupeKey).sort()).toEqual(expected.sort());
     const overdue = messages.find((m) => m.dedupeKey === `review-due:${standards.id}:${yesterday}:overdue:${officer.staff.id}`)!;
-    expect(overdue.payload).toMatchObject({ to: officer.email, subject: expect.stringContaining('期限超過') });
+    expect(overdue.payload).toEqual({ policyId: standards.id, staffId: officer.staff.id, dueOn: yesterday, kind: 'overdue' });
+    const [mail] = await deliverOutbox(t, { id: overdue.id });
+    expect(mail).toMatchObject({ to: officer.email, subject: expect.stringContaining('期限超過') });
     expect(await t.dataSource.getRepository(AuditTrailEntry).countBy({ action: 'policy.review_reminder', entityId: In([standards.id, basic.id]) })).toBe(3);
     const reminder = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ action: 'policy.review_reminder', entityId: basic.id });
     expect(reminder.actorLabel).toBe('system:scheduler');

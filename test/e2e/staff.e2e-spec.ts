@@ -3,6 +3,7 @@ import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
 import { createDepartment, createPerson, signIn, testOrganization } from '../factories/staff.factory.js';
+import { mailsTo } from '../support/mail.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 describe('staff and departments', () => {
@@ -49,8 +50,10 @@ describe('staff and departments', () => {
     const audit = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ action: 'staff.create', entityId: created.body.id });
     expect(audit.changes.email).toEqual({ after: body.email });
     const outbox = await t.dataSource.getRepository(OutboxMessage).findOneByOrFail({ dedupeKey: `welcome:${created.body.id}` });
-    // the new person has no password yet: the welcome carries the one-time link to set it
-    expect(outbox.payload).toMatchObject({ to: body.email, text: expect.stringContaining('http://localhost:3000/password/set?token=') });
+    // the new person has no password yet: the welcome carries the one-time link to set it (made when it is sent)
+    expect(outbox).toMatchObject({ topic: 'auth.password_link', payload: { staffId: created.body.id, purpose: 'invitation' } });
+    const [mail] = await mailsTo(t, body.email);
+    expect(mail).toMatchObject({ to: body.email, text: expect.stringContaining('http://localhost:3000/password/set?token=') });
   });
 
   it('does not let an administrator change their own roles', async () => {

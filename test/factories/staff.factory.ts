@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { AuthService } from '../../src/auth/auth.service.js';
-import { requiresSecondFactor, type Role } from '../../src/auth/roles.js';
+import { requiresSecondFactor, type Role } from '../../src/common/roles.js';
 import { currentTotp, TotpService } from '../../src/auth/totp.service.js';
 import { systemActor } from '../../src/common/actor.js';
 import { UnitOfWork } from '../../src/database/unit-of-work.js';

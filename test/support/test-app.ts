@@ -3,12 +3,14 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getQueueToken } from '@nestjs/bull';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { QUEUES } from '../../src/outbox/outbox-topics.js';
 import { createTestDatabase } from './databases.js';
+import { recordMails } from './mail.js';
+import { PermissionAgreement } from './permission-agreement.js';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -49,11 +51,13 @@ export async function createTestApp(options: { listen?: boolean; runJobs?: boole
     abortOnError: false,
   });
   configureApp(app);
+  const agreement = new PermissionAgreement(app.get(Reflector));
+  app.useGlobalInterceptors(agreement);
   if (options.listen) await app.listen(0, '127.0.0.1');
   else await app.init();
   const http = app.getHttpServer() as Server;
   const port = options.listen ? (http.address() as AddressInfo).port : 0;
-  return {
+  const t: TestApp = {
     app,
     http,
     dataSource: app.get(DataSource),
@@ -67,6 +71,9 @@ export async function createTestApp(options: { listen?: boolean; runJobs?: boole
       }
       await app.close();
       await database.drop();
+      if (agreement.disagreements.length) throw new Error(`@May and assertMay disagree:\n${[...new Set(agreement.disagreements)].join('\n')}`);
     },
   };
+  recordMails(t);
+  return t;
 }

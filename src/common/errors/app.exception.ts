@@ -1,4 +1,4 @@
-import { PROBLEM_TYPES, type ProblemCode } from './problem-types.js';
+import { problemDefinition, type ProblemCode } from './problem-registry.js';
 
 export interface FieldError {
   /** dotted path of the field, e.g. `roles.0` or, for a file, `line 4: email` is given as field `email` with `line` */
@@ -16,11 +16,11 @@ export class AppException extends Error {
     readonly errors?: FieldError[],
     readonly extra?: Record<string, unknown>,
   ) {
-    super(detail ?? PROBLEM_TYPES[code].title);
+    super(detail ?? problemDefinition(code).title);
     this.name = 'AppException';
   }
 
   get status(): number {
-    return PROBLEM_TYPES[this.code].status;
+    return problemDefinition(this.code).status;
   }
 }

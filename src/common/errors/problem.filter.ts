@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type Exception
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { AppException } from './app.exception.js';
-import { PROBLEM_TYPES, problemTypeUri, type ProblemCode } from './problem-types.js';
+import { problemDefinition, problemTypeUri, type ProblemCode } from './problem-registry.js';
 
 export interface ProblemDocument {
   type: string;
@@ -61,7 +61,7 @@ export function toAppException(exception: unknown): AppException {
 }
 
 export function problemDocument(exception: AppException, instance: string): ProblemDocument {
-  const definition = PROBLEM_TYPES[exception.code];
+  const definition = problemDefinition(exception.code);
   return {
     type: problemTypeUri(exception.code),
     title: definition.title,

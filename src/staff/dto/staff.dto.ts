@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
-import { ROLES, type Role } from '../../auth/roles.js';
+import { ROLES, type Role } from '../../common/roles.js';
 import { EMPLOYMENT_STATUSES, type EmploymentStatus } from '../staff.entity.js';
 
 const KANA = /^[\u30A0-\u30FF\u3040-\u309F\u3000 ー・]+$/;

@@ -1,9 +1,9 @@
 import { Controller, Get, HttpCode, Post, Query, Redirect, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AuditTrailService } from '../../audit-trail/audit-trail.service.js';
-import { CurrentActor, Roles } from '../../auth/decorators.js';
+import { CurrentActor, May } from '../../common/access.decorators.js';
+import { AUDIT_TRAIL } from '../../audit-trail/audit-trail.permissions.js';
 import type { Actor } from '../../common/actor.js';
-import { AUDIT_TRAIL_PAGE_ROLES } from '../navigation.js';
 import { pagerFor } from '../pagination.js';
 import { WebPageQuery } from '../web-query.dto.js';
 
@@ -12,7 +12,7 @@ const PAGE_SIZE = 50;
 /** 操作ログ: the newest entries, and checking the hash chain. */
 @ApiExcludeController()
 @Controller('audit-trail')
-@Roles(...AUDIT_TRAIL_PAGE_ROLES)
+@May(AUDIT_TRAIL.read)
 export class AuditTrailPagesController {
   constructor(private readonly trail: AuditTrailService) {}
 

@@ -2,13 +2,24 @@ import { Catch, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Actor } from '../../common/actor.js';
 import type { AppException } from '../../common/errors/app.exception.js';
-import { FormErrorFilter, formErrorOf, type FormPage } from '../forms/form-error.js';
+import type { ProblemCode } from '../../common/errors/problem-registry.js';
+import { FORM_PROBLEMS, FormErrorFilter, formErrorOf, type FormPage } from '../forms/form-error.js';
+
+/** What the status and evidence forms explain on the control page. */
+export const CONTROL_FORM_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
+  ...FORM_PROBLEMS,
+  'EVIDENCE_TOO_LARGE',
+  'EVIDENCE_TYPE_NOT_ALLOWED',
+  'CONTROL_RETIRED',
+]);
 import { ControlPagesService } from './control-pages.service.js';
 
 /** A refused status change or evidence upload shows the control page again with the reason. */
 @Injectable()
 @Catch()
 export class ControlFormErrorFilter extends FormErrorFilter {
+  protected override readonly formProblems = CONTROL_FORM_PROBLEMS;
+
   constructor(private readonly pages: ControlPagesService) {
     super();
   }

@@ -1,18 +1,11 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CONTROL_STATUSES, FRAMEWORKS, type ControlStatus, type Framework } from '../../policies/control.entity.js';
+import { CONTROL_STATUSES, FRAMEWORKS, type ControlStatus, type Framework } from '../../controls/control.entity.js';
 import { blankToUndefined, WebPageQuery } from '../web-query.dto.js';
 
-/** Notices a page shows after a form succeeded (`?notice=`): each is a message `notice.<name>`. */
-export const NOTICES = ['statusUpdated', 'evidenceUploaded', 'reviewRecorded', 'versionApproved', 'acknowledged'] as const;
-export type Notice = (typeof NOTICES)[number];
-
-/** A page that may show a notice after a form. */
-export class NoticePageQuery extends WebPageQuery {
-  @IsOptional()
-  @IsIn(NOTICES)
-  notice?: Notice;
-}
+/** Notices the control pages show after a form succeeded (`?notice=`): each is a message `notice.<name>`. */
+export const CONTROL_NOTICES = ['statusUpdated', 'evidenceUploaded'] as const;
+export type ControlNotice = (typeof CONTROL_NOTICES)[number];
 
 /** The catalogue's GET filter form; empty fields mean "any". */
 export class ControlPageQuery extends WebPageQuery {

@@ -1,16 +1,17 @@
 import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Post, Query, Render, Res, StreamableFile, UploadedFile, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AnyRole, CurrentActor, Roles } from '../../auth/decorators.js';
+import { CurrentActor, May } from '../../common/access.decorators.js';
+import { CONTROLS } from '../../controls/controls.permissions.js';
 import type { Actor } from '../../common/actor.js';
-import { ControlEvidenceService, EVIDENCE_READERS } from '../../policies/control-evidence.service.js';
-import { ControlsService } from '../../policies/controls.service.js';
-import { ControlEvidenceUploadDto } from '../../policies/dto/control-evidence.dto.js';
-import { StatementOfApplicabilityService } from '../../policies/statement-of-applicability.service.js';
+import { ControlEvidenceService } from '../../controls/control-evidence.service.js';
+import { ControlsService } from '../../controls/controls.service.js';
+import { ControlEvidenceUploadDto } from '../../controls/dto/control-evidence.dto.js';
+import { StatementOfApplicabilityService } from '../../controls/statement-of-applicability.service.js';
 import { MultipartForm } from '../forms/multipart-form.js';
-import { CONTROL_EVIDENCE_ROLES, CONTROL_STATUS_ROLES, SOA_ROLES } from '../navigation.js';
 import { ControlFormErrorFilter } from './control-form.filter.js';
-import { ControlPageQuery, ControlStatusForm, NoticePageQuery } from './control-page.dto.js';
+import { NoticePageQuery } from '../web-query.dto.js';
+import { ControlPageQuery, ControlStatusForm } from './control-page.dto.js';
 import { ControlPagesService } from './control-pages.service.js';
 import { EvidenceFormInterceptor } from './evidence-form.interceptor.js';
 
@@ -26,7 +27,7 @@ export class ControlPagesController {
   ) {}
 
   @Get()
-  @AnyRole()
+  @May(CONTROLS.read)
   @Render('controls')
   catalogue(@CurrentActor() actor: Actor, @Query() query: ControlPageQuery): Promise<object> {
     return this.pages.catalogue(actor, query);
@@ -34,21 +35,21 @@ export class ControlPagesController {
 
   /** The API's workbook for a browser session (the API route needs a Bearer token). */
   @Get('statement-of-applicability.xlsx')
-  @Roles(...SOA_ROLES)
+  @May(CONTROLS.export_soa)
   @Header('Cache-Control', 'private, no-store')
   statementOfApplicability(@CurrentActor() actor: Actor): Promise<StreamableFile> {
     return this.soa.exportFile(actor);
   }
 
   @Get(':id')
-  @AnyRole()
+  @May(CONTROLS.read)
   @Render('control')
   show(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() query: NoticePageQuery): Promise<object> {
     return this.pages.control(actor, id, { notice: query.notice });
   }
 
   @Get(':id/evidence/:evidenceId')
-  @Roles(...EVIDENCE_READERS)
+  @May(CONTROLS.read_evidence)
   @Header('X-Content-Type-Options', 'nosniff')
   @Header('Cache-Control', 'private, no-store')
   downloadEvidence(
@@ -60,7 +61,7 @@ export class ControlPagesController {
   }
 
   @Post(':id/status')
-  @Roles(...CONTROL_STATUS_ROLES)
+  @May(CONTROLS.update_status)
   @UseFilters(ControlFormErrorFilter)
   async updateStatus(
     @CurrentActor() actor: Actor,
@@ -73,7 +74,7 @@ export class ControlPagesController {
   }
 
   @Post(':id/evidence')
-  @Roles(...CONTROL_EVIDENCE_ROLES)
+  @May(CONTROLS.add_evidence)
   @MultipartForm(EvidenceFormInterceptor)
   @UseFilters(ControlFormErrorFilter)
   async uploadEvidence(

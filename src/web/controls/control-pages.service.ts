@@ -2,17 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { Actor } from '../../common/actor.js';
 import type { MamoriConfig } from '../../config/configuration.js';
-import { ControlCoverageService } from '../../policies/control-coverage.service.js';
-import { ControlEvidenceService, mayReadEvidence } from '../../policies/control-evidence.service.js';
-import { CONTROL_STATUSES, FRAMEWORKS, type Control } from '../../policies/control.entity.js';
-import { ControlsService } from '../../policies/controls.service.js';
-import { ControlQuery } from '../../policies/dto/control.dto.js';
+import { ControlCoverageService } from '../../controls/control-coverage.service.js';
+import { ControlEvidenceService } from '../../controls/control-evidence.service.js';
+import { CONTROLS } from '../../controls/controls.permissions.js';
+import { may } from '../../common/permissions.js';
+import { CONTROL_STATUSES, FRAMEWORKS, type Control } from '../../controls/control.entity.js';
+import { ControlsService } from '../../controls/controls.service.js';
+import { ControlQuery } from '../../controls/dto/control.dto.js';
 import { DepartmentsService } from '../../staff/departments.service.js';
 import { DepartmentQuery } from '../../staff/dto/department.dto.js';
 import type { FormError } from '../forms/form-error.js';
-import { CONTROL_EVIDENCE_ROLES, CONTROL_STATUS_ROLES, mayUse, SOA_ROLES } from '../navigation.js';
 import { pagerFor } from '../pagination.js';
-import type { ControlPageQuery, Notice } from './control-page.dto.js';
+import type { ControlPageQuery } from './control-page.dto.js';
 
 const PAGE_SIZE = 50;
 const CHAPTERS = [1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -69,14 +70,14 @@ export class ControlPagesService {
       rows: result.items.map((c) => ({ ...row(c), department: c.ownerDepartmentId ? (names.get(c.ownerDepartmentId) ?? null) : null })),
       pager: pagerFor(result, '/controls', { ...filter, chapter: filter.chapter?.toString() }),
       coverage,
-      canDownloadSoa: mayUse(actor.roles, SOA_ROLES),
+      canDownloadSoa: may(actor, CONTROLS.export_soa),
     };
   }
 
-  async control(actor: Actor, id: string, options: { notice?: Notice; error?: FormError } = {}): Promise<object> {
+  async control(actor: Actor, id: string, options: { notice?: string; error?: FormError } = {}): Promise<object> {
     const [control, evidence] = await Promise.all([
       this.controls.get(actor, id),
-      mayReadEvidence(actor) ? this.evidence.list(actor, id) : Promise.resolve(null),
+      may(actor, CONTROLS.read_evidence) ? this.evidence.list(actor, id) : Promise.resolve(null),
     ]);
     const department = control.ownerDepartmentId ? await this.departments.get(actor, control.ownerDepartmentId).catch(() => null) : null;
     const error = options.error;
@@ -88,8 +89,8 @@ export class ControlPagesService {
       control: { ...row(control), department },
       showEvidence: evidence !== null,
       evidence: (evidence?.items ?? []).map((e) => ({ ...e, href: `/controls/${control.id}/evidence/${e.id}` })),
-      canEditStatus: mayUse(actor.roles, CONTROL_STATUS_ROLES) && !control.retiredAt,
-      canUpload: mayUse(actor.roles, CONTROL_EVIDENCE_ROLES) && !control.retiredAt,
+      canEditStatus: may(actor, CONTROLS.update_status) && !control.retiredAt,
+      canUpload: may(actor, CONTROLS.add_evidence) && !control.retiredAt,
       statuses: CONTROL_STATUSES.map((value) => ({ value, selected: value === status })),
       statusForm: {
         reason: typeof submitted.reason === 'string' ? submitted.reason : (control.statusReason ?? ''),

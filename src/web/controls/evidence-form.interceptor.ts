@@ -2,7 +2,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import { ConfigService } from '@nestjs/config';
 import type { Observable } from 'rxjs';
 import type { MamoriConfig } from '../../config/configuration.js';
-import { ControlEvidenceUploadInterceptor } from '../../policies/control-evidence.interceptor.js';
+import { ControlEvidenceUploadInterceptor } from '../../controls/control-evidence.interceptor.js';
 import { parseThenVerifyCsrf } from '../forms/multipart-form.js';
 
 /** The evidence upload form: the API's multer set-up (size limit, UTF-8 names), then the CSRF check. */

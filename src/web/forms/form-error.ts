@@ -1,19 +1,15 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AppException } from '../../common/errors/app.exception.js';
-import type { ProblemCode } from '../../common/errors/problem-types.js';
+import type { ProblemCode } from '../../common/errors/problem-registry.js';
 import { ProblemFilter, toAppException } from '../../common/errors/problem.filter.js';
 import { formatBytes } from '../view-helpers.js';
 
-/** Problems a form answers by showing its page again with a message, rather than the error page. */
-export const FORM_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
-  'VALIDATION_FAILED',
-  'EVIDENCE_TOO_LARGE',
-  'EVIDENCE_TYPE_NOT_ALLOWED',
-  'CONTROL_RETIRED',
-  'POLICY_VERSION_NOT_DRAFT',
-  'POLICY_VERSION_NOT_LATEST',
-]);
+/**
+ * Problems every form answers by showing its page again with a message, rather than the error page;
+ * a feature's form filter adds its own (`formProblems`).
+ */
+export const FORM_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCode>(['VALIDATION_FAILED']);
 
 /** What a page shows about a refused form (partial `form-alert`). */
 export interface FormError {
@@ -59,11 +55,14 @@ export interface FormPage {
 export abstract class FormErrorFilter implements ExceptionFilter {
   private readonly fallback = new ProblemFilter();
 
+  /** the problems this filter's forms answer on their own page (VALIDATION_FAILED and the feature's) */
+  protected readonly formProblems: ReadonlySet<ProblemCode> = FORM_PROBLEMS;
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const error = toAppException(exception);
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
-    if (!FORM_PROBLEMS.has(error.code) || res.headersSent || !(req as Request & { user?: unknown }).user) return this.fallback.catch(exception, host);
+    if (!this.formProblems.has(error.code) || res.headersSent || !(req as Request & { user?: unknown }).user) return this.fallback.catch(exception, host);
     this.page(req, error).then(
       ({ view, data }) => res.status(error.status).render(view, data),
       (failure: unknown) => this.fallback.catch(failure, host),

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { webDir } from '../views.setup.js';
+import { webFolders } from '../web-folders.js';
 import { I18nService, loadCatalogue, LOCALES } from './i18n.service.js';
 
 function viewFiles(dir: string): string[] {
@@ -28,7 +28,9 @@ describe('message catalogues', () => {
   });
 
   it('hold every literal key the views ask for', () => {
-    const used = viewFiles(webDir('views')).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\{\{t "([^"]+)"/g)].map((match) => match[1]));
+    const used = webFolders('views')
+      .flatMap(viewFiles)
+      .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\{\{t "([^"]+)"/g)].map((match) => match[1]));
     expect(used.length).toBeGreaterThan(50);
     expect([...new Set(used)].filter((key) => !(key in ja))).toEqual([]);
   });
@@ -44,12 +46,15 @@ describe('message catalogues', () => {
 
 describe('message keys built from values', () => {
   it('exist for every value a view composes them from', async () => {
-    const { CONTROL_STATUSES, CONTROL_FREQUENCIES, FRAMEWORKS } = await import('../../policies/control.entity.js');
+    const { CONTROL_STATUSES, CONTROL_FREQUENCIES, FRAMEWORKS } = await import('../../controls/control.entity.js');
     const { POLICY_KINDS } = await import('../../policies/policy.entity.js');
     const { POLICY_VERSION_STATUSES } = await import('../../policies/policy-version.entity.js');
     const { REVIEW_OUTCOMES } = await import('../../policies/policy-review.entity.js');
-    const { NOTICES } = await import('../controls/control-page.dto.js');
-    const { FORM_PROBLEMS } = await import('../forms/form-error.js');
+    const { CONTROL_NOTICES } = await import('../controls/control-page.dto.js');
+    const { CONTROL_FORM_PROBLEMS } = await import('../controls/control-form.filter.js');
+    const { REVIEW_FORM_PROBLEMS } = await import('../policies/review-form.filter.js');
+    const NOTICES = [...CONTROL_NOTICES, 'reviewRecorded', 'versionApproved', 'acknowledged'];
+    const FORM_PROBLEMS = new Set([...CONTROL_FORM_PROBLEMS, ...REVIEW_FORM_PROBLEMS]);
     const keys = [
       ...CONTROL_STATUSES.map((s) => `controlStatus.${s}`),
       ...CONTROL_FREQUENCIES.map((f) => `frequency.${f}`),

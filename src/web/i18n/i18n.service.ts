@@ -1,21 +1,40 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Injectable } from '@nestjs/common';
-import { projectRoot } from '../../database/project-root.js';
+import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from '../../common/locale.js';
+import { webDir, webFolders } from '../web-folders.js';
 
-export const LOCALES = ['ja', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
-export const DEFAULT_LOCALE: Locale = 'ja';
+export { DEFAULT_LOCALE, isLocale, LOCALES, type Locale };
 
 export type Catalogue = Readonly<Record<string, string>>;
 
-export function isLocale(value: unknown): value is Locale {
-  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+/** Two catalogue files define the same key (each message has one owner). */
+export class DuplicateMessageError extends Error {
+  constructor(key: string, files: [string, string]) {
+    super(`message ${key} is defined in both ${files[0]} and ${files[1]}`);
+    this.name = 'DuplicateMessageError';
+  }
 }
 
-/** The message catalogues live beside the views (src/web/i18n), read once at start-up. */
-export function loadCatalogue(locale: Locale): Catalogue {
-  return JSON.parse(readFileSync(join(projectRoot(), 'src/web/i18n', `${locale}.json`), 'utf8')) as Catalogue;
+/**
+ * A language's messages: the web layer's own (`src/web/i18n/<locale>.json`) and each feature's pages'
+ * (`src/web/<feature>/i18n/<locale>.json`), merged; a key defined twice throws. Read once at start-up.
+ */
+export function loadCatalogue(locale: Locale, folders: string[] = webFolders('i18n')): Catalogue {
+  const merged: Record<string, string> = {};
+  const owner = new Map<string, string>();
+  for (const folder of folders) {
+    const file = join(folder, `${locale}.json`);
+    if (!existsSync(file)) continue;
+    const name = relative(webDir(), file);
+    for (const [key, text] of Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)) {
+      const first = owner.get(key);
+      if (first) throw new DuplicateMessageError(key, [first, name]);
+      owner.set(key, name);
+      merged[key] = text;
+    }
+  }
+  return merged;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Catch, Injectable, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppException } from '../../common/errors/app.exception.js';
-import type { ProblemCode } from '../../common/errors/problem-types.js';
+import type { ProblemCode } from '../../common/errors/problem-registry.js';
 import { ProblemFilter, toAppException } from '../../common/errors/problem.filter.js';
 import { pathOf } from '../navigation.js';
 import { LoginFlow } from './login-flow.service.js';

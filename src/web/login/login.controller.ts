@@ -2,7 +2,8 @@ import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestj
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuthService } from '../../auth/auth.service.js';
-import { AnyRole, CurrentActor, Public, RateLimited } from '../../auth/decorators.js';
+import { AUTH } from '../../auth/auth.permissions.js';
+import { CurrentActor, May, Public, RateLimited } from '../../auth/decorators.js';
 import type { Actor } from '../../common/actor.js';
 import { WebCookies } from '../web-cookies.js';
 import { LoginFailureFilter } from './login-failure.filter.js';
@@ -61,7 +62,7 @@ export class LoginController {
   }
 
   @Post('logout')
-  @AnyRole()
+  @May(AUTH.own_session)
   async logout(@CurrentActor() actor: Actor, @Res() res: Response): Promise<void> {
     await this.auth.logout(actor);
     this.cookies.clearSession(res);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { CookieOptions, Request, Response } from 'express';
-import { deriveKey, open, seal } from '../../auth/secrets.js';
+import { deriveKey, open, seal } from '../../common/secrets.js';
 import type { MamoriConfig } from '../../config/configuration.js';
 import { PENDING_LOGIN_COOKIE, WebCookies } from '../web-cookies.js';
 

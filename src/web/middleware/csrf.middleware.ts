@@ -1,6 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { randomToken, safeEqual } from '../../auth/secrets.js';
+import { randomToken, safeEqual } from '../../common/secrets.js';
 import { AppException } from '../../common/errors/app.exception.js';
 import { CSRF_COOKIE, WebCookies } from '../web-cookies.js';
 

@@ -1,10 +1,11 @@
 import { Controller, Get, Query, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AnyRole, CurrentActor } from '../../auth/decorators.js';
+import { CurrentActor, May } from '../../common/access.decorators.js';
+import { WEB } from '../web.permissions.js';
 import type { Actor } from '../../common/actor.js';
 import { AppException } from '../../common/errors/app.exception.js';
-import { NoticePageQuery } from '../controls/control-page.dto.js';
+import { NoticePageQuery } from '../web-query.dto.js';
 import { fullName, ViewerService } from '../viewer.service.js';
 import { MyPageService } from './my-page.service.js';
 
@@ -18,7 +19,7 @@ export class MyPageController {
   ) {}
 
   @Get()
-  @AnyRole()
+  @May(WEB.my_page)
   @Render('my-page')
   async show(@CurrentActor() actor: Actor, @Req() req: Request, @Query() query: NoticePageQuery): Promise<object> {
     const [staff, duties] = await Promise.all([this.viewers.staffOf(req), this.myPage.duties(actor)]);

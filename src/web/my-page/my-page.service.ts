@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable, SetMetadata, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import type { Actor } from '../../common/actor.js';
 
 /** Something a person still owes: a course to complete, a policy version to acknowledge. */
@@ -14,22 +15,32 @@ export interface Duty {
   href: string;
 }
 
-/** A module that knows some of a person's duties. */
+/** A feature's pages that know some of a person's duties. */
 export interface DutyProvider {
   duties(actor: Actor): Promise<Duty[]>;
 }
 
-/** The duty providers, in WebModule: policy acknowledgements (training will add its own). */
-export const DUTY_PROVIDERS = Symbol('DUTY_PROVIDERS');
+const DUTY_SOURCE = Symbol('mamori:duty-source');
+
+/** Marks a provider of a feature's pages as a DutyProvider of "my page" (found at start-up). */
+export const DutySource = (): ClassDecorator => SetMetadata(DUTY_SOURCE, true);
 
 /**
- * "What you owe" on the my page (研修・確認事項): the approved policy versions the person has not
- * acknowledged (`PolicyAcknowledgementDuties`) and, once training lands (issue: training), their open
- * enrolments, each from a `DutyProvider` listed under `DUTY_PROVIDERS`.
+ * "What you owe" on the my page (研修・確認事項): every open duty the features' pages know of, each
+ * from a provider marked `@DutySource()` (the policies' acknowledgements; training its enrolments).
  */
 @Injectable()
-export class MyPageService {
-  constructor(@Inject(DUTY_PROVIDERS) private readonly providers: DutyProvider[]) {}
+export class MyPageService implements OnModuleInit {
+  private providers: DutyProvider[] = [];
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  onModuleInit(): void {
+    this.providers = this.discovery
+      .getProviders()
+      .filter((wrapper) => wrapper.metatype && wrapper.instance && Reflect.getMetadata(DUTY_SOURCE, wrapper.metatype))
+      .map((wrapper) => wrapper.instance as DutyProvider);
+  }
 
   /** Every open duty, soonest due first (undated ones last). */
   async duties(actor: Actor): Promise<Duty[]> {

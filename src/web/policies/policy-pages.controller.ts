@@ -1,14 +1,13 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post, Query, Render, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AnyRole, CurrentActor, Roles } from '../../auth/decorators.js';
+import { CurrentActor, May } from '../../common/access.decorators.js';
+import { POLICIES } from '../../policies/policies.permissions.js';
 import type { Actor } from '../../common/actor.js';
 import { PolicyReviewsService } from '../../policies/policy-reviews.service.js';
 import { PolicyVersionsService } from '../../policies/policy-versions.service.js';
-import { NoticePageQuery } from '../controls/control-page.dto.js';
 import { localeOf } from '../locale.js';
-import { POLICY_APPROVER_ROLES, POLICY_REVIEW_PAGE_ROLES, POLICY_REVIEWER_ROLES } from '../navigation.js';
-import { WebPageQuery } from '../web-query.dto.js';
+import { NoticePageQuery, WebPageQuery } from '../web-query.dto.js';
 import { PolicyApprovalForm, PolicyReviewForm } from './policy-page.dto.js';
 import { PolicyPagesService } from './policy-pages.service.js';
 import { ReviewFormErrorFilter } from './review-form.filter.js';
@@ -24,21 +23,21 @@ export class PolicyPagesController {
   ) {}
 
   @Get()
-  @AnyRole()
+  @May(POLICIES.read)
   @Render('policies')
   list(@CurrentActor() actor: Actor, @Query() _query: WebPageQuery): Promise<object> {
     return this.pages.list(actor);
   }
 
   @Get(':key')
-  @AnyRole()
+  @May(POLICIES.read)
   @Render('policy')
   show(@CurrentActor() actor: Actor, @Param('key') key: string, @Req() req: Request, @Query() _query: WebPageQuery): Promise<object> {
     return this.pages.policy(actor, key, localeOf(req));
   }
 
   @Get(':key/versions/:v')
-  @Roles(...POLICY_REVIEW_PAGE_ROLES)
+  @May(POLICIES.read_drafts)
   @Render('policy-version')
   version(
     @CurrentActor() actor: Actor,
@@ -51,7 +50,7 @@ export class PolicyPagesController {
   }
 
   @Post(':key/reviews')
-  @Roles(...POLICY_REVIEWER_ROLES)
+  @May(POLICIES.review)
   @UseFilters(ReviewFormErrorFilter)
   async review(@CurrentActor() actor: Actor, @Param('key') key: string, @Body() form: PolicyReviewForm, @Res() res: Response): Promise<void> {
     const policy = await this.pages.byKey(actor, key);
@@ -60,7 +59,7 @@ export class PolicyPagesController {
   }
 
   @Post(':key/versions/:v/approve')
-  @Roles(...POLICY_APPROVER_ROLES)
+  @May(POLICIES.approve)
   @UseFilters(ReviewFormErrorFilter)
   async approve(
     @CurrentActor() actor: Actor,
@@ -87,7 +86,7 @@ export class ReviewPagesController {
   constructor(private readonly pages: PolicyPagesService) {}
 
   @Get()
-  @Roles(...POLICY_REVIEW_PAGE_ROLES)
+  @May(POLICIES.read_drafts)
   @Render('reviews')
   queue(@CurrentActor() actor: Actor, @Query() query: NoticePageQuery): Promise<object> {
     return this.pages.reviewQueue(actor, { notice: query.notice });

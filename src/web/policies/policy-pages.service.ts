@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/actor.js';
 import { addDays, tokyoToday } from '../../common/calendar.js';
-import { AppException } from '../../common/errors/app.exception.js';
-import { ControlsService, type PolicySummary } from '../../policies/controls.service.js';
+import { may } from '../../common/permissions.js';
+import { POLICIES } from '../../policies/policies.permissions.js';
+import { PoliciesService, type PolicySummary } from '../../policies/policies.service.js';
 import { REVIEW_OUTCOMES } from '../../policies/policy-review.entity.js';
 import { DEFAULT_ACKNOWLEDGEMENT_DAYS } from '../../policies/acknowledgements.service.js';
 import { PolicyVersionsService } from '../../policies/policy-versions.service.js';
-import type { Notice } from '../controls/control-page.dto.js';
 import type { FormError } from '../forms/form-error.js';
 import type { Locale } from '../i18n/i18n.service.js';
-import { mayUse, POLICY_APPROVER_ROLES, POLICY_REVIEW_PAGE_ROLES, POLICY_REVIEWER_ROLES } from '../navigation.js';
 import { diffLines, policyTextFor } from './policy-text.js';
 
 /** Days before its due date from which a review shows as "due soon". */
@@ -37,18 +36,16 @@ function policyRow(p: PolicySummary) {
 @Injectable()
 export class PolicyPagesService {
   constructor(
-    private readonly controls: ControlsService,
+    private readonly policies: PoliciesService,
     private readonly versions: PolicyVersionsService,
   ) {}
 
-  async byKey(actor: Actor, key: string): Promise<PolicySummary> {
-    const found = (await this.controls.listPolicies(actor)).items.find((p) => p.key === key);
-    if (!found) throw new AppException('POLICY_NOT_FOUND');
-    return found;
+  byKey(actor: Actor, key: string): Promise<PolicySummary> {
+    return this.policies.byKey(actor, key);
   }
 
   async list(actor: Actor): Promise<object> {
-    const { items } = await this.controls.listPolicies(actor);
+    const { items } = await this.policies.list(actor);
     return { title: 'policies.title', rows: items.map(policyRow) };
   }
 
@@ -56,7 +53,7 @@ export class PolicyPagesService {
   async policy(actor: Actor, key: string, locale: Locale): Promise<object> {
     const policy = await this.byKey(actor, key);
     const approved = policy.approvedVersion ? await this.versions.get(actor, policy.id, policy.approvedVersion) : null;
-    const reviewer = mayUse(actor.roles, POLICY_REVIEW_PAGE_ROLES);
+    const reviewer = may(actor, POLICIES.read_drafts);
     const versions = reviewer ? (await this.versions.list(actor, policy.id)).items : [];
     return {
       title: 'policy.title',
@@ -84,8 +81,8 @@ export class PolicyPagesService {
   }
 
   /** The review queue: when each policy is due, whether a revision is asked for, the draft awaiting approval. */
-  async reviewQueue(actor: Actor, options: { notice?: Notice; error?: FormError & { policyKey: string } } = {}): Promise<object> {
-    const { items } = await this.controls.listPolicies(actor);
+  async reviewQueue(actor: Actor, options: { notice?: string; error?: FormError & { policyKey: string } } = {}): Promise<object> {
+    const { items } = await this.policies.list(actor);
     const today = tokyoToday();
     const soon = addDays(today, DUE_SOON_DAYS);
     const { error } = options;
@@ -115,8 +112,8 @@ export class PolicyPagesService {
       title: 'reviews.title',
       today,
       rows,
-      canReview: mayUse(actor.roles, POLICY_REVIEWER_ROLES),
-      canApprove: mayUse(actor.roles, POLICY_APPROVER_ROLES),
+      canReview: may(actor, POLICIES.review),
+      canApprove: may(actor, POLICIES.approve),
       notice: options.notice ? `notice.${options.notice}` : null,
     };
   }

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { ROLES, type Role } from '../../auth/roles.js';
+import { ROLES, type Role } from '../../common/roles.js';
 import { EMPLOYMENT_STATUSES, type EmploymentStatus } from '../../staff/staff.entity.js';
 import { blankToUndefined, WebPageQuery } from '../web-query.dto.js';
 

@@ -1,11 +1,11 @@
 import { Controller, Get, Query, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { CurrentActor, Roles } from '../../auth/decorators.js';
-import { ROLES } from '../../auth/roles.js';
+import { CurrentActor, May } from '../../common/access.decorators.js';
+import { STAFF } from '../../staff/staff.permissions.js';
+import { ROLES } from '../../common/roles.js';
 import type { Actor } from '../../common/actor.js';
 import { EMPLOYMENT_STATUSES, type Staff } from '../../staff/staff.entity.js';
 import { StaffService } from '../../staff/staff.service.js';
-import { STAFF_PAGE_ROLES } from '../navigation.js';
 import { pagerFor } from '../pagination.js';
 import { fullName } from '../viewer.service.js';
 import { StaffPageQuery } from './staff-page-query.dto.js';
@@ -29,7 +29,7 @@ export class StaffPagesController {
   constructor(private readonly staff: StaffService) {}
 
   @Get()
-  @Roles(...STAFF_PAGE_ROLES)
+  @May(STAFF.list)
   @Render('staff-list')
   async list(@CurrentActor() actor: Actor, @Query() query: StaffPageQuery): Promise<object> {
     const filter = { q: query.q, status: query.status, role: query.role };

@@ -1,0 +1,189 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, StreamableFile } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Actor } from '../common/actor.js';
+import { assertMay } from '../common/permissions.js';
+import { CONTROLS } from './controls.permissions.js';
+import { AppException } from '../common/errors/app.exception.js';
+import type { EvidenceConfig, MamoriConfig } from '../config/configuration.js';
+import { UnitOfWork } from '../database/unit-of-work.js';
+import { ControlEvidence } from './control-evidence.entity.js';
+import { ControlsService } from './controls.service.js';
+import type { ControlEvidenceUploadDto } from './dto/control-evidence.dto.js';
+import { attachmentDisposition, safeFileName, sniffEvidence } from './file-sniffing.js';
+
+/** An evidence file as listed: everything but its bytes. */
+export interface EvidenceSummary {
+  id: string;
+  controlId: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  note: string | null;
+  uploadedById: string | null;
+  createdAt: Date;
+  /** where the bytes are kept */
+  storage: 'database' | 'directory';
+}
+
+export interface EvidenceDownload {
+  evidence: EvidenceSummary;
+  bytes: Buffer;
+}
+
+/** What an upload brings: multer's file (in memory). */
+export interface UploadedEvidenceFile {
+  originalname: string;
+  size: number;
+  buffer: Buffer;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+function summary(e: ControlEvidence): EvidenceSummary {
+  return {
+    id: e.id,
+    controlId: e.controlId,
+    fileName: e.fileName,
+    contentType: e.contentType,
+    size: e.size,
+    sha256: e.sha256,
+    note: e.note,
+    uploadedById: e.uploadedById,
+    createdAt: e.createdAt,
+    storage: e.storagePath ? 'directory' : 'database',
+  };
+}
+
+/**
+ * Evidence files of controls: the type is decided from the bytes, the SHA-256 is kept with the
+ * record, and the bytes go to PostgreSQL or, when EVIDENCE_DIR is set, to that folder under their
+ * SHA-256. Uploads and downloads are both written to the audit trail (never the bytes).
+ */
+@Injectable()
+export class ControlEvidenceService {
+  private readonly config: EvidenceConfig;
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly controls: ControlsService,
+    config: ConfigService<MamoriConfig, true>,
+  ) {
+    this.config = config.get('evidence', { infer: true });
+  }
+
+  async upload(actor: Actor, controlId: string, file: UploadedEvidenceFile | undefined, dto: ControlEvidenceUploadDto): Promise<EvidenceSummary> {
+    assertMay(actor, CONTROLS.add_evidence);
+    if (!file) throw new AppException('VALIDATION_FAILED', 'file is required', [{ field: 'file', messages: ['attach the evidence file as "file"'] }]);
+    if (file.size === 0) throw new AppException('VALIDATION_FAILED', 'The file is empty', [{ field: 'file', messages: ['the file is empty'] }]);
+    if (file.size > this.config.maxBytes) {
+      // multer stops at the limit; this is the same rule for a file that reached us another way
+      throw new AppException('EVIDENCE_TOO_LARGE', undefined, [{ field: 'file', messages: [`must be at most ${this.config.maxBytes} bytes`] }]);
+    }
+    const fileName = safeFileName(file.originalname);
+    const sniffed = sniffEvidence(file.buffer, fileName);
+    if (!sniffed.ok) throw new AppException('EVIDENCE_TYPE_NOT_ALLOWED', sniffed.message, [{ field: 'file', messages: [sniffed.message] }]);
+    const sha256 = sha256Of(file.buffer);
+    return this.uow.run(actor, async (tx) => {
+      const control = await this.controls.lockActive(tx, controlId);
+      const storagePath = this.config.dir ? await this.writeToDirectory(sha256, file.buffer) : null;
+      const saved = await tx.create(
+        ControlEvidence,
+        {
+          controlId: control.id,
+          fileName,
+          contentType: sniffed.contentType,
+          size: file.buffer.length,
+          sha256,
+          content: storagePath ? null : file.buffer,
+          storagePath,
+          note: dto.note?.trim() || null,
+          uploadedById: actor.staffId,
+        },
+        // the bytes never reach the audit trail
+        {
+          action: 'control_evidence.create',
+          entityType: 'control_evidence',
+          omit: ['content', 'organizationId', 'id', 'createdAt', 'updatedAt'],
+          context: { controlCode: control.code },
+        },
+      );
+      return summary(saved);
+    });
+  }
+
+  async list(actor: Actor, controlId: string): Promise<{ items: EvidenceSummary[]; total: number }> {
+    assertMay(actor, CONTROLS.read_evidence);
+    await this.controls.get(actor, controlId); // 404 for an unknown control
+    const rows = await this.uow.manager.getRepository(ControlEvidence).find({
+      where: { organizationId: actor.organizationId, controlId },
+      order: { createdAt: 'DESC' },
+    });
+    const items = rows.map(summary);
+    return { items, total: items.length };
+  }
+
+  /** The bytes of one file, checked against their SHA-256; the download is audited as an export. */
+  /** The file as an HTTP attachment (API and pages alike). */
+  async downloadFile(actor: Actor, controlId: string, evidenceId: string): Promise<StreamableFile> {
+    const { evidence, bytes } = await this.download(actor, controlId, evidenceId);
+    return new StreamableFile(bytes, { type: evidence.contentType, disposition: attachmentDisposition(evidence.fileName), length: bytes.length });
+  }
+
+  async download(actor: Actor, controlId: string, evidenceId: string): Promise<EvidenceDownload> {
+    assertMay(actor, CONTROLS.read_evidence);
+    return this.uow.run(actor, async (tx) => {
+      const evidence = await tx.manager
+        .getRepository(ControlEvidence)
+        .createQueryBuilder('e')
+        .addSelect('e.content')
+        .where('e.organizationId = :org AND e.controlId = :controlId AND e.id = :evidenceId', { org: actor.organizationId, controlId, evidenceId })
+        .getOne();
+      if (!evidence) throw new AppException('CONTROL_EVIDENCE_NOT_FOUND');
+      const bytes = evidence.storagePath ? await this.readFromDirectory(evidence.storagePath) : evidence.content;
+      if (!bytes || sha256Of(bytes) !== evidence.sha256) {
+        throw new AppException('EVIDENCE_CONTENT_UNAVAILABLE', `The bytes of evidence ${evidence.id} do not match its SHA-256`);
+      }
+      await tx.audit({
+        action: 'control_evidence.download',
+        entityType: 'control_evidence',
+        entityId: evidence.id,
+        context: { controlId, fileName: evidence.fileName, sha256: evidence.sha256, size: evidence.size },
+      });
+      return { evidence: summary(evidence), bytes };
+    });
+  }
+
+  /** Writes the bytes once under their SHA-256 (atomic rename); returns the path relative to the folder. */
+  private async writeToDirectory(sha256: string, bytes: Buffer): Promise<string> {
+    const dir = this.config.dir!;
+    const target = join(dir, sha256);
+    if (existsSync(target)) return sha256;
+    await mkdir(dir, { recursive: true });
+    const temporary = join(dir, `.${sha256}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await writeFile(temporary, bytes, { flag: 'wx', mode: 0o640 });
+      await rename(temporary, target);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    return sha256;
+  }
+
+  private async readFromDirectory(storagePath: string): Promise<Buffer | null> {
+    if (!this.config.dir) throw new AppException('EVIDENCE_CONTENT_UNAVAILABLE', 'The file is kept in EVIDENCE_DIR, which is not set');
+    if (!SHA256_HEX.test(storagePath)) return null;
+    try {
+      return await readFile(join(this.config.dir, storagePath));
+    } catch {
+      return null;
+    }
+  }
+}

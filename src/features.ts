@@ -1,0 +1,35 @@
+import type { Type } from '@nestjs/common';
+import { AuditTrailModule } from './audit-trail/audit-trail.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { entitiesOf } from './common/features/feature.js';
+import { ControlsModule } from './controls/controls.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { PoliciesModule } from './policies/policies.module.js';
+import { StaffModule } from './staff/staff.module.js';
+import { AuditTrailPagesModule } from './web/audit-trail/audit-trail-pages.module.js';
+import { ControlPagesModule } from './web/controls/control-pages.module.js';
+import { PolicyPagesModule } from './web/policies/policy-pages.module.js';
+import { StaffPagesModule } from './web/staff/staff-pages.module.js';
+
+/** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
+export interface FeatureEntry {
+  module: Type;
+  pages?: Type;
+}
+
+/**
+ * The module list: one line per feature, in the order they build on each other. Everything else a
+ * feature brings (entities, problem codes, schedules, outbox topics, notification templates, event
+ * handlers, navigation) it declares where it lives.
+ */
+export const FEATURES: readonly FeatureEntry[] = [
+  { module: NotificationsModule },
+  { module: AuthModule },
+  { module: StaffModule, pages: StaffPagesModule },
+  { module: AuditTrailModule, pages: AuditTrailPagesModule },
+  { module: PoliciesModule, pages: PolicyPagesModule },
+  { module: ControlsModule, pages: ControlPagesModule },
+];
+
+/** The entities of every feature, for the DataSource (the plumbing adds its own). */
+export const FEATURE_ENTITIES = entitiesOf(FEATURES.map((feature) => feature.module));

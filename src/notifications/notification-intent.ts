@@ -1,0 +1,48 @@
+import { SetMetadata } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Locale } from '../common/locale.js';
+import type { Transaction } from '../database/unit-of-work.js';
+import type { OutboxTopic, OutboxTopics } from '../outbox/outbox-topics.js';
+
+/** A rendered e-mail, before the layout adds the greeting and the footer. */
+export interface Mail {
+  subject: string;
+  /** the body, plain text */
+  text: string;
+}
+
+/** One person (or address) a notification goes to, with the facts its mail needs. */
+export interface NotificationRecipient<D = unknown> {
+  /** unique within the message: the staff id, or the address for someone without an account */
+  key: string;
+  email: string;
+  /** family and given name, for the greeting */
+  familyName: string;
+  givenName: string;
+  locale: Locale;
+  data: D;
+}
+
+/**
+ * What to say for one outbox topic (an intent carrying ids), declared by the feature that raises
+ * it and rendered by the notifications module in each recipient's language:
+ *
+ * - `recipients` reads, by the payload's ids, who gets the mail and the facts it needs;
+ * - `prepare` (optional) runs in the transaction that claims one recipient's delivery, for what
+ *   must be made at the moment of sending (a one-time link);
+ * - `render` writes the subject and body in the recipient's language.
+ *
+ * A class with these methods, marked `@NotificationTemplate(topic)` and listed in its feature
+ * module's providers, is found by the notifications module at start-up: the topic is routed to the
+ * `notifications` queue and delivered by it.
+ */
+export interface NotificationIntent<K extends OutboxTopic = OutboxTopic, D = unknown, P = D> {
+  recipients(manager: EntityManager, payload: OutboxTopics[K]): Promise<NotificationRecipient<D>[]>;
+  prepare?(tx: Transaction, recipient: NotificationRecipient<D>, payload: OutboxTopics[K]): Promise<P>;
+  render(locale: Locale, data: P, recipient: NotificationRecipient<D>): Mail;
+}
+
+export const NOTIFICATION_TEMPLATE = Symbol('mamori:notification-template');
+
+/** Marks a provider as the template of an outbox topic (see NotificationIntent). */
+export const NotificationTemplate = <K extends OutboxTopic>(topic: K): ClassDecorator => SetMetadata(NOTIFICATION_TEMPLATE, topic);

@@ -1,0 +1,108 @@
+/**
+ * The request path every module inherits, beside its floor: Mamori's web process and the bare
+ * `pg` server of floor-server.ts, each started as a process of its own on the bench's database,
+ * loaded in turn at 16 connections. Per route: throughput, p50/p99 latency, and the CPU the web
+ * process and PostgreSQL's backends spent per request.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import pg from 'pg';
+import { projectRoot } from '../../src/database/project-root.js';
+import { cpuOf, cpuSpent, load, processCpuMs, type LoadResult } from './load.js';
+
+export const CONNECTIONS = 16;
+const WARM_UP_MS = 2_000;
+const MEASURE_MS = 8_000;
+
+export interface RouteFigures extends LoadResult {
+  webCpuMsPerRequest: number;
+  pgCpuMsPerRequest: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${url}: the server exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(url);
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+export interface Server {
+  baseUrl: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+async function start(script: string, env: Record<string, string>, readyPath: string): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(projectRoot(), script)], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitFor(`${baseUrl}${readyPath}`, child);
+  return {
+    baseUrl,
+    pid: child.pid!,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Mamori's web process (compiled), without jobs, on the given database. */
+export function startMamori(env: Record<string, string>): Promise<Server> {
+  return start('dist/src/main.js', { NODE_ENV: 'test', LOG_LEVEL: 'error', RUN_WORKER_IN_WEB: 'false', ...env }, '/health');
+}
+
+/** The bare floor server on the same database. */
+export function startFloor(env: Record<string, string>): Promise<Server> {
+  return start('dist/test/bench/floor-server.js', env, '/');
+}
+
+async function backendPids(databaseUrl: string): Promise<number[]> {
+  const url = new URL(databaseUrl);
+  const database = url.pathname.slice(1);
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
+    return rows.map((row: { pid: number }) => row.pid);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Loads one route of one server: warm-up, then the measured run. */
+export async function measureRoute(server: Server, path: string, token: string, databaseUrl: string): Promise<RouteFigures> {
+  const options = { url: `${server.baseUrl}${path}`, headers: { authorization: `Bearer ${token}` }, connections: CONNECTIONS };
+  await load({ ...options, durationMs: WARM_UP_MS });
+  const webBefore = processCpuMs(server.pid);
+  const pgBefore = cpuOf(await backendPids(databaseUrl));
+  const result = await load({ ...options, durationMs: MEASURE_MS });
+  const webCpu = processCpuMs(server.pid) - webBefore;
+  const pgCpu = cpuSpent(pgBefore, cpuOf(await backendPids(databaseUrl)));
+  if (result.errors) throw new Error(`${path} on ${server.baseUrl}: ${result.errors} of ${result.requests} requests failed`);
+  return { ...result, webCpuMsPerRequest: webCpu / result.requests, pgCpuMsPerRequest: pgCpu / result.requests };
+}
