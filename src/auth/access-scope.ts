@@ -1,5 +1,5 @@
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { Actor } from '../common/actor.js';
+import { SqlConditions } from '../database/sql-conditions.js';
 import type { Role } from '../common/roles.js';
 
 /** What part of a kind of record a person may see (DESIGN.md §2). */
@@ -20,25 +20,17 @@ export function accessScope(actor: Actor, rules: ScopeRules): AccessScope {
 }
 
 /**
- * Narrows a query to the organisation and the scope. `columns` name the record's department and
- * owner columns as `alias.column` paths.
+ * The conditions that narrow a read to the organisation and the scope. `columns` name the record's
+ * organisation, department and owner columns as `alias.column`.
  */
-export function applyScope<T extends ObjectLiteral>(
-  query: SelectQueryBuilder<T>,
-  actor: Actor,
-  scope: AccessScope,
-  columns: { organization: string; department: string; owner: string },
-): SelectQueryBuilder<T> {
-  query.andWhere(`${columns.organization} = :scopeOrganizationId`, { scopeOrganizationId: actor.organizationId });
+export function scopeConditions(actor: Actor, scope: AccessScope, columns: { organization: string; department: string; owner: string }): SqlConditions {
+  const where = new SqlConditions().add(`${columns.organization} = ?`, actor.organizationId);
   switch (scope.kind) {
     case 'all':
-      return query;
+      return where;
     case 'department':
-      return query.andWhere(`(${columns.department} = :scopeDepartmentId OR ${columns.owner} = :scopeStaffId)`, {
-        scopeDepartmentId: scope.departmentId,
-        scopeStaffId: scope.staffId,
-      });
+      return where.add(`${columns.department} = ? OR ${columns.owner} = ?`, scope.departmentId, scope.staffId);
     case 'own':
-      return query.andWhere(`${columns.owner} = :scopeStaffId`, { scopeStaffId: scope.staffId });
+      return where.add(`${columns.owner} = ?`, scope.staffId);
   }
 }

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
@@ -16,8 +17,13 @@ export const REFRESH_COOKIE = 'mamori_rt';
 const fromWebCookie = (request: Request): string | null =>
   request.path.startsWith('/api/') ? null : ((request.cookies as Record<string, string> | undefined)?.[ACCESS_COOKIE] ?? null);
 
-export function accessTokenKey(config: ConfigService<MamoriConfig, true>): string {
-  return deriveKey(config.get('auth', { infer: true }).secretKey, 'access-token').toString('base64');
+/**
+ * The key that signs and checks access tokens, as a KeyObject made once: given a string, jsonwebtoken
+ * tries to read it as a public key and fails on every verification first. (Its bytes are the base64
+ * text of the derived key, as they have always been, so tokens issued before stay valid.)
+ */
+export function accessTokenKey(config: ConfigService<MamoriConfig, true>): KeyObject {
+  return createSecretKey(Buffer.from(deriveKey(config.get('auth', { infer: true }).secretKey, 'access-token').toString('base64'), 'utf8'));
 }
 
 @Injectable()
@@ -28,7 +34,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromExtractors([ExtractJwt.fromAuthHeaderAsBearerToken(), fromWebCookie]),
-      secretOrKey: accessTokenKey(config),
+      // passport-jwt hands the key to jsonwebtoken as is; its types only name strings and Buffers
+      secretOrKey: accessTokenKey(config) as unknown as Buffer,
       algorithms: ['HS256'],
       ignoreExpiration: false,
       passReqToCallback: true,

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets } from 'typeorm';
 import { tokyoToday } from '../common/calendar.js';
-import { accessScope, applyScope, type ScopeRules } from '../auth/access-scope.js';
+import { accessScope, scopeConditions, type ScopeRules } from '../auth/access-scope.js';
 import { AuthService } from '../auth/auth.service.js';
 import { PasswordSetupService } from '../auth/password-setup.service.js';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { pageOf, skipTake, type Page } from '../common/pagination.js';
 import { assertMay } from '../common/permissions.js';
+import { preparedQuery } from '../database/prepared.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import './staff.events.js';
 import './staff.notifications.js';
@@ -18,6 +18,7 @@ import type { CreateStaffDto, StaffFieldsDto, StaffQuery, UpdateStaffDto } from 
 
 /** Who sees which staff records: the office sees everyone, a manager their department, others themselves. */
 export const STAFF_SCOPE: ScopeRules = { all: ['admin', 'ciso', 'security_officer'], department: ['manager'] };
+const STAFF_COLUMNS = { organization: 's.organization_id', department: 's.department_id', owner: 's.id' };
 
 @Injectable()
 export class StaffService {
@@ -29,35 +30,36 @@ export class StaffService {
 
   async list(actor: Actor, query: StaffQuery): Promise<Page<Staff>> {
     assertMay(actor, STAFF.list);
-    const qb = this.uow.manager.getRepository(Staff).createQueryBuilder('s').leftJoinAndSelect('s.department', 'department');
-    applyScope(qb, actor, accessScope(actor, STAFF_SCOPE), { organization: 's.organizationId', department: 's.departmentId', owner: 's.id' });
-    if (query.departmentId) qb.andWhere('s.departmentId = :departmentId', { departmentId: query.departmentId });
-    if (query.status) qb.andWhere('s.status = :status', { status: query.status });
-    if (query.role) qb.andWhere(':role = ANY(s.roles)', { role: query.role });
+    const where = scopeConditions(actor, accessScope(actor, STAFF_SCOPE), STAFF_COLUMNS);
+    if (query.departmentId) where.add('s.department_id = ?', query.departmentId);
+    if (query.status) where.add('s.status = ?', query.status);
+    if (query.role) where.add('? = ANY(s.roles)', query.role);
     if (query.q) {
-      const q = `%${query.q}%`;
-      qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where('(s.familyName || s.givenName) ILIKE :q', { q })
-            .orWhere("(coalesce(s.familyNameKana, '') || coalesce(s.givenNameKana, '')) ILIKE :q")
-            .orWhere('s.email ILIKE :q')
-            .orWhere('s.employeeNumber ILIKE :q'),
-        ),
+      where.add(
+        `((s.family_name || s.given_name) ILIKE ?1 OR (coalesce(s.family_name_kana, '') || coalesce(s.given_name_kana, '')) ILIKE ?1
+          OR s.email ILIKE ?1 OR s.employee_number ILIKE ?1)`,
+        `%${query.q}%`,
       );
     }
     const { skip, take } = skipTake(query);
-    const [items, total] = await qb.orderBy('s.employeeNumber', 'ASC').skip(skip).take(take).getManyAndCount();
-    return pageOf(items, total, query);
+    const [rows, [count]] = await Promise.all([
+      preparedQuery<StaffRow>(
+        this.uow.manager.connection,
+        `${STAFF_SELECT} WHERE ${where.sql()} ORDER BY s.employee_number LIMIT $${where.next()} OFFSET $${where.next() + 1}`,
+        [...where.values, take, skip],
+      ),
+      preparedQuery<{ total: number }>(this.uow.manager.connection, `SELECT count(*)::int AS total FROM staff s WHERE ${where.sql()}`, where.values),
+    ]);
+    return pageOf(rows.map(staffOf), count?.total ?? 0, query);
   }
 
   async get(actor: Actor, id: string): Promise<Staff> {
     assertMay(actor, STAFF.read);
-    const qb = this.uow.manager.getRepository(Staff).createQueryBuilder('s').leftJoinAndSelect('s.department', 'department').where('s.id = :id', { id });
-    applyScope(qb, actor, accessScope(actor, STAFF_SCOPE), { organization: 's.organizationId', department: 's.departmentId', owner: 's.id' });
-    const staff = await qb.getOne();
-    if (!staff) throw new AppException('STAFF_NOT_FOUND');
-    return staff;
+    const where = scopeConditions(actor, accessScope(actor, STAFF_SCOPE), STAFF_COLUMNS);
+    where.add('s.id = ?', id);
+    const [row] = await preparedQuery<StaffRow>(this.uow.manager.connection, `${STAFF_SELECT} WHERE ${where.sql()}`, where.values);
+    if (!row) throw new AppException('STAFF_NOT_FOUND');
+    return staffOf(row);
   }
 
   async me(actor: Actor): Promise<Staff> {
@@ -176,6 +178,68 @@ export class StaffService {
     }
     await tx.outbox({ topic: 'staff.welcome', dedupeKey: `welcome:${staff.id}`, payload: { staffId: staff.id } });
   }
+}
+
+/**
+ * What a staff read shows (never the secrets or the sign-in counters), in one query with the
+ * department: the lists and "me" run on every page, so they are prepared statements, not query
+ * builders.
+ */
+const STAFF_SELECT = `SELECT s.id, s.organization_id, s.employee_number, s.family_name, s.given_name, s.family_name_kana, s.given_name_kana, s.email,
+       s.department_id, s.roles, s.status, s.joined_on::text AS joined_on, s.left_on::text AS left_on, s.locale, s.totp_confirmed_at,
+       s.last_login_at, s.created_at, s.updated_at, d.code AS department_code, d.name AS department_name, d.name_en AS department_name_en
+  FROM staff s LEFT JOIN departments d ON d.id = s.department_id`;
+
+interface StaffRow {
+  id: string;
+  organization_id: string;
+  employee_number: string;
+  family_name: string;
+  given_name: string;
+  family_name_kana: string | null;
+  given_name_kana: string | null;
+  email: string;
+  department_id: string | null;
+  roles: Staff['roles'];
+  status: Staff['status'];
+  joined_on: string | null;
+  left_on: string | null;
+  locale: Staff['locale'];
+  totp_confirmed_at: Date | null;
+  last_login_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  department_code: string | null;
+  department_name: string | null;
+  department_name_en: string | null;
+}
+
+/** The staff record of a row, with its department (only the columns a read shows are loaded). */
+function staffOf(row: StaffRow): Staff {
+  const department = row.department_id
+    ? Object.assign(new Department(), { id: row.department_id, code: row.department_code!, name: row.department_name!, nameEn: row.department_name_en })
+    : null;
+  return Object.assign(new Staff(), {
+    id: row.id,
+    organizationId: row.organization_id,
+    employeeNumber: row.employee_number,
+    familyName: row.family_name,
+    givenName: row.given_name,
+    familyNameKana: row.family_name_kana,
+    givenNameKana: row.given_name_kana,
+    email: row.email,
+    departmentId: row.department_id,
+    department,
+    roles: row.roles,
+    status: row.status,
+    joinedOn: row.joined_on,
+    leftOn: row.left_on,
+    locale: row.locale,
+    totpConfirmedAt: row.totp_confirmed_at,
+    lastLoginAt: row.last_login_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
 }
 
 /** Everyone is staff (DESIGN.md §2): the role is always kept. */

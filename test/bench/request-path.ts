@@ -52,7 +52,9 @@ export interface Server {
 
 async function start(script: string, env: Record<string, string>, readyPath: string): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(projectRoot(), script)], {
+  // BENCH_PROFILE=<dir>: each server writes a CPU profile there when it stops (open it in Chrome's DevTools)
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, join(projectRoot(), script)], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

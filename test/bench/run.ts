@@ -23,6 +23,10 @@ function line(name: string, value: string): void {
   process.stdout.write(`${name.padEnd(60)} ${value}\n`);
 }
 
+/** `npm run bench -- <section>` runs the set-up and that section only (audit-trail, lists, sign-in, approval, contention, request-path). */
+const only = process.argv[2];
+const section = (name: string): boolean => !only || only === name;
+
 async function main(): Promise<void> {
   const t = await createTestApp();
   try {
@@ -30,27 +34,30 @@ async function main(): Promise<void> {
     const uow = t.get(UnitOfWork);
 
     let start = performance.now();
-    for (let i = 0; i < CHANGES; i++)
-      await uow.run(systemActor(org, 'bench'), async (tx) => tx.audit({ action: 'bench.change', entityType: 'bench', entityId: String(i), after: { i } }));
-    let ms = performance.now() - start;
-    line('audit-trail: changes committed, one at a time', `${(CHANGES / (ms / 1000)).toFixed(0)} /s (${(ms / CHANGES).toFixed(2)} ms each)`);
+    let ms = 0;
+    if (section('audit-trail')) {
+      for (let i = 0; i < CHANGES; i++)
+        await uow.run(systemActor(org, 'bench'), async (tx) => tx.audit({ action: 'bench.change', entityType: 'bench', entityId: String(i), after: { i } }));
+      ms = performance.now() - start;
+      line('audit-trail: changes committed, one at a time', `${(CHANGES / (ms / 1000)).toFixed(0)} /s (${(ms / CHANGES).toFixed(2)} ms each)`);
 
-    start = performance.now();
-    await Promise.all(
-      Array.from({ length: 8 }, (_, w) =>
-        (async () => {
-          for (let i = 0; i < CHANGES / 8; i++)
-            await uow.run(systemActor(org, 'bench'), async (tx) => tx.audit({ action: 'bench.parallel', entityType: 'bench', entityId: `${w}-${i}` }));
-        })(),
-      ),
-    );
-    ms = performance.now() - start;
-    line('audit-trail: changes committed, 8 concurrent writers', `${(CHANGES / (ms / 1000)).toFixed(0)} /s`);
+      start = performance.now();
+      await Promise.all(
+        Array.from({ length: 8 }, (_, w) =>
+          (async () => {
+            for (let i = 0; i < CHANGES / 8; i++)
+              await uow.run(systemActor(org, 'bench'), async (tx) => tx.audit({ action: 'bench.parallel', entityType: 'bench', entityId: `${w}-${i}` }));
+          })(),
+        ),
+      );
+      ms = performance.now() - start;
+      line('audit-trail: changes committed, 8 concurrent writers', `${(CHANGES / (ms / 1000)).toFixed(0)} /s`);
 
-    start = performance.now();
-    const verified = await t.get(AuditTrailService).verify(org);
-    ms = performance.now() - start;
-    line('audit-trail: verify', `${(verified.checked / (ms / 1000)).toFixed(0)} rows/s (${verified.checked} rows, ok=${verified.ok})`);
+      start = performance.now();
+      const verified = await t.get(AuditTrailService).verify(org);
+      ms = performance.now() - start;
+      line('audit-trail: verify', `${(verified.checked / (ms / 1000)).toFixed(0)} rows/s (${verified.checked} rows, ok=${verified.ok})`);
+    }
 
     const department = await createDepartment(t, org, { code: 'BENCH' });
     const admin = await createPerson(t, org, { roles: ['admin'] });
@@ -65,69 +72,79 @@ async function main(): Promise<void> {
     ms = performance.now() - start;
     line(`staff CSV import (${IMPORT_ROWS} new rows)`, `${ms.toFixed(0)} ms (status ${imported.status}, ${(IMPORT_ROWS / (ms / 1000)).toFixed(0)} rows/s)`);
 
-    start = performance.now();
-    for (let i = 0; i < REQUESTS; i++) await request(t.http).get('/api/v1/staff?pageSize=50').set('Authorization', `Bearer ${token}`);
-    ms = performance.now() - start;
-    line('GET /api/v1/staff?pageSize=50 (sequential)', `${(ms / REQUESTS).toFixed(2)} ms per request`);
+    if (section('lists')) {
+      start = performance.now();
+      for (let i = 0; i < REQUESTS; i++) await request(t.http).get('/api/v1/staff?pageSize=50').set('Authorization', `Bearer ${token}`);
+      ms = performance.now() - start;
+      line('GET /api/v1/staff?pageSize=50 (sequential)', `${(ms / REQUESTS).toFixed(2)} ms per request`);
+    }
 
-    const person = await createPerson(t, org);
-    start = performance.now();
-    for (let i = 0; i < 20; i++) await request(t.http).post('/api/v1/auth/login').send({ email: person.email, password: person.password });
-    ms = performance.now() - start;
-    line('POST /api/v1/auth/login (argon2id verify)', `${(ms / 20).toFixed(1)} ms per sign-in`);
+    if (section('sign-in')) {
+      const person = await createPerson(t, org);
+      start = performance.now();
+      for (let i = 0; i < 20; i++) await request(t.http).post('/api/v1/auth/login').send({ email: person.email, password: person.password });
+      ms = performance.now() - start;
+      line('POST /api/v1/auth/login (argon2id verify)', `${(ms / 20).toFixed(1)} ms per sign-in`);
+    }
 
-    // the CISO approves a policy version that every active member of staff must acknowledge
-    await t.get(PoliciesSyncService).sync(systemActor(org, 'bench'));
-    const ciso = await createPerson(t, org, { roles: ['ciso'] });
-    const cisoActor = {
-      staffId: ciso.staff.id,
-      organizationId: org,
-      roles: ciso.staff.roles,
-      departmentId: null,
-      clientAddress: null,
-      sessionId: null,
-      mfa: true,
-      label: ciso.email,
-    };
-    const policy = await t.dataSource.getRepository(Policy).findOneByOrFail({ organizationId: org, key: 'basic-policy' });
-    const activeStaff = await t.dataSource.getRepository(Staff).countBy({ organizationId: org, status: 'active' });
-    start = performance.now();
-    await t.get(PolicyVersionsService).approve(cisoActor, policy.id, 1, { requireAcknowledgement: true });
-    ms = performance.now() - start;
-    line(`policy approval with acknowledgement duties (${activeStaff} staff)`, `${ms.toFixed(0)} ms`);
+    if (section('approval')) {
+      // the CISO approves a policy version that every active member of staff must acknowledge
+      await t.get(PoliciesSyncService).sync(systemActor(org, 'bench'));
+      const ciso = await createPerson(t, org, { roles: ['ciso'] });
+      const cisoActor = {
+        staffId: ciso.staff.id,
+        organizationId: org,
+        roles: ciso.staff.roles,
+        departmentId: null,
+        clientAddress: null,
+        sessionId: null,
+        mfa: true,
+        label: ciso.email,
+      };
+      const policy = await t.dataSource.getRepository(Policy).findOneByOrFail({ organizationId: org, key: 'basic-policy' });
+      const activeStaff = await t.dataSource.getRepository(Staff).countBy({ organizationId: org, status: 'active' });
+      start = performance.now();
+      await t.get(PolicyVersionsService).approve(cisoActor, policy.id, 1, { requireAcknowledgement: true });
+      ms = performance.now() - start;
+      line(`policy approval with acknowledgement duties (${activeStaff} staff)`, `${ms.toFixed(0)} ms`);
+    }
 
-    // sign-in while a long import holds its transaction open: the audit-trail chain must not block it
-    const signer = await createPerson(t, org);
-    const signInOnce = async (): Promise<number> => {
-      const t0 = performance.now();
-      const response = await request(t.http).post('/api/v1/auth/login').send({ email: signer.email, password: signer.password });
-      if (response.status !== 200) throw new Error(`sign-in answered ${response.status}`);
-      return performance.now() - t0;
-    };
-    const quiet: number[] = [];
-    for (let i = 0; i < 10; i++) quiet.push(await signInOnce());
-    const during: number[] = [];
-    const second = rows.map((row) => row.replace(/^B(\d+),/, 'C$1,').replace(/bench(\d+)@/, 'bench-c$1@'));
-    start = performance.now();
-    let importDone = false;
-    const importing = request(t.http)
-      .post('/api/v1/staff/import')
-      .set('Authorization', `Bearer ${token}`)
-      .attach('file', Buffer.from([header, ...second].join('\n')), { filename: 'staff.csv', contentType: 'text/csv' })
-      .then((response) => {
-        importDone = true;
-        if (response.status !== 200) throw new Error(`import answered ${response.status}`);
-        return performance.now() - start;
-      });
-    await new Promise((r) => setTimeout(r, 200)); // the import is under way
-    while (!importDone) during.push(await signInOnce());
-    const importMs = await importing;
-    line('sign-in, no import running', summary(quiet));
-    line(`sign-in while a ${IMPORT_ROWS}-row import runs (${(importMs / 1000).toFixed(1)} s)`, summary(during));
+    if (section('contention')) {
+      // sign-in while a long import holds its transaction open: the audit-trail chain must not block it
+      const signer = await createPerson(t, org);
+      const signInOnce = async (): Promise<number> => {
+        const t0 = performance.now();
+        const response = await request(t.http).post('/api/v1/auth/login').send({ email: signer.email, password: signer.password });
+        if (response.status !== 200) throw new Error(`sign-in answered ${response.status}`);
+        return performance.now() - t0;
+      };
+      const quiet: number[] = [];
+      for (let i = 0; i < 10; i++) quiet.push(await signInOnce());
+      const during: number[] = [];
+      const second = rows.map((row) => row.replace(/^B(\d+),/, 'C$1,').replace(/bench(\d+)@/, 'bench-c$1@'));
+      start = performance.now();
+      let importDone = false;
+      const importing = request(t.http)
+        .post('/api/v1/staff/import')
+        .set('Authorization', `Bearer ${token}`)
+        .attach('file', Buffer.from([header, ...second].join('\n')), { filename: 'staff.csv', contentType: 'text/csv' })
+        .then((response) => {
+          importDone = true;
+          if (response.status !== 200) throw new Error(`import answered ${response.status}`);
+          return performance.now() - start;
+        });
+      await new Promise((r) => setTimeout(r, 200)); // the import is under way
+      while (!importDone) during.push(await signInOnce());
+      const importMs = await importing;
+      line('sign-in, no import running', summary(quiet));
+      line(`sign-in while a ${IMPORT_ROWS}-row import runs (${(importMs / 1000).toFixed(1)} s)`, summary(during));
+    }
 
-    // the planner's statistics, as autovacuum would have them after the imports
-    await t.dataSource.query('ANALYZE');
-    await requestPath(t.databaseUrl, token);
+    if (section('request-path')) {
+      // the planner's statistics, as autovacuum would have them after the imports
+      await t.dataSource.query('ANALYZE');
+      await requestPath(t.databaseUrl, token);
+    }
 
     const rss = process.memoryUsage().rss / 1024 / 1024;
     line('resident memory after the run', `${rss.toFixed(0)} MiB`);
@@ -145,7 +162,7 @@ function summary(latencies: number[]): string {
 /** Both routes on Mamori's web process and on the bare floor, in the same run. */
 async function requestPath(databaseUrl: string, token: string): Promise<void> {
   const env = { DATABASE_URL: databaseUrl, SECRET_KEY: TEST_SECRET_KEY };
-  const routes = ['/api/v1/me', '/api/v1/staff?pageSize=50'];
+  const routes = process.env.BENCH_ROUTES?.split(',') ?? ['/api/v1/me', '/api/v1/staff?pageSize=50'];
   const figures: Record<string, { mamori?: RouteFigures; floor?: RouteFigures }> = {};
   for (const [name, starter] of [
     ['mamori', startMamori],
