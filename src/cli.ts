@@ -12,11 +12,11 @@ import { EnvironmentError } from './config/environment.js';
 import { loadConfig } from './config/configuration.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { ensureDatabase } from './database/ensure-database.js';
-import { FEATURE_ENTITIES } from './features.js';
+import { featureOf } from './common/features/feature.js';
+import { FEATURE_ENTITIES, FEATURES } from './features.js';
 import { UnitOfWork } from './database/unit-of-work.js';
 import { Organization } from './organizations/organization.entity.js';
 import { OrganizationsService } from './organizations/organizations.service.js';
-import { runPoliciesSync } from './policies/policies-sync.command.js';
 import { seedDemoCompliance } from '../seeds/demo-compliance.seed.js';
 import { seedDemoTown } from '../seeds/demo-town.seed.js';
 
@@ -97,11 +97,6 @@ const COMMANDS: Record<string, Command> = {
         return 0;
       }),
   },
-  'policies:sync': {
-    usage: 'policies:sync [--dry-run] [--root DIR]',
-    description: 'load policies/ (policy texts and the control catalogue); a changed policy becomes a new draft version',
-    run: (args) => withServices((app) => runPoliciesSync(app, args)),
-  },
   'staff:create': {
     usage: 'staff:create --email E --name "姓 名" --roles admin,ciso [--department CODE] [--organization CODE]',
     description: 'create a person (password from standard input); prints JSON, with the otpauth URI for privileged roles',
@@ -163,6 +158,12 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+// the features' own commands (`@Feature({ commands })`)
+for (const command of FEATURES.flatMap((feature) => featureOf(feature.module)?.commands ?? [])) {
+  if (COMMANDS[command.name]) throw new Error(`CLI command ${command.name} is declared twice`);
+  COMMANDS[command.name] = { usage: command.usage, description: command.description, run: (args) => withServices((app) => command.run(app, args)) };
+}
 
 export class UsageError extends Error {}
 

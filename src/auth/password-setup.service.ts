@@ -64,21 +64,16 @@ export class PasswordSetupService {
     const superseded = await tx.manager.getRepository(PasswordToken).update({ staffId: staff.id, usedAt: IsNull() }, { usedAt: now });
     const secret = randomToken();
     const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
-    const token = await tx.manager.getRepository(PasswordToken).save({
-      organizationId: staff.organizationId,
-      staffId: staff.id,
-      purpose,
-      tokenHash: sha256(secret),
-      expiresAt,
-      usedAt: null,
-    });
-    await tx.audit({
-      action: 'password_token.create',
-      entityType: 'password_token',
-      entityId: token.id,
-      after: { staffId: staff.id, purpose, expiresAt },
-      context: { email: staff.email, superseded: superseded.affected ?? 0 },
-    });
+    const token = await tx.create(
+      PasswordToken,
+      { staffId: staff.id, purpose, tokenHash: sha256(secret), expiresAt, usedAt: null },
+      {
+        action: 'password_token.create',
+        entityType: 'password_token',
+        omit: ['tokenHash'],
+        context: { email: staff.email, superseded: superseded.affected ?? 0 },
+      },
+    );
     return { url: `${this.publicUrl}/password/set?token=${token.id}.${secret}`, expiresAt, tokenId: token.id };
   }
 

@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import type { CliCommand } from '../common/features/feature.js';
 import { systemActor } from '../common/actor.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { PoliciesSyncService } from './policies-sync.service.js';
@@ -40,3 +41,11 @@ export async function runPoliciesSync(app: INestApplicationContext, args: string
     throw error;
   }
 }
+
+/** `npm run cli -- policies:sync`, declared by the policies feature. */
+export const POLICIES_SYNC_COMMAND: CliCommand = {
+  name: 'policies:sync',
+  usage: 'policies:sync [--dry-run] [--root DIR]',
+  description: 'load policies/ (policy texts and the control catalogue); a changed policy becomes a new draft version',
+  run: runPoliciesSync,
+};

@@ -4,6 +4,7 @@ import { Feature } from '../common/features/feature.js';
 import { AcknowledgementDuty } from './acknowledgement-duty.entity.js';
 import { AcknowledgementsController } from './acknowledgements.controller.js';
 import { AcknowledgementsService } from './acknowledgements.service.js';
+import { POLICIES_SYNC_COMMAND } from './policies-sync.command.js';
 import { PoliciesSyncService } from './policies-sync.service.js';
 import { PoliciesController } from './policies.controller.js';
 import { AcknowledgementRequestedMail, ReviewDueMail } from './policies.notifications.js';
@@ -26,6 +27,7 @@ import { REVIEW_DUE_SCHEDULE, ReviewDueService } from './review-due.service.js';
   entities: [Policy, PolicyVersion, PolicyReview, AcknowledgementDuty],
   problems: POLICY_PROBLEMS,
   schedules: [REVIEW_DUE_SCHEDULE],
+  commands: [POLICIES_SYNC_COMMAND],
 })
 @Module({
   imports: [DiscoveryModule],

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
 import { PROBLEMS, type ProblemTable } from '../errors/problem-registry.js';
 
 /** A repeatable job of the `schedules` queue; its handler is a method marked `@ScheduledJob(name)`. */
@@ -10,6 +11,18 @@ export interface ScheduleDefinition {
   /** cron expression, read in `tz` */
   cron: string;
   tz: string;
+}
+
+/**
+ * A command of `npm run cli -- <name>` that a feature brings; it runs in an application context
+ * without HTTP and without job processing, and returns the exit code.
+ */
+export interface CliCommand {
+  name: string;
+  /** e.g. `policies:sync [--dry-run] [--root DIR]` */
+  usage: string;
+  description: string;
+  run(app: INestApplicationContext, args: string[]): Promise<number>;
 }
 
 /**
@@ -26,6 +39,8 @@ export interface FeatureDefinition {
   problems?: ProblemTable;
   /** its repeatable jobs */
   schedules?: readonly ScheduleDefinition[];
+  /** its commands of the CLI */
+  commands?: readonly CliCommand[];
 }
 
 const FEATURE_KEY = Symbol('mamori:feature');
