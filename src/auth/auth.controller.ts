@@ -1,11 +1,21 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
+import { ApiProblem, ApiProblems } from '../common/openapi.js';
 import { AUTH } from './auth.permissions.js';
 import { CurrentActor, May, Public, RateLimited, clientAddressOf } from './decorators.js';
 import { AuthService } from './auth.service.js';
-import { ConfirmTotpDto, LoginDto, LoginResultDto, RefreshDto, TokenPairDto, TotpEnrolmentDto } from './dto/login.dto.js';
+import {
+  AccountLockedProblemDto,
+  ConfirmTotpDto,
+  LoginDto,
+  LoginResultDto,
+  RecoveryCodesDto,
+  RefreshDto,
+  TokenPairDto,
+  TotpEnrolmentDto,
+} from './dto/login.dto.js';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
@@ -18,6 +28,8 @@ export class AuthController {
   @RateLimited()
   @ApiOperation({ summary: 'Sign in; privileged roles answer `mfaRequired` until `totp` is sent' })
   @ApiOkResponse({ type: LoginResultDto })
+  @ApiProblems({ 401: 'Wrong e-mail address, password or second-factor code, or an account that cannot sign in' })
+  @ApiProblem(423, 'Locked after repeated failures (ACCOUNT_LOCKED, with `lockedUntil`)', AccountLockedProblemDto)
   login(@Body() dto: LoginDto, @Req() request: Request): Promise<LoginResultDto> {
     return this.auth.login(dto, { clientAddress: clientAddressOf(request), channel: 'api' });
   }
@@ -28,6 +40,7 @@ export class AuthController {
   @RateLimited()
   @ApiOperation({ summary: 'Rotate the refresh token; a reused token revokes the session' })
   @ApiOkResponse({ type: TokenPairDto })
+  @ApiProblems({ 401: 'Invalid, expired or reused refresh token (INVALID_REFRESH_TOKEN, REFRESH_TOKEN_REUSED)' })
   refresh(@Body() dto: RefreshDto, @Req() request: Request): Promise<TokenPairDto> {
     return this.auth.refresh(dto.refreshToken, { clientAddress: clientAddressOf(request), channel: 'api' });
   }
@@ -36,6 +49,7 @@ export class AuthController {
   @HttpCode(204)
   @May(AUTH.own_session)
   @ApiOperation({ summary: 'End the current session (its refresh tokens stop working)' })
+  @ApiNoContentResponse({ description: 'signed out' })
   logout(@CurrentActor() actor: Actor): Promise<void> {
     return this.auth.logout(actor);
   }
@@ -53,7 +67,9 @@ export class AuthController {
   @HttpCode(200)
   @May(AUTH.own_session)
   @ApiOperation({ summary: 'Confirm enrolment with a current code; returns one-time recovery codes' })
-  confirmTotp(@CurrentActor() actor: Actor, @Body() dto: ConfirmTotpDto): Promise<{ recoveryCodes: string[] }> {
+  @ApiOkResponse({ type: RecoveryCodesDto })
+  @ApiProblems({ 409: 'No enrolment is waiting for confirmation (SECOND_FACTOR_NOT_PENDING)' })
+  confirmTotp(@CurrentActor() actor: Actor, @Body() dto: ConfirmTotpDto): Promise<RecoveryCodesDto> {
     return this.auth.confirmTotp(actor, dto.code);
   }
 }

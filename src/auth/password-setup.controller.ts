@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@ne
 import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
+import { ApiProblems } from '../common/openapi.js';
 import { AUTH } from './auth.permissions.js';
 import { CurrentActor, May, Public, RateLimited, clientAddressOf } from './decorators.js';
 import { ForgotPasswordDto, ForgotPasswordResultDto, InvitationResultDto, SetPasswordDto } from './dto/password-setup.dto.js';
@@ -22,6 +23,7 @@ export class PasswordSetupController {
   @May(AUTH.invite)
   @ApiOperation({ summary: 'E-mail the person a one-time link to set their password (valid 72 hours; earlier links stop working)' })
   @ApiAcceptedResponse({ type: InvitationResultDto })
+  @ApiProblems({ 404: 'No such staff member (STAFF_NOT_FOUND)', 409: 'The person has retired (ACCOUNT_RETIRED)' })
   invite(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<InvitationResultDto> {
     return this.passwords.invite(actor, id);
   }
@@ -43,6 +45,7 @@ export class PasswordSetupController {
   @RateLimited()
   @ApiOperation({ summary: 'Set the password with the token of an e-mailed link; ends every session of the person' })
   @ApiNoContentResponse({ description: 'password set; sign in with it' })
+  @ApiProblems({ 400: 'Invalid, used or expired link (PASSWORD_TOKEN_INVALID), or a password of the wrong length (VALIDATION_FAILED)' })
   async set(@Body() dto: SetPasswordDto, @Req() request: Request): Promise<void> {
     await this.passwords.setPassword(dto.token, dto.password, clientAddressOf(request));
   }

@@ -1,7 +1,8 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Actor } from './actor.js';
+import { ApiProblem } from './openapi.js';
 import type { Permission } from './permissions.js';
 import type { Role } from './roles.js';
 
@@ -22,8 +23,8 @@ export const Roles = (...roles: [Role, ...Role[]]): MethodDecorator & ClassDecor
     SetMetadata(ROLES_KEY, roles),
     ApiBearerAuth(),
     ApiExtension('x-roles', roles),
-    ApiUnauthorizedResponse({ description: 'Not signed in (problem+json)' }),
-    ApiForbiddenResponse({ description: `Allowed roles: ${roles.join(', ')} (problem+json)` }),
+    ApiProblem(401, 'Not signed in, or the session has ended (UNAUTHENTICATED)'),
+    ApiProblem(403, `Allowed roles: ${roles.join(', ')} (FORBIDDEN, with \`requiredRoles\`)`),
   );
 
 /**

@@ -127,6 +127,38 @@ export class ControlsService {
     });
   }
 
+  /**
+   * How many active controls are due for checking by `until` (next check on or before it), and how
+   * many of them are overdue (before `today`): the work queue's count. Read-only.
+   */
+  async countDueForCheck(actor: Actor, days: { today: string; until: string }): Promise<{ due: number; overdue: number }> {
+    assertMay(actor, CONTROLS.read);
+    const [row] = (await this.uow.manager.query(
+      `SELECT count(*)::int AS due, count(*) FILTER (WHERE next_check_due < $2::date)::int AS overdue
+         FROM controls
+        WHERE organization_id = $1 AND retired_at IS NULL AND next_check_due <= $3::date`,
+      [actor.organizationId, days.today, days.until],
+    )) as { due: number; overdue: number }[];
+    return { due: row?.due ?? 0, overdue: row?.overdue ?? 0 };
+  }
+
+  /** The active controls due for checking by `until`, soonest (most overdue) first: the list behind that count. Read-only. */
+  async dueForCheck(actor: Actor, until: string, page: { page: number; pageSize: number }): Promise<Page<Control>> {
+    assertMay(actor, CONTROLS.read);
+    const [items, total] = await this.uow.manager
+      .getRepository(Control)
+      .createQueryBuilder('c')
+      .where('c.organizationId = :org', { org: actor.organizationId })
+      .andWhere('c.retiredAt IS NULL')
+      .andWhere('c.nextCheckDue <= :until', { until })
+      .orderBy('c.nextCheckDue', 'ASC')
+      .addOrderBy('c.code', 'ASC')
+      .skip((page.page - 1) * page.pageSize)
+      .take(page.pageSize)
+      .getManyAndCount();
+    return pageOf(items, total, page);
+  }
+
   /** The control, locked for the change; a retired control cannot be changed. */
   async lockActive(tx: Transaction, id: string): Promise<Control> {
     const control = await tx.manager

@@ -1,7 +1,10 @@
 import { Injectable, StreamableFile } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import type { Actor } from '../common/actor.js';
+import { EXCEL_DATE_FORMAT, excelDate } from '../common/dates.js';
+import { DEFAULT_LOCALE, type Locale } from '../common/locale.js';
 import { assertMay } from '../common/permissions.js';
+import { message } from '../common/messages.js';
 import { CONTROLS } from './controls.permissions.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { Control } from './control.entity.js';
@@ -19,6 +22,64 @@ export interface SoaRow {
   controls: string[];
   statuses: string[];
   justification: string;
+}
+
+/**
+ * The words of the workbook in the reader's language. Japanese names statuses and chapters as the
+ * Japanese pages do (their catalogue, src/web/controls/i18n); English keeps the codes the API
+ * returns (`implemented`, `yes`), as this export always has.
+ */
+interface SoaWords {
+  sheet: (name: 'soa' | 'controls') => string;
+  header: (sheet: 'soa' | 'controls', column: string) => string;
+  yesNo: (value: boolean) => string;
+  status: (status: string) => string;
+  chapter: (chapter: number) => string | number;
+  theme: (theme: string) => string;
+  /** how a cell joins several statuses */
+  separator: string;
+}
+
+const ENGLISH_HEADERS: Record<string, string> = {
+  'soa.id': 'ID',
+  'soa.title': 'Title',
+  'soa.theme': 'Theme',
+  'soa.applicable': 'Applicable',
+  'soa.controls': 'Mamori controls',
+  'soa.statuses': 'Statuses',
+  'soa.justification': 'Justification',
+  'controls.code': 'Code',
+  'controls.chapter': 'Chapter',
+  'controls.title': 'Title',
+  'controls.titleEn': 'Title (English)',
+  'controls.status': 'Status',
+  'controls.reason': 'Reason',
+  'controls.nextCheckDue': 'Next check due',
+  'controls.iso': 'ISO/IEC 27001:2022',
+  'controls.csf': 'NIST CSF 2.0',
+};
+
+function wordsFor(locale: Locale): SoaWords {
+  if (locale === 'en') {
+    return {
+      sheet: (name) => (name === 'soa' ? 'SoA' : 'Controls'),
+      header: (sheet, column) => ENGLISH_HEADERS[`${sheet}.${column}`] ?? column,
+      yesNo: (value) => (value ? 'yes' : 'no'),
+      status: (status) => status,
+      chapter: (chapter) => chapter,
+      theme: (theme) => theme,
+      separator: ', ',
+    };
+  }
+  return {
+    sheet: (name) => message(locale, `soa.sheet.${name}`),
+    header: (sheet, column) => message(locale, `soa.${sheet}.col.${column}`),
+    yesNo: (value) => message(locale, value ? 'soa.yes' : 'soa.no'),
+    status: (status) => message(locale, `controlStatus.${status}`),
+    chapter: (chapter) => message(locale, `chapter.${chapter}`),
+    theme: (theme) => (theme ? message(locale, `soa.theme.${theme}`) : ''),
+    separator: '、',
+  };
 }
 
 /** `A.5.10` before `A.5.9` would be wrong: compare the numeric parts. */
@@ -74,53 +135,63 @@ export class StatementOfApplicabilityService {
     return { rows, controls };
   }
 
-  /** The workbook (sheets "SoA" and "Controls"); the export is written to the audit trail. */
-  /** The workbook as an HTTP attachment (API and pages alike). */
-  async exportFile(actor: Actor): Promise<StreamableFile> {
-    return new StreamableFile(await this.export(actor), { type: XLSX_CONTENT_TYPE, disposition: `attachment; filename="${SOA_FILE_NAME}"` });
+  /** The workbook as an HTTP attachment (API and pages alike), in the reader's language. */
+  async exportFile(actor: Actor, locale: Locale = DEFAULT_LOCALE): Promise<StreamableFile> {
+    return new StreamableFile(await this.export(actor, locale), { type: XLSX_CONTENT_TYPE, disposition: `attachment; filename="${SOA_FILE_NAME}"` });
   }
 
-  async export(actor: Actor): Promise<Buffer> {
+  /** The workbook (sheets "SoA" and "Controls", or 適用宣言書 and 管理策一覧); the export is written to the audit trail. */
+  async export(actor: Actor, locale: Locale = DEFAULT_LOCALE): Promise<Buffer> {
     const { rows, controls } = await this.rows(actor);
+    const words = wordsFor(locale);
     const workbook = new ExcelJS.Workbook();
     workbook.creator = 'Mamori';
     workbook.created = new Date();
 
-    const soa = workbook.addWorksheet('SoA', { views: [{ state: 'frozen', ySplit: 1 }] });
+    const soa = workbook.addWorksheet(words.sheet('soa'), { views: [{ state: 'frozen', ySplit: 1 }] });
+    const soaColumn = (key: string, width: number) => ({ header: words.header('soa', key), key, width });
     soa.columns = [
-      { header: 'ID', key: 'id', width: 10 },
-      { header: 'Title', key: 'title', width: 50 },
-      { header: 'Theme', key: 'theme', width: 16 },
-      { header: 'Applicable', key: 'applicable', width: 11 },
-      { header: 'Mamori controls', key: 'controls', width: 20 },
-      { header: 'Statuses', key: 'statuses', width: 30 },
-      { header: 'Justification', key: 'justification', width: 60 },
+      soaColumn('id', 10),
+      soaColumn('title', 50),
+      soaColumn('theme', 16),
+      soaColumn('applicable', 11),
+      soaColumn('controls', 20),
+      soaColumn('statuses', 30),
+      soaColumn('justification', 60),
     ];
     for (const row of rows) {
-      soa.addRow({ ...row, applicable: row.applicable ? 'yes' : 'no', controls: row.controls.join(', '), statuses: row.statuses.join(', ') });
+      soa.addRow({
+        ...row,
+        theme: words.theme(row.theme),
+        applicable: words.yesNo(row.applicable),
+        controls: row.controls.join(', '),
+        statuses: row.statuses.map(words.status).join(words.separator),
+      });
     }
 
-    const sheet = workbook.addWorksheet('Controls', { views: [{ state: 'frozen', ySplit: 1 }] });
+    const sheet = workbook.addWorksheet(words.sheet('controls'), { views: [{ state: 'frozen', ySplit: 1 }] });
+    const column = (key: string, width: number) => ({ header: words.header('controls', key), key, width });
     sheet.columns = [
-      { header: 'Code', key: 'code', width: 8 },
-      { header: 'Chapter', key: 'chapter', width: 8 },
-      { header: 'Title', key: 'title', width: 50 },
-      { header: 'Title (English)', key: 'titleEn', width: 50 },
-      { header: 'Status', key: 'status', width: 16 },
-      { header: 'Reason', key: 'reason', width: 40 },
-      { header: 'Next check due', key: 'nextCheckDue', width: 14 },
-      { header: 'ISO/IEC 27001:2022', key: 'iso', width: 24 },
-      { header: 'NIST CSF 2.0', key: 'csf', width: 30 },
+      column('code', 8),
+      column('chapter', locale === 'en' ? 8 : 24),
+      column('title', 50),
+      column('titleEn', 50),
+      column('status', 16),
+      column('reason', 40),
+      { ...column('nextCheckDue', locale === 'en' ? 16 : 18), style: { numFmt: EXCEL_DATE_FORMAT[locale] } },
+      column('iso', 24),
+      column('csf', 30),
     ];
     for (const c of controls) {
       sheet.addRow({
         code: c.code,
-        chapter: c.chapter,
+        chapter: words.chapter(c.chapter),
         title: c.title,
         titleEn: c.titleEn ?? '',
-        status: c.status,
+        status: words.status(c.status),
         reason: c.statusReason ?? '',
-        nextCheckDue: c.nextCheckDue ?? '',
+        // a real date (it sorts and filters), written as the pages write dates
+        nextCheckDue: excelDate(c.nextCheckDue) ?? '',
         iso: (c.mappings.iso27001 ?? []).join(', '),
         csf: (c.mappings.nistCsf ?? []).join(', '),
       });
@@ -137,7 +208,7 @@ export class StatementOfApplicabilityService {
         action: 'controls.export',
         entityType: 'control',
         entityId: null,
-        context: { report: 'statement-of-applicability', format: 'xlsx', items: rows.length, controls: controls.length, bytes: buffer.length },
+        context: { report: 'statement-of-applicability', format: 'xlsx', locale, items: rows.length, controls: controls.length, bytes: buffer.length },
       }),
     );
     return buffer;

@@ -1,18 +1,15 @@
+import { formatDate, formatDateTime } from '../common/dates.js';
 import type { Locale } from '../common/locale.js';
 import type { Mail, NotificationRecipient } from './notification-intent.js';
 
-/** `2025-05-01` → `2025年5月1日` (ja) or `1 May 2025` (en). */
+/** `2025-05-01` → `2025年5月1日` (ja) or `1 May 2025` (en): the same as the pages (src/common/dates.ts). */
 export function mailDate(day: string, locale: Locale): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  if (locale === 'ja') return `${y}年${m}月${d}日`;
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', dateStyle: 'long' }).format(new Date(Date.UTC(y, m - 1, d)));
+  return formatDate(day, locale);
 }
 
-/** A moment as read in Japan: `2026年11月30日 14:05` (ja) or `30 November 2026 at 14:05` (en). */
+/** A moment as read in Japan: `2026/11/30 14:05` (ja) or `30 Nov 2026 14:05` (en), as on the pages. */
 export function mailDateTime(value: Date, locale: Locale): string {
-  return locale === 'ja'
-    ? new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', dateStyle: 'long', timeStyle: 'short' }).format(value)
-    : new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', dateStyle: 'long', timeStyle: 'short' }).format(value);
+  return formatDateTime(value, locale);
 }
 
 /** The greeting every mail opens with, in the recipient's language. */

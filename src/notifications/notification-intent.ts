@@ -1,4 +1,4 @@
-import { SetMetadata } from '@nestjs/common';
+import { providerMarker } from '../common/features/discovery.js';
 import type { EntityManager } from 'typeorm';
 import type { Locale } from '../common/locale.js';
 import type { Transaction } from '../database/unit-of-work.js';
@@ -42,7 +42,7 @@ export interface NotificationIntent<K extends OutboxTopic = OutboxTopic, D = unk
   render(locale: Locale, data: P, recipient: NotificationRecipient<D>): Mail;
 }
 
-export const NOTIFICATION_TEMPLATE = Symbol('mamori:notification-template');
+export const NOTIFICATION_TEMPLATES = providerMarker<OutboxTopic>('notification-template');
 
 /** Marks a provider as the template of an outbox topic (see NotificationIntent). */
-export const NotificationTemplate = <K extends OutboxTopic>(topic: K): ClassDecorator => SetMetadata(NOTIFICATION_TEMPLATE, topic);
+export const NotificationTemplate = <K extends OutboxTopic>(topic: K): ClassDecorator => NOTIFICATION_TEMPLATES.mark(topic);

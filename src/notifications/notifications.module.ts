@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { Feature } from '../common/features/feature.js';
 import { MailerService } from './mailer.service.js';
 import { NotificationDelivery } from './notification-delivery.entity.js';
@@ -12,7 +11,6 @@ import { NotificationsService } from './notifications.service.js';
 @Feature({ name: 'notifications', entities: [NotificationDelivery] })
 @Global()
 @Module({
-  imports: [DiscoveryModule],
   providers: [MailerService, NotificationsService],
   exports: [MailerService, NotificationsService],
 })

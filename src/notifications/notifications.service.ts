@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { DiscoveryService } from '@nestjs/core';
 import { systemActor } from '../common/actor.js';
+import { FeatureCatalog } from '../common/features/discovery.js';
 import type { MamoriConfig } from '../config/configuration.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { JobRegistry } from '../jobs/job-registry.js';
@@ -9,7 +9,7 @@ import { QUEUES, type OutboxJob, type OutboxTopic } from '../outbox/outbox-topic
 import { laidOut } from './mail-layout.js';
 import { MailerService } from './mailer.service.js';
 import { NotificationDelivery } from './notification-delivery.entity.js';
-import { NOTIFICATION_TEMPLATE, type Mail, type NotificationIntent, type NotificationRecipient } from './notification-intent.js';
+import { NOTIFICATION_TEMPLATES, type Mail, type NotificationIntent, type NotificationRecipient } from './notification-intent.js';
 
 export type DeliveryOutcome = 'sent' | 'already_sent';
 
@@ -43,7 +43,7 @@ export class NotificationsService implements OnModuleInit {
     private readonly uow: UnitOfWork,
     private readonly mailer: MailerService,
     private readonly jobs: JobRegistry,
-    private readonly discovery: DiscoveryService,
+    private readonly catalog: FeatureCatalog,
     config: ConfigService<MamoriConfig, true>,
   ) {
     this.publicUrl = config.get('app', { infer: true }).publicUrl;
@@ -51,11 +51,10 @@ export class NotificationsService implements OnModuleInit {
 
   /** Finds every `@NotificationTemplate` and routes its topic to the notifications queue, delivered here. */
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const topic = wrapper.metatype ? (Reflect.getMetadata(NOTIFICATION_TEMPLATE, wrapper.metatype) as OutboxTopic | undefined) : undefined;
-      if (!topic || !wrapper.instance || this.intents.has(topic)) continue;
-      this.intents.set(topic, wrapper.instance as NotificationIntent);
-      this.jobs.route(topic, QUEUES.notifications, wrapper.name);
+    for (const { name, instance, metadata: topic } of this.catalog.providers<NotificationIntent, OutboxTopic>(NOTIFICATION_TEMPLATES)) {
+      if (this.intents.has(topic)) throw new Error(`two notification templates for ${topic}: ${name} and another`);
+      this.intents.set(topic, instance);
+      this.jobs.route(topic, QUEUES.notifications, name);
       this.jobs.handleTopic(topic, `${NotificationsService.name}.deliver`, (job) => this.deliver(job));
     }
   }

@@ -1,9 +1,12 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, May } from '../common/access.decorators.js';
 import { POLICIES } from './policies.permissions.js';
 import type { Actor } from '../common/actor.js';
-import { AcknowledgementsService, type MyAcknowledgement } from './acknowledgements.service.js';
+import { ApiProblems } from '../common/openapi.js';
+import { ListOf, type List } from '../common/pagination.js';
+import { AcknowledgementsService } from './acknowledgements.service.js';
+import { MyAcknowledgementView } from './dto/policy-view.dto.js';
 
 @ApiTags('acknowledgements')
 @Controller('api/v1/acknowledgements')
@@ -13,7 +16,8 @@ export class AcknowledgementsController {
   @Get('me')
   @May(POLICIES.read)
   @ApiOperation({ summary: "The caller's policy acknowledgement duties, open ones first" })
-  mine(@CurrentActor() actor: Actor): Promise<{ items: MyAcknowledgement[]; total: number }> {
+  @ApiOkResponse({ type: ListOf(MyAcknowledgementView) })
+  mine(@CurrentActor() actor: Actor): Promise<List<MyAcknowledgementView>> {
     return this.acknowledgements.mine(actor);
   }
 
@@ -21,7 +25,12 @@ export class AcknowledgementsController {
   @HttpCode(200)
   @May(POLICIES.acknowledge)
   @ApiOperation({ summary: 'Acknowledge one of your own duties (409 ALREADY_ACKNOWLEDGED when done before)' })
-  acknowledge(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<MyAcknowledgement> {
+  @ApiOkResponse({ type: MyAcknowledgementView })
+  @ApiProblems({
+    404: 'No such duty of yours (ACKNOWLEDGEMENT_DUTY_NOT_FOUND)',
+    409: 'Acknowledged before (ALREADY_ACKNOWLEDGED, with `acknowledgedAt`)',
+  })
+  acknowledge(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<MyAcknowledgementView> {
     return this.acknowledgements.acknowledge(actor, id);
   }
 }

@@ -33,6 +33,20 @@ export interface OpenAcknowledgementDuty {
   dueOn: string;
 }
 
+/** Open acknowledgements of one policy version (`openByVersion`). */
+export interface OpenAcknowledgementsOfVersion {
+  policyKey: string;
+  policyTitle: string;
+  policyTitleEn: string | null;
+  version: number;
+  /** the earliest due date of its duties */
+  dueOn: string;
+  total: number;
+  acknowledged: number;
+  open: number;
+  overdue: number;
+}
+
 export interface AcknowledgementSummaryItem {
   dutyId: string;
   staffId: string;
@@ -233,6 +247,42 @@ export class AcknowledgementsService {
         acknowledgedAt: duty.acknowledgedAt,
       };
     });
+  }
+
+  /**
+   * The acknowledgements still open, per policy version that asked for them: how many people owe
+   * one, how many have given it, how many are overdue (due before `today`). The whole organisation
+   * for the security office and the CISO, their own department for a manager. Read-only.
+   */
+  async openByVersion(actor: Actor, today: string): Promise<OpenAcknowledgementsOfVersion[]> {
+    assertMay(actor, POLICIES.read_acknowledgements);
+    const whole = hasRole(actor, 'security_officer', 'ciso');
+    if (!whole && !actor.departmentId) return [];
+    const rows = (await this.uow.manager.query(
+      `SELECT p.key, p.title, p.title_en, v.version, min(d.due_on)::text AS due_on,
+              count(*)::int AS total, count(d.acknowledged_at)::int AS acknowledged,
+              count(*) FILTER (WHERE d.acknowledged_at IS NULL AND d.due_on < $2::date)::int AS overdue
+         FROM acknowledgement_duties d
+         JOIN staff s ON s.id = d.staff_id
+         JOIN policy_versions v ON v.id = d.policy_version_id
+         JOIN policies p ON p.id = v.policy_id
+        WHERE d.organization_id = $1 AND ($3::uuid IS NULL OR s.department_id = $3::uuid)
+        GROUP BY p.key, p.title, p.title_en, v.version
+       HAVING count(*) > count(d.acknowledged_at)
+        ORDER BY min(d.due_on), p.key, v.version`,
+      [actor.organizationId, today, whole ? null : actor.departmentId],
+    )) as { key: string; title: string; title_en: string | null; version: number; due_on: string; total: number; acknowledged: number; overdue: number }[];
+    return rows.map((r) => ({
+      policyKey: r.key,
+      policyTitle: r.title,
+      policyTitleEn: r.title_en,
+      version: r.version,
+      dueOn: r.due_on,
+      total: r.total,
+      acknowledged: r.acknowledged,
+      open: r.total - r.acknowledged,
+      overdue: r.overdue,
+    }));
   }
 
   /**

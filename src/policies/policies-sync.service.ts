@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
+import { FeatureCatalog } from '../common/features/discovery.js';
 import type { Actor } from '../common/actor.js';
 import { projectRoot } from '../database/project-root.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { lineDiff } from './line-diff.js';
-import { POLICY_FILES_PART, type PolicyFilesPartHandler, type SyncResult } from './policy-files-part.js';
+import { POLICY_FILES_PARTS, type PolicyFilesPartHandler, type SyncResult } from './policy-files-part.js';
 import { PolicyFilesInvalidError, readPolicyTexts, relativeErrors, type PolicyFileContent, type PolicyFileError } from './policy-files.js';
 import { PolicyVersion } from './policy-version.entity.js';
 import { Policy } from './policy.entity.js';
@@ -37,18 +37,14 @@ export class PoliciesSyncService implements OnModuleInit {
 
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly discovery: DiscoveryService,
+    private readonly catalog: FeatureCatalog,
   ) {}
 
   onModuleInit(): void {
-    this.parts = this.discovery
-      .getProviders()
-      .flatMap((wrapper) => {
-        const order = wrapper.metatype ? (Reflect.getMetadata(POLICY_FILES_PART, wrapper.metatype) as number | undefined) : undefined;
-        return order === undefined || !wrapper.instance ? [] : [{ order, part: wrapper.instance as PolicyFilesPartHandler }];
-      })
-      .sort((a, b) => a.order - b.order)
-      .map(({ part }) => part);
+    this.parts = this.catalog
+      .providers<PolicyFilesPartHandler, number>(POLICY_FILES_PARTS)
+      .sort((a, b) => a.metadata - b.metadata)
+      .map(({ instance }) => instance);
   }
 
   static defaultRoot(): string {

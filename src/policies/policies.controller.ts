@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, May } from '../common/access.decorators.js';
 import type { Actor } from '../common/actor.js';
+import { ListOf, type List } from '../common/pagination.js';
+import { PolicySummaryView } from './dto/policy-view.dto.js';
 import { POLICIES } from './policies.permissions.js';
-import { PoliciesService, type PolicySummary } from './policies.service.js';
+import { PoliciesService } from './policies.service.js';
 
 @ApiTags('policies')
 @Controller('api/v1/policies')
@@ -13,7 +15,8 @@ export class PoliciesController {
   @Get()
   @May(POLICIES.read)
   @ApiOperation({ summary: 'List policies with their latest version number and status' })
-  list(@CurrentActor() actor: Actor): Promise<{ items: PolicySummary[]; total: number }> {
+  @ApiOkResponse({ type: ListOf(PolicySummaryView) })
+  list(@CurrentActor() actor: Actor): Promise<List<PolicySummaryView>> {
     return this.policies.list(actor);
   }
 }

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
 import { Feature } from '../common/features/feature.js';
 import { AcknowledgementDuty } from './acknowledgement-duty.entity.js';
 import { AcknowledgementsController } from './acknowledgements.controller.js';
@@ -30,7 +29,6 @@ import { REVIEW_DUE_SCHEDULE, ReviewDueService } from './review-due.service.js';
   commands: [POLICIES_SYNC_COMMAND],
 })
 @Module({
-  imports: [DiscoveryModule],
   controllers: [PoliciesController, PolicyReviewsController, AcknowledgementsController],
   providers: [
     PoliciesService,

@@ -59,6 +59,21 @@ export class PoliciesService {
     return found;
   }
 
+  /**
+   * How many policies are due for review by `until` (next review on or before it), and how many of
+   * them are overdue (before `today`): the work queue's count. Read-only.
+   */
+  async countReviewsDue(actor: Actor, days: { today: string; until: string }): Promise<{ due: number; overdue: number }> {
+    assertMay(actor, POLICIES.read_reviews);
+    const [row] = (await this.uow.manager.query(
+      `SELECT count(*)::int AS due, count(*) FILTER (WHERE next_review_due < $2::date)::int AS overdue
+         FROM policies
+        WHERE organization_id = $1 AND next_review_due <= $3::date`,
+      [actor.organizationId, days.today, days.until],
+    )) as { due: number; overdue: number }[];
+    return { due: row?.due ?? 0, overdue: row?.overdue ?? 0 };
+  }
+
   private async summaries(actor: Actor, key: string | null): Promise<PolicySummary[]> {
     assertMay(actor, POLICIES.read);
     const rows = (await this.uow.manager.query(

@@ -1,4 +1,4 @@
-import { SetMetadata } from '@nestjs/common';
+import { providerMarker } from '../common/features/discovery.js';
 import type { Transaction } from '../database/unit-of-work.js';
 import type { PolicyFileError } from './policy-files.js';
 
@@ -31,7 +31,7 @@ export interface PolicyFilesPartHandler<L = unknown> {
   apply(tx: Transaction, loaded: L, result: SyncResult): Promise<void>;
 }
 
-export const POLICY_FILES_PART = Symbol('mamori:policy-files-part');
+export const POLICY_FILES_PARTS = providerMarker<number>('policy-files-part');
 
 /** Marks a provider as a part of `policies:sync` (see PolicyFilesPartHandler); `order` sorts the parts. */
-export const PolicyFilesPart = (order: number): ClassDecorator => SetMetadata(POLICY_FILES_PART, order);
+export const PolicyFilesPart = (order: number): ClassDecorator => POLICY_FILES_PARTS.mark(order);

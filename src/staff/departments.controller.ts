@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, May } from '../common/access.decorators.js';
 import { DEPARTMENTS } from './staff.permissions.js';
 import type { Actor } from '../common/actor.js';
-import type { Page } from '../common/pagination.js';
-import { Department } from './department.entity.js';
+import { ApiProblems } from '../common/openapi.js';
+import { PageOf, type Page } from '../common/pagination.js';
 import { DepartmentsService } from './departments.service.js';
+import { DepartmentView } from './dto/department-view.dto.js';
 import { CreateDepartmentDto, DepartmentQuery, UpdateDepartmentDto } from './dto/department.dto.js';
 
 @ApiTags('departments')
@@ -16,25 +17,35 @@ export class DepartmentsController {
   @Get()
   @May(DEPARTMENTS.read)
   @ApiOperation({ summary: 'List departments (filter by code/name, parent)' })
-  list(@CurrentActor() actor: Actor, @Query() query: DepartmentQuery): Promise<Page<Department>> {
+  @ApiOkResponse({ type: PageOf(DepartmentView) })
+  list(@CurrentActor() actor: Actor, @Query() query: DepartmentQuery): Promise<Page<DepartmentView>> {
     return this.departments.list(actor, query);
   }
 
   @Get(':id')
   @May(DEPARTMENTS.read)
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<Department> {
+  @ApiOperation({ summary: 'One department' })
+  @ApiOkResponse({ type: DepartmentView })
+  @ApiProblems({ 404: 'No such department (DEPARTMENT_NOT_FOUND)' })
+  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<DepartmentView> {
     return this.departments.get(actor, id);
   }
 
   @Post()
   @May(DEPARTMENTS.manage)
-  create(@CurrentActor() actor: Actor, @Body() dto: CreateDepartmentDto): Promise<Department> {
+  @ApiOperation({ summary: 'Create a department (code unique in the organisation)' })
+  @ApiCreatedResponse({ type: DepartmentView })
+  @ApiProblems({ 404: 'parentId names no department (DEPARTMENT_NOT_FOUND)', 409: 'The code is taken (DEPARTMENT_CODE_TAKEN)' })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateDepartmentDto): Promise<DepartmentView> {
     return this.departments.create(actor, dto);
   }
 
   @Patch(':id')
   @May(DEPARTMENTS.manage)
-  update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateDepartmentDto): Promise<Department> {
+  @ApiOperation({ summary: 'Change a department; a parent that would make a cycle is refused (400 DEPARTMENT_CYCLE)' })
+  @ApiOkResponse({ type: DepartmentView })
+  @ApiProblems({ 404: 'No such department, or parentId names none (DEPARTMENT_NOT_FOUND)', 409: 'The code is taken (DEPARTMENT_CODE_TAKEN)' })
+  update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateDepartmentDto): Promise<DepartmentView> {
     return this.departments.update(actor, id, dto);
   }
 
@@ -42,6 +53,8 @@ export class DepartmentsController {
   @HttpCode(204)
   @May(DEPARTMENTS.manage)
   @ApiOperation({ summary: 'Delete a department that has no staff and no sub-departments' })
+  @ApiNoContentResponse({ description: 'deleted' })
+  @ApiProblems({ 404: 'No such department (DEPARTMENT_NOT_FOUND)', 409: 'Staff or sub-departments still belong to it (DEPARTMENT_IN_USE)' })
   remove(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
     return this.departments.remove(actor, id);
   }

@@ -123,8 +123,9 @@ export class StaffImportService {
             .getRepository(Staff)
             .find({ where: { email: In(emails) }, select: { id: true, email: true, employeeNumber: true, organizationId: true } })
         : [];
+      const ownerOf = new Map(emailOwners.map((s) => [s.email, s]));
       for (const row of rows) {
-        const owner = emailOwners.find((s) => s.email === row.fields.email);
+        const owner = ownerOf.get(row.fields.email);
         const current = byNumber.get(row.fields.employeeNumber);
         if (owner && owner.id !== current?.id)
           errors.push({ line: row.line, field: 'email', messages: [`e-mail address already used by another staff member`] });

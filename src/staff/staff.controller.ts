@@ -1,14 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, May } from '../common/access.decorators.js';
 import { STAFF } from './staff.permissions.js';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
-import type { Page } from '../common/pagination.js';
+import { ApiProblems } from '../common/openapi.js';
+import { PageOf, type Page } from '../common/pagination.js';
 import { CreateStaffDto, StaffImportQuery, StaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
-import { StaffImportService, type StaffImportResult } from './staff-import.service.js';
-import { Staff } from './staff.entity.js';
+import { StaffImportResultView, StaffView } from './dto/staff-view.dto.js';
+import { StaffImportService } from './staff-import.service.js';
 import { StaffService } from './staff.service.js';
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -25,35 +26,47 @@ export class StaffController {
   @Get('me')
   @May(STAFF.read_self)
   @ApiOperation({ summary: 'The signed-in person' })
-  me(@CurrentActor() actor: Actor): Promise<Staff> {
-    return this.staff.me(actor);
+  @ApiOkResponse({ type: StaffView })
+  async me(@CurrentActor() actor: Actor): Promise<StaffView> {
+    return StaffView.from(await this.staff.me(actor));
   }
 
   @Get('staff')
   @May(STAFF.list)
   @ApiOperation({ summary: 'List staff (a manager sees their department); filter by q, department, status, role' })
-  list(@CurrentActor() actor: Actor, @Query() query: StaffQuery): Promise<Page<Staff>> {
-    return this.staff.list(actor, query);
+  @ApiOkResponse({ type: PageOf(StaffView) })
+  async list(@CurrentActor() actor: Actor, @Query() query: StaffQuery): Promise<Page<StaffView>> {
+    const page = await this.staff.list(actor, query);
+    return { ...page, items: page.items.map((staff) => StaffView.from(staff)) };
   }
 
   @Get('staff/:id')
   @May(STAFF.read)
   @ApiOperation({ summary: 'One staff member (within what the caller may see)' })
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<Staff> {
-    return this.staff.get(actor, id);
+  @ApiOkResponse({ type: StaffView })
+  @ApiProblems({ 404: 'No such staff member, or not one the caller may see (STAFF_NOT_FOUND)' })
+  async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<StaffView> {
+    return StaffView.from(await this.staff.get(actor, id));
   }
 
   @Post('staff')
   @May(STAFF.create)
-  create(@CurrentActor() actor: Actor, @Body() dto: CreateStaffDto): Promise<Staff> {
-    return this.staff.create(actor, dto);
+  @ApiOperation({ summary: 'Create a staff member; someone without a password is e-mailed a link to set it' })
+  @ApiCreatedResponse({ type: StaffView })
+  @ApiProblems({ 404: 'departmentId names no department (DEPARTMENT_NOT_FOUND)', 409: 'E-mail address or employee number already used' })
+  async create(@CurrentActor() actor: Actor, @Body() dto: CreateStaffDto): Promise<StaffView> {
+    const created = await this.staff.create(actor, dto);
+    return StaffView.from(await this.staff.get(actor, created.id)); // with the department it belongs to
   }
 
   @Patch('staff/:id')
   @May(STAFF.update)
   @ApiOperation({ summary: 'Change a staff member; status "retired" ends their sessions' })
-  update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateStaffDto): Promise<Staff> {
-    return this.staff.update(actor, id, dto);
+  @ApiOkResponse({ type: StaffView })
+  @ApiProblems({ 404: 'No such staff member or department', 409: 'E-mail address or employee number already used' })
+  async update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateStaffDto): Promise<StaffView> {
+    const updated = await this.staff.update(actor, id, dto);
+    return StaffView.from(await this.staff.get(actor, updated.id)); // with the department it now belongs to
   }
 
   @Post('staff/import')
@@ -63,7 +76,17 @@ export class StaffController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
   @ApiOperation({ summary: 'Import the HR system CSV (UTF-8, BOM optional); any bad row: 422 listing every bad line, nothing imported' })
-  import(@CurrentActor() actor: Actor, @Query() query: StaffImportQuery, @UploadedFile() file: Express.Multer.File | undefined): Promise<StaffImportResult> {
+  @ApiOkResponse({ type: StaffImportResultView })
+  @ApiProblems({
+    413: 'The file is larger than 5 MB',
+    415: 'Not a UTF-8 text CSV file (UNSUPPORTED_MEDIA_TYPE)',
+    422: 'Bad rows or columns; `errors` lists each with its `line` (STAFF_IMPORT_INVALID)',
+  })
+  import(
+    @CurrentActor() actor: Actor,
+    @Query() query: StaffImportQuery,
+    @UploadedFile() file: Express.Multer.File | undefined,
+  ): Promise<StaffImportResultView> {
     if (!file) throw new AppException('VALIDATION_FAILED', 'file is required', [{ field: 'file', messages: ['attach the CSV file as "file"'] }]);
     if (!CSV_TYPES.has(file.mimetype) && !/\.csv$/i.test(file.originalname)) {
       throw new AppException('UNSUPPORTED_MEDIA_TYPE', `A CSV file is required, got ${file.mimetype}`, [{ field: 'file', messages: ['must be a .csv file'] }]);

@@ -1,14 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
+import { may } from '../common/permissions.js';
 import type { Staff } from '../staff/staff.entity.js';
 import { StaffService } from '../staff/staff.service.js';
 import { Navigation, pathOf, type NavigationItem } from './navigation.js';
+import { WEB } from './web.permissions.js';
 
 /** What the layout shows about the signed-in person. */
 export interface ViewContext {
   viewer: { name: string } | null;
   navigation: NavigationItem[];
+  /** where the person's work starts (the site name in the header links there) */
+  home: string;
+}
+
+/** the work queue: the security office's home page */
+export const WORK_QUEUE_PATH = '/work';
+
+/** Each role's home: the security office (and the CISO) start on the work queue, everyone else on "my page". */
+export function homeOf(actor: Pick<Actor, 'roles'> | null): string {
+  return actor && may(actor, WEB.work_queue) ? WORK_QUEUE_PATH : '/';
 }
 
 export function fullName(staff: Pick<Staff, 'familyName' | 'givenName'>): string {
@@ -45,8 +57,11 @@ export class ViewerService {
   /** Never fails: a page without a known person gets the anonymous layout. */
   async viewContext(request: Request): Promise<ViewContext> {
     const actor = this.actorOf(request);
-    if (!actor) return { viewer: null, navigation: [] };
+    if (!actor) return { viewer: null, navigation: [], home: '/' };
     const staff = await this.staffOf(request);
-    return { viewer: { name: staff ? fullName(staff) : actor.label }, navigation: this.navigation.for(actor, pathOf(request)) };
+    // the answer to a form belongs to the page the form was on (its menu entry is the current one)
+    const page: unknown = request.res?.locals.pageUrl;
+    const path = typeof page === 'string' ? new URL(page, 'http://mamori.invalid').pathname : pathOf(request);
+    return { viewer: { name: staff ? fullName(staff) : actor.label }, navigation: this.navigation.for(actor, path), home: homeOf(actor) };
   }
 }

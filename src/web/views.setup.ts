@@ -4,9 +4,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import hbs from 'hbs';
 import { I18nService } from './i18n/i18n.service.js';
 import { viewHelpers } from './view-helpers.js';
-import { webDir, webFolders } from './web-folders.js';
+import { webDir, webFolders } from '../common/web-folders.js';
 
-export { webDir } from './web-folders.js';
+export { webDir } from '../common/web-folders.js';
 
 /**
  * Server-rendered pages: Handlebars views (the web layer's and each feature's pages' `views/`) with

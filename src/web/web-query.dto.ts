@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
 import { LOCALES, type Locale } from './i18n/i18n.service.js';
 
 /** An empty field of a GET form means "no filter". */
@@ -17,11 +17,4 @@ export class WebPageQuery {
   @IsInt()
   @Min(1)
   page: number = 1;
-}
-
-/** A page that may show a notice after a form succeeded (`?notice=<name>`, the message `notice.<name>`). */
-export class NoticePageQuery extends WebPageQuery {
-  @IsOptional()
-  @Matches(/^[a-z][A-Za-z]{0,40}$/)
-  notice?: string;
 }

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { currentTotp } from '../../src/auth/totp.service.js';
 import { createDepartment, createPerson, nextTotp, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { expectAccessible, launchBrowser, newPage as openPage, signIn } from './support.js';
+import { expectAccessible, focused, launchBrowser, newPage as openPage, signIn } from './support.js';
 
 describe('web pages in a browser (WCAG 2.1 AA)', () => {
   let t: TestApp;
@@ -38,6 +38,8 @@ describe('web pages in a browser (WCAG 2.1 AA)', () => {
       await expect(page.getByRole('alert').textContent()).resolves.toContain('メールアドレスまたはパスワードが正しくありません');
       expect(await page.getByLabel('メールアドレス').inputValue()).toBe(admin.email);
       await expectAccessible(page);
+      expect(await page.title()).toBe('エラー：ログイン | Mamori 情報セキュリティ管理');
+      expect(await focused(page)).toMatchObject({ role: 'alert' });
 
       // second step
       await page.getByLabel('パスワード').fill(admin.password);
@@ -89,6 +91,11 @@ describe('web pages in a browser (WCAG 2.1 AA)', () => {
       expect(missing?.status()).toBe(404);
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('ページが見つかりません');
       await expectAccessible(page);
+      // its language switch shows the same missing page in English
+      await page.getByRole('link', { name: 'English' }).click();
+      await page.waitForURL(`${t.baseUrl}/no-such-page?lang=en`);
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Page not found');
+      await page.goto('/?lang=ja');
 
       // a form whose CSRF token does not match is refused
       const forged = await page.request.post('/audit-trail/verify', { form: { _csrf: 'forged' }, maxRedirects: 0 });
@@ -98,6 +105,13 @@ describe('web pages in a browser (WCAG 2.1 AA)', () => {
       await page.getByRole('button', { name: '連鎖を検証する' }).click();
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('フォームの有効期限が切れました');
       await expectAccessible(page);
+      // the refused form's error page leads back to the form's page, and so does its language switch (in English)
+      expect(await page.getByRole('link', { name: '入力していたページに戻る' }).getAttribute('href')).toBe('/audit-trail');
+      await page.getByRole('link', { name: 'English' }).click();
+      await page.waitForURL(`${t.baseUrl}/audit-trail?lang=en`);
+      await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Audit trail');
+      await page.getByRole('link', { name: '日本語' }).click();
+      await page.waitForURL(`${t.baseUrl}/audit-trail?lang=ja`);
 
       // sign out; the pages then ask to sign in again
       await page.goto('/');
@@ -105,6 +119,26 @@ describe('web pages in a browser (WCAG 2.1 AA)', () => {
       await page.waitForURL('**/login');
       await page.goto('/');
       expect(page.url()).toBe(`${t.baseUrl}/login?next=%2F`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows a refused form without JavaScript: the summary has the focus, its link leads to the field', async () => {
+    const context = await browser.newContext({ baseURL: t.baseUrl, locale: 'ja-JP', javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto('/login');
+      await page.getByRole('button', { name: 'ログイン' }).click(); // nothing entered
+      expect(await page.title()).toMatch(/^エラー：/);
+      await expect(page.getByRole('alert').textContent()).resolves.toContain('メールアドレスを入力してください');
+      expect(await page.locator(':focus').getAttribute('role')).toBe('alert'); // autofocus
+      await page
+        .getByRole('alert')
+        .getByRole('link', { name: /パスワードを入力してください/ })
+        .click();
+      expect(await page.locator(':focus').getAttribute('id')).toBe('password');
+      expect(await page.getByLabel('パスワード').getAttribute('aria-describedby')).toBe('password-error');
     } finally {
       await context.close();
     }
@@ -147,6 +181,9 @@ describe('web pages in a browser (WCAG 2.1 AA)', () => {
       expect(await page.locator('.codes li').count()).toBeGreaterThan(0);
       await expectAccessible(page);
       await page.getByRole('link', { name: '控えたので次へ進む' }).click();
+      // the security office lands on its work queue (was: the my page); the second factor shows on the my page
+      await page.waitForURL(`${t.baseUrl}/work`);
+      await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'マイページ' }).click();
       await page.waitForURL(`${t.baseUrl}/`);
       await expect(page.locator('main').textContent()).resolves.toContain('設定済み');
     } finally {

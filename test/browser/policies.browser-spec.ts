@@ -14,7 +14,7 @@ import { PolicyVersionsService } from '../../src/policies/policy-versions.servic
 import { Policy } from '../../src/policies/policy.entity.js';
 import { createDepartment, createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { csrfTokenOf, expectAccessible, launchBrowser, mainText, newPage, signInFully } from './support.js';
+import { csrfTokenOf, expectAccessible, expectNoSidewaysScroll, focused, launchBrowser, mainText, newPage, signIn, signInFully } from './support.js';
 
 const MAX_BYTES = 64 * 1024;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
@@ -158,15 +158,39 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     expect((await t.dataSource.getRepository(Control).findOneByOrFail({ id: control.id })).status).toBe('not_implemented');
     await expectAccessible(page);
 
+    // the error summary: the title says so, the summary has the focus, its link leads to the field, whose message is beside it
+    expect(await page.title()).toMatch(/^エラー：/);
+    expect(await focused(page)).toMatchObject({ role: 'alert' });
+    await expect(page.getByRole('alert').getByRole('heading').textContent()).resolves.toBe('入力内容を確認してください');
+    await page
+      .getByRole('alert')
+      .getByRole('link', { name: /理由が必要です/ })
+      .click();
+    expect(await focused(page)).toMatchObject({ id: 'reason' });
+    expect(await page.getByLabel('理由').getAttribute('aria-describedby')).toBe('reason-hint reason-error');
+    await expect(page.locator('#reason-error').textContent()).resolves.toContain('理由が必要です');
+
+    // the language switch of the refused form's answer leads to the control's page in English, and back
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(`${t.baseUrl}/controls/${control.id}?lang=en`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await expect(h1(page)).resolves.toContain('5-02');
+    expect(await page.title()).not.toMatch(/^Error/);
+    await page.getByRole('link', { name: '日本語' }).click();
+    await page.waitForURL(`${t.baseUrl}/controls/${control.id}?lang=ja`);
+
     await page.getByLabel('実施状況', { exact: true }).selectOption('implemented');
     await page.getByLabel('理由').fill('全職員のパスワードを12文字以上に設定済み。');
     await page.getByRole('button', { name: '実施状況を更新する' }).click();
-    await page.waitForURL(/notice=statusUpdated/);
+    await page.waitForURL(`${t.baseUrl}/controls/${control.id}`); // the message comes as a flash, not ?notice=statusUpdated
     await expect(page.getByRole('status').textContent()).resolves.toContain('実施状況を更新しました');
     expect(await mainText(page)).toContain('全職員のパスワードを12文字以上に設定済み。');
     const saved = await t.dataSource.getRepository(Control).findOneByOrFail({ id: control.id });
     expect(saved).toMatchObject({ status: 'implemented', lastCheckedAt: expect.any(Date), nextCheckDue: expect.any(String) });
     await expectAccessible(page);
+    // the flash message shows once
+    await page.reload();
+    expect(await page.getByRole('status').count()).toBe(0);
   });
 
   it('uploads evidence, downloads it, and refuses a wrong type or a file too large without writing anything', async () => {
@@ -175,7 +199,7 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     await page.getByLabel('ファイル', { exact: true }).setInputFiles({ name: '点検記録.pdf', mimeType: 'application/pdf', buffer: PDF });
     await page.getByLabel('説明（任意）').fill('令和7年度 パスワード設定の点検記録');
     await page.getByRole('button', { name: '登録する' }).click();
-    await page.waitForURL(/notice=evidenceUploaded/);
+    await page.waitForURL(`${t.baseUrl}/controls/${control.id}`); // was ?notice=evidenceUploaded#evidence-heading
     await expect(page.getByRole('status').textContent()).resolves.toContain('証跡ファイルを登録しました');
     const link = page.getByRole('link', { name: '点検記録.pdf' });
     expect(await link.count()).toBe(1);
@@ -256,7 +280,7 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     const again = page.locator('form[action="/policies/standards/reviews"]');
     await again.getByLabel('改訂が必要').check();
     await again.getByRole('button', { name: '見直しを記録する' }).click();
-    await page.waitForURL(/notice=reviewRecorded/);
+    await page.waitForURL(`${t.baseUrl}/reviews`); // was ?notice=reviewRecorded
     await expect(page.getByRole('status').textContent()).resolves.toContain('見直しの結果を記録しました');
     expect(await page.getByRole('region', { name: '情報セキュリティ対策基準' }).textContent()).toContain('改訂が求められています');
     await expectAccessible(page);
@@ -267,11 +291,20 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     await page.goto('/reviews');
     const approve = page.locator('form[action="/policies/standards/versions/2/approve"]');
     expect(await approve.getByLabel('全職員に内容の確認（誓約）を求める').isChecked()).toBe(true);
+    // a due date in the past is refused beside its field
+    await approve.getByLabel('確認の期限').fill(addDays(tokyoToday(), -1));
+    await approve.getByRole('button', { name: '第2版を承認する' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('今日以降の日付を入力してください');
+    expect(await page.title()).toMatch(/^エラー：/);
+    await page.getByRole('alert').getByRole('link').click();
+    expect(await focused(page)).toMatchObject({ id: 'approve-standards-due' });
+    expect(await page.locator('#approve-standards-due').getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible(page);
     const dueOn = addDays(tokyoToday(), 14);
     await approve.getByLabel('確認の期限').fill(dueOn);
     await expectAccessible(page);
     await approve.getByRole('button', { name: '第2版を承認する' }).click();
-    await page.waitForURL(/notice=versionApproved/);
+    await page.waitForURL(`${t.baseUrl}/reviews`); // was ?notice=versionApproved
     await expect(page.getByRole('status').textContent()).resolves.toContain('新しい版を承認しました');
     await expectAccessible(page);
     const v2 = await t.dataSource.getRepository(PolicyVersion).findOneByOrFail({ organizationId: org, version: 2 });
@@ -292,7 +325,7 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     expect(await mainText(page)).toContain(NEW_CLAUSE);
     await expectAccessible(page);
     await page.getByRole('button', { name: '内容を読み、遵守します' }).click();
-    await page.waitForURL(/\/\?notice=acknowledged/);
+    await page.waitForURL(`${t.baseUrl}/`); // was /?notice=acknowledged
     await expect(page.getByRole('status').textContent()).resolves.toContain('ポリシーの確認を記録しました');
     await expect(mainText(page)).resolves.toContain('未完了の研修・確認事項はありません');
     await expectAccessible(page);
@@ -316,5 +349,122 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     const soa = await page.request.get('/controls/statement-of-applicability.xlsx');
     expect(soa.status()).toBe(403);
     expect((await t.dataSource.getRepository(Control).findOneByOrFail({ id: control.id })).status).toBe('implemented');
+  });
+
+  it('lands the security office on its work queue: what is due, with counts that lead to where the work is done', async () => {
+    const { page } = sessions.officer;
+    const today = tokyoToday();
+    await t.dataSource.query(`UPDATE controls SET next_check_due = $2::date WHERE organization_id = $1 AND code = '1-01'`, [org, addDays(today, -3)]);
+    await t.dataSource.query(`UPDATE controls SET next_check_due = $2::date WHERE organization_id = $1 AND code = '6-01'`, [org, addDays(today, 10)]);
+    await t.dataSource.query(`UPDATE policies SET next_review_due = $2::date WHERE organization_id = $1 AND key = 'basic-policy'`, [org, addDays(today, -1)]);
+    const [expected] = (await t.dataSource.query(
+      `SELECT (SELECT count(*) FROM controls WHERE organization_id = $1 AND retired_at IS NULL AND next_check_due <= $2::date)::int AS controls,
+              (SELECT count(*) FROM policies WHERE organization_id = $1 AND next_review_due <= $2::date)::int AS reviews,
+              (SELECT count(*) FROM acknowledgement_duties WHERE organization_id = $1 AND acknowledged_at IS NULL)::int AS acknowledgements`,
+      [org, addDays(today, 30)],
+    )) as { controls: number; reviews: number; acknowledgements: number }[];
+    expect(expected).toMatchObject({ reviews: 1, acknowledgements: 2 }); // the CISO and the officer have not acknowledged version 2
+
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Mamori 情報セキュリティ管理' }).click(); // the site name leads home: the work queue
+    await page.waitForURL(`${t.baseUrl}/work`);
+    const menu = page.getByRole('navigation', { name: 'メインメニュー' });
+    expect((await menu.getByRole('link').allTextContents()).slice(0, 2)).toEqual(['作業一覧', 'マイページ']);
+    await expect(page.locator('[aria-current="page"]').textContent()).resolves.toBe('作業一覧');
+    const item = (name: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name }) });
+    const count = async (name: string) => Number(await item(name).locator('.work-item__number').textContent());
+    expect(await count('点検期限が近い管理策')).toBe(expected!.controls);
+    expect(await item('点検期限が近い管理策').textContent()).toContain('うち期限超過 1件');
+    expect(await count('見直し期限が近いポリシー')).toBe(1);
+    expect(await item('見直し期限が近いポリシー').textContent()).toContain('うち期限超過 1件');
+    expect(await count('ポリシーの未確認')).toBe(2);
+    expect(await mainText(page)).toContain('未完了のものが1件あります'); // the officer's own acknowledgement
+    await expectAccessible(page);
+
+    await page.getByRole('link', { name: '点検期限が近い管理策' }).click();
+    await page.waitForURL('**/controls/due');
+    const rows = page.locator('tbody tr');
+    expect(await rows.count()).toBe(expected!.controls);
+    await expect(rows.first().textContent()).resolves.toContain('1-01'); // the overdue one first
+    await expect(rows.first().textContent()).resolves.toContain('期限超過');
+    await expectAccessible(page);
+
+    await page.goto('/work');
+    await page.getByRole('link', { name: 'ポリシーの未確認' }).click();
+    await page.waitForURL('**/acknowledgements');
+    await expect(page.locator('tbody').textContent()).resolves.toContain('情報セキュリティ対策基準');
+    await expect(page.locator('tbody tr').first().locator('td').nth(4).textContent()).resolves.toBe('2'); // outstanding
+    await expectAccessible(page);
+
+    await page.goto('/work');
+    await page.getByRole('link', { name: '見直し期限が近いポリシー' }).click();
+    await page.waitForURL('**/reviews');
+    await expect(page.getByRole('region', { name: '情報セキュリティ基本方針' }).textContent()).resolves.toContain('期限超過');
+
+    // a member of staff has no work queue
+    const refused = await sessions.staff.page.goto('/work');
+    expect(refused?.status()).toBe(403);
+  });
+
+  it('fits every page into 375 px without sideways scrolling, axe-clean at that width too', async () => {
+    const width = 375;
+    // a long address in the staff list, to see it wrap
+    const department = (await t.dataSource.getRepository(Control).findOneByOrFail({ id: control.id })).ownerDepartmentId;
+    await createPerson(t, org, { departmentId: department, email: `information-security-office.long-address-${Date.now()}@somedepartment.town.example.jp` });
+    const check = async (page: Page, path: string, status = 200) => {
+      const response = await page.goto(path);
+      expect([path, response?.status()]).toEqual([path, status]);
+      await expectNoSidewaysScroll(page, width);
+      await expectAccessible(page);
+    };
+    const { page } = sessions.officer;
+    await page.setViewportSize({ width, height: 800 });
+    try {
+      for (const path of [
+        '/work',
+        '/',
+        '/policies',
+        '/policies/standards',
+        '/policies/standards/versions/2',
+        '/reviews',
+        '/acknowledgements',
+        '/controls',
+        `/controls/${control.id}`,
+        '/controls/due',
+        '/staff',
+        '/audit-trail',
+        '/api-docs',
+      ]) {
+        await check(page, path);
+      }
+      await check(page, '/no-such-page', 404);
+      // a refused form, in Japanese and in English
+      await page.goto(`/controls/${control.id}`);
+      await page.getByLabel('実施状況', { exact: true }).selectOption('not_applicable');
+      await page.getByLabel('理由').fill('');
+      await page.getByRole('button', { name: '実施状況を更新する' }).click();
+      await page.getByRole('alert').waitFor();
+      await expectNoSidewaysScroll(page, width);
+      await expectAccessible(page);
+      await sessions.staff.page.setViewportSize({ width, height: 800 });
+      await check(sessions.staff.page, '/audit-trail', 403);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await sessions.staff.page.setViewportSize({ width: 1280, height: 720 });
+    }
+
+    // the pages before signing in
+    const anonymous = await newPage(browser, t);
+    try {
+      await anonymous.page.setViewportSize({ width, height: 800 });
+      for (const path of ['/login', '/password/forgot']) await check(anonymous.page, path);
+      await check(anonymous.page, '/password/set?token=not-a-real-token', 400);
+      await signIn(anonymous.page, staff, 'not-the-password');
+      await anonymous.page.getByRole('alert').waitFor();
+      await expectNoSidewaysScroll(anonymous.page, width);
+      await expectAccessible(anonymous.page);
+    } finally {
+      await anonymous.context.close();
+    }
   });
 });

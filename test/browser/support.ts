@@ -55,7 +55,13 @@ export async function signIn(page: Page, person: TestPerson, password = person.p
   await page.getByRole('button', { name: 'ログイン' }).click();
 }
 
-/** Signs in completely, with the second factor when the person has one, and waits for the my page. */
+/** The page each role lands on after signing in: the security office (and the CISO) the work queue, everyone else the my page. */
+export function homeOf(t: TestApp, person: TestPerson): string {
+  const office = person.staff.roles.some((role) => role === 'security_officer' || role === 'ciso');
+  return `${t.baseUrl}${office ? '/work' : '/'}`;
+}
+
+/** Signs in completely, with the second factor when the person has one, and waits for their home page. */
 export async function signInFully(page: Page, t: TestApp, person: TestPerson): Promise<void> {
   await signIn(page, person);
   if (person.totpSecret) {
@@ -63,7 +69,7 @@ export async function signInFully(page: Page, t: TestApp, person: TestPerson): P
     await page.getByLabel('確認コード').fill(nextTotp(person));
     await page.getByRole('button', { name: '確認してログイン' }).click();
   }
-  await page.waitForURL(`${t.baseUrl}/`);
+  await page.waitForURL(homeOf(t, person));
 }
 
 /** The CSRF token of the page shown (every signed-in page has the sign-out form). */
@@ -76,4 +82,40 @@ export async function csrfTokenOf(page: Page): Promise<string> {
 /** The text of the page's main element. */
 export async function mainText(page: Page): Promise<string> {
   return (await page.locator('main').textContent()) ?? '';
+}
+
+/** The little of the DOM the specs read in the page (the specs compile without the DOM's types). */
+interface DomElement {
+  tagName: string;
+  className: string;
+  getBoundingClientRect(): { right: number };
+}
+interface DomWindow {
+  document: {
+    activeElement: { id: string; getAttribute(name: string): string | null } | null;
+    documentElement: { scrollWidth: number };
+    querySelectorAll(selector: string): Iterable<DomElement>;
+  };
+}
+
+/** The element that has the focus: its id and role. */
+export function focused(page: Page): Promise<{ id: string | null; role: string | null }> {
+  return page.evaluate(() => {
+    const active = (globalThis as unknown as DomWindow).document.activeElement;
+    return { id: active?.id || null, role: active?.getAttribute('role') ?? null };
+  });
+}
+
+/** Whether the page fits its width: nothing makes the whole page scroll sideways (a table may scroll inside its own region). */
+export async function expectNoSidewaysScroll(page: Page, width: number): Promise<void> {
+  const { scrollWidth, widest } = await page.evaluate((limit) => {
+    const { document } = globalThis as unknown as DomWindow;
+    // the elements that stick out, to say what to fix
+    const widest = [...document.querySelectorAll('body *')]
+      .filter((element) => element.getBoundingClientRect().right > limit + 1)
+      .slice(0, 5)
+      .map((element) => `<${element.tagName.toLowerCase()} class="${element.className}"> ends at ${Math.round(element.getBoundingClientRect().right)}px`);
+    return { scrollWidth: document.documentElement.scrollWidth, widest };
+  }, width);
+  expect(scrollWidth <= width ? `${page.url()} fits` : `${page.url()} is ${scrollWidth}px wide: ${widest.join(', ')}`).toBe(`${page.url()} fits`);
 }

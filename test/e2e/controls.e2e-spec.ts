@@ -322,7 +322,8 @@ describe('controls: status, evidence, coverage and statement of applicability', 
     it('lists the 93 Annex A controls with applicability from the active, applicable controls mapped to them (audited export)', async () => {
       await request(t.http).get('/api/v1/controls/statement-of-applicability.xlsx').set(asStaff).expect(403);
       const exports = await auditCount('controls.export');
-      const res = await request(t.http).get('/api/v1/controls/statement-of-applicability.xlsx').set(asAuditor).buffer(true).parse(binary).expect(200);
+      // the English workbook keeps the codes (`yes`, `implemented`); Japanese is the default (next test)
+      const res = await request(t.http).get('/api/v1/controls/statement-of-applicability.xlsx?lang=en').set(asAuditor).buffer(true).parse(binary).expect(200);
       expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       expect(res.headers['content-disposition']).toBe('attachment; filename="statement-of-applicability.xlsx"');
       expect(await auditCount('controls.export')).toBe(exports + 1);
@@ -365,6 +366,60 @@ describe('controls: status, evidence, coverage and statement of applicability', 
         'ISO/IEC 27001:2022',
         'NIST CSF 2.0',
       ]);
+    });
+  });
+
+  describe("statement of applicability in the reader's language", () => {
+    it('is Japanese by default: sheet names, headers, yes/no, statuses and chapters as the Japanese pages write them; dates are real dates', async () => {
+      const c = await control('1-03');
+      await request(t.http).patch(`/api/v1/controls/${c.id}`).set(asOfficer).send({ status: 'not_applicable', reason: '小規模のため' }).expect(200);
+      const res = await request(t.http).get('/api/v1/controls/statement-of-applicability.xlsx').set(asAuditor).buffer(true).parse(binary).expect(200);
+      const workbook = await loadWorkbook(res.body as Buffer);
+      expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['適用宣言書', '管理策一覧']);
+      const soa = workbook.getWorksheet('適用宣言書')!;
+      expect(soa.rowCount).toBe(1 + 93);
+      expect(soa.getRow(1).values).toEqual([undefined, '番号', '名称（附属書A）', '分類', '適用', '対応する管理策', '実施状況', '理由']);
+      const values = new Set<string>();
+      soa.eachRow((row, n) => {
+        if (n > 1) values.add(String(row.getCell(4).value));
+      });
+      expect([...values].sort()).toEqual(['いいえ', 'はい']);
+      expect(String(soa.getRow(2).getCell(3).value)).toBe('組織的管理策');
+      const sheet = workbook.getWorksheet('管理策一覧')!;
+      expect(sheet.getRow(1).values).toEqual([
+        undefined,
+        '番号',
+        '章',
+        '名称',
+        '名称（英語）',
+        '実施状況',
+        '理由',
+        '次回点検日',
+        'ISO/IEC 27001:2022',
+        'NIST CSF 2.0',
+      ]);
+      const rows = new Map<string, ExcelJS.Row>();
+      sheet.eachRow((row, n) => {
+        if (n > 1) rows.set(String(row.getCell(1).value), row);
+      });
+      const row = rows.get('1-03')!;
+      expect(String(row.getCell(2).value)).toBe('1 組織体制');
+      expect(String(row.getCell(5).value)).toBe('適用除外');
+      expect(String(row.getCell(6).value)).toBe('小規模のため');
+      const due = row.getCell(7);
+      expect(due.value).toBeInstanceOf(Date);
+      expect(due.numFmt).toBe('yyyy"年"m"月"d"日"');
+      expect((due.value as Date).toISOString().slice(0, 10)).toBe((await control('1-03')).nextCheckDue);
+      const statuses = new Set([...rows.values()].map((r) => String(r.getCell(5).value)));
+      expect([...statuses].every((status) => ['未実施', '一部実施', '実施済み', '適用除外'].includes(status))).toBe(true);
+
+      // English on request, with English dates
+      const en = await loadWorkbook(
+        (await request(t.http).get('/api/v1/controls/statement-of-applicability.xlsx?lang=en').set(asAuditor).buffer(true).parse(binary).expect(200))
+          .body as Buffer,
+      );
+      expect(en.worksheets.map((s) => s.name)).toEqual(['SoA', 'Controls']);
+      expect(en.getWorksheet('Controls')!.getColumn(7).numFmt).toBe('d mmmm yyyy');
     });
   });
 
@@ -452,7 +507,7 @@ describe('controls: status, evidence, coverage and statement of applicability', 
     });
 
     it('exports the fixture statement of applicability with the hand-counted applicable flags', async () => {
-      const res = await request(t.http).get('/api/v1/controls/statement-of-applicability.xlsx').set(asCiso).buffer(true).parse(binary).expect(200);
+      const res = await request(t.http).get('/api/v1/controls/statement-of-applicability.xlsx?lang=en').set(asCiso).buffer(true).parse(binary).expect(200);
       const workbook = await loadWorkbook(res.body as Buffer);
       const soa = workbook.getWorksheet('SoA')!;
       const rows: string[][] = [];

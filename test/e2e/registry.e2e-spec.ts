@@ -152,6 +152,17 @@ describe('module boundaries', () => {
     expect(offending).toEqual([]);
   });
 
+  it('features import no page code: an export or a job names things through src/common', () => {
+    const offending = FEATURE_FOLDERS.filter((folder) => folder !== 'web').flatMap((folder) =>
+      sources(join(src, folder)).flatMap((file) =>
+        importsOf(file)
+          .filter((target) => target.split('/')[0] === 'web')
+          .map((target) => `${relative(src, file)} → ${target}`),
+      ),
+    );
+    expect(offending).toEqual([]);
+  });
+
   it('staff and auth import no later feature: they tell the others through events', () => {
     const later = ['policies', 'controls'];
     const offending = ['staff', 'auth'].flatMap((folder) =>

@@ -11,6 +11,7 @@ import { QUEUES } from '../../src/outbox/outbox-topics.js';
 import { createTestDatabase } from './databases.js';
 import { recordMails } from './mail.js';
 import { PermissionAgreement } from './permission-agreement.js';
+import { ResponseContract } from './response-contract.js';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -20,6 +21,8 @@ export interface TestApp {
   /** base URL when started with `listen: true` */
   baseUrl: string;
   get<T>(token: abstract new (...args: never[]) => T): T;
+  /** every response of a documented operation is checked against the OpenAPI document; close() fails on a violation */
+  contract: ResponseContract;
   close(): Promise<void>;
 }
 
@@ -44,13 +47,15 @@ export async function createTestApp(options: { listen?: boolean; runJobs?: boole
     ...options.env,
   });
   const { AppModule } = await import('../../src/app.module.js');
-  const { configureApp } = await import('../../src/app.setup.js');
+  const { configureApp, createApiDocument } = await import('../../src/app.setup.js');
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ runJobs: options.runJobs ?? false }), {
     bodyParser: false,
     logger: ['error'],
     abortOnError: false,
   });
   configureApp(app);
+  const contract = new ResponseContract(createApiDocument(app));
+  app.use(contract.middleware());
   const agreement = new PermissionAgreement(app.get(Reflector));
   app.useGlobalInterceptors(agreement);
   if (options.listen) await app.listen(0, '127.0.0.1');
@@ -64,6 +69,7 @@ export async function createTestApp(options: { listen?: boolean; runJobs?: boole
     databaseUrl: database.url,
     baseUrl: `http://127.0.0.1:${port}`,
     get: (token) => app.get(token),
+    contract,
     close: async () => {
       for (const name of Object.values(QUEUES)) {
         const queue = app.get<Queue>(getQueueToken(name));
@@ -71,7 +77,11 @@ export async function createTestApp(options: { listen?: boolean; runJobs?: boole
       }
       await app.close();
       await database.drop();
-      if (agreement.disagreements.length) throw new Error(`@May and assertMay disagree:\n${[...new Set(agreement.disagreements)].join('\n')}`);
+      const failures = [
+        ...(agreement.disagreements.length ? [`@May and assertMay disagree:\n${[...new Set(agreement.disagreements)].join('\n')}`] : []),
+        ...(contract.violations.length ? [`Responses differ from the OpenAPI document:\n${[...new Set(contract.violations)].join('\n')}`] : []),
+      ];
+      if (failures.length) throw new Error(failures.join('\n\n'));
     },
   };
   recordMails(t);

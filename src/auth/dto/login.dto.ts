@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { ApiResponseSchema, ProblemDocumentView } from '../../common/openapi.js';
 
 export class LoginDto {
   @ApiProperty({ example: 'security@demo.mamori.example' })
@@ -34,15 +35,15 @@ export class ConfirmTotpDto {
 }
 
 export class TokenPairDto {
-  @ApiProperty() accessToken!: string;
-  @ApiProperty() refreshToken!: string;
-  @ApiProperty({ example: 'Bearer' }) tokenType!: 'Bearer';
-  @ApiProperty({ description: 'seconds until the access token expires' }) expiresIn!: number;
+  @ApiProperty({ description: 'a JWT; send it as `Authorization: Bearer <accessToken>`' }) accessToken!: string;
+  @ApiProperty({ description: 'one-time: each refresh answers a new pair' }) refreshToken!: string;
+  @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
+  @ApiProperty({ type: 'integer', description: 'seconds until the access token expires' }) expiresIn!: number;
 }
 
 export class TotpEnrolmentDto {
-  @ApiProperty() otpauthUri!: string;
-  @ApiProperty() qrDataUrl!: string;
+  @ApiProperty({ example: 'otpauth://totp/Mamori:…?secret=…', description: 'for the authenticator app (it carries the new secret)' }) otpauthUri!: string;
+  @ApiProperty({ example: 'data:image/png;base64,…', description: 'the same URI as a QR code image' }) qrDataUrl!: string;
 }
 
 export class LoginResultDto {
@@ -57,4 +58,16 @@ export class LoginResultDto {
 
   @ApiPropertyOptional({ type: [String], description: 'one-time recovery codes, shown only once, after enrolment' })
   recoveryCodes?: string[];
+}
+
+export class RecoveryCodesDto {
+  @ApiProperty({ type: [String], example: ['a1b2c-3d4e5'], description: 'one-time recovery codes, shown only this once' })
+  recoveryCodes!: string[];
+}
+
+/** ACCOUNT_LOCKED: the problem document says until when. */
+@ApiResponseSchema({ name: 'AccountLockedProblem', description: 'ACCOUNT_LOCKED: too many failed sign-ins; `lockedUntil` says when it may be tried again.' })
+export class AccountLockedProblemDto extends ProblemDocumentView {
+  @ApiProperty({ type: String, format: 'date-time', description: 'sign-in is refused until then' })
+  lockedUntil!: string;
 }

@@ -25,7 +25,7 @@ export class SetPasswordDto {
 }
 
 export class InvitationResultDto {
-  @ApiProperty({ description: 'when the link sent by e-mail stops working' })
+  @ApiProperty({ type: String, format: 'date-time', description: 'when the link sent by e-mail stops working' })
   expiresAt!: Date;
 }
 

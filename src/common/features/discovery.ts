@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, SetMetadata } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { featureOf, type FeatureDefinition } from './feature.js';
 
@@ -32,6 +32,20 @@ export class FeatureCatalog {
     return [...seen];
   }
 
+  /** Every provider whose class carries a `ProviderMarker`'s mark, with the mark's metadata. */
+  providers<T, M>(marker: ProviderMarker<M>): { name: string; instance: T; metadata: M }[] {
+    const found: { name: string; instance: T; metadata: M }[] = [];
+    const instances = new Set<unknown>();
+    for (const wrapper of this.discovery.getProviders()) {
+      if (!wrapper.metatype || !wrapper.instance || instances.has(wrapper.instance)) continue;
+      const metadata = Reflect.getMetadata(marker.key, wrapper.metatype) as M | undefined;
+      if (metadata === undefined) continue;
+      instances.add(wrapper.instance);
+      found.push({ name: wrapper.name, instance: wrapper.instance as T, metadata });
+    }
+    return found;
+  }
+
   /** Every provider method carrying metadata under `key` (set by a method decorator). */
   methods<M>(key: symbol | string): DiscoveredMethod<M>[] {
     const found: DiscoveredMethod<M>[] = [];
@@ -63,4 +77,19 @@ export function addMethodMetadata(key: symbol | string, value: unknown): MethodD
     Reflect.defineMetadata(key, [...list, value], fn);
     return descriptor;
   };
+}
+
+/**
+ * A class decorator marking a provider as a source of something another part gathers (notification
+ * templates, parts of `policies:sync`, "my page" duties, work-queue counts), and the key that
+ * `FeatureCatalog.providers` finds them by at start-up: the gathering part never lists features.
+ */
+export interface ProviderMarker<M> {
+  readonly key: symbol;
+  mark(metadata: M): ClassDecorator;
+}
+
+export function providerMarker<M = true>(description: string): ProviderMarker<M> {
+  const key = Symbol(`mamori:${description}`);
+  return { key, mark: (metadata: M) => SetMetadata(key, metadata) };
 }

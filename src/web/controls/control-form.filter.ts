@@ -3,7 +3,9 @@ import type { Request } from 'express';
 import type { Actor } from '../../common/actor.js';
 import type { AppException } from '../../common/errors/app.exception.js';
 import type { ProblemCode } from '../../common/errors/problem-registry.js';
-import { FORM_PROBLEMS, FormErrorFilter, formErrorOf, type FormPage } from '../forms/form-error.js';
+import { FORM_PROBLEMS, FormErrorFilter, formErrorsOf, type FormPage } from '../forms/form-error.js';
+import { formatBytes } from '../view-helpers.js';
+import { ControlPagesService } from './control-pages.service.js';
 
 /** What the status and evidence forms explain on the control page. */
 export const CONTROL_FORM_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
@@ -12,9 +14,8 @@ export const CONTROL_FORM_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCo
   'EVIDENCE_TYPE_NOT_ALLOWED',
   'CONTROL_RETIRED',
 ]);
-import { ControlPagesService } from './control-pages.service.js';
 
-/** A refused status change or evidence upload shows the control page again with the reason. */
+/** A refused status change or evidence upload shows the control page again with the error summary. */
 @Injectable()
 @Catch()
 export class ControlFormErrorFilter extends FormErrorFilter {
@@ -27,7 +28,10 @@ export class ControlFormErrorFilter extends FormErrorFilter {
   protected async page(req: Request, error: AppException): Promise<FormPage> {
     const actor = (req as Request & { user: Actor }).user;
     const form = req.path.endsWith('/evidence') ? 'evidence' : 'status';
-    const formError = formErrorOf(form, error, req.body, { maxBytes: this.pages.maxEvidenceBytes });
-    return { view: 'control', data: await this.pages.control(actor, String(req.params.id), { error: formError }) };
+    const formErrors = formErrorsOf(form, error, req.body, {
+      problemFields: { EVIDENCE_TOO_LARGE: 'file', EVIDENCE_TYPE_NOT_ALLOWED: 'file' },
+      values: { max: formatBytes(this.pages.maxEvidenceBytes) },
+    });
+    return { view: 'control', data: { ...(await this.pages.control(actor, String(req.params.id), formErrors)), formErrors } };
   }
 }

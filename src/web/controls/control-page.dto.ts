@@ -3,10 +3,6 @@ import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, 
 import { CONTROL_STATUSES, FRAMEWORKS, type ControlStatus, type Framework } from '../../controls/control.entity.js';
 import { blankToUndefined, WebPageQuery } from '../web-query.dto.js';
 
-/** Notices the control pages show after a form succeeded (`?notice=`): each is a message `notice.<name>`. */
-export const CONTROL_NOTICES = ['statusUpdated', 'evidenceUploaded'] as const;
-export type ControlNotice = (typeof CONTROL_NOTICES)[number];
-
 /** The catalogue's GET filter form; empty fields mean "any". */
 export class ControlPageQuery extends WebPageQuery {
   @IsOptional()

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Post, Query, Render, Res, StreamableFile, UploadedFile, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Post, Query, Render, Req, Res, StreamableFile, UploadedFile, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { CurrentActor, May } from '../../common/access.decorators.js';
 import { CONTROLS } from '../../controls/controls.permissions.js';
 import type { Actor } from '../../common/actor.js';
@@ -8,9 +8,11 @@ import { ControlEvidenceService } from '../../controls/control-evidence.service.
 import { ControlsService } from '../../controls/controls.service.js';
 import { ControlEvidenceUploadDto } from '../../controls/dto/control-evidence.dto.js';
 import { StatementOfApplicabilityService } from '../../controls/statement-of-applicability.service.js';
+import { flash } from '../flash.js';
 import { MultipartForm } from '../forms/multipart-form.js';
+import { localeOf } from '../locale.js';
+import { WebPageQuery } from '../web-query.dto.js';
 import { ControlFormErrorFilter } from './control-form.filter.js';
-import { NoticePageQuery } from '../web-query.dto.js';
 import { ControlPageQuery, ControlStatusForm } from './control-page.dto.js';
 import { ControlPagesService } from './control-pages.service.js';
 import { EvidenceFormInterceptor } from './evidence-form.interceptor.js';
@@ -37,15 +39,24 @@ export class ControlPagesController {
   @Get('statement-of-applicability.xlsx')
   @May(CONTROLS.export_soa)
   @Header('Cache-Control', 'private, no-store')
-  statementOfApplicability(@CurrentActor() actor: Actor): Promise<StreamableFile> {
-    return this.soa.exportFile(actor);
+  statementOfApplicability(@CurrentActor() actor: Actor, @Req() req: Request): Promise<StreamableFile> {
+    // in the language the reader reads the pages in
+    return this.soa.exportFile(actor, localeOf(req));
+  }
+
+  /** The controls due for checking (within 30 days or overdue): where the work queue's count leads. */
+  @Get('due')
+  @May(CONTROLS.read)
+  @Render('controls-due')
+  due(@CurrentActor() actor: Actor, @Query() query: WebPageQuery): Promise<object> {
+    return this.pages.dueForCheck(actor, query.page);
   }
 
   @Get(':id')
   @May(CONTROLS.read)
   @Render('control')
-  show(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() query: NoticePageQuery): Promise<object> {
-    return this.pages.control(actor, id, { notice: query.notice });
+  show(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() _query: WebPageQuery): Promise<object> {
+    return this.pages.control(actor, id);
   }
 
   @Get(':id/evidence/:evidenceId')
@@ -70,7 +81,8 @@ export class ControlPagesController {
     @Res() res: Response,
   ): Promise<void> {
     await this.controls.update(actor, id, { status: form.status, reason: form.reason ?? '', nextCheckDue: form.nextCheckDue });
-    res.redirect(303, `/controls/${id}?notice=statusUpdated`);
+    flash(res, 'notice.statusUpdated');
+    res.redirect(303, `/controls/${id}`);
   }
 
   @Post(':id/evidence')
@@ -85,6 +97,7 @@ export class ControlPagesController {
     @Res() res: Response,
   ): Promise<void> {
     await this.evidence.upload(actor, id, file, form);
-    res.redirect(303, `/controls/${id}?notice=evidenceUploaded#evidence-heading`);
+    flash(res, 'notice.evidenceUploaded');
+    res.redirect(303, `/controls/${id}`);
   }
 }

@@ -11,7 +11,9 @@ import { ControlsService } from '../../controls/controls.service.js';
 import { ControlQuery } from '../../controls/dto/control.dto.js';
 import { DepartmentsService } from '../../staff/departments.service.js';
 import { DepartmentQuery } from '../../staff/dto/department.dto.js';
-import type { FormError } from '../forms/form-error.js';
+import { addDays, tokyoToday } from '../../common/calendar.js';
+import { DUE_SOON_DAYS } from '../work-queue/work-queue.service.js';
+import type { FormErrors } from '../forms/form-error.js';
 import { pagerFor } from '../pagination.js';
 import type { ControlPageQuery } from './control-page.dto.js';
 
@@ -71,17 +73,40 @@ export class ControlPagesService {
       pager: pagerFor(result, '/controls', { ...filter, chapter: filter.chapter?.toString() }),
       coverage,
       canDownloadSoa: may(actor, CONTROLS.export_soa),
+      canUpdate: may(actor, CONTROLS.update_status),
     };
   }
 
-  async control(actor: Actor, id: string, options: { notice?: string; error?: FormError } = {}): Promise<object> {
+  /** The controls due for checking within 30 days or overdue, most overdue first. */
+  async dueForCheck(actor: Actor, page: number): Promise<object> {
+    const today = tokyoToday();
+    const [result, departments] = await Promise.all([
+      this.controls.dueForCheck(actor, addDays(today, DUE_SOON_DAYS), { page, pageSize: PAGE_SIZE }),
+      this.departmentList(actor),
+    ]);
+    const names = new Map(departments.map((d) => [d.id, d]));
+    return {
+      title: 'controlsDue.title',
+      today,
+      soonDays: DUE_SOON_DAYS,
+      rows: result.items.map((c) => ({
+        ...row(c),
+        department: c.ownerDepartmentId ? (names.get(c.ownerDepartmentId) ?? null) : null,
+        overdue: c.nextCheckDue !== null && c.nextCheckDue < today,
+      })),
+      pager: pagerFor(result, '/controls/due', {}),
+      canUpdate: may(actor, CONTROLS.update_status),
+    };
+  }
+
+  /** A control's page; after a refused form, with what was sent in that form. */
+  async control(actor: Actor, id: string, refused: FormErrors | null = null): Promise<object> {
     const [control, evidence] = await Promise.all([
       this.controls.get(actor, id),
       may(actor, CONTROLS.read_evidence) ? this.evidence.list(actor, id) : Promise.resolve(null),
     ]);
     const department = control.ownerDepartmentId ? await this.departments.get(actor, control.ownerDepartmentId).catch(() => null) : null;
-    const error = options.error;
-    const submitted = error?.form === 'status' ? error.submitted : {};
+    const submitted = refused?.form === 'status' ? refused.submitted : {};
     const status = typeof submitted.status === 'string' ? submitted.status : control.status;
     return {
       title: 'control.title',
@@ -96,11 +121,8 @@ export class ControlPagesService {
         reason: typeof submitted.reason === 'string' ? submitted.reason : (control.statusReason ?? ''),
         nextCheckDue: typeof submitted.nextCheckDue === 'string' ? submitted.nextCheckDue : '',
       },
-      evidenceForm: { note: error?.form === 'evidence' && typeof error.submitted.note === 'string' ? error.submitted.note : '' },
+      evidenceForm: { note: refused?.form === 'evidence' && typeof refused.submitted.note === 'string' ? refused.submitted.note : '' },
       maxEvidenceSize: this.maxEvidenceBytes,
-      notice: options.notice ? `notice.${options.notice}` : null,
-      statusError: error?.form === 'status' ? error : null,
-      evidenceError: error?.form === 'evidence' ? error : null,
     };
   }
 

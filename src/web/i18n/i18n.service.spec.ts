@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { webFolders } from '../web-folders.js';
+import { webFolders } from '../../common/web-folders.js';
 import { I18nService, loadCatalogue, LOCALES } from './i18n.service.js';
 
 function viewFiles(dir: string): string[] {
@@ -50,10 +50,9 @@ describe('message keys built from values', () => {
     const { POLICY_KINDS } = await import('../../policies/policy.entity.js');
     const { POLICY_VERSION_STATUSES } = await import('../../policies/policy-version.entity.js');
     const { REVIEW_OUTCOMES } = await import('../../policies/policy-review.entity.js');
-    const { CONTROL_NOTICES } = await import('../controls/control-page.dto.js');
     const { CONTROL_FORM_PROBLEMS } = await import('../controls/control-form.filter.js');
     const { REVIEW_FORM_PROBLEMS } = await import('../policies/review-form.filter.js');
-    const NOTICES = [...CONTROL_NOTICES, 'reviewRecorded', 'versionApproved', 'acknowledged'];
+    const NOTICES = ['statusUpdated', 'evidenceUploaded', 'reviewRecorded', 'versionApproved', 'acknowledged'];
     const FORM_PROBLEMS = new Set([...CONTROL_FORM_PROBLEMS, ...REVIEW_FORM_PROBLEMS]);
     const keys = [
       ...CONTROL_STATUSES.map((s) => `controlStatus.${s}`),
@@ -71,6 +70,19 @@ describe('message keys built from values', () => {
       ...['approve.requireAcknowledgement', 'approve.acknowledgementDueOn'].map((f) => `formField.${f}`),
       'diff.added',
       'diff.removed',
+      // the work queue's items (label, hint) and the error summary's headings
+      ...['work.controlsDue', 'work.reviewsDue', 'work.acknowledgementsOpen'].flatMap((label) => [label, `${label}.hint`]),
+      'errorSummary.heading',
+      'password.error.linkHeading',
+      'login.error.heading',
+      ...['email', 'password'].map((field) => `login.field.${field}`),
+      // the statement of applicability in Japanese
+      ...['soa', 'controls'].map((sheet) => `soa.sheet.${sheet}`),
+      ...['id', 'title', 'theme', 'applicable', 'controls', 'statuses', 'justification'].map((column) => `soa.soa.col.${column}`),
+      ...['code', 'chapter', 'title', 'titleEn', 'status', 'reason', 'nextCheckDue', 'iso', 'csf'].map((column) => `soa.controls.col.${column}`),
+      ...['organizational', 'people', 'physical', 'technological'].map((theme) => `soa.theme.${theme}`),
+      'soa.yes',
+      'soa.no',
     ];
     for (const locale of LOCALES) {
       const catalogue = loadCatalogue(locale);

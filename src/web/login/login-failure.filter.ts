@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { AppException } from '../../common/errors/app.exception.js';
 import type { ProblemCode } from '../../common/errors/problem-registry.js';
 import { ProblemFilter, toAppException } from '../../common/errors/problem.filter.js';
+import type { FormMessage } from '../forms/form-error.js';
 import { pathOf } from '../navigation.js';
 import { LoginFlow } from './login-flow.service.js';
 import { PendingLoginCookie } from './pending-login.cookie.js';
@@ -20,6 +21,26 @@ const FORM_ERRORS: ReadonlySet<ProblemCode> = new Set([
 const RETRY_SECOND_STEP: ReadonlySet<ProblemCode> = new Set(['INVALID_SECOND_FACTOR', 'VALIDATION_FAILED']);
 
 const isFormError = (error: unknown): error is AppException => error instanceof AppException && FORM_ERRORS.has(error.code);
+
+/** What the first step says, each message linked to the field to fix (none where there is nothing to fix in the form). */
+export function loginMessages(failure: AppException): FormMessage[] {
+  switch (failure.code) {
+    case 'VALIDATION_FAILED': {
+      const fields = [...new Set((failure.errors ?? []).map((e) => e.field))].filter((f) => f === 'email' || f === 'password');
+      if (!fields.length) return [{ key: 'login.error.VALIDATION_FAILED', fieldId: 'email', alsoIds: ['password'] }];
+      return fields.map((field) => ({ key: `login.field.${field}`, fieldId: field }));
+    }
+    case 'INVALID_CREDENTIALS':
+      return [{ key: 'login.error.INVALID_CREDENTIALS', fieldId: 'email', alsoIds: ['password'] }];
+    default:
+      return [{ key: `login.error.${failure.code}` }];
+  }
+}
+
+/** What the second step says: the code to enter again. */
+export function secondStepMessages(failure: AppException): FormMessage[] {
+  return [{ key: failure.code === 'VALIDATION_FAILED' ? 'mfa.error.VALIDATION_FAILED' : `login.error.${failure.code}`, fieldId: 'totp' }];
+}
 
 /**
  * Re-renders the sign-in form with a translated error (status 400/401/423) and the e-mail address
@@ -47,7 +68,7 @@ export class LoginFailureFilter implements ExceptionFilter {
     const onSecondStep = pathOf(req) === '/login/mfa' && pending !== null;
     if (onSecondStep && RETRY_SECOND_STEP.has(failure.code)) {
       try {
-        return await this.flow.showSecondStep(req, res, pending, failure.status, `login.error.${failure.code}`);
+        return await this.flow.showSecondStep(req, res, pending, failure.status, secondStepMessages(failure));
       } catch (error) {
         if (!isFormError(error)) throw error;
         failure = error;
@@ -56,6 +77,6 @@ export class LoginFailureFilter implements ExceptionFilter {
     if (pending) this.pending.clear(res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const email = pending?.email ?? (typeof body.email === 'string' ? body.email : '');
-    this.flow.showForm(res, failure.status, { email, next: pending?.next ?? safeNext(body.next), error: `login.error.${failure.code}` });
+    this.flow.showForm(res, failure.status, { email, next: pending?.next ?? safeNext(body.next), errors: loginMessages(failure) });
   }
 }

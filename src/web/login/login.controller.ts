@@ -56,9 +56,9 @@ export class LoginController {
   @UseFilters(LoginFailureFilter)
   async verify(@Body() dto: SecondFactorFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const pending = this.pending.read(req);
-    if (!pending) return this.flow.showForm(res, 401, { next: '/', error: 'login.error.EXPIRED' });
+    if (!pending) return this.flow.showForm(res, 401, { next: '/', errors: [{ key: 'login.error.EXPIRED', fieldId: 'email' }] });
     const result = await this.auth.login({ email: pending.email, password: pending.password, totp: dto.totp }, this.flow.client(req));
-    this.flow.finish(res, result, pending.next);
+    await this.flow.finish(res, result, pending.next);
   }
 
   @Post('logout')

@@ -2,6 +2,7 @@ import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { randomToken, safeEqual } from '../../common/secrets.js';
 import { AppException } from '../../common/errors/app.exception.js';
+import { takeFormPage } from '../page-url.js';
 import { CSRF_COOKIE, WebCookies } from '../web-cookies.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -29,6 +30,7 @@ export function csrfDeferred(req: Request): boolean {
 export function verifyDeferredCsrf(req: Request): void {
   const deferred = req as DeferredRequest;
   if (!(DEFERRED in deferred)) return; // checked already, or never deferred (the middleware checked it)
+  takeFormPage(req, req.res);
   const expected = deferred[DEFERRED];
   const body = (req.body ?? {}) as Record<string, unknown>;
   const sent = body[CSRF_FIELD];
@@ -40,7 +42,8 @@ export function verifyDeferredCsrf(req: Request): void {
 /**
  * Double-submit CSRF protection for the pages: a random token in an httpOnly SameSite=Strict cookie
  * (set when missing) must come back as the `_csrf` field of every form. Views get it as `csrfToken`.
- * The field is removed once checked, so form DTOs do not declare it.
+ * The field is removed once checked, so form DTOs do not declare it; so is the form's `_page` (the
+ * page the form is on, for the language switch of the answer: see page-url.ts).
  *
  * A multipart form's body is not parsed yet here (multer runs in its route's interceptor), so its
  * check is deferred: only a route marked `@MultipartForm()` accepts one, and its interceptor checks
@@ -62,6 +65,7 @@ export class CsrfMiddleware implements NestMiddleware {
       (req as DeferredRequest)[DEFERRED] = known ? token : null;
       return next();
     }
+    takeFormPage(req, res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const sent = body[CSRF_FIELD];
     if (!known || typeof sent !== 'string' || !safeEqual(sent, token)) throw new AppException('CSRF_TOKEN_INVALID');

@@ -1,15 +1,15 @@
-import { Controller, Get, Query, Render, Req } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { CurrentActor, May } from '../../common/access.decorators.js';
 import { WEB } from '../web.permissions.js';
 import type { Actor } from '../../common/actor.js';
 import { AppException } from '../../common/errors/app.exception.js';
-import { NoticePageQuery } from '../web-query.dto.js';
+import { WebPageQuery } from '../web-query.dto.js';
 import { fullName, ViewerService } from '../viewer.service.js';
 import { MyPageService } from './my-page.service.js';
 
-/** マイページ: who I am, and what I still owe. */
+/** マイページ: who I am, and what I still owe; right after signing in, the way to each role's home. */
 @ApiExcludeController()
 @Controller()
 export class MyPageController {
@@ -20,11 +20,10 @@ export class MyPageController {
 
   @Get()
   @May(WEB.my_page)
-  @Render('my-page')
-  async show(@CurrentActor() actor: Actor, @Req() req: Request, @Query() query: NoticePageQuery): Promise<object> {
+  async show(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response, @Query() _query: WebPageQuery): Promise<void> {
     const [staff, duties] = await Promise.all([this.viewers.staffOf(req), this.myPage.duties(actor)]);
     if (!staff) throw new AppException('STAFF_NOT_FOUND');
-    return {
+    res.render('my-page', {
       title: 'myPage.title',
       person: {
         name: fullName(staff),
@@ -34,7 +33,6 @@ export class MyPageController {
         secondFactorSince: staff.totpConfirmedAt,
       },
       duties,
-      notice: query.notice ? `notice.${query.notice}` : null,
-    };
+    });
   }
 }

@@ -1,6 +1,6 @@
-import { Injectable, SetMetadata, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Actor } from '../../common/actor.js';
+import { FeatureCatalog, providerMarker } from '../../common/features/discovery.js';
 
 /** Something a person still owes: a course to complete, a policy version to acknowledge. */
 export interface Duty {
@@ -20,10 +20,10 @@ export interface DutyProvider {
   duties(actor: Actor): Promise<Duty[]>;
 }
 
-const DUTY_SOURCE = Symbol('mamori:duty-source');
+const DUTY_SOURCES = providerMarker('duty-source');
 
 /** Marks a provider of a feature's pages as a DutyProvider of "my page" (found at start-up). */
-export const DutySource = (): ClassDecorator => SetMetadata(DUTY_SOURCE, true);
+export const DutySource = (): ClassDecorator => DUTY_SOURCES.mark(true);
 
 /**
  * "What you owe" on the my page (研修・確認事項): every open duty the features' pages know of, each
@@ -33,13 +33,10 @@ export const DutySource = (): ClassDecorator => SetMetadata(DUTY_SOURCE, true);
 export class MyPageService implements OnModuleInit {
   private providers: DutyProvider[] = [];
 
-  constructor(private readonly discovery: DiscoveryService) {}
+  constructor(private readonly catalog: FeatureCatalog) {}
 
   onModuleInit(): void {
-    this.providers = this.discovery
-      .getProviders()
-      .filter((wrapper) => wrapper.metatype && wrapper.instance && Reflect.getMetadata(DUTY_SOURCE, wrapper.metatype))
-      .map((wrapper) => wrapper.instance as DutyProvider);
+    this.providers = this.catalog.providers<DutyProvider, true>(DUTY_SOURCES).map(({ instance }) => instance);
   }
 
   /** Every open duty, soonest due first (undated ones last). */

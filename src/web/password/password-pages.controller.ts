@@ -6,10 +6,19 @@ import { Public, RateLimited, clientAddressOf } from '../../auth/decorators.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/dto/password-setup.dto.js';
 import { PasswordSetupService } from '../../auth/password-setup.service.js';
 import { AppException } from '../../common/errors/app.exception.js';
+import { formErrors, type FormMessage } from '../forms/form-error.js';
 import { ForgotPasswordFormDto, SetPasswordFormDto } from './password-form.dto.js';
 
 /** Message keys of what the set-password form may be refused for. */
 type SetPasswordError = 'MISMATCH' | 'TOO_SHORT' | 'TOO_LONG' | 'PASSWORD_TOKEN_INVALID';
+
+/** Each refusal, linked to the field to fix (a link that does not work has no field: the page offers a new link). */
+const SET_PASSWORD_MESSAGES: Record<SetPasswordError, FormMessage> = {
+  MISMATCH: { key: 'password.error.MISMATCH', fieldId: 'password', alsoIds: ['confirmation'] },
+  TOO_SHORT: { key: 'password.error.TOO_SHORT', fieldId: 'password' },
+  TOO_LONG: { key: 'password.error.TOO_LONG', fieldId: 'password' },
+  PASSWORD_TOKEN_INVALID: { key: 'password.error.PASSWORD_TOKEN_INVALID', fieldId: 'request-new' },
+};
 
 /**
  * Setting a password from an e-mailed link (invitation or reset), and asking for a reset link.
@@ -46,6 +55,7 @@ export class PasswordPagesController {
       throw error;
     }
     res.set('Cache-Control', 'no-store');
+    res.locals.pageUrl = '/login'; // the link is used up: the language switch leads to the sign-in page
     res.render('password-done', { title: 'password.done.title' });
   }
 
@@ -61,7 +71,11 @@ export class PasswordPagesController {
   async forgot(@Body() form: ForgotPasswordFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const email = (form.email ?? '').trim();
     if (email.length > 254 || !isEmail(email)) {
-      return res.status(400).render('password-forgot', { title: 'password.forgot.title', email, error: 'password.error.EMAIL_INVALID' });
+      return res.status(400).render('password-forgot', {
+        title: 'password.forgot.title',
+        email,
+        formErrors: formErrors('forgot', [{ key: 'password.error.EMAIL_INVALID', fieldId: 'email' }], { email }),
+      });
     }
     await this.passwords.requestReset(email, clientAddressOf(req));
     res.render('password-forgot-sent', { title: 'password.sent.title' });
@@ -74,7 +88,9 @@ export class PasswordPagesController {
       token,
       // a link that does not work gets no form, only the way to ask for a new one
       usable: error !== 'PASSWORD_TOKEN_INVALID',
-      error: error ? `password.error.${error}` : undefined,
+      formErrors: error
+        ? formErrors('set', [SET_PASSWORD_MESSAGES[error]], {}, error === 'PASSWORD_TOKEN_INVALID' ? 'password.error.linkHeading' : undefined)
+        : null,
     });
   }
 }

@@ -1,16 +1,18 @@
-import { Controller, Get, Param, ParseUUIDPipe, Post, Query, Redirect, Render, Req } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Post, Query, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { CurrentActor, May } from '../../common/access.decorators.js';
 import { POLICIES } from '../../policies/policies.permissions.js';
 import type { Actor } from '../../common/actor.js';
+import { tokyoToday } from '../../common/calendar.js';
 import { AcknowledgementsService } from '../../policies/acknowledgements.service.js';
 import { PolicyVersionsService } from '../../policies/policy-versions.service.js';
+import { flash } from '../flash.js';
 import { localeOf } from '../locale.js';
 import { policyTextFor } from './policy-text.js';
 import { WebPageQuery } from '../web-query.dto.js';
 
-/** ポリシーの確認: the text of the approved version, and "I have read it and will comply". */
+/** ポリシーの確認: the text of the approved version, and "I have read it and will comply"; for the office, who still owes it. */
 @ApiExcludeController()
 @Controller('acknowledgements')
 export class AcknowledgementPagesController {
@@ -18,6 +20,22 @@ export class AcknowledgementPagesController {
     private readonly acknowledgements: AcknowledgementsService,
     private readonly versions: PolicyVersionsService,
   ) {}
+
+  /** 確認の状況: per approved version, how many still owe the acknowledgement (a manager: their department). */
+  @Get()
+  @May(POLICIES.read_acknowledgements)
+  @Render('acknowledgement-status')
+  async status(@CurrentActor() actor: Actor, @Query() _query: WebPageQuery): Promise<object> {
+    const today = tokyoToday();
+    const rows = await this.acknowledgements.openByVersion(actor, today);
+    return {
+      title: 'acknowledgementStatus.title',
+      today,
+      rows: rows.map((row) => ({ ...row, href: `/policies/${encodeURIComponent(row.policyKey)}`, overdueFlag: row.overdue > 0 })),
+      open: rows.reduce((sum, row) => sum + row.open, 0),
+      overdue: rows.reduce((sum, row) => sum + row.overdue, 0),
+    };
+  }
 
   @Get(':id')
   @May(POLICIES.read)
@@ -37,8 +55,9 @@ export class AcknowledgementPagesController {
 
   @Post(':id')
   @May(POLICIES.acknowledge)
-  @Redirect('/?notice=acknowledged', 303)
-  async acknowledge(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async acknowledge(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
     await this.acknowledgements.acknowledge(actor, id);
+    flash(res, 'notice.acknowledged');
+    res.redirect(303, '/');
   }
 }

@@ -7,7 +7,8 @@ import type { Actor } from '../../common/actor.js';
 import { PolicyReviewsService } from '../../policies/policy-reviews.service.js';
 import { PolicyVersionsService } from '../../policies/policy-versions.service.js';
 import { localeOf } from '../locale.js';
-import { NoticePageQuery, WebPageQuery } from '../web-query.dto.js';
+import { flash } from '../flash.js';
+import { WebPageQuery } from '../web-query.dto.js';
 import { PolicyApprovalForm, PolicyReviewForm } from './policy-page.dto.js';
 import { PolicyPagesService } from './policy-pages.service.js';
 import { ReviewFormErrorFilter } from './review-form.filter.js';
@@ -55,7 +56,8 @@ export class PolicyPagesController {
   async review(@CurrentActor() actor: Actor, @Param('key') key: string, @Body() form: PolicyReviewForm, @Res() res: Response): Promise<void> {
     const policy = await this.pages.byKey(actor, key);
     await this.reviews.create(actor, policy.id, { outcome: form.outcome, notes: form.notes });
-    res.redirect(303, '/reviews?notice=reviewRecorded');
+    flash(res, 'notice.reviewRecorded');
+    res.redirect(303, '/reviews');
   }
 
   @Post(':key/versions/:v/approve')
@@ -75,7 +77,8 @@ export class PolicyPagesController {
       requireAcknowledgement,
       acknowledgementDueOn: requireAcknowledgement ? form.acknowledgementDueOn : undefined,
     });
-    res.redirect(303, '/reviews?notice=versionApproved');
+    flash(res, 'notice.versionApproved');
+    res.redirect(303, '/reviews');
   }
 }
 
@@ -88,7 +91,7 @@ export class ReviewPagesController {
   @Get()
   @May(POLICIES.read_drafts)
   @Render('reviews')
-  queue(@CurrentActor() actor: Actor, @Query() query: NoticePageQuery): Promise<object> {
-    return this.pages.reviewQueue(actor, { notice: query.notice });
+  queue(@CurrentActor() actor: Actor, @Query() _query: WebPageQuery): Promise<object> {
+    return this.pages.reviewQueue(actor);
   }
 }

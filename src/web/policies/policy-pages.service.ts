@@ -7,12 +7,10 @@ import { PoliciesService, type PolicySummary } from '../../policies/policies.ser
 import { REVIEW_OUTCOMES } from '../../policies/policy-review.entity.js';
 import { DEFAULT_ACKNOWLEDGEMENT_DAYS } from '../../policies/acknowledgements.service.js';
 import { PolicyVersionsService } from '../../policies/policy-versions.service.js';
-import type { FormError } from '../forms/form-error.js';
+import type { FormErrors } from '../forms/form-error.js';
 import type { Locale } from '../i18n/i18n.service.js';
+import { DUE_SOON_DAYS } from '../work-queue/work-queue.service.js';
 import { diffLines, policyTextFor } from './policy-text.js';
-
-/** Days before its due date from which a review shows as "due soon". */
-const DUE_SOON_DAYS = 30;
 
 const policyHref = (key: string): string => `/policies/${encodeURIComponent(key)}`;
 const versionHref = (key: string, version: number): string => `${policyHref(key)}/versions/${version}`;
@@ -81,13 +79,12 @@ export class PolicyPagesService {
   }
 
   /** The review queue: when each policy is due, whether a revision is asked for, the draft awaiting approval. */
-  async reviewQueue(actor: Actor, options: { notice?: string; error?: FormError & { policyKey: string } } = {}): Promise<object> {
+  async reviewQueue(actor: Actor, refused: { key: string; errors: FormErrors } | null = null): Promise<object> {
     const { items } = await this.policies.list(actor);
     const today = tokyoToday();
     const soon = addDays(today, DUE_SOON_DAYS);
-    const { error } = options;
     const rows = items.map((p) => {
-      const mine = error?.policyKey === p.key ? error : null;
+      const mine = refused?.key === p.key ? refused.errors : null;
       const submitted = mine?.submitted ?? {};
       const draft = p.latestVersion?.status === 'draft' ? p.latestVersion : null;
       return {
@@ -104,8 +101,6 @@ export class PolicyPagesService {
           mine?.form === 'approve' && typeof submitted.acknowledgementDueOn === 'string'
             ? submitted.acknowledgementDueOn
             : addDays(today, DEFAULT_ACKNOWLEDGEMENT_DAYS),
-        reviewError: mine?.form === 'review' ? mine : null,
-        approveError: mine?.form === 'approve' ? mine : null,
       };
     });
     return {
@@ -114,7 +109,6 @@ export class PolicyPagesService {
       rows,
       canReview: may(actor, POLICIES.review),
       canApprove: may(actor, POLICIES.approve),
-      notice: options.notice ? `notice.${options.notice}` : null,
     };
   }
 }

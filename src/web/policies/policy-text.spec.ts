@@ -2,11 +2,38 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../database/project-root.js';
 import { lineDiff } from '../../policies/line-diff.js';
-import { diffLines, isSafeUrl, policyTextFor, renderPolicyMarkdown, splitLanguages } from './policy-text.js';
+import { diffLines, isSafeUrl, joinJapaneseLines, policyTextFor, renderPolicyMarkdown, splitLanguages } from './policy-text.js';
 
 describe('policy text', () => {
   it('renders Markdown, one heading level down', () => {
     expect(renderPolicyMarkdown('# 方針\n\n1. **情報資産**: 説明')).toBe('<h2>方針</h2>\n<ol>\n<li><strong>情報資産</strong>: 説明</li>\n</ol>\n');
+  });
+
+  it('joins Japanese lines broken inside a sentence without a space, and keeps the space in English', () => {
+    expect(renderPolicyMarkdown('職員は、情報資産を\n適切に管理しなければならない。')).toBe('<p>職員は、情報資産を適切に管理しなければならない。</p>\n');
+    expect(renderPolicyMarkdown('The staff shall\nprotect information.')).toBe('<p>The staff shall\nprotect information.</p>\n');
+    // across inline markup, in list items, and after full-width punctuation
+    expect(renderPolicyMarkdown('**重要な**\n情報と[規程](/policies)\nに従う。')).toBe(
+      '<p><strong>重要な</strong>情報と<a href="/policies">規程</a>に従う。</p>\n',
+    );
+    expect(renderPolicyMarkdown('- 項目の\n  続き（注）\n  です')).toBe('<ul>\n<li>項目の続き（注）です</li>\n</ul>\n');
+    // Japanese next to English keeps the break (shown as a space), as do block boundaries and code blocks
+    expect(renderPolicyMarkdown('ISO/IEC 27001に\nbased')).toContain('に\nbased');
+    expect(renderPolicyMarkdown('ISO/IEC\n27001に基づく')).toContain('IEC\n27001');
+    expect(renderPolicyMarkdown('```\n一行目\n二行目\n```')).toBe('<pre><code>一行目\n二行目\n</code></pre>\n');
+    expect(joinJapaneseLines('<p>段落。</p>\n<p>次の段落</p>')).toBe('<p>段落。</p>\n<p>次の段落</p>');
+  });
+
+  it('leaves no soft line break between Japanese characters in the shipped policies', () => {
+    for (const file of ['basic-policy.md', 'standards.md']) {
+      const body = readFileSync(join(projectRoot(), 'policies', file), 'utf8').replace(/^---[\s\S]*?\n---\n/, '');
+      // the text of each paragraph and list item, without its inline markup
+      const text = [...policyTextFor(body, 'ja').html.matchAll(/<(p|li)>([\s\S]*?)<\/\1>/g)].map((m) => m[2]!.replace(/<[^>]+>/g, '')).join('\n\n');
+      expect(text.length).toBeGreaterThan(500);
+      expect(text).not.toMatch(
+        /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}、。）」][ \t]*\n[ \t]*[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}（「]/u,
+      );
+    }
   });
 
   it('drops HTML comments and shows any other raw HTML as text', () => {

@@ -1,5 +1,6 @@
 import { Marked, type Tokens } from 'marked';
 import type { Locale } from '../i18n/i18n.service.js';
+import { JAPANESE_CHARACTER } from '../text.js';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
@@ -33,9 +34,26 @@ const markdown = new Marked({
   },
 });
 
+/** inline markup that may sit on either side of a line break (`</strong>`, `<a href="…">`) */
+const INLINE_TAGS = String.raw`(?:<\/?(?:a|strong|em|code|del|span)\b[^>]*>)*`;
+/** a soft line break between two Japanese characters */
+const JAPANESE_SOFT_BREAK = new RegExp(String.raw`(${JAPANESE_CHARACTER})(${INLINE_TAGS})[ \t]*\n[ \t]*(${INLINE_TAGS})(?=${JAPANESE_CHARACTER})`, 'gu');
+
+/**
+ * Japanese is written without spaces between words, so a source line that breaks inside a sentence
+ * (Markdown's soft line break, which a browser shows as a space) joins without one; between English
+ * words, or English and Japanese, the break stays a space. Preformatted blocks keep their lines.
+ */
+export function joinJapaneseLines(html: string): string {
+  return html
+    .split(/(<pre[\s\S]*?<\/pre>)/)
+    .map((part) => (part.startsWith('<pre') ? part : part.replace(JAPANESE_SOFT_BREAK, '$1$2$3')))
+    .join('');
+}
+
 /** The HTML of a policy text (Markdown); only markup the Markdown itself produces. */
 export function renderPolicyMarkdown(text: string): string {
-  return markdown.parse(text, { async: false });
+  return joinJapaneseLines(markdown.parse(text, { async: false }));
 }
 
 const ENGLISH_HEADING = /^##[ \t]+English[ \t]*#*[ \t]*$/m;

@@ -1,0 +1,286 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ROLES } from '../../common/roles.js';
+import { REVIEW_OUTCOMES, type ReviewOutcome } from '../policy-review.entity.js';
+import { POLICY_VERSION_STATUSES, type PolicyVersionStatus } from '../policy-version.entity.js';
+import { CLASSIFICATIONS, POLICY_KINDS } from '../policy.entity.js';
+
+/** The latest version of a policy, as listed beside it. */
+export class LatestPolicyVersionRef {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  version!: number;
+
+  @ApiProperty({ enum: POLICY_VERSION_STATUSES })
+  status!: string;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+}
+
+/** A policy document with its latest version and the version in force. */
+export class PolicySummaryView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'standards' })
+  key!: string;
+
+  @ApiProperty({ enum: POLICY_KINDS })
+  kind!: string;
+
+  @ApiProperty({ example: '情報セキュリティ対策基準' })
+  title!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  titleEn!: string | null;
+
+  @ApiProperty({ enum: ROLES })
+  ownerRole!: string;
+
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  reviewIntervalMonths!: number;
+
+  @ApiProperty({ enum: CLASSIFICATIONS })
+  classification!: string;
+
+  @ApiProperty({ type: LatestPolicyVersionRef, nullable: true })
+  latestVersion!: LatestPolicyVersionRef | null;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'the version in force (null until one is approved)' })
+  approvedVersion!: number | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date',
+    nullable: true,
+    description: 'when the next review is due (null until a version is approved or a review recorded)',
+  })
+  nextReviewDue!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  lastReviewedAt!: Date | null;
+
+  @ApiProperty({ description: 'a review asked for a revision that has not been approved yet' })
+  revisionRequested!: boolean;
+}
+
+/** A version of a policy, without its text. */
+export class PolicyVersionSummaryView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  policyId!: string;
+
+  @ApiProperty({ type: 'integer', minimum: 1 })
+  version!: number;
+
+  @ApiProperty({ enum: POLICY_VERSION_STATUSES })
+  status!: PolicyVersionStatus;
+
+  @ApiProperty({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the text: a public fingerprint of the version' })
+  contentHash!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the staff member who approved it' })
+  approvedBy!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  approvedAt!: Date | null;
+
+  @ApiProperty({ description: 'all active staff were asked to acknowledge it' })
+  acknowledgementRequired!: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  supersededAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+}
+
+/** A version with its text, front matter and the diff against the version in force. */
+export class PolicyVersionDetailView extends PolicyVersionSummaryView {
+  @ApiProperty({ description: 'the policy text (Markdown)' })
+  body!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'the front matter of the policy file, as written' })
+  frontMatter!: Record<string, unknown>;
+
+  @ApiProperty({ type: String, nullable: true, description: 'unified diff against the version in force (null for the first)' })
+  diff!: string | null;
+}
+
+/** The acknowledgements an approval asked for. */
+export class AcknowledgementRequestView {
+  @ApiProperty({ type: String, format: 'date' })
+  dueOn!: string;
+
+  @ApiProperty({ type: 'integer', description: 'duties created, one per active member of staff' })
+  duties!: number;
+
+  @ApiProperty({ type: 'integer', description: 'e-mails queued' })
+  emails!: number;
+}
+
+export class ApprovalResultView {
+  @ApiProperty({ type: PolicyVersionSummaryView })
+  version!: PolicyVersionSummaryView;
+
+  @ApiProperty({ type: 'integer', isArray: true, description: 'version numbers this approval superseded (the previous approved one and older drafts)' })
+  superseded!: number[];
+
+  @ApiProperty({ type: String, format: 'date' })
+  nextReviewDue!: string;
+
+  @ApiProperty({ type: AcknowledgementRequestView, nullable: true, description: 'null unless acknowledgement was required' })
+  acknowledgement!: AcknowledgementRequestView | null;
+}
+
+/** One person's acknowledgement duty of a version (`?items=true`). */
+export class AcknowledgementSummaryItemView {
+  @ApiProperty({ format: 'uuid' })
+  dutyId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  staffId!: string;
+
+  @ApiProperty()
+  employeeNumber!: string;
+
+  @ApiProperty()
+  familyName!: string;
+
+  @ApiProperty()
+  givenName!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  departmentId!: string | null;
+
+  @ApiProperty({ type: String, format: 'date' })
+  dueOn!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  acknowledgedAt!: Date | null;
+}
+
+/** How many have acknowledged a version. */
+export class AcknowledgementSummaryView {
+  @ApiProperty({ format: 'uuid' })
+  policyVersionId!: string;
+
+  @ApiProperty({ type: 'integer' })
+  version!: number;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: "the department the figures are limited to (a manager's own), or null for the whole organisation",
+  })
+  departmentId!: string | null;
+
+  @ApiProperty({ type: 'integer' })
+  total!: number;
+
+  @ApiProperty({ type: 'integer' })
+  acknowledged!: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: 1,
+    description: 'acknowledged ÷ total (4 decimals); null when nobody owes an acknowledgement',
+  })
+  rate!: number | null;
+
+  @ApiPropertyOptional({ type: [AcknowledgementSummaryItemView], description: 'each person, with `?items=true`' })
+  items?: AcknowledgementSummaryItemView[];
+}
+
+/** One of the caller's acknowledgement duties. */
+export class MyAcknowledgementView {
+  @ApiProperty({ format: 'uuid', description: 'the duty' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  policyId!: string;
+
+  @ApiProperty()
+  policyTitle!: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  policyTitleEn!: string | null;
+
+  @ApiProperty({ format: 'uuid' })
+  policyVersionId!: string;
+
+  @ApiProperty({ type: 'integer' })
+  version!: number;
+
+  @ApiProperty({ type: String, format: 'date' })
+  dueOn!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  acknowledgedAt!: Date | null;
+}
+
+/** ポリシーの見直し: a dated review of a policy (the entity's columns; it carries nothing internal). */
+export class PolicyReviewView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  organizationId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  policyId!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the approved version that was reviewed (null when none was approved yet)' })
+  policyVersionId!: string | null;
+
+  @ApiProperty({ enum: REVIEW_OUTCOMES })
+  outcome!: ReviewOutcome;
+
+  @ApiProperty()
+  notes!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  reviewedById!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  reviewedAt!: Date;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, description: 'the review that was due (null for an unscheduled one)' })
+  dueOn!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  updatedAt!: Date;
+}
+
+/** What a review changed on its policy. */
+export class PolicyReviewStateView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true })
+  nextReviewDue!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  lastReviewedAt!: Date | null;
+
+  @ApiProperty()
+  revisionRequested!: boolean;
+}
+
+export class PolicyReviewResultView {
+  @ApiProperty({ type: PolicyReviewView })
+  review!: PolicyReviewView;
+
+  @ApiProperty({ type: PolicyReviewStateView })
+  policy!: PolicyReviewStateView;
+}

@@ -1,0 +1,121 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ROLES, type Role } from '../../common/roles.js';
+import type { Department } from '../department.entity.js';
+import { EMPLOYMENT_STATUSES, type EmploymentStatus, type Staff } from '../staff.entity.js';
+
+/** A department as named beside a record that belongs to it. */
+export class DepartmentRef {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'SOMU' })
+  code!: string;
+
+  @ApiProperty({ example: '総務課' })
+  name!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'General Affairs Division' })
+  nameEn!: string | null;
+
+  static from(department: Department): DepartmentRef {
+    return { id: department.id, code: department.code, name: department.name, nameEn: department.nameEn };
+  }
+}
+
+/** A staff member as the API shows them: no sign-in internals (password, second factor, lockout). */
+export class StaffView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: '10001' })
+  employeeNumber!: string;
+
+  @ApiProperty({ example: '山田' })
+  familyName!: string;
+
+  @ApiProperty({ example: '花子' })
+  givenName!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'ヤマダ' })
+  familyNameKana!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'ハナコ' })
+  givenNameKana!: string | null;
+
+  @ApiProperty({ example: 'hanako.yamada@town.example.jp' })
+  email!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  departmentId!: string | null;
+
+  @ApiProperty({ type: DepartmentRef, nullable: true })
+  department!: DepartmentRef | null;
+
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['staff'] })
+  roles!: Role[];
+
+  @ApiProperty({ enum: EMPLOYMENT_STATUSES })
+  status!: EmploymentStatus;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: '2020-04-01' })
+  joinedOn!: string | null;
+
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: '2025-03-31' })
+  leftOn!: string | null;
+
+  @ApiProperty({ enum: ['ja', 'en'] })
+  locale!: 'ja' | 'en';
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when the second factor (authenticator app) was confirmed' })
+  totpConfirmedAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  lastLoginAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt!: Date;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  updatedAt!: Date;
+
+  static from(staff: Staff): StaffView {
+    return {
+      id: staff.id,
+      employeeNumber: staff.employeeNumber,
+      familyName: staff.familyName,
+      givenName: staff.givenName,
+      familyNameKana: staff.familyNameKana,
+      givenNameKana: staff.givenNameKana,
+      email: staff.email,
+      departmentId: staff.departmentId,
+      department: staff.department ? DepartmentRef.from(staff.department) : null,
+      roles: staff.roles,
+      status: staff.status,
+      joinedOn: staff.joinedOn,
+      leftOn: staff.leftOn,
+      locale: staff.locale,
+      totpConfirmedAt: staff.totpConfirmedAt,
+      lastLoginAt: staff.lastLoginAt,
+      createdAt: staff.createdAt,
+      updatedAt: staff.updatedAt,
+    };
+  }
+}
+
+/** What a CSV import did (or, on a dry run, would do). */
+export class StaffImportResultView {
+  @ApiProperty({ description: 'true: checked only, nothing written' })
+  dryRun!: boolean;
+
+  @ApiProperty({ type: 'integer', description: 'data rows in the file' })
+  rows!: number;
+
+  @ApiProperty({ type: 'integer' })
+  created!: number;
+
+  @ApiProperty({ type: 'integer' })
+  updated!: number;
+
+  @ApiProperty({ type: 'integer' })
+  unchanged!: number;
+}

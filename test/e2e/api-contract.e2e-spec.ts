@@ -1,0 +1,333 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { currentTotp } from '../../src/auth/totp.service.js';
+import { systemActor } from '../../src/common/actor.js';
+import type { Role } from '../../src/common/roles.js';
+import { Control } from '../../src/controls/control.entity.js';
+import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
+import { Policy } from '../../src/policies/policy.entity.js';
+import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { findInternals, INTERNAL_KEYS } from '../support/internals.js';
+import { mailsTo } from '../support/mail.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+type Json = Record<string, unknown>;
+interface Operation {
+  responses: Record<string, { description?: string; content?: Record<string, { schema?: Json }> }>;
+  'x-roles'?: string[];
+}
+type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Json> } };
+
+const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
+const ROLES_UNDER_TEST: Role[] = ['admin', 'ciso', 'security_officer', 'csirt', 'auditor', 'manager', 'staff'];
+const PROBLEM_SCHEMAS = ['#/components/schemas/ProblemDocument', '#/components/schemas/AccountLockedProblem'];
+const BINARY = { type: 'string', format: 'binary' };
+/** a line of an uploaded text file: it must never come back in a JSON body */
+const EVIDENCE_MARKER = `入退室記録 ${randomBytes(8).toString('hex')}`;
+
+/**
+ * The API's answers are what its OpenAPI document says, and carry no internals. Every e2e test
+ * checks its responses against the document (test/support/response-contract.ts, installed by
+ * createTestApp); this file checks the document itself, then answers every operation once with
+ * real data, every GET as every role that may call it.
+ */
+describe('API contract: documented responses, no internals', () => {
+  let t: TestApp;
+  let doc: Document;
+  const operations = (): { method: string; path: string; op: Operation }[] =>
+    Object.entries(doc.paths).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((method) => ({ method, path, op: item[method]! })));
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { LOGIN_MAX_FAILURES: '3' } });
+    doc = (await request(t.http).get('/api/docs-json').expect(200)).body as Document;
+  });
+  afterAll(() => t.close());
+
+  describe('the document', () => {
+    it('documents a success response for every operation: a JSON schema, a file content type, or no content (204)', () => {
+      const undocumented: string[] = [];
+      for (const { method, path, op } of operations()) {
+        const success = Object.entries(op.responses).filter(([status]) => /^2/.test(status));
+        const described = success.some(([status, response]) => {
+          const content = Object.entries(response.content ?? {});
+          if (status === '204') return content.length === 0;
+          return (
+            content.length > 0 &&
+            content.every(([type, media]) => (type === 'application/json' ? !!media.schema?.$ref || !!media.schema?.type : equal(media.schema, BINARY)))
+          );
+        });
+        if (!described) undocumented.push(`${method.toUpperCase()} ${path}`);
+      }
+      expect(operations().length).toBeGreaterThanOrEqual(40);
+      expect(undocumented).toEqual([]);
+    });
+
+    it('documents every error response as problem+json with the ProblemDocument schema (or one extending it)', () => {
+      const wrong: string[] = [];
+      for (const { method, path, op } of operations()) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          if (!/^[45]/.test(status) || path === '/health') continue;
+          const content = response.content ?? {};
+          const ref = content['application/problem+json']?.schema?.$ref;
+          if (Object.keys(content).join() !== 'application/problem+json' || !PROBLEM_SCHEMAS.includes(String(ref)))
+            wrong.push(`${method.toUpperCase()} ${path} ${status}`);
+        }
+        const roles = op['x-roles'] ?? [];
+        if (!roles.includes('public') && !(op.responses['401'] && op.responses['403'])) wrong.push(`${method.toUpperCase()} ${path}: no 401/403`);
+      }
+      expect(wrong).toEqual([]);
+      expect(doc.components.schemas.ProblemDocument).toMatchObject({ required: expect.arrayContaining(['type', 'title', 'status', 'code']) });
+    });
+
+    it('names no internal field in any schema but the lockedUntil of ACCOUNT_LOCKED', () => {
+      const named = Object.entries(doc.components.schemas).flatMap(([name, schema]) =>
+        Object.keys((schema.properties as Json | undefined) ?? {})
+          .filter((property) => INTERNAL_KEYS.has(property) || property === 'contentHash' || property === 'content')
+          .map((property) => `${name}.${property}`),
+      );
+      expect(named.sort()).toEqual(['AccountLockedProblem.lockedUntil', 'PolicyVersionDetailView.contentHash', 'PolicyVersionSummaryView.contentHash']);
+    });
+
+    it('the checker refuses an undocumented or internal field, a wrong format, an undocumented status and a wrong content type', () => {
+      const me = {
+        ...{
+          id: '3ff45433-aa34-4962-9328-fdda4aff7ca8',
+          employeeNumber: '1',
+          familyName: '試験',
+          givenName: '太郎',
+          familyNameKana: null,
+          givenNameKana: null,
+        },
+        ...{ email: 'a@test.example', departmentId: null, department: null, roles: ['staff'], status: 'active', joinedOn: null, leftOn: null, locale: 'ja' },
+        ...{ totpConfirmedAt: null, lastLoginAt: null, createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' },
+      };
+      const check = (status: number, body: unknown, type = 'application/json; charset=utf-8') =>
+        t.contract.check('GET', '/api/v1/me', status, type, JSON.stringify(body));
+      expect(check(200, me)).toEqual([]);
+      expect(check(200, { ...me, failedLoginCount: 0 }).join()).toMatch(/additional properties \(failedLoginCount\).*internal field/);
+      expect(check(200, { ...me, joinedOn: '2020-04-01T00:00:00Z' }).join()).toMatch(/joinedOn must match format "date"/);
+      expect(check(200, { ...me, department: { id: me.id } }).join()).toMatch(/department must have required property 'code'/);
+      expect(check(201, me).join()).toMatch(/status not documented/);
+      expect(check(200, me, 'text/html').join()).toMatch(/answered text\/html, documented application\/json/);
+      expect(check(401, { code: 'UNAUTHENTICATED' }, 'application/problem+json').join()).toMatch(/required property 'type'/);
+      expect(findInternals({ items: [{ passwordHash: '$argon2id$v=19$m=65536,t=3,p=4$abc$def' }] })).toEqual([
+        '$.items[0].passwordHash: internal field',
+        '$.items[0].passwordHash: an argon2 password hash',
+      ]);
+      expect(findInternals({ code: 'ACCOUNT_LOCKED', lockedUntil: '2026-04-01T00:00:00Z' })).toEqual([]);
+      expect(findInternals({ code: 'FORBIDDEN', lockedUntil: '2026-04-01T00:00:00Z' })).toEqual(['$.lockedUntil: internal field']);
+      expect(findInternals({ items: [{ changes: { lockedUntil: { before: null, after: 'x' }, passwordHash: { after: '[redacted]' } } }] })).toEqual([]);
+      expect(findInternals({ items: [{ changes: { totpSecret: { after: 'JBSWY3DPEHPK3PXP' } } }] })).toEqual(['$.items[0].changes.totpSecret: not redacted']);
+    });
+  });
+
+  describe('real responses', () => {
+    let org: string;
+    let department: string;
+    const people = {} as Record<Role, TestPerson>;
+    const bearer = {} as Record<Role, string>;
+    const bodies: { label: string; text: string }[] = [];
+    let standards: Policy;
+    let control: Control;
+    let evidenceId: string;
+
+    /** Sends a request (as `role`, or signed out) and keeps its body for the scans at the end. */
+    async function call(method: string, url: string, role: Role | null, send?: (test: request.Test) => request.Test): Promise<request.Response> {
+      let test = request(t.http)[method as 'get'](url);
+      if (role) test = test.set('Authorization', `Bearer ${bearer[role]}`);
+      const response = await (send ? send(test) : test);
+      if (!/\/content$|\.xlsx$/.test(url)) bodies.push({ label: `${method.toUpperCase()} ${url} → ${response.status}`, text: response.text ?? '' });
+      return response;
+    }
+    /** like `.expect(status)`, but says what came instead */
+    const expectStatus = (response: request.Response, status: number): void => {
+      if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${response.text}`);
+    };
+
+    beforeAll(async () => {
+      org = await testOrganization(t);
+      department = (await createDepartment(t, org, { code: 'SOMU', name: '総務課', nameEn: 'General Affairs Division' })).id;
+      for (const role of ROLES_UNDER_TEST) {
+        people[role] = await createPerson(t, org, { roles: [role], departmentId: ['manager', 'staff'].includes(role) ? department : null });
+        bearer[role] = (await signIn(t, people[role])).accessToken;
+      }
+      await t.get(PoliciesSyncService).sync(systemActor(org, 'test'));
+      standards = await t.dataSource.getRepository(Policy).findOneByOrFail({ organizationId: org, key: 'standards' });
+      control = await t.dataSource.getRepository(Control).findOneByOrFail({ organizationId: org, code: '5-01' });
+    });
+
+    it('auth: enrolment on first sign-in, recovery codes, refresh, a new factor, lockout, password links, logout', async () => {
+      const newAdmin = await createPerson(t, org, { roles: ['admin'], totp: false });
+      const first = await call('post', '/api/v1/auth/login', null, (r) => r.send({ email: newAdmin.email, password: newAdmin.password }));
+      expectStatus(first, 200);
+      expect(first.body).toMatchObject({ mfaRequired: true, enrolment: { otpauthUri: expect.any(String) } });
+      const secret = new URL(first.body.enrolment.otpauthUri as string).searchParams.get('secret')!;
+      const enrolled = await call('post', '/api/v1/auth/login', null, (r) =>
+        r.send({ email: newAdmin.email, password: newAdmin.password, totp: currentTotp(secret) }),
+      );
+      expectStatus(enrolled, 200);
+      expect(enrolled.body).toMatchObject({ mfaRequired: false, tokens: { tokenType: 'Bearer' }, recoveryCodes: expect.any(Array) });
+
+      const refreshed = await call('post', '/api/v1/auth/refresh', null, (r) => r.send({ refreshToken: enrolled.body.tokens.refreshToken }));
+      expectStatus(refreshed, 200);
+
+      // a member of staff without a second factor adds one
+      const newcomer = await createPerson(t, org);
+      const session = (await signIn(t, newcomer)).accessToken;
+      const started = await request(t.http).post('/api/v1/auth/totp/enrol').set('Authorization', `Bearer ${session}`);
+      expectStatus(started, 200);
+      bodies.push({ label: 'POST /api/v1/auth/totp/enrol', text: started.text });
+      const newSecret = new URL(started.body.otpauthUri as string).searchParams.get('secret')!;
+      const confirmed = await request(t.http)
+        .post('/api/v1/auth/totp/confirm')
+        .set('Authorization', `Bearer ${session}`)
+        .send({ code: currentTotp(newSecret) });
+      expectStatus(confirmed, 200);
+      expect(confirmed.body.recoveryCodes).toHaveLength(10);
+      bodies.push({ label: 'POST /api/v1/auth/totp/confirm', text: confirmed.text });
+
+      // three failures lock the account: the problem says until when, and only there
+      const victim = await createPerson(t, org);
+      for (const [i, status] of [
+        [1, 401],
+        [2, 401],
+        [3, 423],
+      ] as const) {
+        expectStatus(await call('post', '/api/v1/auth/login', null, (r) => r.send({ email: victim.email, password: `wrong-${i}` })), status);
+      }
+      const locked = await call('post', '/api/v1/auth/login', null, (r) => r.send({ email: victim.email, password: victim.password }));
+      expectStatus(locked, 423);
+      expect(locked.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(locked.body).toMatchObject({ code: 'ACCOUNT_LOCKED', lockedUntil: expect.any(String) });
+
+      // an invitation, and the password set with its link
+      const suffix = randomBytes(4).toString('hex');
+      const created = await call('post', '/api/v1/staff', 'admin', (r) =>
+        r.send({
+          employeeNumber: `C-${suffix}`,
+          familyName: '新人',
+          givenName: '花子',
+          email: `new-${suffix}@test.example`,
+          roles: ['staff'],
+          departmentId: department,
+        }),
+      );
+      expectStatus(created, 201);
+      expect(created.body.department).toEqual({ id: department, code: 'SOMU', name: '総務課', nameEn: 'General Affairs Division' });
+      expectStatus(await call('post', `/api/v1/staff/${created.body.id}/invitation`, 'admin'), 202);
+      const mail = (await mailsTo(t, `new-${suffix}@test.example`)).find((m) => m.subject.includes('パスワードを設定'))!;
+      const token = /password\/set\?token=(\S+)/.exec(mail.text)![1]!;
+      expectStatus(await call('post', '/api/v1/auth/password/set', null, (r) => r.send({ token, password: 'a-long-enough-password' })), 204);
+      expectStatus(await call('post', '/api/v1/auth/password/forgot', null, (r) => r.send({ email: `new-${suffix}@test.example` })), 202);
+
+      const signedOut = await createPerson(t, org);
+      const ending = (await signIn(t, signedOut)).accessToken;
+      const logout = await request(t.http).post('/api/v1/auth/logout').set('Authorization', `Bearer ${ending}`);
+      expectStatus(logout, 204);
+      expect(logout.text).toBe('');
+    });
+
+    it('staff and departments: create, change, import, delete', async () => {
+      const suffix = randomBytes(4).toString('hex');
+      const created = await call('post', '/api/v1/departments', 'admin', (r) => r.send({ code: `K${suffix}`, name: '企画課', parentId: department }));
+      expectStatus(created, 201);
+      expectStatus(await call('patch', `/api/v1/departments/${created.body.id}`, 'admin', (r) => r.send({ nameEn: 'Planning Division' })), 200);
+      expectStatus(await call('delete', `/api/v1/departments/${created.body.id}`, 'admin'), 204);
+
+      const changed = await call('patch', `/api/v1/staff/${people.staff.staff.id}`, 'admin', (r) => r.send({ givenName: '次郎', joinedOn: '2020-04-01' }));
+      expectStatus(changed, 200);
+      expect(changed.body).toMatchObject({ givenName: '次郎', joinedOn: '2020-04-01', department: { id: department, code: 'SOMU' } });
+      const csv = `職員番号,氏,名,氏カナ,名カナ,メールアドレス,所属コード,役割,在職状況,採用日,退職日\nI-${suffix},佐藤,一郎,サトウ,イチロウ,ichiro-${suffix}@test.example,SOMU,staff,在職,2010/04/01,\n`;
+      const imported = await call('post', '/api/v1/staff/import', 'admin', (r) =>
+        r.attach('file', Buffer.from(csv, 'utf8'), { filename: 'staff.csv', contentType: 'text/csv' }),
+      );
+      expectStatus(imported, 200);
+      expect(imported.body).toEqual({ dryRun: false, rows: 1, created: 1, updated: 0, unchanged: 0 });
+    });
+
+    it('policies, reviews and acknowledgements: approve with acknowledgement, review, acknowledge', async () => {
+      const approved = await call('post', `/api/v1/policies/${standards.id}/versions/1/approve`, 'ciso', (r) => r.send({ requireAcknowledgement: true }));
+      expectStatus(approved, 200);
+      expect(approved.body.acknowledgement).toMatchObject({ duties: expect.any(Number) });
+      expectStatus(
+        await call('post', `/api/v1/policies/${standards.id}/reviews`, 'security_officer', (r) => r.send({ outcome: 'no_change', notes: '変更なし' })),
+        201,
+      );
+      const mine = await call('get', '/api/v1/acknowledgements/me', 'staff');
+      expectStatus(mine, 200);
+      const duty = (mine.body.items as { id: string }[])[0]!;
+      expectStatus(await call('post', `/api/v1/acknowledgements/${duty.id}/acknowledge`, 'staff'), 200);
+    });
+
+    it('controls: status, check, evidence upload', async () => {
+      const updated = await call('patch', `/api/v1/controls/${control.id}`, 'security_officer', (r) =>
+        r.send({ status: 'partial', ownerDepartmentId: department }),
+      );
+      expectStatus(updated, 200);
+      expect(updated.body).not.toHaveProperty('contentHash');
+      expectStatus(await call('post', `/api/v1/controls/${control.id}/checks`, 'ciso', (r) => r.send({ note: '点検' })), 200);
+      const evidence = await call('post', `/api/v1/controls/${control.id}/evidence`, 'admin', (r) =>
+        r.field('note', '入退室記録').attach('file', Buffer.from(`${EVIDENCE_MARKER}\n`, 'utf8'), { filename: '記録.txt', contentType: 'text/plain' }),
+      );
+      expectStatus(evidence, 201);
+      evidenceId = evidence.body.id as string;
+    });
+
+    it('answers every GET route to every role that may call it, as documented', async () => {
+      const subject = (path: string, role: Role): string =>
+        path
+          .replace('/staff/{id}', `/staff/${people[role].staff.id}`) // everyone may read themselves
+          .replace('/departments/{id}', `/departments/${department}`)
+          .replace('/policies/{id}', `/policies/${standards.id}`)
+          .replace('/versions/{v}', '/versions/1')
+          .replace('/controls/{id}', `/controls/${control.id}`)
+          .replace('{evidenceId}', evidenceId);
+      const refused: string[] = [];
+      let calls = 0;
+      for (const { path, op } of operations().filter((o) => o.method === 'get')) {
+        const roles = op['x-roles'] ?? [];
+        for (const role of roles.includes('public') ? [null] : (roles as Role[])) {
+          const url = subject(path, role ?? 'staff') + (path.endsWith('/acknowledgements') ? '?items=true' : '');
+          const response = await call('get', url, role);
+          calls++;
+          if (response.status !== 200) refused.push(`${url} as ${role ?? 'nobody'}: ${response.status} ${response.text.slice(0, 200)}`);
+        }
+      }
+      expect(refused).toEqual([]);
+      expect(calls).toBeGreaterThan(60);
+      expect([...new Set(t.contract.violations)]).toEqual([]);
+    });
+
+    it('answered every operation of the document with a documented success, and nothing against the document', () => {
+      const answered = new Set(t.contract.checked.filter((c) => / → 2\d\d$/.test(c)).map((c) => c.replace(/ → \d+$/, '')));
+      const missing = operations()
+        .map(({ method, path }) => `${method.toUpperCase()} ${path}`)
+        .filter((operation) => !answered.has(operation));
+      expect(missing).toEqual([]);
+      expect([...new Set(t.contract.violations)]).toEqual([]);
+    });
+
+    it('shows no stored hash, sealed secret, internal field or evidence content in any body', async () => {
+      const rows = (await t.dataSource.query(
+        `SELECT password_hash AS v FROM staff WHERE password_hash IS NOT NULL
+         UNION ALL SELECT totp_secret FROM staff WHERE totp_secret IS NOT NULL
+         UNION ALL SELECT totp_pending_secret FROM staff WHERE totp_pending_secret IS NOT NULL
+         UNION ALL SELECT token_hash FROM refresh_tokens
+         UNION ALL SELECT code_hash FROM recovery_codes
+         UNION ALL SELECT token_hash FROM password_tokens`,
+      )) as { v: string }[];
+      const secrets = rows.map((r) => r.v.trim());
+      expect(secrets.length).toBeGreaterThan(ROLES_UNDER_TEST.length * 2);
+      expect(bodies.length).toBeGreaterThan(80);
+      const found = bodies.flatMap(({ label, text }) => {
+        const body = text ? (JSON.parse(text) as unknown) : null;
+        return [...findInternals(body, secrets), ...(text.includes(EVIDENCE_MARKER) ? ['$: evidence content'] : [])].map((f) => `${label}: ${f}`);
+      });
+      expect(found).toEqual([]);
+    });
+  });
+});
+
+function equal(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
