@@ -1,39 +1,49 @@
-import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
-import { PUBLIC_KEY, ROLES_KEY } from './decorators.js';
 import type { Role } from '../common/roles.js';
+import { ACCESS_COOKIE, AccessTokens } from './access-tokens.js';
+import { AuthService } from './auth.service.js';
+import { clientAddressOf } from './client-address.js';
+import { PUBLIC_KEY, ROLES_KEY } from './decorators.js';
 
 /**
  * The global guard, deny by default: a route is open only when marked `@Public()`; otherwise the
- * caller must be signed in and hold one of the roles its `@Roles()` names. A route that declares
- * neither is refused to everyone (and the route-declaration test fails).
+ * caller must bring a genuine access token of an open session and hold one of the roles its
+ * `@May()` names. A route that declares neither is refused to everyone (and the route test fails).
+ * API clients send `Authorization: Bearer`; web pages send the httpOnly cookie (never to the API).
  */
 @Injectable()
-export class AccessGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: AccessTokens,
+    private readonly auth: AuthService,
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<Request & { user?: Actor }>();
+    const token = tokenOf(request);
+    const claims = token ? this.tokens.verify(token) : null;
+    const actor = claims ? await this.auth.actorForToken(claims, clientAddressOf(request)) : null;
+    if (!actor) throw new AppException('UNAUTHENTICATED');
+    request.user = actor;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    const actor = context.switchToHttp().getRequest<Request & { user: Actor }>().user;
     if (!roles?.length) throw new AppException('FORBIDDEN', 'This route declares no roles');
     if (!actor.roles.some((role) => roles.includes(role))) {
       throw new AppException('FORBIDDEN', `Requires one of: ${roles.join(', ')}`, undefined, { requiredRoles: roles });
     }
     return true;
   }
+}
 
-  override handleRequest<T>(error: unknown, user: T | false): T {
-    if (error instanceof AppException) throw error;
-    if (error || !user) throw new AppException('UNAUTHENTICATED');
-    return user;
-  }
+function tokenOf(request: Request): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7);
+  if (request.path.startsWith('/api/')) return undefined;
+  return (request.cookies as Record<string, string> | undefined)?.[ACCESS_COOKIE];
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { JwtService } from '@nestjs/jwt';
 import * as argon2 from 'argon2';
 import { IsNull, type FindOptionsSelect } from 'typeorm';
 import type { Actor } from '../common/actor.js';
@@ -11,36 +10,24 @@ import { AUTH } from './auth.permissions.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { Staff } from '../staff/staff.entity.js';
+import { STAFF_COLUMNS_SQL, staffViewOf, type StaffRow } from '../staff/staff-record.js';
+import { AccessTokens, type AccessClaims } from './access-tokens.js';
 import { AuthSession } from './auth-session.entity.js';
 import type { LoginDto, LoginResultDto, TokenPairDto } from './dto/login.dto.js';
 import { RecoveryCode } from './recovery-code.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
-import { requiresSecondFactor, type Role } from '../common/roles.js';
+import { requiresSecondFactor } from '../common/roles.js';
 import { preparedQuery } from '../database/prepared.js';
 import { randomToken, safeEqual, sha256 } from '../common/secrets.js';
 import { TotpService } from './totp.service.js';
 
 export type Channel = AuthSession['channel'];
 
-/** What an access token carries. */
-export interface AccessClaims {
-  sub: string;
-  org: string;
-  sid: string;
-}
+export type { AccessClaims } from './access-tokens.js';
 
 export interface ClientInfo {
   clientAddress: string | null;
   channel: Channel;
-}
-
-interface SessionRow {
-  id: string;
-  organization_id: string;
-  roles: string[];
-  department_id: string | null;
-  email: string;
-  mfa: boolean;
 }
 
 /** Staff columns sign-in reads, secrets included (they are not selected by default). */
@@ -92,7 +79,7 @@ export class AuthService {
 
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly jwt: JwtService,
+    private readonly tokens: AccessTokens,
     private readonly totp: TotpService,
     private readonly organizations: OrganizationsService,
     config: ConfigService<MamoriConfig, true>,
@@ -187,20 +174,17 @@ export class AuthService {
    * revoked session stops working on the next one.
    */
   async actorForToken(claims: AccessClaims, clientAddress: string | null): Promise<Actor | null> {
-    const [row] = await preparedQuery<SessionRow>(
+    const [row] = await preparedQuery<StaffRow & { mfa: boolean }>(
       this.uow.manager.connection,
-      `SELECT s.id, s.organization_id, s.roles, s.department_id, s.email, a.mfa
-         FROM auth_sessions a JOIN staff s ON s.id = a.staff_id
+      `SELECT ${STAFF_COLUMNS_SQL}, a.mfa
+         FROM auth_sessions a JOIN staff s ON s.id = a.staff_id LEFT JOIN departments d ON d.id = s.department_id
         WHERE a.id = $1 AND a.staff_id = $2 AND a.revoked_at IS NULL AND a.expires_at > now() AND s.status <> 'retired'`,
       [claims.sid, claims.sub],
     );
     if (!row) return null;
-    const roles = row.roles as Role[];
-    if (requiresSecondFactor(roles) && !row.mfa) return null;
-    return actorFor({ id: row.id, organizationId: row.organization_id, roles, departmentId: row.department_id, email: row.email }, clientAddress, {
-      id: claims.sid,
-      mfa: row.mfa,
-    });
+    if (requiresSecondFactor(row.roles) && !row.mfa) return null;
+    const person = staffViewOf(row);
+    return { ...actorFor({ ...person, organizationId: row.organization_id }, clientAddress, { id: claims.sid, mfa: row.mfa }), person };
   }
 
   /** Starts (or restarts) TOTP enrolment for a signed-in person; confirmed by `confirmTotp`. */
@@ -360,7 +344,7 @@ export class AuthService {
       usedAt: null,
     });
     const claims: AccessClaims = { sub: staff.id, org: staff.organizationId, sid: session.id };
-    const accessToken = await this.jwt.signAsync(claims, { expiresIn: this.settings.accessTokenTtlSeconds });
+    const accessToken = this.tokens.sign(claims);
     return { accessToken, refreshToken: `${token.id}.${secret}`, tokenType: 'Bearer', expiresIn: this.settings.accessTokenTtlSeconds };
   }
 

@@ -19,6 +19,11 @@ export interface Actor {
   label: string;
   /** Mamori itself (the CLI an operator runs, seeds, the scheduler, the worker): never a request's caller */
   system?: true;
+  /**
+   * The signed-in person's own record (the staff feature's), read with the session by the access
+   * guard, so that "me" and every page's header need no second query.
+   */
+  person?: object;
 }
 
 export function systemActor(organizationId: string, system: string): Actor {

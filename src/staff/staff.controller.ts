@@ -28,7 +28,7 @@ export class StaffController {
   @ApiOperation({ summary: 'The signed-in person' })
   @ApiOkResponse({ type: StaffView })
   async me(@CurrentActor() actor: Actor): Promise<StaffView> {
-    return StaffView.from(await this.staff.me(actor));
+    return this.staff.me(actor);
   }
 
   @Get('staff')
@@ -36,8 +36,7 @@ export class StaffController {
   @ApiOperation({ summary: 'List staff (a manager sees their department); filter by q, department, status, role' })
   @ApiOkResponse({ type: PageOf(StaffView) })
   async list(@CurrentActor() actor: Actor, @Query() query: StaffQuery): Promise<Page<StaffView>> {
-    const page = await this.staff.list(actor, query);
-    return { ...page, items: page.items.map((staff) => StaffView.from(staff)) };
+    return this.staff.list(actor, query);
   }
 
   @Get('staff/:id')
@@ -46,7 +45,7 @@ export class StaffController {
   @ApiOkResponse({ type: StaffView })
   @ApiProblems({ 404: 'No such staff member, or not one the caller may see (STAFF_NOT_FOUND)' })
   async get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<StaffView> {
-    return StaffView.from(await this.staff.get(actor, id));
+    return this.staff.get(actor, id);
   }
 
   @Post('staff')
@@ -56,7 +55,7 @@ export class StaffController {
   @ApiProblems({ 404: 'departmentId names no department (DEPARTMENT_NOT_FOUND)', 409: 'E-mail address or employee number already used' })
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateStaffDto): Promise<StaffView> {
     const created = await this.staff.create(actor, dto);
-    return StaffView.from(await this.staff.get(actor, created.id)); // with the department it belongs to
+    return this.staff.get(actor, created.id); // with the department it belongs to
   }
 
   @Patch('staff/:id')
@@ -66,7 +65,7 @@ export class StaffController {
   @ApiProblems({ 404: 'No such staff member or department', 409: 'E-mail address or employee number already used' })
   async update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateStaffDto): Promise<StaffView> {
     const updated = await this.staff.update(actor, id, dto);
-    return StaffView.from(await this.staff.get(actor, updated.id)); // with the department it now belongs to
+    return this.staff.get(actor, updated.id); // with the department it now belongs to
   }
 
   @Post('staff/import')

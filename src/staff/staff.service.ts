@@ -14,6 +14,8 @@ import './staff.notifications.js';
 import { STAFF } from './staff.permissions.js';
 import { Department } from './department.entity.js';
 import { Staff } from './staff.entity.js';
+import type { StaffView } from './dto/staff-view.dto.js';
+import { STAFF_SELECT, staffViewOf, type StaffRow } from './staff-record.js';
 import type { CreateStaffDto, StaffFieldsDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
 
 /** Who sees which staff records: the office sees everyone, a manager their department, others themselves. */
@@ -28,7 +30,7 @@ export class StaffService {
     private readonly passwordSetup: PasswordSetupService,
   ) {}
 
-  async list(actor: Actor, query: StaffQuery): Promise<Page<Staff>> {
+  async list(actor: Actor, query: StaffQuery): Promise<Page<StaffView>> {
     assertMay(actor, STAFF.list);
     const where = scopeConditions(actor, accessScope(actor, STAFF_SCOPE), STAFF_COLUMNS);
     if (query.departmentId) where.add('s.department_id = ?', query.departmentId);
@@ -50,21 +52,24 @@ export class StaffService {
       ),
       preparedQuery<{ total: number }>(this.uow.manager.connection, `SELECT count(*)::int AS total FROM staff s WHERE ${where.sql()}`, where.values),
     ]);
-    return pageOf(rows.map(staffOf), count?.total ?? 0, query);
+    return pageOf(rows.map(staffViewOf), count?.total ?? 0, query);
   }
 
-  async get(actor: Actor, id: string): Promise<Staff> {
+  async get(actor: Actor, id: string): Promise<StaffView> {
     assertMay(actor, STAFF.read);
     const where = scopeConditions(actor, accessScope(actor, STAFF_SCOPE), STAFF_COLUMNS);
     where.add('s.id = ?', id);
     const [row] = await preparedQuery<StaffRow>(this.uow.manager.connection, `${STAFF_SELECT} WHERE ${where.sql()}`, where.values);
     if (!row) throw new AppException('STAFF_NOT_FOUND');
-    return staffOf(row);
+    return staffViewOf(row);
   }
 
-  async me(actor: Actor): Promise<Staff> {
+  /** The signed-in person: read with their session by the access guard, else now. */
+  async me(actor: Actor): Promise<StaffView> {
     assertMay(actor, STAFF.read_self);
     if (!actor.staffId) throw new AppException('UNAUTHENTICATED');
+    const person = actor.person as StaffView | undefined;
+    if (person?.id === actor.staffId) return person;
     return this.get(actor, actor.staffId);
   }
 
@@ -178,68 +183,6 @@ export class StaffService {
     }
     await tx.outbox({ topic: 'staff.welcome', dedupeKey: `welcome:${staff.id}`, payload: { staffId: staff.id } });
   }
-}
-
-/**
- * What a staff read shows (never the secrets or the sign-in counters), in one query with the
- * department: the lists and "me" run on every page, so they are prepared statements, not query
- * builders.
- */
-const STAFF_SELECT = `SELECT s.id, s.organization_id, s.employee_number, s.family_name, s.given_name, s.family_name_kana, s.given_name_kana, s.email,
-       s.department_id, s.roles, s.status, s.joined_on::text AS joined_on, s.left_on::text AS left_on, s.locale, s.totp_confirmed_at,
-       s.last_login_at, s.created_at, s.updated_at, d.code AS department_code, d.name AS department_name, d.name_en AS department_name_en
-  FROM staff s LEFT JOIN departments d ON d.id = s.department_id`;
-
-interface StaffRow {
-  id: string;
-  organization_id: string;
-  employee_number: string;
-  family_name: string;
-  given_name: string;
-  family_name_kana: string | null;
-  given_name_kana: string | null;
-  email: string;
-  department_id: string | null;
-  roles: Staff['roles'];
-  status: Staff['status'];
-  joined_on: string | null;
-  left_on: string | null;
-  locale: Staff['locale'];
-  totp_confirmed_at: Date | null;
-  last_login_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  department_code: string | null;
-  department_name: string | null;
-  department_name_en: string | null;
-}
-
-/** The staff record of a row, with its department (only the columns a read shows are loaded). */
-function staffOf(row: StaffRow): Staff {
-  const department = row.department_id
-    ? Object.assign(new Department(), { id: row.department_id, code: row.department_code!, name: row.department_name!, nameEn: row.department_name_en })
-    : null;
-  return Object.assign(new Staff(), {
-    id: row.id,
-    organizationId: row.organization_id,
-    employeeNumber: row.employee_number,
-    familyName: row.family_name,
-    givenName: row.given_name,
-    familyNameKana: row.family_name_kana,
-    givenNameKana: row.given_name_kana,
-    email: row.email,
-    departmentId: row.department_id,
-    department,
-    roles: row.roles,
-    status: row.status,
-    joinedOn: row.joined_on,
-    leftOn: row.left_on,
-    locale: row.locale,
-    totpConfirmedAt: row.totp_confirmed_at,
-    lastLoginAt: row.last_login_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  });
 }
 
 /** Everyone is staff (DESIGN.md §2): the role is always kept. */

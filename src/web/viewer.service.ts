@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
 import { may } from '../common/permissions.js';
-import type { Staff } from '../staff/staff.entity.js';
+import type { StaffView } from '../staff/dto/staff-view.dto.js';
 import { StaffService } from '../staff/staff.service.js';
 import { Navigation, pathOf, type NavigationItem } from './navigation.js';
 import { WEB } from './web.permissions.js';
@@ -23,7 +23,7 @@ export function homeOf(actor: Pick<Actor, 'roles'> | null): string {
   return actor && may(actor, WEB.work_queue) ? WORK_QUEUE_PATH : '/';
 }
 
-export function fullName(staff: Pick<Staff, 'familyName' | 'givenName'>): string {
+export function fullName(staff: Pick<StaffView, 'familyName' | 'givenName'>): string {
   return `${staff.familyName} ${staff.givenName}`;
 }
 
@@ -33,7 +33,7 @@ export function fullName(staff: Pick<Staff, 'familyName' | 'givenName'>): string
  */
 @Injectable()
 export class ViewerService {
-  private readonly records = new WeakMap<Request, Promise<Staff | null>>();
+  private readonly records = new WeakMap<Request, Promise<StaffView | null>>();
 
   constructor(
     private readonly staff: StaffService,
@@ -44,7 +44,7 @@ export class ViewerService {
     return (request as Request & { user?: Actor }).user ?? null;
   }
 
-  staffOf(request: Request): Promise<Staff | null> {
+  staffOf(request: Request): Promise<StaffView | null> {
     let record = this.records.get(request);
     if (!record) {
       const actor = this.actorOf(request);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { CookieOptions, Response } from 'express';
 import type { TokenPairDto } from '../auth/dto/login.dto.js';
-import { ACCESS_COOKIE, REFRESH_COOKIE } from '../auth/jwt.strategy.js';
+import { ACCESS_COOKIE, REFRESH_COOKIE } from '../auth/access-tokens.js';
 import type { MamoriConfig } from '../config/configuration.js';
 
 export { ACCESS_COOKIE, REFRESH_COOKIE };

@@ -17,6 +17,8 @@ export interface LoadResult {
   p50: number;
   p99: number;
   max: number;
+  /** every request's latency, ms, sorted */
+  latencies: number[];
 }
 
 export interface LoadOptions {
@@ -26,7 +28,7 @@ export interface LoadOptions {
   durationMs: number;
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -75,6 +77,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? NaN,
+    latencies,
   };
 }
 

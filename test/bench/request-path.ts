@@ -9,11 +9,15 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { projectRoot } from '../../src/database/project-root.js';
-import { cpuOf, cpuSpent, load, processCpuMs, type LoadResult } from './load.js';
+import { cpuOf, cpuSpent, load, percentile, processCpuMs, type LoadResult } from './load.js';
 
 export const CONNECTIONS = 16;
+/** the flags of `npm start` (package.json): a larger young generation, fewer scavenges under load */
+const NODE_FLAGS = ['--max-semi-space-size=32'];
 const WARM_UP_MS = 2_000;
-const MEASURE_MS = 8_000;
+/** the servers are measured in turns, so that what else the machine does falls on both alike */
+const ROUNDS = 4;
+const ROUND_MS = 2_500;
 
 export interface RouteFigures extends LoadResult {
   webCpuMsPerRequest: number;
@@ -54,7 +58,8 @@ async function start(script: string, env: Record<string, string>, readyPath: str
   const port = await freePort();
   // BENCH_PROFILE=<dir>: each server writes a CPU profile there when it stops (open it in Chrome's DevTools)
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, join(projectRoot(), script)], {
+  // both servers run with the young-generation size `npm start` gives the web process
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...profile, join(projectRoot(), script)], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -96,15 +101,52 @@ async function backendPids(databaseUrl: string): Promise<number[]> {
   }
 }
 
-/** Loads one route of one server: warm-up, then the measured run. */
-export async function measureRoute(server: Server, path: string, token: string, databaseUrl: string): Promise<RouteFigures> {
-  const options = { url: `${server.baseUrl}${path}`, headers: { authorization: `Bearer ${token}` }, connections: CONNECTIONS };
-  await load({ ...options, durationMs: WARM_UP_MS });
-  const webBefore = processCpuMs(server.pid);
-  const pgBefore = cpuOf(await backendPids(databaseUrl));
-  const result = await load({ ...options, durationMs: MEASURE_MS });
-  const webCpu = processCpuMs(server.pid) - webBefore;
-  const pgCpu = cpuSpent(pgBefore, cpuOf(await backendPids(databaseUrl)));
-  if (result.errors) throw new Error(`${path} on ${server.baseUrl}: ${result.errors} of ${result.requests} requests failed`);
-  return { ...result, webCpuMsPerRequest: webCpu / result.requests, pgCpuMsPerRequest: pgCpu / result.requests };
+/**
+ * Loads one route on each server in turns (after a warm-up of each): ROUNDS rounds of ROUND_MS per
+ * server, summed, with the CPU each server process and PostgreSQL's backends spent meanwhile.
+ */
+export async function measureSideBySide(
+  servers: Record<string, Server>,
+  path: string,
+  token: string,
+  databaseUrl: string,
+): Promise<Record<string, RouteFigures>> {
+  const options = (server: Server) => ({ url: `${server.baseUrl}${path}`, headers: { authorization: `Bearer ${token}` }, connections: CONNECTIONS });
+  for (const server of Object.values(servers)) await load({ ...options(server), durationMs: WARM_UP_MS });
+  const totals = Object.fromEntries(Object.keys(servers).map((name) => [name, { latencies: [] as number[], seconds: 0, errors: 0, webCpu: 0, pgCpu: 0 }]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, server] of Object.entries(servers)) {
+      const webBefore = processCpuMs(server.pid);
+      const pgBefore = cpuOf(await backendPids(databaseUrl));
+      const result = await load({ ...options(server), durationMs: ROUND_MS });
+      const total = totals[name]!;
+      total.webCpu += processCpuMs(server.pid) - webBefore;
+      total.pgCpu += cpuSpent(pgBefore, cpuOf(await backendPids(databaseUrl)));
+      total.latencies.push(...result.latencies);
+      total.seconds += result.seconds;
+      total.errors += result.errors;
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(totals).map(([name, total]) => {
+      if (total.errors) throw new Error(`${path} on ${name}: ${total.errors} of ${total.latencies.length} requests failed`);
+      const sorted = total.latencies.sort((a, b) => a - b);
+      const requests = sorted.length;
+      return [
+        name,
+        {
+          requests,
+          errors: 0,
+          seconds: total.seconds,
+          rps: requests / total.seconds,
+          p50: percentile(sorted, 50),
+          p99: percentile(sorted, 99),
+          max: sorted[requests - 1] ?? NaN,
+          latencies: sorted,
+          webCpuMsPerRequest: total.webCpu / requests,
+          pgCpuMsPerRequest: total.pgCpu / requests,
+        },
+      ];
+    }),
+  );
 }

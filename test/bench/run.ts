@@ -13,7 +13,7 @@ import { Policy } from '../../src/policies/policy.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
 import { createDepartment, createPerson, signIn, testOrganization } from '../factories/staff.factory.js';
 import { createTestApp, TEST_SECRET_KEY } from '../support/test-app.js';
-import { CONNECTIONS, measureRoute, startFloor, startMamori, type RouteFigures, type Server } from './request-path.js';
+import { CONNECTIONS, measureSideBySide, startFloor, startMamori, type RouteFigures, type Server } from './request-path.js';
 
 const CHANGES = 2_000;
 const IMPORT_ROWS = 2_000;
@@ -163,18 +163,15 @@ function summary(latencies: number[]): string {
 async function requestPath(databaseUrl: string, token: string): Promise<void> {
   const env = { DATABASE_URL: databaseUrl, SECRET_KEY: TEST_SECRET_KEY };
   const routes = process.env.BENCH_ROUTES?.split(',') ?? ['/api/v1/me', '/api/v1/staff?pageSize=50'];
-  const figures: Record<string, { mamori?: RouteFigures; floor?: RouteFigures }> = {};
-  for (const [name, starter] of [
-    ['mamori', startMamori],
-    ['floor', startFloor],
-  ] as const) {
-    let server: Server | undefined;
-    try {
-      server = await starter({ ...env, AUTH_RATE_LIMIT_PER_MINUTE: '100000', QUEUE_PREFIX: `mamori-bench-${process.pid}` });
-      for (const route of routes) (figures[route] ??= {})[name] = await measureRoute(server, route, token, databaseUrl);
-    } finally {
-      await server?.stop();
-    }
+  const figures: Record<string, Record<string, RouteFigures>> = {};
+  const settings = { ...env, AUTH_RATE_LIMIT_PER_MINUTE: '100000', QUEUE_PREFIX: `mamori-bench-${process.pid}` };
+  const servers: Record<string, Server> = {};
+  try {
+    servers.mamori = await startMamori(settings);
+    servers.floor = await startFloor(settings);
+    for (const route of routes) figures[route] = await measureSideBySide(servers, route, token, databaseUrl);
+  } finally {
+    for (const server of Object.values(servers)) await server.stop();
   }
   const show = (f: RouteFigures): string =>
     `${f.rps.toFixed(0)} req/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, web CPU ${f.webCpuMsPerRequest.toFixed(2)} ms/req, PostgreSQL CPU ${f.pgCpuMsPerRequest.toFixed(2)} ms/req`;

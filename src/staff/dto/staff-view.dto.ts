@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ROLES, type Role } from '../../common/roles.js';
-import type { Department } from '../department.entity.js';
-import { EMPLOYMENT_STATUSES, type EmploymentStatus, type Staff } from '../staff.entity.js';
+import { EMPLOYMENT_STATUSES, type EmploymentStatus } from '../staff.entity.js';
 
 /** A department as named beside a record that belongs to it. */
 export class DepartmentRef {
@@ -16,10 +15,6 @@ export class DepartmentRef {
 
   @ApiProperty({ type: String, nullable: true, example: 'General Affairs Division' })
   nameEn!: string | null;
-
-  static from(department: Department): DepartmentRef {
-    return { id: department.id, code: department.code, name: department.name, nameEn: department.nameEn };
-  }
 }
 
 /** A staff member as the API shows them: no sign-in internals (password, second factor, lockout). */
@@ -77,29 +72,6 @@ export class StaffView {
 
   @ApiProperty({ type: String, format: 'date-time' })
   updatedAt!: Date;
-
-  static from(staff: Staff): StaffView {
-    return {
-      id: staff.id,
-      employeeNumber: staff.employeeNumber,
-      familyName: staff.familyName,
-      givenName: staff.givenName,
-      familyNameKana: staff.familyNameKana,
-      givenNameKana: staff.givenNameKana,
-      email: staff.email,
-      departmentId: staff.departmentId,
-      department: staff.department ? DepartmentRef.from(staff.department) : null,
-      roles: staff.roles,
-      status: staff.status,
-      joinedOn: staff.joinedOn,
-      leftOn: staff.leftOn,
-      locale: staff.locale,
-      totpConfirmedAt: staff.totpConfirmedAt,
-      lastLoginAt: staff.lastLoginAt,
-      createdAt: staff.createdAt,
-      updatedAt: staff.updatedAt,
-    };
-  }
 }
 
 /** What a CSV import did (or, on a dry run, would do). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AuthService, type AccessClaims, type ClientInfo } from '../../auth/auth.service.js';
+import { AccessTokens } from '../../auth/access-tokens.js';
+import { AuthService, type ClientInfo } from '../../auth/auth.service.js';
 import { clientAddressOf } from '../../auth/decorators.js';
 import type { LoginResultDto } from '../../auth/dto/login.dto.js';
 import { AppException } from '../../common/errors/app.exception.js';
@@ -16,16 +17,12 @@ export interface LoginFormView {
   errors?: FormMessage[];
 }
 
-/** The claims of an access token this process has just issued (read, not checked). */
-function claimsOf(accessToken: string): AccessClaims {
-  return JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as AccessClaims;
-}
-
 /** The pages of signing in, shared by the login controller and its failure filter. */
 @Injectable()
 export class LoginFlow {
   constructor(
     private readonly auth: AuthService,
+    private readonly tokens: AccessTokens,
     private readonly cookies: WebCookies,
     private readonly pending: PendingLoginCookie,
   ) {}
@@ -61,7 +58,10 @@ export class LoginFlow {
     this.pending.clear(res);
     this.cookies.setSession(res, result.tokens);
     // no page asked for: the person's home (the security office's work queue, everyone else's my page)
-    if (next === '/') next = homeOf(await this.auth.actorForToken(claimsOf(result.tokens.accessToken), null));
+    if (next === '/') {
+      const claims = this.tokens.verify(result.tokens.accessToken);
+      next = homeOf(claims ? await this.auth.actorForToken(claims, null) : null);
+    }
     if (result.recoveryCodes?.length) {
       res.set('Cache-Control', 'no-store');
       // shown once: no language switch that would lose them

@@ -4,7 +4,8 @@ import { CurrentActor, May } from '../../common/access.decorators.js';
 import { STAFF } from '../../staff/staff.permissions.js';
 import { ROLES } from '../../common/roles.js';
 import type { Actor } from '../../common/actor.js';
-import { EMPLOYMENT_STATUSES, type Staff } from '../../staff/staff.entity.js';
+import type { StaffView } from '../../staff/dto/staff-view.dto.js';
+import { EMPLOYMENT_STATUSES } from '../../staff/staff.entity.js';
 import { StaffService } from '../../staff/staff.service.js';
 import { pagerFor } from '../pagination.js';
 import { fullName } from '../viewer.service.js';
@@ -12,7 +13,7 @@ import { StaffPageQuery } from './staff-page-query.dto.js';
 
 const PAGE_SIZE = 50;
 
-const row = (staff: Staff) => ({
+const row = (staff: StaffView) => ({
   employeeNumber: staff.employeeNumber,
   name: fullName(staff),
   kana: [staff.familyNameKana, staff.givenNameKana].filter(Boolean).join(' '),
