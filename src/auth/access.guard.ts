@@ -3,16 +3,16 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
-import type { Role } from '../common/roles.js';
+import { may, refusal, type Permission } from '../common/permissions.js';
 import { ACCESS_COOKIE, AccessTokens } from './access-tokens.js';
 import { AuthService } from './auth.service.js';
 import { clientAddressOf } from './client-address.js';
-import { PUBLIC_KEY, ROLES_KEY } from './decorators.js';
+import { PERMISSION_KEY, PUBLIC_KEY } from '../common/access.decorators.js';
 
 /**
  * The global guard, deny by default: a route is open only when marked `@Public()`; otherwise the
- * caller must bring a genuine access token of an open session and hold one of the roles its
- * `@May()` names. A route that declares neither is refused to everyone (and the route test fails).
+ * caller must bring a genuine access token of an open session and may do what its `@May()`
+ * permission says. A route that declares neither is refused to everyone (and the route test fails).
  * API clients send `Authorization: Bearer`; web pages send the httpOnly cookie (never to the API).
  */
 @Injectable()
@@ -32,11 +32,9 @@ export class AccessGuard implements CanActivate {
     const actor = claims ? await this.auth.actorForToken(claims, clientAddressOf(request)) : null;
     if (!actor) throw new AppException('UNAUTHENTICATED');
     request.user = actor;
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (!roles?.length) throw new AppException('FORBIDDEN', 'This route declares no roles');
-    if (!actor.roles.some((role) => roles.includes(role))) {
-      throw new AppException('FORBIDDEN', `Requires one of: ${roles.join(', ')}`, undefined, { requiredRoles: roles });
-    }
+    const permission = this.reflector.getAllAndOverride<Permission<never> | undefined>(PERMISSION_KEY, targets);
+    if (!permission) throw new AppException('FORBIDDEN', 'This route declares no permission');
+    if (!may(actor, permission)) throw refusal(permission);
     return true;
   }
 }

@@ -63,9 +63,9 @@ const TEXT: Record<Locale, Record<PasswordTokenPurpose, { subject: string; body:
 export class PasswordLinkMail implements NotificationIntent<'auth.password_link', null, LinkData> {
   constructor(private readonly passwords: PasswordSetupService) {}
 
-  async recipients(manager: EntityManager, payload: { staffId: string }): Promise<NotificationRecipient<null>[]> {
+  async recipients(manager: EntityManager, payload: { staffId: string }, organizationId: string): Promise<NotificationRecipient<null>[]> {
     const person = await manager.getRepository(Staff).findOne({
-      where: { id: payload.staffId },
+      where: { id: payload.staffId, organizationId },
       select: { id: true, email: true, familyName: true, givenName: true, locale: true, status: true },
     });
     if (!person || person.status === 'retired') return [];
@@ -75,7 +75,7 @@ export class PasswordLinkMail implements NotificationIntent<'auth.password_link'
   async prepare(tx: Transaction, recipient: NotificationRecipient<null>, payload: { staffId: string; purpose: PasswordTokenPurpose }): Promise<LinkData> {
     const staff = await tx.manager
       .getRepository(Staff)
-      .findOneOrFail({ where: { id: payload.staffId }, select: { id: true, organizationId: true, email: true } });
+      .findOneOrFail({ where: { id: payload.staffId, organizationId: tx.actor.organizationId }, select: { id: true, organizationId: true, email: true } });
     const link = await this.passwords.issue(tx, staff, payload.purpose, payload.purpose === 'reset' ? RESET_TTL_HOURS : INVITATION_TTL_HOURS);
     return { purpose: payload.purpose, url: link.url, expiresAt: link.expiresAt };
   }

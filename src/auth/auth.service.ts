@@ -23,8 +23,6 @@ import { TotpService } from './totp.service.js';
 
 export type Channel = AuthSession['channel'];
 
-export type { AccessClaims } from './access-tokens.js';
-
 export interface ClientInfo {
   clientAddress: string | null;
   channel: Channel;

@@ -4,7 +4,9 @@ import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
 import { ApiProblems } from '../common/openapi.js';
 import { AUTH } from './auth.permissions.js';
-import { CurrentActor, May, Public, RateLimited, clientAddressOf } from './decorators.js';
+import { RateLimited } from './decorators.js';
+import { CurrentActor, May, Public } from '../common/access.decorators.js';
+import { clientAddressOf } from './client-address.js';
 import { ForgotPasswordDto, ForgotPasswordResultDto, InvitationResultDto, SetPasswordDto } from './dto/password-setup.dto.js';
 import { PasswordSetupService } from './password-setup.service.js';
 

@@ -39,7 +39,3 @@ export function systemActor(organizationId: string, system: string): Actor {
     system: true,
   };
 }
-
-export function hasRole(actor: Actor, ...roles: Role[]): boolean {
-  return actor.roles.some((role) => roles.includes(role));
-}

@@ -4,6 +4,9 @@ export const BUSINESS_TIME_ZONE = 'Asia/Tokyo';
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const tokyoFormat = new Intl.DateTimeFormat('en-CA', { timeZone: BUSINESS_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 
+/** Work counts as due this many days before its date (reminders, the work queue), and overdue after it. */
+export const DUE_SOON_DAYS = 30;
+
 /** Today's date in Asia/Tokyo. */
 export function tokyoToday(now: Date = new Date()): string {
   return tokyoFormat.format(now);
@@ -38,8 +41,12 @@ export function isCalendarDate(value: string): boolean {
   return format(new Date(Date.UTC(y, m - 1, d))) === value;
 }
 
-/** `2025-05-01` → `2025年5月1日` for Japanese mail. */
-export function japaneseDate(day: string): string {
-  const [y, m, d] = parts(day);
-  return `${y}年${m}月${d}日`;
+/** The year, month and day of a real calendar date `YYYY-MM-DD`; null for anything else. */
+export function calendarParts(value: unknown): [number, number, number] | null {
+  return typeof value === 'string' && isCalendarDate(value) ? parts(value) : null;
+}
+
+/** The end of a calendar day in Asia/Tokyo (UTC+9, no daylight saving): something due that day is due by then. */
+export function endOfTokyoDay(day: string): Date {
+  return new Date(`${day}T23:59:59+09:00`);
 }

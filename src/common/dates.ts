@@ -1,4 +1,4 @@
-import { BUSINESS_TIME_ZONE } from './calendar.js';
+import { BUSINESS_TIME_ZONE, calendarParts, tokyoToday } from './calendar.js';
 import type { Locale } from './locale.js';
 
 /**
@@ -9,19 +9,11 @@ import type { Locale } from './locale.js';
  * - a fiscal year (April–March, named by the year it starts): `令和8年度（2026年度）` / `FY2026 (April 2026 – March 2027)`
  */
 
-const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** A calendar date's year, month and day; null for anything that is not `YYYY-MM-DD` (or a Date: its day in Tokyo). */
 function ymd(value: string | Date | null | undefined): [number, number, number] | null {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : ymd(TOKYO_DAY.format(value));
-  const match = typeof value === 'string' ? CALENDAR_DATE.exec(value) : null;
-  if (!match) return null;
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const check = new Date(Date.UTC(y, m - 1, d));
-  return check.getUTCFullYear() === y && check.getUTCMonth() === m - 1 && check.getUTCDate() === d ? [y, m, d] : null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : calendarParts(tokyoToday(value));
+  return calendarParts(value);
 }
-
-const TOKYO_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: BUSINESS_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
 const ENGLISH_DATE = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'long', year: 'numeric' });
 
 /** `2026-11-30` → `2026年11月30日` (ja) or `30 November 2026` (en); a Date is taken as its day in Tokyo; anything else → ''. */

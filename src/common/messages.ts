@@ -41,11 +41,15 @@ export function fill(template: string, values: Record<string, unknown>): string 
 
 const shared: Partial<Record<Locale, Catalogue>> = {};
 
+/** A language's catalogue, read once per process (pages, mail and exports share it). */
+export function catalogue(locale: Locale): Catalogue {
+  return (shared[locale] ??= loadCatalogue(locale));
+}
+
 /**
  * A message of the pages' catalogues outside a request (an export in the reader's language names
  * statuses and chapters as the pages do); the catalogues are read once.
  */
 export function message(locale: Locale, key: string, values: Record<string, unknown> = {}): string {
-  const catalogue = (shared[locale] ??= loadCatalogue(locale));
-  return fill(catalogue[key] ?? key, values);
+  return fill(catalogue(locale)[key] ?? key, values);
 }

@@ -71,5 +71,10 @@ export const assertedPermissions = new AsyncLocalStorage<AssertedPermission[]>()
 export function assertMay<S>(actor: Actor, permission: Permission<S>, ...subject: [] | [S]): void {
   assertedPermissions.getStore()?.push({ permission: permission as Permission<never>, rolesPassed: may(actor, permission) });
   if (may(actor, permission, ...subject)) return;
-  throw new AppException('FORBIDDEN', `Requires one of: ${permission.roles.join(', ')}`, undefined, { requiredRoles: permission.roles });
+  throw refusal(permission);
+}
+
+/** 403 FORBIDDEN naming the roles that may (the access guard's answer too). */
+export function refusal(permission: Permission<never>): AppException {
+  return new AppException('FORBIDDEN', `Requires one of: ${permission.roles.join(', ')}`, undefined, { requiredRoles: permission.roles });
 }

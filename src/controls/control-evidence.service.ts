@@ -110,7 +110,7 @@ export class ControlEvidenceService {
         {
           action: 'control_evidence.create',
           entityType: 'control_evidence',
-          omit: ['content', 'organizationId', 'id', 'createdAt', 'updatedAt'],
+          omit: ['content'],
           context: { controlCode: control.code },
         },
       );

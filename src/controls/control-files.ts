@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { load as loadYaml } from 'js-yaml';
 import { canonicalJson } from '../common/canonical-json.js';
+import { sha256 } from '../common/secrets.js';
 import { ROLES } from '../common/roles.js';
 import { check, lineOf, parseYaml, source, validateAs, type PolicyFileError } from '../policies/policy-files.js';
 import { CONTROL_FREQUENCIES, FRAMEWORKS, type ControlMappings, type Framework } from './control.entity.js';
@@ -165,8 +165,6 @@ export interface FrameworkItemContent {
   /** ISO theme or CSF category */
   groupCode: string;
 }
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export function controlContentHash(control: Omit<ControlContent, 'contentHash'>): string {
   return sha256(canonicalJson(control));

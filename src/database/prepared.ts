@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { DataSource } from 'typeorm';
+import { QueryFailedError, type DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 const names = new Map<string, string>();
@@ -22,6 +22,11 @@ function nameOf(text: string): string {
  */
 export async function preparedQuery<T>(dataSource: DataSource, text: string, values: readonly unknown[]): Promise<T[]> {
   const pool = (dataSource.driver as PostgresDriver).master as pg.Pool;
-  const result = await pool.query<T & pg.QueryResultRow>({ name: nameOf(text), text, values: values as unknown[] });
-  return result.rows;
+  try {
+    const result = await pool.query<T & pg.QueryResultRow>({ name: nameOf(text), text, values: values as unknown[] });
+    return result.rows;
+  } catch (error) {
+    // as TypeORM reports it, so that the problem filter answers a database error as everywhere else
+    throw new QueryFailedError(text, values as unknown[], error as Error);
+  }
 }

@@ -22,10 +22,12 @@ export type RecordedChange<E> = Omit<AuditEvent, 'entityId' | 'before' | 'after'
   omit?: readonly (keyof E & string)[];
 };
 
+/** The audit-trail copy of a record: plain JSON, without the fields left out (dropped before serialising: a file's bytes never are). */
 function withoutFields<E extends object>(value: E, omit: readonly string[] | undefined): object {
-  const data = toJsonData(value) as Record<string, unknown>;
-  for (const field of omit ?? []) delete data[field];
-  return data;
+  if (!omit?.length) return toJsonData(value);
+  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const field of omit) delete copy[field];
+  return toJsonData(copy);
 }
 
 /**
@@ -78,7 +80,7 @@ export class Transaction {
     if (canonicalJson(toJsonData(entity)) === canonicalJson(before)) return entity;
     const saved = await repository.save(entity);
     const { omit, ...recorded } = event;
-    this.audit({ ...recorded, entityId: entity.id, before: withoutFields(before, omit), after: withoutFields(saved, omit) });
+    this.audit({ ...recorded, entityId: entity.id, before: withoutFields(before as E, omit), after: withoutFields(saved, omit) });
     return saved;
   }
 

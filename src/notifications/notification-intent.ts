@@ -13,7 +13,7 @@ export interface Mail {
 
 /** One person (or address) a notification goes to, with the facts its mail needs. */
 export interface NotificationRecipient<D = unknown> {
-  /** unique within the message: the staff id, or the address for someone without an account */
+  /** unique within the message: what the mail is about and to whom (a staff id, a duty id, an address) */
   key: string;
   email: string;
   /** family and given name, for the greeting */
@@ -27,7 +27,8 @@ export interface NotificationRecipient<D = unknown> {
  * What to say for one outbox topic (an intent carrying ids), declared by the feature that raises
  * it and rendered by the notifications module in each recipient's language:
  *
- * - `recipients` reads, by the payload's ids, who gets the mail and the facts it needs;
+ * - `recipients` reads, by the payload's ids, who gets the mail and the facts it needs (within the
+ *   message's organisation; one recipient per mail, each with a key unique in the message);
  * - `prepare` (optional) runs in the transaction that claims one recipient's delivery, for what
  *   must be made at the moment of sending (a one-time link);
  * - `render` writes the subject and body in the recipient's language.
@@ -37,7 +38,8 @@ export interface NotificationRecipient<D = unknown> {
  * `notifications` queue and delivered by it.
  */
 export interface NotificationIntent<K extends OutboxTopic = OutboxTopic, D = unknown, P = D> {
-  recipients(manager: EntityManager, payload: OutboxTopics[K]): Promise<NotificationRecipient<D>[]>;
+  /** reads only the organisation's records (`organizationId` is the message's) */
+  recipients(manager: EntityManager, payload: OutboxTopics[K], organizationId: string): Promise<NotificationRecipient<D>[]>;
   prepare?(tx: Transaction, recipient: NotificationRecipient<D>, payload: OutboxTopics[K]): Promise<P>;
   render(locale: Locale, data: P, recipient: NotificationRecipient<D>): Mail;
 }

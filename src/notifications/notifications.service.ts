@@ -59,15 +59,10 @@ export class NotificationsService implements OnModuleInit {
     }
   }
 
-  /** The topics delivered as notifications. */
-  topics(): string[] {
-    return [...this.intents.keys()];
-  }
-
   async deliver(job: OutboxJob): Promise<DeliveryOutcome> {
     const intent = this.intents.get(job.topic);
     if (!intent) throw new Error(`no notification template for ${job.topic}`);
-    const recipients = await intent.recipients(this.uow.manager, job.payload as never);
+    const recipients = await intent.recipients(this.uow.manager, job.payload as never, job.organizationId);
     let sent = 0;
     const failures: Error[] = [];
     for (const recipient of recipients) {

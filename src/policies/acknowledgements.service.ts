@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { hasRole, type Actor } from '../common/actor.js';
+import { accessScope, type ScopeRules } from '../auth/access-scope.js';
+import type { Actor } from '../common/actor.js';
 import { addDays, tokyoToday } from '../common/calendar.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { OnDomainEvent, type DomainEvent } from '../common/events/domain-events.js';
@@ -80,6 +81,9 @@ interface MyRow {
   due_on: string;
   acknowledged_at: Date | null;
 }
+
+/** Who sees whose acknowledgements: the security office and the CISO everyone's, a manager their department's. */
+const ACKNOWLEDGEMENT_SCOPE: ScopeRules = { all: ['security_officer', 'ciso'], department: ['manager'] };
 
 /** Days a person has to acknowledge a newly approved version, unless the CISO sets a date. */
 export const DEFAULT_ACKNOWLEDGEMENT_DAYS = 30;
@@ -256,7 +260,7 @@ export class AcknowledgementsService {
    */
   async openByVersion(actor: Actor, today: string): Promise<OpenAcknowledgementsOfVersion[]> {
     assertMay(actor, POLICIES.read_acknowledgements);
-    const whole = hasRole(actor, 'security_officer', 'ciso');
+    const whole = accessScope(actor, ACKNOWLEDGEMENT_SCOPE).kind === 'all';
     if (!whole && !actor.departmentId) return [];
     const rows = (await this.uow.manager.query(
       `SELECT p.key, p.title, p.title_en, v.version, min(d.due_on)::text AS due_on,
@@ -291,7 +295,7 @@ export class AcknowledgementsService {
    */
   async summary(actor: Actor, policyId: string, versionNumber: number, withItems: boolean): Promise<AcknowledgementSummary> {
     assertMay(actor, POLICIES.read_acknowledgements);
-    const whole = hasRole(actor, 'security_officer', 'ciso');
+    const whole = accessScope(actor, ACKNOWLEDGEMENT_SCOPE).kind === 'all';
     const version = await this.uow.manager.getRepository(PolicyVersion).findOne({
       where: { organizationId: actor.organizationId, policyId, version: versionNumber },
       select: { id: true, version: true },

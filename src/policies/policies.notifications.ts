@@ -29,19 +29,19 @@ interface AcknowledgementData {
 @Injectable()
 @NotificationTemplate('policy.acknowledgement_requested')
 export class AcknowledgementRequestedMail implements NotificationIntent<'policy.acknowledgement_requested', AcknowledgementData> {
-  async recipients(manager: EntityManager, payload: { dutyIds: string[] }): Promise<NotificationRecipient<AcknowledgementData>[]> {
+  async recipients(manager: EntityManager, payload: { dutyIds: string[] }, organizationId: string): Promise<NotificationRecipient<AcknowledgementData>[]> {
     if (payload.dutyIds.length === 0) return [];
     const rows = (await manager.query(
-      `SELECT s.id AS staff_id, s.email, s.family_name, s.given_name, s.locale, p.title, p.title_en, v.version, d.due_on::text AS due_on
+      `SELECT d.id AS duty_id, s.email, s.family_name, s.given_name, s.locale, p.title, p.title_en, v.version, d.due_on::text AS due_on
          FROM acknowledgement_duties d
          JOIN staff s ON s.id = d.staff_id
          JOIN policy_versions v ON v.id = d.policy_version_id
          JOIN policies p ON p.id = v.policy_id
-        WHERE d.id = ANY($1::uuid[]) AND d.acknowledged_at IS NULL AND s.status = 'active'
-        ORDER BY s.employee_number`,
-      [payload.dutyIds],
+        WHERE d.id = ANY($1::uuid[]) AND d.organization_id = $2 AND d.acknowledged_at IS NULL AND s.status = 'active'
+        ORDER BY s.employee_number, p.key`,
+      [payload.dutyIds, organizationId],
     )) as {
-      staff_id: string;
+      duty_id: string;
       email: string;
       family_name: string;
       given_name: string;
@@ -51,8 +51,9 @@ export class AcknowledgementRequestedMail implements NotificationIntent<'policy.
       version: number;
       due_on: string;
     }[];
+    // one mail per duty: someone who joins owes each version in force its own acknowledgement
     return rows.map((row) => ({
-      key: row.staff_id,
+      key: row.duty_id,
       email: row.email,
       familyName: row.family_name,
       givenName: row.given_name,
@@ -89,12 +90,13 @@ export class ReviewDueMail implements NotificationIntent<'policy.review_due', Re
   async recipients(
     manager: EntityManager,
     payload: { policyId: string; staffId: string; dueOn: string; kind: ReviewDueKind },
+    organizationId: string,
   ): Promise<NotificationRecipient<ReviewDueData>[]> {
     const rows = (await manager.query(
       `SELECT s.id, s.email, s.family_name, s.given_name, s.locale, p.title, p.title_en
          FROM staff s, policies p
-        WHERE s.id = $1 AND p.id = $2 AND s.status = 'active'`,
-      [payload.staffId, payload.policyId],
+        WHERE s.id = $1 AND p.id = $2 AND s.organization_id = $3 AND p.organization_id = $3 AND s.status = 'active'`,
+      [payload.staffId, payload.policyId, organizationId],
     )) as { id: string; email: string; family_name: string; given_name: string; locale: Locale; title: string; title_en: string | null }[];
     return rows.map((row) => ({
       key: row.id,

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { plainToInstance } from 'class-transformer';
@@ -6,6 +5,7 @@ import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, validateS
 import { load as loadYaml } from 'js-yaml';
 import { ROLES } from '../common/roles.js';
 import { canonicalJson } from '../common/canonical-json.js';
+import { sha256 } from '../common/secrets.js';
 import { CLASSIFICATIONS, POLICY_KINDS } from './policy.entity.js';
 
 /** One mistake in a file of `policies/`, located as precisely as we can. */
@@ -72,8 +72,6 @@ export interface PolicyFileContent {
   body: string;
   contentHash: string;
 }
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export function policyContentHash(frontMatter: Record<string, unknown>, body: string): string {
   return sha256(canonicalJson({ frontMatter, body }));

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { systemActor } from '../common/actor.js';
-import { addDays, BUSINESS_TIME_ZONE, tokyoToday } from '../common/calendar.js';
+import { addDays, BUSINESS_TIME_ZONE, DUE_SOON_DAYS, tokyoToday } from '../common/calendar.js';
 import type { ScheduleDefinition } from '../common/features/feature.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { ScheduledJob } from '../jobs/job-registry.js';
@@ -11,9 +11,6 @@ import { Policy } from './policy.entity.js';
 
 /** The daily search for reviews that are due: 08:00 in Tokyo. */
 export const REVIEW_DUE_SCHEDULE: ScheduleDefinition = { name: 'review-due', jobId: 'review-due-daily', cron: '0 8 * * *', tz: BUSINESS_TIME_ZONE };
-
-/** Reviews due within this many days are announced (`due_soon`); past ones are `overdue`. */
-export const REVIEW_DUE_NOTICE_DAYS = 30;
 
 export interface ReviewDueResult {
   today: string;
@@ -42,7 +39,7 @@ export class ReviewDueService {
   @ScheduledJob(REVIEW_DUE_SCHEDULE.name)
   async findDueReviews(now: Date = new Date()): Promise<ReviewDueResult> {
     const today = tokyoToday(now);
-    const horizon = addDays(today, REVIEW_DUE_NOTICE_DAYS);
+    const horizon = addDays(today, DUE_SOON_DAYS);
     const result: ReviewDueResult = { today, organizations: 0, policiesDue: 0, policiesNotified: 0, dueSoon: 0, overdue: 0, emails: 0 };
     const organizations = await this.uow.manager.getRepository(Organization).find({ select: { id: true }, order: { createdAt: 'ASC' } });
     for (const organization of organizations) {

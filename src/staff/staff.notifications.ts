@@ -13,13 +13,13 @@ declare module '../outbox/outbox-topics.js' {
 }
 
 /** Who a staff id reaches, in their language. */
-export async function staffRecipients(manager: EntityManager, staffIds: readonly string[]): Promise<NotificationRecipient<null>[]> {
+export async function staffRecipients(manager: EntityManager, staffIds: readonly string[], organizationId: string): Promise<NotificationRecipient<null>[]> {
   if (staffIds.length === 0) return [];
   const people = await manager
     .getRepository(Staff)
     .createQueryBuilder('s')
     .select(['s.id', 's.email', 's.familyName', 's.givenName', 's.locale', 's.status'])
-    .where('s.id IN (:...ids)', { ids: staffIds })
+    .where('s.id IN (:...ids) AND s.organizationId = :organizationId', { ids: staffIds, organizationId })
     .getMany();
   return people
     .filter((person) => person.status !== 'retired')
@@ -29,8 +29,8 @@ export async function staffRecipients(manager: EntityManager, staffIds: readonly
 @Injectable()
 @NotificationTemplate('staff.welcome')
 export class StaffWelcomeMail implements NotificationIntent<'staff.welcome', null> {
-  recipients(manager: EntityManager, payload: { staffId: string }): Promise<NotificationRecipient<null>[]> {
-    return staffRecipients(manager, [payload.staffId]);
+  recipients(manager: EntityManager, payload: { staffId: string }, organizationId: string): Promise<NotificationRecipient<null>[]> {
+    return staffRecipients(manager, [payload.staffId], organizationId);
   }
 
   render(locale: Locale): Mail {

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { DEFAULT_LOCALE, isLocale, type Locale } from './i18n/i18n.service.js';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../common/locale.js';
 
 /** The language of the page answering `req` (set on `res.locals` by the locale middleware). */
 export function localeOf(req: Request): Locale {

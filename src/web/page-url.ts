@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Locale } from './i18n/i18n.service.js';
+import type { Locale } from '../common/locale.js';
 import { safeNext } from './login/safe-next.js';
 
 /**

@@ -1,7 +1,8 @@
 import Handlebars, { type HelperDelegate, type HelperOptions } from 'handlebars';
 import { formatDate, formatDateTime, formatFiscalYear } from '../common/dates.js';
 import type { FormErrors } from './forms/form-error.js';
-import { DEFAULT_LOCALE, isLocale, type I18nService, type Locale } from './i18n/i18n.service.js';
+import { type I18nService } from './i18n/i18n.service.js';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../common/locale.js';
 import { paragraphsOf } from './text.js';
 
 /** A share 0–1 as a percentage with one decimal: `0.6667` → `66.7%`; null → `—`. */

@@ -3,7 +3,6 @@ import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
 import { may } from '../common/permissions.js';
 import type { StaffView } from '../staff/dto/staff-view.dto.js';
-import { StaffService } from '../staff/staff.service.js';
 import { Navigation, pathOf, type NavigationItem } from './navigation.js';
 import { WEB } from './web.permissions.js';
 
@@ -29,36 +28,26 @@ export function fullName(staff: Pick<StaffView, 'familyName' | 'givenName'>): st
 
 /**
  * The signed-in person of a request (set by the access guard on routes that need one), and their
- * staff record, read once per request.
+ * staff record (read by the guard with the session).
  */
 @Injectable()
 export class ViewerService {
-  private readonly records = new WeakMap<Request, Promise<StaffView | null>>();
-
-  constructor(
-    private readonly staff: StaffService,
-    private readonly navigation: Navigation,
-  ) {}
+  constructor(private readonly navigation: Navigation) {}
 
   actorOf(request: Request): Actor | null {
     return (request as Request & { user?: Actor }).user ?? null;
   }
 
-  staffOf(request: Request): Promise<StaffView | null> {
-    let record = this.records.get(request);
-    if (!record) {
-      const actor = this.actorOf(request);
-      record = actor?.staffId ? this.staff.me(actor).catch(() => null) : Promise.resolve(null);
-      this.records.set(request, record);
-    }
-    return record;
+  staffOf(request: Request): StaffView | null {
+    const person = this.actorOf(request)?.person as StaffView | undefined;
+    return person ?? null;
   }
 
   /** Never fails: a page without a known person gets the anonymous layout. */
   async viewContext(request: Request): Promise<ViewContext> {
     const actor = this.actorOf(request);
     if (!actor) return { viewer: null, navigation: [], home: '/' };
-    const staff = await this.staffOf(request);
+    const staff = this.staffOf(request);
     // the answer to a form belongs to the page the form was on (its menu entry is the current one)
     const page: unknown = request.res?.locals.pageUrl;
     const path = typeof page === 'string' ? new URL(page, 'http://mamori.invalid').pathname : pathOf(request);

@@ -1,6 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
-import { LOCALES, type Locale } from './i18n/i18n.service.js';
+import { LOCALES, type Locale } from '../common/locale.js';
 
 /** An empty field of a GET form means "no filter". */
 export const blankToUndefined = ({ value }: { value: unknown }) => (typeof value !== 'string' ? value : value.trim() === '' ? undefined : value.trim());

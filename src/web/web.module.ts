@@ -2,7 +2,6 @@ import { Global, Module, RequestMethod, type MiddlewareConsumer, type NestModule
 import { APP_GUARD } from '@nestjs/core';
 import { AuthModule } from '../auth/auth.module.js';
 import { Feature } from '../common/features/feature.js';
-import { StaffModule } from '../staff/staff.module.js';
 import { ApiDocsController } from './api-docs/api-docs.controller.js';
 import { FlashMiddleware } from './flash.js';
 import { MultipartFormGuard } from './forms/multipart-form.js';
@@ -41,7 +40,7 @@ import { WorkQueueService } from './work-queue/work-queue.service.js';
 })
 @Global()
 @Module({
-  imports: [AuthModule, StaffModule],
+  imports: [AuthModule],
   controllers: [LoginController, PasswordPagesController, MyPageController, WorkQueueController, ApiDocsController],
   providers: [
     I18nService,

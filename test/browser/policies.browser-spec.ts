@@ -182,7 +182,7 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     await page.getByLabel('実施状況', { exact: true }).selectOption('implemented');
     await page.getByLabel('理由').fill('全職員のパスワードを12文字以上に設定済み。');
     await page.getByRole('button', { name: '実施状況を更新する' }).click();
-    await page.waitForURL(`${t.baseUrl}/controls/${control.id}`); // the message comes as a flash, not ?notice=statusUpdated
+    await page.waitForURL(`${t.baseUrl}/controls/${control.id}`); // the message comes as a flash
     await expect(page.getByRole('status').textContent()).resolves.toContain('実施状況を更新しました');
     expect(await mainText(page)).toContain('全職員のパスワードを12文字以上に設定済み。');
     const saved = await t.dataSource.getRepository(Control).findOneByOrFail({ id: control.id });
@@ -199,7 +199,7 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     await page.getByLabel('ファイル', { exact: true }).setInputFiles({ name: '点検記録.pdf', mimeType: 'application/pdf', buffer: PDF });
     await page.getByLabel('説明（任意）').fill('令和7年度 パスワード設定の点検記録');
     await page.getByRole('button', { name: '登録する' }).click();
-    await page.waitForURL(`${t.baseUrl}/controls/${control.id}`); // was ?notice=evidenceUploaded#evidence-heading
+    await page.waitForURL(`${t.baseUrl}/controls/${control.id}`); // the message comes as a flash
     await expect(page.getByRole('status').textContent()).resolves.toContain('証跡ファイルを登録しました');
     const link = page.getByRole('link', { name: '点検記録.pdf' });
     expect(await link.count()).toBe(1);
@@ -280,7 +280,7 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     const again = page.locator('form[action="/policies/standards/reviews"]');
     await again.getByLabel('改訂が必要').check();
     await again.getByRole('button', { name: '見直しを記録する' }).click();
-    await page.waitForURL(`${t.baseUrl}/reviews`); // was ?notice=reviewRecorded
+    await page.waitForURL(`${t.baseUrl}/reviews`); // the message comes as a flash
     await expect(page.getByRole('status').textContent()).resolves.toContain('見直しの結果を記録しました');
     expect(await page.getByRole('region', { name: '情報セキュリティ対策基準' }).textContent()).toContain('改訂が求められています');
     await expectAccessible(page);
@@ -304,7 +304,7 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     await approve.getByLabel('確認の期限').fill(dueOn);
     await expectAccessible(page);
     await approve.getByRole('button', { name: '第2版を承認する' }).click();
-    await page.waitForURL(`${t.baseUrl}/reviews`); // was ?notice=versionApproved
+    await page.waitForURL(`${t.baseUrl}/reviews`); // the message comes as a flash
     await expect(page.getByRole('status').textContent()).resolves.toContain('新しい版を承認しました');
     await expectAccessible(page);
     const v2 = await t.dataSource.getRepository(PolicyVersion).findOneByOrFail({ organizationId: org, version: 2 });
@@ -325,7 +325,7 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     expect(await mainText(page)).toContain(NEW_CLAUSE);
     await expectAccessible(page);
     await page.getByRole('button', { name: '内容を読み、遵守します' }).click();
-    await page.waitForURL(`${t.baseUrl}/`); // was /?notice=acknowledged
+    await page.waitForURL(`${t.baseUrl}/`); // the message comes as a flash
     await expect(page.getByRole('status').textContent()).resolves.toContain('ポリシーの確認を記録しました');
     await expect(mainText(page)).resolves.toContain('未完了の研修・確認事項はありません');
     await expectAccessible(page);

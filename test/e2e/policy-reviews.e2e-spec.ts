@@ -341,6 +341,15 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
       .where("m.topic = 'policy.acknowledgement_requested' AND m.payload -> 'dutyIds' ?| :ids", { ids: owed.map((d) => d.id) })
       .getMany();
     expect(asked.flatMap((m) => (m.payload as { dutyIds: string[] }).dutyIds).sort()).toEqual(owed.map((d) => d.id).sort());
+    // one e-mail for each version owed
+    expect(owed.length).toBeGreaterThanOrEqual(2);
+    const mails = await deliverOutbox(t, { id: In(asked.map((m) => m.id)) });
+    expect(
+      mails
+        .filter((m) => m.to === newcomer.email)
+        .map((m) => m.subject)
+        .sort(),
+    ).toHaveLength(owed.length);
 
     expect(await dutiesOf(people.onLeave.staff.id)).toEqual([]);
     const admin: Actor = { ...systemActor(org, 'test'), roles: ['admin'] };

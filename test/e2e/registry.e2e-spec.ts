@@ -9,7 +9,7 @@ import { projectRoot } from '../../src/database/project-root.js';
 import { dataSourceOptions } from '../../src/database/data-source-options.js';
 import { FEATURE_ENTITIES, FEATURES } from '../../src/features.js';
 import { JobRegistry } from '../../src/jobs/job-registry.js';
-import { DuplicateMessageError, loadCatalogue } from '../../src/web/i18n/i18n.service.js';
+import { DuplicateMessageError, loadCatalogue } from '../../src/common/messages.js';
 import { createTestDatabase } from '../support/databases.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 

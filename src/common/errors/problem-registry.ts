@@ -70,7 +70,7 @@ export class ProblemRegistry {
   }
 }
 
-/** The process's register; features are added by `registerFeatures` (src/common/features/feature.ts). */
+/** The process's register; each feature's table is added by its `@Feature({ problems })` (src/common/features/feature.ts). */
 export const PROBLEMS = new ProblemRegistry();
 PROBLEMS.register('common', COMMON_PROBLEMS);
 

@@ -56,13 +56,9 @@ export class DomainEventBus implements OnModuleInit {
     const entry = this.add(type, name, handle as DomainEventHandler);
     return () => {
       const list = this.handlers.get(type) ?? [];
-      list.splice(list.indexOf(entry), 1);
+      const at = list.indexOf(entry);
+      if (at >= 0) list.splice(at, 1);
     };
-  }
-
-  /** The handlers of each event type, by name (for the registry checks and the docs). */
-  subscriptions(): Record<string, string[]> {
-    return Object.fromEntries([...this.handlers].map(([type, list]) => [type, list.map((h) => h.name)]));
   }
 
   async dispatch(event: DomainEvent, tx: Transaction): Promise<void> {

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { webFolders } from '../../common/web-folders.js';
-import { I18nService, loadCatalogue, LOCALES } from './i18n.service.js';
+import { I18nService } from './i18n.service.js';
+import { loadCatalogue } from '../../common/messages.js';
+import { LOCALES } from '../../common/locale.js';
 
 function viewFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>

@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from '../../common/locale.js';
-import { fill, loadCatalogue, type Catalogue } from '../../common/messages.js';
-
-export { DEFAULT_LOCALE, isLocale, LOCALES, type Locale };
-export { DuplicateMessageError, loadCatalogue, message, type Catalogue } from '../../common/messages.js';
+import type { Locale } from '../../common/locale.js';
+import { catalogue, fill, type Catalogue } from '../../common/messages.js';
 
 /**
  * Every user-visible string of the web pages: `translate('ja', 'myPage.greeting', { name })`.
@@ -12,7 +9,7 @@ export { DuplicateMessageError, loadCatalogue, message, type Catalogue } from '.
  */
 @Injectable()
 export class I18nService {
-  private readonly catalogues: Record<Locale, Catalogue> = { ja: loadCatalogue('ja'), en: loadCatalogue('en') };
+  private readonly catalogues: Record<Locale, Catalogue> = { ja: catalogue('ja'), en: catalogue('en') };
 
   has(locale: Locale, key: string): boolean {
     return Object.hasOwn(this.catalogues[locale], key);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AccessTokens } from '../../auth/access-tokens.js';
 import { AuthService, type ClientInfo } from '../../auth/auth.service.js';
-import { clientAddressOf } from '../../auth/decorators.js';
+import { clientAddressOf } from '../../auth/client-address.js';
 import type { LoginResultDto } from '../../auth/dto/login.dto.js';
 import { AppException } from '../../common/errors/app.exception.js';
 import { formErrors, type FormMessage } from '../forms/form-error.js';

@@ -8,5 +8,10 @@ const unsafeCharacter = (character: string): boolean => character === '\\' || ch
 export function safeNext(value: unknown): string {
   if (typeof value !== 'string' || value.length > 2000) return '/';
   if (!value.startsWith('/') || value.startsWith('//') || [...value].some(unsafeCharacter)) return '/';
-  return value;
+  // judged as a browser would read it: dot segments resolved ("/..//evil.example" is "//evil.example")
+  const url = new URL(value, LOCAL_ORIGIN);
+  const local = `${url.pathname}${url.search}${url.hash}`;
+  return url.origin !== LOCAL_ORIGIN || local.startsWith('//') ? '/' : local;
 }
+
+const LOCAL_ORIGIN = 'http://mamori.invalid';

@@ -1,6 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { DEFAULT_LOCALE, isLocale, type Locale } from '../i18n/i18n.service.js';
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../../common/locale.js';
 import { rememberPage } from '../page-url.js';
 import { LANG_COOKIE, WebCookies } from '../web-cookies.js';
 

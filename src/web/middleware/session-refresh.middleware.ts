@@ -1,7 +1,7 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AuthService } from '../../auth/auth.service.js';
-import { clientAddressOf } from '../../auth/decorators.js';
+import { clientAddressOf } from '../../auth/client-address.js';
 import { AppException } from '../../common/errors/app.exception.js';
 import { ACCESS_COOKIE, REFRESH_COOKIE, WebCookies } from '../web-cookies.js';
 

@@ -1,7 +1,8 @@
 import { Injectable, Logger, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { takeFlash } from '../flash.js';
-import { I18nService, isLocale, type Locale } from '../i18n/i18n.service.js';
+import { I18nService } from '../i18n/i18n.service.js';
+import { isLocale, type Locale } from '../../common/locale.js';
 import { languageHref } from '../page-url.js';
 import { ViewerService } from '../viewer.service.js';
 

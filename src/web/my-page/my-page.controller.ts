@@ -21,7 +21,8 @@ export class MyPageController {
   @Get()
   @May(WEB.my_page)
   async show(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response, @Query() _query: WebPageQuery): Promise<void> {
-    const [staff, duties] = await Promise.all([this.viewers.staffOf(req), this.myPage.duties(actor)]);
+    const staff = this.viewers.staffOf(req);
+    const duties = await this.myPage.duties(actor);
     if (!staff) throw new AppException('STAFF_NOT_FOUND');
     res.render('my-page', {
       title: 'myPage.title',

@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/actor.js';
+import { endOfTokyoDay } from '../../common/calendar.js';
 import { AcknowledgementsService } from '../../policies/acknowledgements.service.js';
 import { DutySource, type Duty, type DutyProvider } from '../my-page/my-page.service.js';
-
-/** The end of a calendar day in Asia/Tokyo (UTC+9, no daylight saving): a duty due that day is due by then. */
-export function endOfTokyoDay(day: string): Date {
-  return new Date(`${day}T23:59:59+09:00`);
-}
 
 /** The my page's policy acknowledgements: approved versions the person has not acknowledged yet. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/actor.js';
-import { addDays, tokyoToday } from '../../common/calendar.js';
+import { addDays, DUE_SOON_DAYS, tokyoToday } from '../../common/calendar.js';
 import { may } from '../../common/permissions.js';
 import { POLICIES } from '../../policies/policies.permissions.js';
 import { PoliciesService, type PolicySummary } from '../../policies/policies.service.js';
@@ -8,8 +8,7 @@ import { REVIEW_OUTCOMES } from '../../policies/policy-review.entity.js';
 import { DEFAULT_ACKNOWLEDGEMENT_DAYS } from '../../policies/acknowledgements.service.js';
 import { PolicyVersionsService } from '../../policies/policy-versions.service.js';
 import type { FormErrors } from '../forms/form-error.js';
-import type { Locale } from '../i18n/i18n.service.js';
-import { DUE_SOON_DAYS } from '../work-queue/work-queue.service.js';
+import type { Locale } from '../../common/locale.js';
 import { diffLines, policyTextFor } from './policy-text.js';
 
 const policyHref = (key: string): string => `/policies/${encodeURIComponent(key)}`;

@@ -1,5 +1,5 @@
 import { Marked, type Tokens } from 'marked';
-import type { Locale } from '../i18n/i18n.service.js';
+import type { Locale } from '../../common/locale.js';
 import { JAPANESE_CHARACTER } from '../text.js';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

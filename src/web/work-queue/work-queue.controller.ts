@@ -6,7 +6,8 @@ import { fiscalYearOf } from '../../common/dates.js';
 import { MyPageService } from '../my-page/my-page.service.js';
 import { WEB } from '../web.permissions.js';
 import { WebPageQuery } from '../web-query.dto.js';
-import { DUE_SOON_DAYS, WorkQueueService } from './work-queue.service.js';
+import { DUE_SOON_DAYS } from '../../common/calendar.js';
+import { WorkQueueService } from './work-queue.service.js';
 
 /** 作業一覧: the security office's home, what is due with counts, each linking to where it is done. */
 @ApiExcludeController()

@@ -1,10 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Actor } from '../../common/actor.js';
-import { addDays, tokyoToday } from '../../common/calendar.js';
+import { addDays, DUE_SOON_DAYS, tokyoToday } from '../../common/calendar.js';
 import { FeatureCatalog, providerMarker } from '../../common/features/discovery.js';
-
-/** Work counts as due from this many days before its date (and overdue after it). */
-export const DUE_SOON_DAYS = 30;
 
 /** The days a work item counts from: today in Tokyo, and the last day of "due soon". */
 export interface WorkDays {
