@@ -3,12 +3,14 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import { createValidationPipe } from './common/errors/validation.js';
+import { loadConfig } from './config/configuration.js';
 import { ProblemDocumentView, withProblemResponses } from './common/openapi.js';
 import { configureViews } from './web/views.setup.js';
 
 /** Everything an application instance needs beyond its modules; shared by main.ts and the tests. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY (nobody by default)
+  app.set('trust proxy', loadConfig().app.trustProxy);
   app.disable('x-powered-by');
   // No page may be framed, except the Swagger UI (/api/docs), which Mamori's own API documentation
   // page (/api-docs) frames; its static page also needs its inline styles (it has no user content).

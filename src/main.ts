@@ -16,8 +16,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(), { bodyParser: false, logger: [config.app.logLevel, 'error', 'warn'] });
   configureApp(app);
   app.enableShutdownHooks();
-  await app.listen(config.app.port);
-  Logger.log(`Mamori listening on http://localhost:${config.app.port} (${config.app.env}${config.app.runWorkerInWeb ? ', jobs in-process' : ''})`, 'Bootstrap');
+  await app.listen(config.app.port, config.app.host);
+  Logger.log(`Mamori listening on http://${config.app.host.includes(':') ? `[${config.app.host}]` : config.app.host}:${config.app.port} (${config.app.env}${config.app.runWorkerInWeb ? ', jobs in-process' : ''})`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

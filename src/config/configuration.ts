@@ -4,6 +4,9 @@ import { validateEnvironment, type NodeEnv } from './environment.js';
 export interface AppConfig {
   env: NodeEnv;
   port: number;
+  host: string;
+  /** Express's `trust proxy`: false, a hop count, or addresses/subnets */
+  trustProxy: false | number | string;
   publicUrl: string;
   cookieSecure: boolean;
   runWorkerInWeb: boolean;
@@ -51,6 +54,8 @@ export function loadConfig(raw: Record<string, unknown> = process.env): MamoriCo
     app: {
       env: env.NODE_ENV,
       port: env.PORT,
+      host: env.HOST,
+      trustProxy: env.TRUST_PROXY === 'false' ? false : /^\d+$/.test(env.TRUST_PROXY) ? Number(env.TRUST_PROXY) : env.TRUST_PROXY,
       publicUrl: env.PUBLIC_URL.replace(/\/$/, ''),
       cookieSecure: env.COOKIE_SECURE === 'true',
       runWorkerInWeb: env.RUN_WORKER_IN_WEB === 'true',

@@ -18,6 +18,20 @@ export class Environment {
   @Max(65535)
   PORT: number = 3000;
 
+  /** Address the web server listens on: loopback unless told otherwise (containers set 0.0.0.0). */
+  @Matches(/^[0-9a-fA-F.:]+$|^localhost$/, { message: 'must be an IP address (e.g. 127.0.0.1 or 0.0.0.0)' })
+  HOST: string = '127.0.0.1';
+
+  /**
+   * Which peers' X-Forwarded-For is believed: `false` (default: nobody, the socket's address is the
+   * client's), a hop count, or a comma-separated list of addresses/subnets or `loopback`,
+   * `linklocal`, `uniquelocal` (Express's `trust proxy`). Set it only behind a proxy you run.
+   */
+  @Matches(/^(false|\d{1,2}|((loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*)?)+)$/, {
+    message: 'must be false, a hop count, or a list of addresses/subnets (e.g. loopback or 10.0.0.0/8)',
+  })
+  TRUST_PROXY: string = 'false';
+
   @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'must be a postgres:// URL' })
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/mamori';
 
