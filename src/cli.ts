@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { parseArgs } from 'node:util';
-import { DataSource } from 'typeorm';
 import { AuditTrailService } from './audit-trail/audit-trail.service.js';
 import { AuthService } from './auth/auth.service.js';
 import { currentTotp, TotpService } from './auth/totp.service.js';
@@ -10,8 +9,8 @@ import { bootstrapStaff } from './staff/bootstrap-staff.js';
 import { AppException } from './common/errors/app.exception.js';
 import { EnvironmentError } from './config/environment.js';
 import { loadConfig } from './config/configuration.js';
-import { dataSourceOptions } from './database/data-source-options.js';
 import { ensureDatabase } from './database/ensure-database.js';
+import { migrate } from './database/migrate.js';
 import { featureOf } from './common/features/feature.js';
 import { FEATURE_ENTITIES, FEATURES } from './features.js';
 import { UnitOfWork } from './database/unit-of-work.js';
@@ -60,24 +59,18 @@ const COMMANDS: Record<string, Command> = {
   },
   'db:create': {
     usage: 'db:create',
-    description: 'create the database named by DATABASE_URL if it is missing',
+    description: 'as the owner (DATABASE_OWNER_URL): create the app role mamori_app, the login role of DATABASE_URL and the database, when missing',
     run: async () => {
-      const created = await ensureDatabase(loadConfig().database.url);
-      print({ created });
+      const { database } = loadConfig();
+      print(await ensureDatabase(ownerUrl(), database.url));
       return 0;
     },
   },
   migrate: {
     usage: 'migrate',
-    description: 'apply pending migrations (the web process also does this at start-up)',
+    description: 'apply pending migrations as the owner (DATABASE_OWNER_URL); the app itself never can',
     run: async () => {
-      const dataSource = await new DataSource(dataSourceOptions(loadConfig().database.url, FEATURE_ENTITIES, { logging: ['error'] })).initialize();
-      try {
-        const applied = await dataSource.runMigrations({ transaction: 'each' });
-        print({ applied: applied.map((m) => m.name) });
-      } finally {
-        await dataSource.destroy();
-      }
+      print({ applied: await migrate(ownerUrl(), FEATURE_ENTITIES) });
       return 0;
     },
   },
@@ -166,6 +159,13 @@ for (const command of FEATURES.flatMap((feature) => featureOf(feature.module)?.c
 }
 
 export class UsageError extends Error {}
+
+/** The owner's connection: only `db:create` and `migrate` use it. */
+function ownerUrl(): string {
+  const url = loadConfig().database.ownerUrl;
+  if (!url) throw new UsageError('DATABASE_OWNER_URL is required: the owner role creates and migrates the database (SECURITY.md)');
+  return url;
+}
 
 async function main(argv: string[]): Promise<number> {
   loadConfig(); // a bad environment stops every command with one line naming the variable

@@ -13,7 +13,10 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug';
 }
 export interface DatabaseConfig {
+  /** the app's least-privilege login role */
   url: string;
+  /** the owner role, for db:create and migrate; undefined in production unless given */
+  ownerUrl?: string;
 }
 export interface QueueConfig {
   redisUrl: string;
@@ -61,7 +64,7 @@ export function loadConfig(raw: Record<string, unknown> = process.env): MamoriCo
       runWorkerInWeb: env.RUN_WORKER_IN_WEB === 'true',
       logLevel: env.LOG_LEVEL,
     },
-    database: { url: env.DATABASE_URL },
+    database: { url: env.DATABASE_URL, ownerUrl: env.DATABASE_OWNER_URL },
     queue: { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     auth: {
       secretKey: env.SECRET_KEY,

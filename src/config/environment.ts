@@ -32,8 +32,20 @@ export class Environment {
   })
   TRUST_PROXY: string = 'false';
 
+  /**
+   * The application's own login role: a member of `mamori_app` with only the privileges the app needs
+   * (no superuser, no DDL, no TRUNCATE, INSERT/SELECT only on the audit trail). See SECURITY.md.
+   */
   @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'must be a postgres:// URL' })
-  DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/mamori';
+  DATABASE_URL: string = 'postgres://mamori@127.0.0.1:5432/mamori';
+
+  /**
+   * The owner role, for `db:create` and `migrate` only (never needed by the web or worker process in
+   * production). In development and test it defaults to DATABASE_URL's database as `postgres`.
+   */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_OWNER_URL?: string;
 
   @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// URL' })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
@@ -111,17 +123,32 @@ function applyDefaults(raw: Record<string, unknown>): Record<string, unknown> {
   const env = { ...raw };
   const nodeEnv = (env.NODE_ENV as string | undefined) ?? 'development';
   if (env.SECRET_KEY === undefined && nodeEnv === 'development') env.SECRET_KEY = DEVELOPMENT_SECRET;
+  if ((env.DATABASE_OWNER_URL === undefined || env.DATABASE_OWNER_URL === '') && nodeEnv !== 'production') {
+    env.DATABASE_OWNER_URL = developmentOwnerUrl((env.DATABASE_URL as string | undefined) || new Environment().DATABASE_URL);
+  }
   if (env.RUN_WORKER_IN_WEB === undefined) env.RUN_WORKER_IN_WEB = nodeEnv === 'development' ? 'true' : 'false';
   if (env.COOKIE_SECURE === undefined) env.COOKIE_SECURE = nodeEnv === 'production' ? 'true' : 'false';
   for (const key of Object.keys(env)) if (env[key] === '') delete env[key];
   return env;
 }
 
+/** DATABASE_URL's server and database as the local superuser `postgres` (development and test only). */
+function developmentOwnerUrl(databaseUrl: string): string | undefined {
+  try {
+    const url = new URL(databaseUrl);
+    url.username = 'postgres';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return undefined; // DATABASE_URL's own check names the problem
+  }
+}
+
 /** Thrown with one line naming the variable, so start-up can print it and stop. */
 export class EnvironmentError extends Error {}
 
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
-  const known = new Set(Object.keys(new Environment()).concat(['SECRET_KEY', 'SMTP_URL', 'EVIDENCE_DIR']));
+  const known = new Set(Object.keys(new Environment()).concat(['SECRET_KEY', 'SMTP_URL', 'EVIDENCE_DIR', 'DATABASE_OWNER_URL']));
   const relevant = Object.fromEntries(Object.entries(applyDefaults(raw)).filter(([k]) => known.has(k)));
   const env = plainToInstance(Environment, relevant, { enableImplicitConversion: true, exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false });

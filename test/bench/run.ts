@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     if (section('request-path')) {
       // the planner's statistics, as autovacuum would have them after the imports
       await t.dataSource.query('ANALYZE');
-      await requestPath(t.databaseUrl, token);
+      await requestPath(t.appDatabaseUrl, token);
     }
 
     const rss = process.memoryUsage().rss / 1024 / 1024;

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
 import { AuditTrailService } from '../../src/audit-trail/audit-trail.service.js';
 import { createPerson, signIn, testOrganization } from '../factories/staff.factory.js';
+import { asOwner } from '../support/owner.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 describe('audit trail', () => {
@@ -30,10 +31,14 @@ describe('audit trail', () => {
     expect(rows[1].previousHash).toBe(rows[0].hash);
   });
 
-  it('is refused UPDATE, DELETE and TRUNCATE by the database', async () => {
-    await expect(t.dataSource.query(`UPDATE audit_trail SET action = 'x'`)).rejects.toThrow(/append-only/);
-    await expect(t.dataSource.query(`DELETE FROM audit_trail`)).rejects.toThrow(/append-only/);
-    await expect(t.dataSource.query(`TRUNCATE audit_trail`)).rejects.toThrow(/append-only/);
+  it("is refused UPDATE, DELETE and TRUNCATE by the database: the app's role has no such right, and the trigger stops even the owner", async () => {
+    await expect(t.dataSource.query(`UPDATE audit_trail SET action = 'x'`)).rejects.toThrow(/permission denied/);
+    await expect(t.dataSource.query(`DELETE FROM audit_trail`)).rejects.toThrow(/permission denied/);
+    await expect(t.dataSource.query(`TRUNCATE audit_trail`)).rejects.toThrow(/permission denied/);
+    await expect(t.dataSource.query(`SET session_replication_role = replica`)).rejects.toThrow(/permission denied/);
+    await expect(asOwner(t, (owner) => owner.query(`UPDATE audit_trail SET action = 'x'`))).rejects.toThrow(/append-only/);
+    await expect(asOwner(t, (owner) => owner.query(`DELETE FROM audit_trail`))).rejects.toThrow(/append-only/);
+    await expect(asOwner(t, (owner) => owner.query(`TRUNCATE audit_trail`))).rejects.toThrow(/append-only/);
   });
 
   it('lists with filters and pagination, for the roles that may read it', async () => {
@@ -53,9 +58,9 @@ describe('audit trail', () => {
     expect(ok.body.checked).toBeGreaterThan(5);
 
     const victim = await t.dataSource.getRepository(AuditTrailEntry).findOneOrFail({ where: { organizationId: org, action: 'department.update' } });
-    await t.dataSource.transaction(async (manager) => {
-      await manager.query(`SET LOCAL session_replication_role = replica`);
-      await manager.query(`UPDATE audit_trail SET changes = '{"name": {"after": "改ざん"}}' WHERE id = $1`, [victim.id]);
+    await asOwner(t, async (owner) => {
+      await owner.query(`SET LOCAL session_replication_role = replica`);
+      await owner.query(`UPDATE audit_trail SET changes = '{"name": {"after": "改ざん"}}' WHERE id = $1`, [victim.id]);
     });
     const broken = await request(t.http).get('/api/v1/audit-trail/verify').set(as(officer)).expect(200);
     expect(broken.body).toMatchObject({ ok: false, firstBreak: { id: victim.id, seq: victim.seq, reason: 'hash_mismatch' } });
@@ -71,9 +76,9 @@ describe('audit trail', () => {
       await t.get(UnitOfWork).run(systemActor(otherOrg, 'test'), async (tx) => tx.audit({ action: 'test.event', entityType: 'test', entityId: String(n) }));
     expect((await service.verify(otherOrg)).ok).toBe(true);
     const middle = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ organizationId: otherOrg, entityId: '2' });
-    await t.dataSource.transaction(async (manager) => {
-      await manager.query(`SET LOCAL session_replication_role = replica`);
-      await manager.query(`DELETE FROM audit_trail WHERE id = $1`, [middle.id]);
+    await asOwner(t, async (owner) => {
+      await owner.query(`SET LOCAL session_replication_role = replica`);
+      await owner.query(`DELETE FROM audit_trail WHERE id = $1`, [middle.id]);
     });
     const result = await service.verify(otherOrg);
     expect(result).toMatchObject({ ok: false, checked: 1, firstBreak: { reason: 'broken_link' } });

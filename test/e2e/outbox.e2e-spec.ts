@@ -12,6 +12,7 @@ import { OutboxRelay } from '../../src/outbox/outbox-relay.service.js';
 import type { OutboxJob } from '../../src/outbox/outbox-topics.js';
 import { createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { sentMails } from '../support/mail.js';
+import { asOwner } from '../support/owner.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 async function eventually<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 15_000): Promise<T> {
@@ -74,16 +75,21 @@ describe('outbox → bull → notification delivery', () => {
     // the first attempt to mark the delivery sent fails as a serialisation failure would (40001), once
     // (a sequence counts outside transactions); the unit of work retries it, and the mail, sent
     // outside any transaction, is not sent again
-    await t.dataSource.query(`CREATE SEQUENCE test_fail_once_seq`);
-    await t.dataSource.query(`
+    // the app's role may not change the schema: the owner sets the trap
+    await asOwner(t, (owner) => owner.query(`CREATE SEQUENCE test_fail_once_seq`));
+    await asOwner(t, (owner) =>
+      owner.query(`
       CREATE FUNCTION test_fail_once() RETURNS trigger AS $$
       BEGIN
         IF NEW.status = 'sent' AND nextval('test_fail_once_seq') = 1 THEN
           RAISE EXCEPTION 'could not serialize access' USING ERRCODE = '40001';
         END IF;
         RETURN NEW;
-      END $$ LANGUAGE plpgsql`);
-    await t.dataSource.query(`CREATE TRIGGER test_fail_once BEFORE UPDATE ON notification_deliveries FOR EACH ROW EXECUTE FUNCTION test_fail_once()`);
+      END $$ LANGUAGE plpgsql`),
+    );
+    await asOwner(t, (owner) =>
+      owner.query(`CREATE TRIGGER test_fail_once BEFORE UPDATE ON notification_deliveries FOR EACH ROW EXECUTE FUNCTION test_fail_once()`),
+    );
     const queue = t.get<Queue>(getQueueToken('notifications') as never);
     await queue.pause(false); // this test runs the job itself
     try {
@@ -97,7 +103,7 @@ describe('outbox → bull → notification delivery', () => {
       expect(await sentDelivery(written.id)).toMatchObject({ status: 'sent', attempts: 1 });
     } finally {
       await queue.resume(false);
-      await t.dataSource.query(`DROP TRIGGER test_fail_once ON notification_deliveries`);
+      await asOwner(t, (owner) => owner.query(`DROP TRIGGER test_fail_once ON notification_deliveries`));
     }
   });
 

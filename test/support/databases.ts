@@ -5,10 +5,21 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { projectRoot } from '../../src/database/project-root.js';
 
+/** The owner's server (a role that may create roles and databases). */
 export const SERVER_URL = process.env.TEST_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+/** The app's login role in the tests: a member of mamori_app only, as in production. */
+export const TEST_APP_ROLE = 'mamori_test_app';
 
 function url(database: string): string {
   return `${SERVER_URL}/${database}`;
+}
+
+/** The same database as the app's least-privilege login role. */
+export function appUrl(database: string): string {
+  const app = new URL(url(database));
+  app.username = TEST_APP_ROLE;
+  app.password = '';
+  return app.toString();
 }
 
 async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -20,6 +31,8 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
     await client.end();
   }
 }
+
+const TEMPLATE_SECRET_KEY = process.env.SECRET_KEY ?? 'mamori-test-template-only-0123456789abcdef';
 
 /**
  * A database migrated by the compiled CLI (`node dist/src/cli.js migrate`, the real path), named by
@@ -41,13 +54,18 @@ async function template(): Promise<string> {
       if (exists.rowCount) return;
       const building = `${name}_building`;
       await client.query(`DROP DATABASE IF EXISTS "${building}"`);
-      await client.query(`CREATE DATABASE "${building}"`);
+      // db:create makes the roles (mamori_app and the login role) and the database, as it does for the demo
+      execFileSync(process.execPath, [join(projectRoot(), 'dist/src/cli.js'), 'db:create'], {
+        env: { ...process.env, DATABASE_URL: appUrl(building), DATABASE_OWNER_URL: url(building), NODE_ENV: 'test', SECRET_KEY: TEMPLATE_SECRET_KEY },
+        stdio: 'pipe',
+      });
       execFileSync(process.execPath, [join(projectRoot(), 'dist/src/cli.js'), 'migrate'], {
         env: {
           ...process.env,
-          DATABASE_URL: url(building),
+          DATABASE_URL: appUrl(building),
+          DATABASE_OWNER_URL: url(building),
           NODE_ENV: 'test',
-          SECRET_KEY: process.env.SECRET_KEY ?? 'mamori-test-template-only-0123456789abcdef',
+          SECRET_KEY: TEMPLATE_SECRET_KEY,
         },
         stdio: 'pipe',
       });
@@ -59,13 +77,18 @@ async function template(): Promise<string> {
   return name;
 }
 
-/** A fresh, migrated database of this test file's own; drop it when done. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh, migrated database of this test file's own; drop it when done. `url` logs in as the app's
+ * least-privilege role (what the application uses), `ownerUrl` as the owner (for a test that must
+ * tamper with what the app cannot touch).
+ */
+export async function createTestDatabase(): Promise<{ url: string; ownerUrl: string; drop(): Promise<void> }> {
   const source = await template();
   const name = `mamori_test_${randomBytes(6).toString('hex')}`;
   await admin((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${source}"`));
   return {
-    url: url(name),
+    url: appUrl(name),
+    ownerUrl: url(name),
     drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }

@@ -16,8 +16,12 @@ import { ResponseContract } from './response-contract.js';
 export interface TestApp {
   app: NestExpressApplication;
   http: Server;
+  /** the app's own connection, as the app's least-privilege role */
   dataSource: DataSource;
+  /** this file's database as its owner (a superuser): for a test that tampers with what the app cannot touch */
   databaseUrl: string;
+  /** this file's database as the app's least-privilege role */
+  appDatabaseUrl: string;
   /** base URL when started with `listen: true` */
   baseUrl: string;
   get<T>(token: abstract new (...args: never[]) => T): T;
@@ -37,6 +41,7 @@ export async function createTestApp(options: { listen?: boolean; runJobs?: boole
   Object.assign(process.env, {
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
+    DATABASE_OWNER_URL: database.ownerUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     QUEUE_PREFIX: `mamori-test-${randomBytes(4).toString('hex')}`,
     SECRET_KEY: TEST_SECRET_KEY,
@@ -66,7 +71,8 @@ export async function createTestApp(options: { listen?: boolean; runJobs?: boole
     app,
     http,
     dataSource: app.get(DataSource),
-    databaseUrl: database.url,
+    databaseUrl: database.ownerUrl,
+    appDatabaseUrl: database.url,
     baseUrl: `http://127.0.0.1:${port}`,
     get: (token) => app.get(token),
     contract,
