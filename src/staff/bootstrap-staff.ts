@@ -35,7 +35,8 @@ export const MIN_PASSWORD_LENGTH = 12;
 
 /**
  * `staff:create`: makes a person who can sign in, on an empty database too (the organisation is
- * created when missing). A privileged person gets a confirmed TOTP secret, printed once.
+ * created when missing). Privileged roles only for the first administrator of an organisation
+ * without an active one; they get a confirmed TOTP secret, printed once.
  */
 export async function bootstrapStaff(app: INestApplicationContext, input: BootstrapStaffInput): Promise<BootstrapStaffResult> {
   const [familyName, ...given] = (input.name ?? '').trim().split(/[\s\u3000]+/);
@@ -61,6 +62,9 @@ export async function bootstrapStaff(app: INestApplicationContext, input: Bootst
       errors.map((e) => `--${e.property === 'familyName' ? 'name' : e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`).join('. '),
     );
   }
+  const privileged = requiresSecondFactor(fields.roles);
+  if (privileged && !fields.roles.includes('admin'))
+    throw notFirstAdministrator('privileged roles are given here only to the first administrator (with admin)');
   const uow = app.get(UnitOfWork);
   const organizations = app.get(OrganizationsService);
   const totp = app.get(TotpService);
@@ -69,8 +73,16 @@ export async function bootstrapStaff(app: INestApplicationContext, input: Bootst
   const existing = await organizations.byCode(code);
   const organization = existing ?? (await createOrganization(uow, organizations, code));
   const passwordHash = await auth.hashPassword(input.password);
-  const secret = requiresSecondFactor(fields.roles) ? totp.newSecret() : null;
+  const secret = privileged ? totp.newSecret() : null;
   const staff = await uow.run(systemActor(organization.id, 'cli'), async (tx) => {
+    if (privileged) {
+      // the organisation's row orders two first administrators created at once
+      await tx.manager.getRepository(Organization).findOne({ where: { id: organization.id }, lock: { mode: 'pessimistic_write' } });
+      const admins = (await tx.manager.query(`SELECT count(*)::int AS n FROM staff WHERE organization_id = $1 AND status = 'active' AND 'admin' = ANY(roles)`, [
+        organization.id,
+      ])) as { n: number }[];
+      if ((admins[0]?.n ?? 0) > 0) throw notFirstAdministrator(`organisation "${organization.code}" already has an administrator`);
+    }
     if (input.department) {
       const department = await tx.manager.getRepository(Department).findOneBy({ organizationId: organization.id, code: input.department });
       if (!department) throw new AppException('DEPARTMENT_NOT_FOUND', `--department: no department with code "${input.department}"`);
@@ -87,6 +99,18 @@ export async function bootstrapStaff(app: INestApplicationContext, input: Bootst
     organization: organization.code,
     ...(secret ? { otpauthUri: totp.otpauthUri(secret.base32, staff.email) } : {}),
   };
+}
+
+/**
+ * The CLI makes the organisation's first administrator (who may hold other privileged roles too);
+ * every later privileged role is a role request approved by a second person, in the app.
+ */
+function notFirstAdministrator(why: string): AppException {
+  return new AppException(
+    'ROLE_CHANGE_NEEDS_APPROVAL',
+    `--roles: ${why}; create the person without privileged roles and file a role request in the app (POST /api/v1/staff/:id/role-requests)`,
+    [{ field: 'roles', messages: [why] }],
+  );
 }
 
 async function createOrganization(uow: UnitOfWork, organizations: OrganizationsService, code: string): Promise<Organization> {

@@ -11,7 +11,7 @@ import { STAFF } from './staff.permissions.js';
 import { Department } from './department.entity.js';
 import { Staff, type EmploymentStatus } from './staff.entity.js';
 import { StaffFieldsDto } from './dto/staff.dto.js';
-import { StaffService } from './staff.service.js';
+import { privilegedRoleRefusal, StaffService, withStaffRole } from './staff.service.js';
 
 /** Column names an HR export may use (Japanese or English) → field. */
 const HEADERS: Record<string, keyof ImportRow> = {
@@ -129,6 +129,8 @@ export class StaffImportService {
         const current = byNumber.get(row.fields.employeeNumber);
         if (owner && owner.id !== current?.id)
           errors.push({ line: row.line, field: 'email', messages: [`e-mail address already used by another staff member`] });
+        const refused = privilegedRoleRefusal(current?.roles ?? [], withStaffRole(row.fields.roles), current?.id ?? null);
+        if (refused) errors.push({ line: row.line, ...refused });
       }
       if (errors.length)
         throw new AppException(

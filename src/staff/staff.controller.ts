@@ -50,9 +50,15 @@ export class StaffController {
 
   @Post('staff')
   @May(STAFF.create)
-  @ApiOperation({ summary: 'Create a staff member; someone without a password is e-mailed a link to set it' })
+  @ApiOperation({
+    summary: 'Create a staff member; someone without a password is e-mailed a link to set it',
+    description: 'Privileged roles (admin, ciso, security_officer, csirt, auditor) are not given here: create the person, then file a role request.',
+  })
   @ApiCreatedResponse({ type: StaffView })
-  @ApiProblems({ 404: 'departmentId names no department (DEPARTMENT_NOT_FOUND)', 409: 'E-mail address or employee number already used' })
+  @ApiProblems({
+    404: 'departmentId names no department (DEPARTMENT_NOT_FOUND)',
+    409: 'E-mail address or employee number already used; or `roles` holds a privileged role (ROLE_CHANGE_NEEDS_APPROVAL)',
+  })
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateStaffDto): Promise<StaffView> {
     const created = await this.staff.create(actor, dto);
     return this.staff.get(actor, created.id); // with the department it belongs to
@@ -60,9 +66,17 @@ export class StaffController {
 
   @Patch('staff/:id')
   @May(STAFF.update)
-  @ApiOperation({ summary: 'Change a staff member; status "retired" ends their sessions' })
+  @ApiOperation({
+    summary: 'Change a staff member; status "retired" ends their sessions',
+    description:
+      'manager and staff change here; granting or removing a privileged role is a role request (POST /api/v1/staff/{id}/role-requests). ' +
+      "403 STAFF_OWN_ROLES when changing one's own roles.",
+  })
   @ApiOkResponse({ type: StaffView })
-  @ApiProblems({ 404: 'No such staff member or department', 409: 'E-mail address or employee number already used' })
+  @ApiProblems({
+    404: 'No such staff member or department',
+    409: 'E-mail address or employee number already used; or `roles` adds or removes a privileged role (ROLE_CHANGE_NEEDS_APPROVAL)',
+  })
   async update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateStaffDto): Promise<StaffView> {
     const updated = await this.staff.update(actor, id, dto);
     return this.staff.get(actor, updated.id); // with the department it now belongs to
@@ -79,7 +93,7 @@ export class StaffController {
   @ApiProblems({
     413: 'The file is larger than 5 MB',
     415: 'Not a UTF-8 text CSV file (UNSUPPORTED_MEDIA_TYPE)',
-    422: 'Bad rows or columns; `errors` lists each with its `line` (STAFF_IMPORT_INVALID)',
+    422: 'Bad rows or columns (a row granting or removing a privileged role is one); `errors` lists each with its `line` (STAFF_IMPORT_INVALID)',
   })
   import(
     @CurrentActor() actor: Actor,

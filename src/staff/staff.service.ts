@@ -4,9 +4,10 @@ import { accessScope, scopeConditions, type ScopeRules } from '../auth/access-sc
 import { AuthService } from '../auth/auth.service.js';
 import { PasswordSetupService } from '../auth/password-setup.service.js';
 import type { Actor } from '../common/actor.js';
-import { AppException } from '../common/errors/app.exception.js';
+import { AppException, type FieldError } from '../common/errors/app.exception.js';
 import { pageOf, skipTake, type Page } from '../common/pagination.js';
 import { assertMay } from '../common/permissions.js';
+import { privilegedRoleChanges, type Role } from '../common/roles.js';
 import { preparedQuery } from '../database/prepared.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import './staff.events.js';
@@ -75,6 +76,8 @@ export class StaffService {
 
   async create(actor: Actor, dto: CreateStaffDto): Promise<Staff> {
     assertMay(actor, STAFF.create);
+    const refused = privilegedRoleRefusal([], withStaffRole(dto.roles), null);
+    if (refused) throw new AppException('ROLE_CHANGE_NEEDS_APPROVAL', undefined, [refused]);
     return this.uow.run(actor, async (tx) => {
       await this.checkReferences(tx, dto, null);
       const staff = await this.insert(tx, dto);
@@ -93,6 +96,9 @@ export class StaffService {
       if (id === actor.staffId && dto.roles && withStaffRole(dto.roles).sort().join() !== [...before.roles].sort().join()) {
         throw new AppException('STAFF_OWN_ROLES', undefined, [{ field: 'roles', messages: ['another administrator must change your roles'] }]);
       }
+      // a privileged role is granted or removed only through a role request a second person approves
+      const refused = dto.roles ? privilegedRoleRefusal(before.roles, withStaffRole(dto.roles), before.id) : null;
+      if (refused) throw new AppException('ROLE_CHANGE_NEEDS_APPROVAL', undefined, [refused]);
       await this.checkReferences(tx, dto, before);
       return this.applyUpdate(tx, before, dto);
     });
@@ -183,6 +189,18 @@ export class StaffService {
     }
     await tx.outbox({ topic: 'staff.welcome', dedupeKey: `welcome:${staff.id}`, payload: { staffId: staff.id } });
   }
+}
+
+/**
+ * Why a direct change of roles from `before` to `after` is refused: it grants or removes a
+ * privileged role, which only a role request does (RoleRequestsService). Null when it may apply.
+ */
+export function privilegedRoleRefusal(before: readonly Role[], after: readonly Role[], staffId: string | null): FieldError | null {
+  const { granted, revoked } = privilegedRoleChanges(before, after);
+  if (granted.length === 0 && revoked.length === 0) return null;
+  const where = staffId ? `POST /api/v1/staff/${staffId}/role-requests` : 'POST /api/v1/staff/:id/role-requests once the person exists';
+  const what = [...granted.map((role) => `granting ${role}`), ...revoked.map((role) => `removing ${role}`)].join(', ');
+  return { field: 'roles', messages: [`${what} needs a role request approved by a second person: ${where}`] };
 }
 
 /** Everyone is staff (DESIGN.md §2): the role is always kept. */

@@ -273,10 +273,48 @@ describe('API contract: documented responses, no internals', () => {
       evidenceId = evidence.body.id as string;
     });
 
+    /** a role request about each role's person, so that everyone may read one */
+    const roleRequestAbout = {} as Partial<Record<Role, string>>;
+
+    it('role requests: request, approve, confirm, reject, withdraw', async () => {
+      const file = async (staffId: string, body: object): Promise<string> => {
+        const created = await call('post', `/api/v1/staff/${staffId}/role-requests`, 'admin', (r) => r.send(body));
+        expectStatus(created, 201);
+        return created.body.id as string;
+      };
+      const as = async (bearerToken: string, url: string): Promise<request.Response> => {
+        const response = await request(t.http).post(url).set('Authorization', `Bearer ${bearerToken}`);
+        bodies.push({ label: `POST ${url}`, text: response.text });
+        return response;
+      };
+      for (const [role, change, granted] of [
+        ['staff', 'grant', 'auditor'],
+        ['manager', 'grant', 'csirt'],
+        ['csirt', 'revoke', 'csirt'],
+        ['auditor', 'revoke', 'auditor'],
+      ] as const) {
+        roleRequestAbout[role] = await file(people[role].staff.id, { change, role: granted, reason: '体制変更のため' });
+      }
+      // ciso granted: another administrator approves, the person confirms
+      const future = await createPerson(t, org);
+      const futureToken = (await signIn(t, future)).accessToken;
+      const otherAdmin = (await signIn(t, await createPerson(t, org, { roles: ['admin'] }))).accessToken;
+      const ciso = await file(future.staff.id, { change: 'grant', role: 'ciso', reason: '就任のため' });
+      expectStatus(await as(otherAdmin, `/api/v1/role-requests/${ciso}/approve`), 200);
+      const confirmed = await as(futureToken, `/api/v1/role-requests/${ciso}/confirm`);
+      expectStatus(confirmed, 200);
+      expect(confirmed.body).toMatchObject({ status: 'approved', staff: { id: future.staff.id }, approvedBy: { employeeNumber: expect.any(String) } });
+      const refused = await file((await createPerson(t, org)).staff.id, { change: 'grant', role: 'csirt', reason: '応援のため' });
+      expectStatus(await call('post', `/api/v1/role-requests/${refused}/reject`, 'ciso', (r) => r.send({ reason: '不要' })), 200);
+      const withdrawn = await file((await createPerson(t, org)).staff.id, { change: 'grant', role: 'security_officer', reason: '兼務のため' });
+      expectStatus(await call('post', `/api/v1/role-requests/${withdrawn}/withdraw`, 'admin'), 200);
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
           .replace('/staff/{id}', `/staff/${people[role].staff.id}`) // everyone may read themselves
+          .replace('/role-requests/{id}', `/role-requests/${roleRequestAbout[role] ?? roleRequestAbout.staff}`) // the office reads any
           .replace('/departments/{id}', `/departments/${department}`)
           .replace('/policies/{id}', `/policies/${standards.id}`)
           .replace('/versions/{v}', '/versions/1')

@@ -55,6 +55,28 @@ describe('command line', () => {
     });
   });
 
+  it('gives privileged roles only to the first administrator; anyone later is asked for through a role request', async () => {
+    const people = await count('staff');
+    const second = cli(['staff:create', '--email', 'second.admin@town.example', '--name', '佐藤 次郎', '--roles', 'admin'], 'a-long-enough-password\n');
+    expect(second.code).toBe(1);
+    expect(JSON.parse(second.stderr)).toMatchObject({
+      code: 'ROLE_CHANGE_NEEDS_APPROVAL',
+      detail: expect.stringMatching(/already has an administrator.*role request/),
+      errors: [{ field: 'roles' }],
+    });
+    const cisoOnly = cli(
+      ['staff:create', '--email', 'ciso@other.example', '--name', '鈴木 三郎', '--roles', 'ciso', '--organization', 'other-town'],
+      'a-long-enough-password\n',
+    );
+    expect(cisoOnly.code).toBe(1);
+    expect(cisoOnly.stderr).toMatch(/first administrator/);
+    expect(await count('staff')).toBe(people);
+    expect(Number((await client.query(`SELECT count(*) FROM organizations WHERE code = 'other-town'`)).rows[0].count)).toBe(0);
+    const plain = cli(['staff:create', '--email', 'clerk@town.example', '--name', '田中 四郎', '--roles', 'staff'], 'a-long-enough-password\n');
+    expect(plain.stderr).toBe('');
+    expect(JSON.parse(plain.stdout)).toMatchObject({ email: 'clerk@town.example', roles: ['staff'] });
+  });
+
   it('refuses bad input with one line and a non-zero exit', () => {
     const short = cli(['staff:create', '--email', 'x@town.example', '--name', '山田 花子', '--roles', 'staff'], 'short\n');
     expect(short.code).toBe(1);

@@ -1,0 +1,78 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PRIVILEGED_ROLE_NAMES, type PrivilegedRole } from '../../common/roles.js';
+import { ROLE_CHANGES, ROLE_REQUEST_STATUSES, type RoleChange, type RoleRequestStatus } from '../role-request.entity.js';
+
+/** A person as named beside a record about them. */
+export class StaffRef {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: '10001' })
+  employeeNumber!: string;
+
+  @ApiProperty({ example: '山田' })
+  familyName!: string;
+
+  @ApiProperty({ example: '花子' })
+  givenName!: string;
+}
+
+/** A role request as the API shows it. */
+export class RoleRequestView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ type: StaffRef, description: 'the person whose roles change' })
+  staff!: StaffRef;
+
+  @ApiProperty({ enum: ROLE_CHANGES })
+  change!: RoleChange;
+
+  @ApiProperty({ enum: PRIVILEGED_ROLE_NAMES })
+  role!: PrivilegedRole;
+
+  @ApiProperty()
+  reason!: string;
+
+  @ApiProperty({ enum: ROLE_REQUEST_STATUSES, description: 'an open request past `expiresAt` shows `expired`' })
+  status!: RoleRequestStatus;
+
+  @ApiProperty({ type: String, enum: ['approve', 'confirm'], nullable: true, description: 'what the request waits for; null once closed' })
+  nextAction!: 'approve' | 'confirm' | null;
+
+  @ApiProperty({ enum: ['admin', 'ciso'], description: 'who approves: a CISO, or for `ciso` another administrator' })
+  approverRole!: 'admin' | 'ciso';
+
+  @ApiProperty({ description: '`ciso` granted: the person concerned confirms after the approval' })
+  confirmationRequired!: boolean;
+
+  @ApiProperty({ type: StaffRef })
+  requestedBy!: StaffRef;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  requestedAt!: Date;
+
+  @ApiProperty({ type: StaffRef, nullable: true })
+  approvedBy!: StaffRef | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  approvedAt!: Date | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when the person concerned confirmed' })
+  confirmedAt!: Date | null;
+
+  @ApiProperty({ type: StaffRef, nullable: true, description: 'who closed it: the last approval, the rejection, the withdrawal (null when it expired)' })
+  closedBy!: StaffRef | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  closedAt!: Date | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  rejectionReason!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  expiresAt!: Date;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  updatedAt!: Date;
+}
