@@ -1,11 +1,39 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { createValidationPipe } from './common/errors/validation.js';
+import { InputGuardPipe, verifyJsonDepth } from './common/input-guard.js';
 import { loadConfig } from './config/configuration.js';
 import { ProblemDocumentView, withProblemResponses } from './common/openapi.js';
+import { apiDocsAccess } from './web/api-docs/api-docs-access.js';
 import { configureViews } from './web/views.setup.js';
+
+/** No powerful browser feature is used by any page: deny them all, to Mamori and anything it frames. */
+export const PERMISSIONS_POLICY = [
+  'accelerometer',
+  'autoplay',
+  'bluetooth',
+  'camera',
+  'display-capture',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'payment',
+  'screen-wake-lock',
+  'serial',
+  'usb',
+  'xr-spatial-tracking',
+]
+  .map((feature) => `${feature}=()`)
+  .join(', ');
+
+/** Files that are the same for everyone and may be cached: the stylesheet and script, Swagger UI's assets. */
+const CACHEABLE = /^\/static\/|^\/api\/docs\/[\w.-]+\.(?:js|css|png|map)$/;
 
 /** Everything an application instance needs beyond its modules; shared by main.ts and the tests. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
@@ -31,11 +59,22 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   const unframed = securityHeaders(false);
   const framedBySelf = securityHeaders(true);
   app.use((...[req, res, next]: Parameters<typeof unframed>) => (/^\/api\/docs(?:[/?]|$)/.test(req.url ?? '') ? framedBySelf : unframed)(req, res, next));
+  // every answer but the static files is personal (signed-in pages, the API's JSON) or carries a CSRF token
+  // (the sign-in and password pages): nothing keeps a copy
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+    if (!CACHEABLE.test(req.path)) res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   app.use(cookieParser());
-  app.useGlobalPipes(createValidationPipe());
-  app.useBodyParser('json', { limit: '1mb' });
+  // NUL characters, lone surrogates and deep nesting are refused before validation (input-guard.ts)
+  app.useGlobalPipes(new InputGuardPipe(), createValidationPipe());
+  // Nest leaves `verify` out of the options' type as its rawBody option uses it; Mamori does not use rawBody
+  const jsonOptions = { limit: '1mb', verify: verifyJsonDepth };
+  app.useBodyParser('json', jsonOptions);
   app.useBodyParser('urlencoded', { extended: false, limit: '1mb' });
   configureViews(app);
+  app.use(apiDocsAccess(app, loadConfig().app.env === 'production'));
   SwaggerModule.setup('api/docs', app, createApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   return app;
 }

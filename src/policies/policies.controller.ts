@@ -14,7 +14,7 @@ export class PoliciesController {
 
   @Get()
   @May(POLICIES.read)
-  @ApiOperation({ summary: 'List policies with their latest version number and status' })
+  @ApiOperation({ summary: 'List policies with their latest version number and status (drafts only for those who may read drafts)' })
   @ApiOkResponse({ type: ListOf(PolicySummaryView) })
   list(@CurrentActor() actor: Actor): Promise<List<PolicySummaryView>> {
     return this.policies.list(actor);

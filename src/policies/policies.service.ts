@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
-import { assertMay } from '../common/permissions.js';
+import { assertMay, may } from '../common/permissions.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { POLICIES } from './policies.permissions.js';
 
@@ -74,8 +74,14 @@ export class PoliciesService {
     return { due: row?.due ?? 0, overdue: row?.overdue ?? 0 };
   }
 
+  /**
+   * The summaries; `latestVersion` is the latest version the actor may see: someone who may not read
+   * drafts (POLICIES.read_drafts) sees the latest version that was once in force, never a draft's
+   * number, id or date.
+   */
   private async summaries(actor: Actor, key: string | null): Promise<PolicySummary[]> {
     assertMay(actor, POLICIES.read);
+    const withDrafts = may(actor, POLICIES.read_drafts);
     const rows = (await this.uow.manager.query(
       `SELECT p.id, p.key, p.kind, p.title, p.title_en, p.owner_role, p.review_interval_months, p.classification,
               p.next_review_due::text AS next_review_due, p.last_reviewed_at, p.revision_requested,
@@ -83,12 +89,13 @@ export class PoliciesService {
               approved.version AS approved_version
          FROM policies p
          LEFT JOIN LATERAL (SELECT v.id, v.version, v.status, v.created_at FROM policy_versions v
-                             WHERE v.policy_id = p.id ORDER BY v.version DESC LIMIT 1) latest ON true
+                             WHERE v.policy_id = p.id AND ($3::boolean OR v.status <> 'draft')
+                             ORDER BY v.version DESC LIMIT 1) latest ON true
          LEFT JOIN LATERAL (SELECT v.version FROM policy_versions v
                              WHERE v.policy_id = p.id AND v.status = 'approved' ORDER BY v.version DESC LIMIT 1) approved ON true
         WHERE p.organization_id = $1 AND ($2::text IS NULL OR p.key = $2::text)
         ORDER BY p.key`,
-      [actor.organizationId, key],
+      [actor.organizationId, key, withDrafts],
     )) as SummaryRow[];
     return rows.map((row) => ({
       id: row.id,

@@ -142,10 +142,11 @@ describe('policies and controls: sync from policies/ and the controls API', () =
     expect(one.body.code).toBe('1-01');
     await request(t.http).get('/api/v1/controls/00000000-0000-4000-8000-000000000000').set(as).expect(404);
 
+    // `as` is a member of staff, who may not read drafts: only drafts exist, so no latest version is shown
     const policies = await request(t.http).get('/api/v1/policies').set(as).expect(200);
     expect(policies.body.items).toEqual([
-      expect.objectContaining({ key: 'basic-policy', latestVersion: expect.objectContaining({ version: 1, status: 'draft' }), approvedVersion: null }),
-      expect.objectContaining({ key: 'standards', latestVersion: expect.objectContaining({ version: 1, status: 'draft' }) }),
+      expect.objectContaining({ key: 'basic-policy', latestVersion: null, approvedVersion: null }),
+      expect.objectContaining({ key: 'standards', latestVersion: null }),
     ]);
     await request(t.http).get('/api/v1/controls').expect(401);
   });
@@ -300,5 +301,32 @@ describe('policies and controls: sync from policies/ and the controls API', () =
       controls: { created: 0, updated: 1, unchanged: 55, retired: 0 },
       frameworks: { created: 0, updated: 0, unchanged: 199 },
     });
+  });
+
+  it('lists draft versions only to those who may read drafts: staff see the latest version once in force', async () => {
+    const officer = { Authorization: `Bearer ${(await signIn(t, await createPerson(t, org, { roles: ['security_officer'] }))).accessToken}` };
+    const manager = { Authorization: `Bearer ${(await signIn(t, await createPerson(t, org, { roles: ['manager'] }))).accessToken}` };
+    const standards = await t.dataSource.getRepository(Policy).findOneByOrFail({ organizationId: org, key: 'standards' });
+    // standards: version 1 in force, the later ones drafts (made by the syncs of edited files above)
+    await t.dataSource.getRepository(PolicyVersion).update({ policyId: standards.id, version: 1 }, { status: 'approved', approvedAt: new Date() });
+    const drafts = await t.dataSource.getRepository(PolicyVersion).findBy({ policyId: standards.id, status: 'draft' });
+    const newest = Math.max(...drafts.map((d) => d.version));
+    expect(newest).toBeGreaterThan(1);
+    const latest = async (who: { Authorization: string }) => {
+      const res = await request(t.http).get('/api/v1/policies').set(who).expect(200);
+      return Object.fromEntries(
+        (res.body.items as { key: string; latestVersion: { version: number; status: string } | null }[]).map((p) => [p.key, p.latestVersion]),
+      );
+    };
+    expect(await latest(officer)).toEqual({
+      'basic-policy': expect.objectContaining({ version: 1, status: 'draft' }),
+      standards: expect.objectContaining({ version: newest, status: 'draft' }),
+    });
+    for (const who of [as, manager]) {
+      expect(await latest(who)).toEqual({ 'basic-policy': null, standards: expect.objectContaining({ version: 1, status: 'approved' }) });
+    }
+    const body = JSON.stringify((await request(t.http).get('/api/v1/policies').set(as).expect(200)).body);
+    for (const draft of drafts) expect(body).not.toContain(draft.id);
+    expect(body).not.toContain('draft');
   });
 });

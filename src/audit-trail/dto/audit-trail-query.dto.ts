@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsCalendarDateTime } from '../../common/validators.js';
 import { PageQuery } from '../../common/pagination.js';
 
 export class AuditTrailQuery extends PageQuery {
@@ -26,13 +27,15 @@ export class AuditTrailQuery extends PageQuery {
   @IsUUID()
   actorId?: string;
 
-  @ApiPropertyOptional({ example: '2026-04-01T00:00:00+09:00' })
+  @ApiPropertyOptional({ example: '2026-04-01T00:00:00+09:00', description: 'from this moment (inclusive): an ISO 8601 date or date-time, years 0001–9999' })
   @IsOptional()
-  @IsISO8601()
+  @IsString()
+  @IsCalendarDateTime()
   from?: string;
 
-  @ApiPropertyOptional({ example: '2027-04-01T00:00:00+09:00' })
+  @ApiPropertyOptional({ example: '2027-04-01T00:00:00+09:00', description: 'until this moment (exclusive): an ISO 8601 date or date-time, years 0001–9999' })
   @IsOptional()
-  @IsISO8601()
+  @IsString()
+  @IsCalendarDateTime()
   to?: string;
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import { BodyRefused } from '../input-guard.js';
 import { AppException } from './app.exception.js';
 import { problemDefinition, problemTypeUri, type ProblemCode } from './problem-registry.js';
 
@@ -27,9 +28,18 @@ const STATUS_CODES: Partial<Record<number, ProblemCode>> = {
   [HttpStatus.SERVICE_UNAVAILABLE]: 'SERVICE_UNAVAILABLE',
 };
 
+/** AppExceptions made from a database refusal, with its SQLSTATE (logged, not shown): a validation rule is missing. */
+const databaseRefusals = new WeakMap<AppException, string>();
+
+/** PostgreSQL's data exceptions (class 22) that a missed validation rule lets through: the client's value, never a 500. */
+const DATA_EXCEPTION = /^22[0-9A-Z]{3}$/;
+
 /** Turns anything thrown into an AppException; nothing about the server leaks. */
 export function toAppException(exception: unknown): AppException {
   if (exception instanceof AppException) return exception;
+  // a body refused by the parser's verify hook (input-guard.ts), as thrown or as Nest's adapter wraps it
+  if (exception instanceof BodyRefused) return exception.problem;
+  if (exception instanceof HttpException && exception.cause instanceof BodyRefused) return exception.cause.problem;
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     if (status === HttpStatus.NOT_FOUND && /^Cannot (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) /.test(exception.message)) {
@@ -49,12 +59,13 @@ export function toAppException(exception: unknown): AppException {
         return new AppException('CONFLICT', 'The change refers to a record that does not exist or is still referred to');
       case '23502':
         return new AppException('VALIDATION_FAILED', `${field ?? 'a field'} must not be null`, [{ field: field ?? 'body', messages: ['must not be null'] }]);
-      case '22P02':
-      case '22007':
-      case '22008':
-      case '22003':
-      case '22001':
-        return new AppException('BAD_REQUEST', 'A value has the wrong format or is out of range');
+    }
+    if (error.code && DATA_EXCEPTION.test(error.code)) {
+      // 22P02 invalid text, 22007/22008 bad or overflowing date, 22003 number out of range, 22001 too long,
+      // 22021 NUL or invalid byte, 22009 time zone offset out of range, …
+      const refused = new AppException('BAD_REQUEST', 'A value has the wrong format or is out of range');
+      databaseRefusals.set(refused, error.code);
+      return refused;
     }
   }
   return new AppException('INTERNAL');
@@ -87,7 +98,13 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const error = toAppException(exception);
+    // a server fault is logged with its stack; a client's mistake is not (at most one line, without a stack)
     if (error.status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    else if (databaseRefusals.has(error)) {
+      this.logger.warn(
+        `${request.method} ${request.path}: the database refused a value (SQLSTATE ${databaseRefusals.get(error)}); a validation rule is missing`,
+      );
+    }
     if (response.headersSent) return;
     const problem = problemDocument(error, request.originalUrl ?? request.url);
     const wantsPage = !/^\/(api|health)(\/|$)/.test(request.path) && request.accepts(['html', 'json']) === 'html';

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsISO8601, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsCalendarDate } from '../../common/validators.js';
 import { ROLES } from '../../common/roles.js';
 import { PageQuery } from '../../common/pagination.js';
 import { CONTROL_STATUSES, FRAMEWORKS, type ControlStatus } from '../control.entity.js';
@@ -77,7 +78,7 @@ export class UpdateControlDto {
   @ApiPropertyOptional({ format: 'date', example: '2023-03-31', description: 'next check; default today (Asia/Tokyo) + the frequency when the status changes' })
   @IsOptional()
   @Matches(DATE, { message: 'nextCheckDue must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'nextCheckDue must be a valid date' })
+  @IsCalendarDate({ message: 'nextCheckDue must be a valid date (years 0001–9999)' })
   nextCheckDue?: string;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'the department answerable for the control; null clears it' })
@@ -91,7 +92,7 @@ export class ControlCheckDto {
   @ApiPropertyOptional({ format: 'date', description: 'next check; default today (Asia/Tokyo) + the frequency' })
   @IsOptional()
   @Matches(DATE, { message: 'nextCheckDue must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'nextCheckDue must be a valid date' })
+  @IsCalendarDate({ message: 'nextCheckDue must be a valid date (years 0001–9999)' })
   nextCheckDue?: string;
 
   @ApiPropertyOptional({ description: 'what was checked' })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsCalendarDate } from '../../common/validators.js';
 import { REVIEW_OUTCOMES, type ReviewOutcome } from '../policy-review.entity.js';
 
 /** `POST /api/v1/policies/:id/reviews` */
@@ -23,7 +24,7 @@ export class ApprovePolicyVersionDto {
 
   @ApiPropertyOptional({ example: '2025-05-31', description: 'due date of the acknowledgements (default: today + 30 days, Asia/Tokyo)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsCalendarDate()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'acknowledgementDueOn must be a date YYYY-MM-DD' })
   acknowledgementDueOn?: string;
 }

@@ -45,7 +45,12 @@ export class PolicySummaryView {
   @ApiProperty({ enum: CLASSIFICATIONS })
   classification!: string;
 
-  @ApiProperty({ type: LatestPolicyVersionRef, nullable: true })
+  @ApiProperty({
+    type: LatestPolicyVersionRef,
+    nullable: true,
+    description:
+      'the latest version the caller may see: drafts only for those who may read them (security office, CISO, admin, auditor); others see the latest version once in force, or null',
+  })
   latestVersion!: LatestPolicyVersionRef | null;
 
   @ApiProperty({ type: 'integer', nullable: true, description: 'the version in force (null until one is approved)' })

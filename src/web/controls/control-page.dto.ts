@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsCalendarDate } from '../../common/validators.js';
 import { CONTROL_STATUSES, FRAMEWORKS, type ControlStatus, type Framework } from '../../controls/control.entity.js';
 import { blankToUndefined, WebPageQuery } from '../web-query.dto.js';
 
@@ -52,6 +53,6 @@ export class ControlStatusForm {
   @IsOptional()
   @Transform(blankToUndefined)
   @Matches(/^\d{4}-\d{2}-\d{2}$/)
-  @IsISO8601({ strict: true })
+  @IsCalendarDate()
   nextCheckDue?: string;
 }

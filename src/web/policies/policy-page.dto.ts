@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsCalendarDate } from '../../common/validators.js';
 import { REVIEW_OUTCOMES, type ReviewOutcome } from '../../policies/policy-review.entity.js';
 import { blankToUndefined } from '../web-query.dto.js';
 
@@ -22,6 +23,6 @@ export class PolicyApprovalForm {
   @IsOptional()
   @Transform(blankToUndefined)
   @Matches(/^\d{4}-\d{2}-\d{2}$/)
-  @IsISO8601({ strict: true })
+  @IsCalendarDate()
   acknowledgementDueOn?: string;
 }
