@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
+import { IsCalendarDate } from '../../common/validators.js';
 import { ROLES, type Role } from '../../common/roles.js';
 import { EMPLOYMENT_STATUSES, type EmploymentStatus } from '../staff.entity.js';
 
@@ -64,14 +65,12 @@ export class StaffFieldsDto {
 
   @ApiPropertyOptional({ example: '2020-04-01' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'joinedOn must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   joinedOn?: string | null;
 
   @ApiPropertyOptional({ example: '2025-03-31' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'leftOn must be a date YYYY-MM-DD' })
+  @IsCalendarDate()
   leftOn?: string | null;
 
   @ApiPropertyOptional({ enum: ['ja', 'en'], default: 'ja' })
