@@ -49,7 +49,7 @@ export class AuditTrailEntry {
   @Column({ type: 'jsonb', default: () => "'{}'" })
   changes!: Record<string, FieldChange>;
 
-  @Column({ type: 'varchar', length: 64, nullable: true })
+  @Column({ type: 'inet', nullable: true })
   clientAddress!: string | null;
 
   @Column({ type: 'timestamptz', precision: 3 })

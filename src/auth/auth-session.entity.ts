@@ -23,7 +23,7 @@ export class AuthSession extends OrganizationScopedEntity {
   @Column({ type: 'varchar', length: 16 })
   channel!: 'api' | 'web';
 
-  @Column({ type: 'varchar', length: 64, nullable: true })
+  @Column({ type: 'inet', nullable: true })
   clientAddress!: string | null;
 
   @Column({ type: 'timestamptz' })

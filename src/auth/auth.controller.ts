@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Actor } from '../common/actor.js';
 import { ApiProblem, ApiProblems } from '../common/openapi.js';
 import { AUTH } from './auth.permissions.js';
@@ -8,6 +8,7 @@ import { RateLimited } from './decorators.js';
 import { CurrentActor, May, Public } from '../common/access.decorators.js';
 import { clientAddressOf } from './client-address.js';
 import { AuthService } from './auth.service.js';
+import { withRetryAfter } from './retry-after.js';
 import {
   AccountLockedProblemDto,
   ConfirmTotpDto,
@@ -31,9 +32,10 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in; privileged roles answer `mfaRequired` until `totp` is sent' })
   @ApiOkResponse({ type: LoginResultDto })
   @ApiProblems({ 401: 'Wrong e-mail address, password or second-factor code, or an account that cannot sign in' })
-  @ApiProblem(423, 'Locked after repeated failures (ACCOUNT_LOCKED, with `lockedUntil`)', AccountLockedProblemDto)
-  login(@Body() dto: LoginDto, @Req() request: Request): Promise<LoginResultDto> {
-    return this.auth.login(dto, { clientAddress: clientAddressOf(request), channel: 'api' });
+  @ApiProblem(423, 'Locked after repeated failures, from this address or from several (ACCOUNT_LOCKED, with `lockedUntil`)', AccountLockedProblemDto)
+  login(@Body() dto: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<LoginResultDto> {
+    // 429 with Retry-After also when failed sign-ins of this name from this address ask for a wait
+    return withRetryAfter(response, this.auth.login(dto, { clientAddress: clientAddressOf(request), channel: 'api' }));
   }
 
   @Post('refresh')

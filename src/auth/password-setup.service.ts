@@ -7,17 +7,18 @@ import { AppException } from '../common/errors/app.exception.js';
 import { assertMay } from '../common/permissions.js';
 import type { MamoriConfig } from '../config/configuration.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
-import { OutboxMessage } from '../outbox/outbox-message.entity.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
 import { Staff } from '../staff/staff.entity.js';
 import { AUTH } from './auth.permissions.js';
 import { actorFor, AuthService } from './auth.service.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './dto/password-setup.dto.js';
 import { PasswordToken, type PasswordTokenPurpose } from './password-token.entity.js';
+import { SignInAttempts } from './sign-in-attempts.js';
 import { randomToken, safeEqual, sha256 } from '../common/secrets.js';
 
 export const INVITATION_TTL_HOURS = 72;
 export const RESET_TTL_HOURS = 2;
-/** A reset link asked for again within this time is not sent again (the first one still works). */
+/** A reset link asked for again within the same minute is not sent again (the first one still works). */
 const RESET_RESEND_INTERVAL_MS = 60_000;
 
 /** `<uuid>.<randomToken()>` */
@@ -43,6 +44,8 @@ export class PasswordSetupService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly auth: AuthService,
+    private readonly attempts: SignInAttempts,
+    private readonly organizations: OrganizationsService,
     config: ConfigService<MamoriConfig, true>,
   ) {
     this.publicUrl = config.get('app', { infer: true }).publicUrl;
@@ -100,37 +103,29 @@ export class PasswordSetupService {
   }
 
   /**
-   * "Forgot password": sends a reset link to a known, non-retired address, at most once a minute.
-   * The caller answers the same whatever happened here, so nobody learns which addresses have an
-   * account.
+   * "Forgot password": writes the request to the outbox, the same row at the same cost whether the
+   * address has an account or not (PasswordResetMail decides when the mail goes out: a known,
+   * non-retired person gets the reset link). At most one request per address and minute goes
+   * through (the dedupe key names the minute). The caller answers the same whatever happened here,
+   * so neither the answer nor its time tells which addresses have an account.
    */
   async requestReset(email: string, clientAddress: string | null): Promise<void> {
     const address = email.trim().toLowerCase();
-    const staff = await this.uow.manager.getRepository(Staff).findOneBy({ email: address });
-    if (!staff || staff.status === 'retired') return;
-    const recent = await this.uow.manager
-      .getRepository(OutboxMessage)
-      .createQueryBuilder('m')
-      .where("m.organizationId = :org AND m.topic = 'auth.password_link' AND m.payload @> CAST(:payload AS jsonb) AND m.createdAt > :since", {
-        org: staff.organizationId,
-        payload: JSON.stringify({ staffId: staff.id, purpose: 'reset' }),
-        since: new Date(Date.now() - RESET_RESEND_INTERVAL_MS),
-      })
-      .getExists();
-    if (recent) return;
-    const actor: Actor = {
-      staffId: null,
-      organizationId: staff.organizationId,
-      roles: [],
-      departmentId: null,
-      clientAddress,
-      sessionId: null,
-      mfa: false,
-      label: address,
-    };
+    const [staff, home] = await Promise.all([
+      this.uow.manager.getRepository(Staff).findOne({ where: { email: address }, select: { id: true, organizationId: true } }),
+      this.organizations.home(),
+    ]);
+    const organizationId = staff?.organizationId ?? home?.id;
+    if (!organizationId) return;
+    const actor: Actor = { staffId: null, organizationId, roles: [], departmentId: null, clientAddress, sessionId: null, mfa: false, label: address };
+    const minute = Math.floor(Date.now() / RESET_RESEND_INTERVAL_MS);
     await this.uow.run(actor, async (tx) => {
-      tx.audit({ action: 'staff.password_reset_requested', entityType: 'staff', entityId: staff.id, context: { email: address } });
-      await this.requestLink(tx, staff, 'reset', `password-reset:${randomUUID()}`);
+      tx.audit({ action: 'staff.password_reset_requested', entityType: 'staff', entityId: staff?.id ?? null, context: { email: address } });
+      await tx.outbox({
+        topic: 'auth.password_reset_requested',
+        dedupeKey: `password-reset:${sha256(address)}:${minute}`,
+        payload: { email: address, clientAddress },
+      });
     });
   }
 
@@ -165,6 +160,7 @@ export class PasswordSetupService {
       if (person.status === 'retired') throw invalidToken();
       const now = new Date();
       await tx.manager.update(Staff, { id: person.id }, { passwordHash, failedLoginCount: 0, lockedUntil: null });
+      await this.attempts.forgetAccount(tx.manager, person.id);
       await tx.manager.update(PasswordToken, { id: current.id }, { usedAt: now });
       await tx.manager.getRepository(PasswordToken).update({ staffId: person.id, usedAt: IsNull() }, { usedAt: now });
       const sessionsRevoked = await this.auth.revokeAllSessions(tx, person.id, 'password_set');

@@ -26,7 +26,10 @@ export interface AuthConfig {
   secretKey: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
+  /** failures from one address that lock that address out of the account */
   maxFailures: number;
+  /** failures across addresses that lock the account */
+  accountMaxFailures: number;
   lockMinutes: number;
   rateLimitPerMinute: number;
 }
@@ -71,6 +74,7 @@ export function loadConfig(raw: Record<string, unknown> = process.env): MamoriCo
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       maxFailures: env.LOGIN_MAX_FAILURES,
+      accountMaxFailures: env.LOGIN_ACCOUNT_MAX_FAILURES,
       lockMinutes: env.LOGIN_LOCK_MINUTES,
       rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
     },

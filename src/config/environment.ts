@@ -68,10 +68,17 @@ export class Environment {
   @Min(3600)
   REFRESH_TOKEN_TTL_SECONDS: number = 14 * 24 * 3600;
 
+  /** consecutive failed sign-ins from one address after which that address is locked out of that account */
   @IsInt()
   @Min(1)
   @Max(100)
   LOGIN_MAX_FAILURES: number = 5;
+
+  /** consecutive failed sign-ins across all addresses after which the account itself is locked (and its holder told by e-mail) */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_ACCOUNT_MAX_FAILURES: number = 20;
 
   @IsInt()
   @Min(1)

@@ -33,6 +33,6 @@ export class AcknowledgementDuty extends OrganizationScopedEntity {
   @Column({ type: 'timestamptz', nullable: true })
   acknowledgedAt!: Date | null;
 
-  @Column({ type: 'varchar', length: 64, nullable: true })
+  @Column({ type: 'inet', nullable: true })
   clientAddress!: string | null;
 }

@@ -1,7 +1,10 @@
 import request from 'supertest';
+import { IsNull } from 'typeorm';
 import { currentTotp } from '../../src/auth/totp.service.js';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
 import { AuthSession } from '../../src/auth/auth-session.entity.js';
+import { RefreshToken } from '../../src/auth/refresh-token.entity.js';
+import { SignInFailure } from '../../src/auth/sign-in-failure.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
 import { createPerson, nextTotp, signIn, testOrganization } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -96,7 +99,9 @@ describe('auth', () => {
     const refused = await login({ email: person.email, password: person.password }).expect(423);
     expect(refused.body.code).toBe('ACCOUNT_LOCKED');
     expect(await actions(person.staff.id)).toEqual(expect.arrayContaining(['auth.locked', 'auth.login_refused']));
+    // the lock ends (the address's lock-out, kept per address since issue 7, as well as the account's)
     await t.dataSource.getRepository(Staff).update({ id: person.staff.id }, { lockedUntil: new Date(Date.now() - 1000) });
+    await t.dataSource.getRepository(SignInFailure).update({ staffId: person.staff.id }, { lockedUntil: new Date(Date.now() - 1000) });
     await login({ email: person.email, password: person.password }).expect(200);
   });
 
@@ -126,6 +131,32 @@ describe('auth', () => {
       await request(t.http).post('/api/v1/auth/refresh').send({ refreshToken: pair.refreshToken }).expect(200);
     }
     expect(await t.dataSource.getRepository(AuthSession).findOneByOrFail({ staffId: person.staff.id })).toMatchObject({ revokedAt: null });
+  });
+
+  it('answers the same new pair to the same refresh token presented again within the grace: the session does not fork', async () => {
+    const person = await createPerson(t, org);
+    const tokens = await signIn(t, person);
+    const refresh = (refreshToken: string) => request(t.http).post('/api/v1/auth/refresh').send({ refreshToken });
+    const first = await refresh(tokens.refreshToken).expect(200);
+    const again = await refresh(tokens.refreshToken).expect(200);
+    expect(again.body).toEqual(first.body);
+    const [a, b] = await Promise.all([first.body.refreshToken, first.body.refreshToken].map((token: string) => refresh(token)));
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(b.body).toEqual(a.body);
+    // one chain: the one token not yet used is the newest one
+    const session = await t.dataSource.getRepository(AuthSession).findOneByOrFail({ staffId: person.staff.id });
+    const live = await t.dataSource.getRepository(RefreshToken).findBy({ sessionId: session.id, usedAt: IsNull() });
+    expect(live.map((token) => token.id)).toEqual([(a.body.refreshToken as string).split('.')[0]]);
+    expect(session.revokedAt).toBeNull();
+    await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${a.body.accessToken}`).expect(200);
+    // nothing secret at rest: the stored successor is a hash
+    expect(JSON.stringify(await t.dataSource.getRepository(RefreshToken).findBy({ sessionId: session.id }))).not.toContain(
+      (a.body.refreshToken as string).split('.')[1],
+    );
+    // after the grace the same token is reuse: the session ends
+    await t.dataSource.query(`UPDATE refresh_tokens SET used_at = now() - interval '1 minute' WHERE id = $1`, [tokens.refreshToken.split('.')[0]]);
+    expect((await refresh(tokens.refreshToken).expect(401)).body.code).toBe('REFRESH_TOKEN_REUSED');
+    await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${a.body.accessToken}`).expect(401);
   });
 
   it('replaces a second factor only when the new one is confirmed, from a session opened with the old one', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { IsNull, Like } from 'typeorm';
+import { IsNull } from 'typeorm';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
 import { PasswordToken } from '../../src/auth/password-token.entity.js';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity.js';
@@ -139,9 +139,11 @@ describe('password set-up (invitations and resets)', () => {
     const invitation = await request(t.http).post(`/api/v1/staff/${person.id}/invitation`).set(as(admin)).expect(409);
     expect(invitation.body.code).toBe('ACCOUNT_RETIRED');
 
-    const before = await t.dataSource.getRepository(OutboxMessage).countBy({ organizationId: org });
+    // the request is written like any other (the same work for every address, issue 7); no link goes out
+    const before = await t.dataSource.getRepository(PasswordToken).countBy({ staffId: person.id });
     await forgot(person.email).expect(202);
-    expect(await t.dataSource.getRepository(OutboxMessage).countBy({ organizationId: org })).toBe(before);
+    expect((await mailsTo(t, person.email)).filter((mail) => mail.subject.includes('パスワードの再設定'))).toEqual([]);
+    expect(await t.dataSource.getRepository(PasswordToken).countBy({ staffId: person.id })).toBe(before);
   });
 
   it('refuses a short password with 400 naming the field, and leaves the link usable', async () => {
@@ -154,22 +156,30 @@ describe('password set-up (invitations and resets)', () => {
     await setPassword(token, 'exactly-12ch').expect(204);
   });
 
-  it('answers "forgot password" the same for known and unknown addresses; only a known one gets an e-mail', async () => {
+  it('answers "forgot password" the same for known and unknown addresses, doing the same work; only a known one gets an e-mail', async () => {
     const person = await createPerson(t, org);
     const outbox = t.dataSource.getRepository(OutboxMessage);
     const created = () => t.dataSource.getRepository(AuditTrailEntry).countBy({ organizationId: org, action: 'password_token.create' });
+    const requests = () => outbox.countBy({ organizationId: org, topic: 'auth.password_reset_requested' });
 
+    // both write the same one outbox row (issue 7: an unknown address used to answer in a quarter of the time)
     const countBefore = await outbox.countBy({ organizationId: org });
+    const requestsBefore = await requests();
     const auditBefore = await created();
     const unknown = await forgot('nobody-here@test.example').expect(202);
-    expect(await outbox.countBy({ organizationId: org })).toBe(countBefore);
+    expect(await outbox.countBy({ organizationId: org })).toBe(countBefore + 1);
+    expect(await requests()).toBe(requestsBefore + 1);
+    await deliverOutbox(t, { organizationId: org, topic: 'auth.password_reset_requested', dispatchedAt: IsNull() });
     expect(await created()).toBe(auditBefore);
 
     const known = await forgot(person.email.toUpperCase()).expect(202);
+    // asked again at once (the same minute): no second request, so no second link
+    await forgot(person.email).expect(202);
     expect(known.body).toEqual(unknown.body);
     expect(known.headers['content-type']).toBe(unknown.headers['content-type']);
-    expect(await outbox.countBy({ organizationId: org })).toBe(countBefore + 1);
-    await deliverOutbox(t, { organizationId: org, topic: 'auth.password_link', dedupeKey: Like('password-reset:%'), dispatchedAt: IsNull() }); // the link is made when the mail goes out
+    expect(await outbox.countBy({ organizationId: org })).toBe(countBefore + 2);
+    expect(await requests()).toBe(requestsBefore + 2);
+    await deliverOutbox(t, { organizationId: org, topic: 'auth.password_reset_requested', dispatchedAt: IsNull() }); // the link is made when the mail goes out
     expect(await created()).toBe(auditBefore + 1);
     const token = await mailedToken(person.email, 'password-reset');
     const stored = await t.dataSource.getRepository(PasswordToken).findOneByOrFail({ id: token.split('.')[0] });

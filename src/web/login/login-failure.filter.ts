@@ -3,6 +3,8 @@ import type { Request, Response } from 'express';
 import { AppException } from '../../common/errors/app.exception.js';
 import type { ProblemCode } from '../../common/errors/problem-registry.js';
 import { ProblemFilter, toAppException } from '../../common/errors/problem.filter.js';
+import { formatDateTime } from '../../common/dates.js';
+import type { Locale } from '../../common/locale.js';
 import type { FormMessage } from '../forms/form-error.js';
 import { pathOf } from '../navigation.js';
 import { LoginFlow } from './login-flow.service.js';
@@ -16,6 +18,7 @@ const FORM_ERRORS: ReadonlySet<ProblemCode> = new Set([
   'ACCOUNT_LOCKED',
   'ACCOUNT_INACTIVE',
   'VALIDATION_FAILED',
+  'TOO_MANY_REQUESTS',
 ]);
 /** On the second step these keep the person on it; the others send them back to the first. */
 const RETRY_SECOND_STEP: ReadonlySet<ProblemCode> = new Set(['INVALID_SECOND_FACTOR', 'VALIDATION_FAILED']);
@@ -23,8 +26,25 @@ const RETRY_SECOND_STEP: ReadonlySet<ProblemCode> = new Set(['INVALID_SECOND_FAC
 const isFormError = (error: unknown): error is AppException => error instanceof AppException && FORM_ERRORS.has(error.code);
 
 /** What the first step says, each message linked to the field to fix (none where there is nothing to fix in the form). */
-export function loginMessages(failure: AppException): FormMessage[] {
+export function loginMessages(failure: AppException, locale: Locale = 'ja'): FormMessage[] {
   switch (failure.code) {
+    case 'TOO_MANY_REQUESTS': {
+      // the limit of the address, or the wait after failed sign-ins: both say how long
+      const seconds = failure.extra?.retryAfterSeconds;
+      return [
+        typeof seconds === 'number'
+          ? { key: 'login.error.TOO_MANY_REQUESTS_WAIT', values: { seconds: String(seconds) } }
+          : { key: 'login.error.TOO_MANY_REQUESTS' },
+      ];
+    }
+    case 'ACCOUNT_LOCKED': {
+      const until = failure.extra?.lockedUntil;
+      return [
+        typeof until === 'string'
+          ? { key: 'login.error.ACCOUNT_LOCKED_UNTIL', values: { until: formatDateTime(until, locale) } }
+          : { key: 'login.error.ACCOUNT_LOCKED' },
+      ];
+    }
     case 'VALIDATION_FAILED': {
       const fields = [...new Set((failure.errors ?? []).map((e) => e.field))].filter((f) => f === 'email' || f === 'password');
       if (!fields.length) return [{ key: 'login.error.VALIDATION_FAILED', fieldId: 'email', alsoIds: ['password'] }];
@@ -77,6 +97,9 @@ export class LoginFailureFilter implements ExceptionFilter {
     if (pending) this.pending.clear(res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const email = pending?.email ?? (typeof body.email === 'string' ? body.email : '');
-    this.flow.showForm(res, failure.status, { email, next: pending?.next ?? safeNext(body.next), errors: loginMessages(failure) });
+    const seconds = failure.extra?.retryAfterSeconds;
+    if (typeof seconds === 'number' && !res.headersSent) res.setHeader('Retry-After', String(seconds));
+    const locale = (res.locals as { locale?: Locale }).locale ?? 'ja';
+    this.flow.showForm(res, failure.status, { email, next: pending?.next ?? safeNext(body.next), errors: loginMessages(failure, locale) });
   }
 }

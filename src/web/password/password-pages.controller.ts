@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { isEmail } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -10,6 +10,7 @@ import { PasswordSetupService } from '../../auth/password-setup.service.js';
 import { AppException } from '../../common/errors/app.exception.js';
 import { formErrors, type FormMessage } from '../forms/form-error.js';
 import { ForgotPasswordFormDto, SetPasswordFormDto } from './password-form.dto.js';
+import { PasswordRefusalFilter } from './password-refusal.filter.js';
 
 /** Message keys of what the set-password form may be refused for. */
 type SetPasswordError = 'MISMATCH' | 'TOO_SHORT' | 'TOO_LONG' | 'PASSWORD_TOKEN_INVALID';
@@ -43,6 +44,7 @@ export class PasswordPagesController {
   @Post('set')
   @Public()
   @RateLimited()
+  @UseFilters(PasswordRefusalFilter)
   async set(@Body() form: SetPasswordFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const token = form.token ?? '';
     const password = form.password ?? '';
@@ -70,6 +72,7 @@ export class PasswordPagesController {
   @Post('forgot')
   @Public()
   @RateLimited()
+  @UseFilters(PasswordRefusalFilter)
   async forgot(@Body() form: ForgotPasswordFormDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const email = (form.email ?? '').trim();
     if (email.length > 254 || !isEmail(email)) {
