@@ -1,6 +1,9 @@
+import pg from 'pg';
 import request from 'supertest';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
+import { AuditTrailCheckpoints } from '../../src/audit-trail/audit-trail-checkpoints.service.js';
 import { AuditTrailService } from '../../src/audit-trail/audit-trail.service.js';
+import { AuditTrailWriter } from '../../src/audit-trail/audit-trail.writer.js';
 import { createPerson, signIn, testOrganization } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -18,6 +21,17 @@ describe('audit trail', () => {
   });
   afterAll(() => t.close());
 
+  /** Tampering as the database's superuser, on a connection of its own (never the application's). */
+  async function asSuperuser<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: t.databaseUrl });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
   const as = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   it('writes one chained row per change with actor, before/after, client address and time', async () => {
@@ -28,12 +42,20 @@ describe('audit trail', () => {
     expect(rows[1].changes).toEqual({ name: { before: '会計課', after: '会計室' } });
     expect(rows[1]).toMatchObject({ actorLabel: expect.stringContaining('@'), clientAddress: expect.stringMatching(/127\.0\.0\.1/) });
     expect(rows[1].previousHash).toBe(rows[0].hash);
+    // each row names the key that sealed it (a public id, not the key)
+    expect(rows.map((r) => r.keyId)).toEqual([t.get(AuditTrailWriter).keyId, t.get(AuditTrailWriter).keyId]);
+    expect(rows[0].keyId).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it('is refused UPDATE, DELETE and TRUNCATE by the database', async () => {
-    await expect(t.dataSource.query(`UPDATE audit_trail SET action = 'x'`)).rejects.toThrow(/append-only/);
-    await expect(t.dataSource.query(`DELETE FROM audit_trail`)).rejects.toThrow(/append-only/);
-    await expect(t.dataSource.query(`TRUNCATE audit_trail`)).rejects.toThrow(/append-only/);
+  it('is refused UPDATE, DELETE and TRUNCATE by the database, even to its superuser', async () => {
+    expect(await t.get(AuditTrailCheckpoints).checkpoint(org)).toMatchObject({ written: true });
+    await asSuperuser(async (client) => {
+      for (const table of ['audit_trail', 'audit_trail_checkpoints']) {
+        await expect(client.query(`UPDATE ${table} SET seq = seq`)).rejects.toThrow(/append-only/);
+        await expect(client.query(`DELETE FROM ${table}`)).rejects.toThrow(/append-only/);
+        await expect(client.query(`TRUNCATE ${table}`)).rejects.toThrow(/append-only/);
+      }
+    });
   });
 
   it('lists with filters and pagination, for the roles that may read it', async () => {
@@ -49,13 +71,13 @@ describe('audit trail', () => {
 
   it("verifies the chain, and finds a row altered behind the trigger's back", async () => {
     const ok = await request(t.http).get('/api/v1/audit-trail/verify').set(as(officer)).expect(200);
-    expect(ok.body).toMatchObject({ ok: true, firstBreak: null });
+    expect(ok.body).toMatchObject({ ok: true, firstBreak: null, checkpoints: 1, lastCheckpoint: { seq: expect.stringMatching(/^\d+$/) } });
     expect(ok.body.checked).toBeGreaterThan(5);
 
     const victim = await t.dataSource.getRepository(AuditTrailEntry).findOneOrFail({ where: { organizationId: org, action: 'department.update' } });
-    await t.dataSource.transaction(async (manager) => {
-      await manager.query(`SET LOCAL session_replication_role = replica`);
-      await manager.query(`UPDATE audit_trail SET changes = '{"name": {"after": "改ざん"}}' WHERE id = $1`, [victim.id]);
+    await asSuperuser(async (client) => {
+      await client.query(`SET session_replication_role = replica`);
+      await client.query(`UPDATE audit_trail SET changes = '{"name": {"after": "改ざん"}}' WHERE id = $1`, [victim.id]);
     });
     const broken = await request(t.http).get('/api/v1/audit-trail/verify').set(as(officer)).expect(200);
     expect(broken.body).toMatchObject({ ok: false, firstBreak: { id: victim.id, seq: victim.seq, reason: 'hash_mismatch' } });
@@ -71,9 +93,9 @@ describe('audit trail', () => {
       await t.get(UnitOfWork).run(systemActor(otherOrg, 'test'), async (tx) => tx.audit({ action: 'test.event', entityType: 'test', entityId: String(n) }));
     expect((await service.verify(otherOrg)).ok).toBe(true);
     const middle = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ organizationId: otherOrg, entityId: '2' });
-    await t.dataSource.transaction(async (manager) => {
-      await manager.query(`SET LOCAL session_replication_role = replica`);
-      await manager.query(`DELETE FROM audit_trail WHERE id = $1`, [middle.id]);
+    await asSuperuser(async (client) => {
+      await client.query(`SET session_replication_role = replica`);
+      await client.query(`DELETE FROM audit_trail WHERE id = $1`, [middle.id]);
     });
     const result = await service.verify(otherOrg);
     expect(result).toMatchObject({ ok: false, checked: 1, firstBreak: { reason: 'broken_link' } });
