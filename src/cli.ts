@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { parseArgs } from 'node:util';
+import { AuditTrailCheckpoints } from './audit-trail/audit-trail-checkpoints.service.js';
 import { AuditTrailService } from './audit-trail/audit-trail.service.js';
 import { AuthService } from './auth/auth.service.js';
 import { currentTotp, TotpService } from './auth/totp.service.js';
@@ -124,7 +125,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'audit-trail:verify': {
     usage: 'audit-trail:verify [--organization CODE]',
-    description: 'recompute every audit-trail hash chain; exit 1 and name the first broken link if one is found',
+    description: 'recompute every audit-trail hash chain and check its checkpoints; exit 1 and name the first break if one is found',
     run: async (args) => {
       const { values } = parseArgs({ args, options: { organization: { type: 'string' } } });
       return withServices(async (app) => {
@@ -139,6 +140,15 @@ const COMMANDS: Record<string, Command> = {
         return results.every((r) => r.ok) ? 0 : 1;
       });
     },
+  },
+  'audit-trail:checkpoint': {
+    usage: 'audit-trail:checkpoint',
+    description: "write a signed checkpoint of each organisation's audit-trail head now (the hourly job does it too)",
+    run: () =>
+      withServices(async (app) => {
+        print(await app.get(AuditTrailCheckpoints).checkpointAll());
+        return 0;
+      }),
   },
   'totp:code': {
     usage: 'totp:code --secret BASE32',

@@ -5,6 +5,7 @@ import { entitiesOf } from './common/features/feature.js';
 import { ControlsModule } from './controls/controls.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
+import { SecurityDigestModule } from './security-digest/security-digest.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { AuditTrailPagesModule } from './web/audit-trail/audit-trail-pages.module.js';
 import { ControlPagesModule } from './web/controls/control-pages.module.js';
@@ -29,6 +30,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: AuditTrailModule, pages: AuditTrailPagesModule },
   { module: PoliciesModule, pages: PolicyPagesModule },
   { module: ControlsModule, pages: ControlPagesModule },
+  { module: SecurityDigestModule },
 ];
 
 /** The entities of every feature, for the DataSource (the plumbing adds its own). */

@@ -55,6 +55,13 @@ export class AuditTrailEntry {
   @Column({ type: 'timestamptz', precision: 3 })
   occurredAt!: Date;
 
+  /**
+   * the public id of the key that sealed the row (see `auditKeyId`); null on rows written before
+   * keys had ids, which verify tries under every key of the ring
+   */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  keyId!: string | null;
+
   @Column({ type: 'char', length: 64 })
   previousHash!: string;
 

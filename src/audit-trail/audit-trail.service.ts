@@ -5,14 +5,23 @@ import { assertMay } from '../common/permissions.js';
 import { AUDIT_TRAIL } from './audit-trail.permissions.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import { AuditTrailEntry } from './audit-trail-entry.entity.js';
-import { AuditTrailWriter, entryHash, GENESIS_HASH } from './audit-trail.writer.js';
+import { AuditTrailCheckpoint } from './audit-trail-checkpoint.entity.js';
+import { AuditTrailCheckpoints } from './audit-trail-checkpoints.service.js';
+import { AuditTrailWriter, entryHash, GENESIS_HASH, type AuditKey } from './audit-trail.writer.js';
 import type { AuditTrailQuery } from './dto/audit-trail-query.dto.js';
+
+export type ChainBreakReason = 'hash_mismatch' | 'broken_link' | 'missing_after_checkpoint' | 'checkpoint_forged' | 'unknown_key';
 
 export interface ChainBreak {
   seq: string;
-  id: string;
-  reason: 'hash_mismatch' | 'broken_link';
+  /** the row's id; null when the row is missing or the break is a checkpoint's */
+  id: string | null;
+  reason: ChainBreakReason;
   detail: string;
+  /** the checkpoint concerned (missing_after_checkpoint, checkpoint_forged, hash_mismatch against a checkpoint) */
+  checkpointId?: string;
+  /** the key the ring does not hold (unknown_key) */
+  keyId?: string;
 }
 
 export interface VerifyResult {
@@ -21,6 +30,10 @@ export interface VerifyResult {
   checked: number;
   lastSeq: string | null;
   firstBreak: ChainBreak | null;
+  /** genuine checkpoints compared with the chain */
+  checkpoints: number;
+  /** the latest genuine checkpoint: the chain must reach it (rows after it are not anchored yet) */
+  lastCheckpoint: { id: string; seq: string; at: Date } | null;
 }
 
 const VERIFY_BATCH = 2_000;
@@ -30,6 +43,7 @@ export class AuditTrailService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly writer: AuditTrailWriter,
+    private readonly checkpoints: AuditTrailCheckpoints,
   ) {}
 
   async list(actor: Actor, query: AuditTrailQuery): Promise<Page<AuditTrailEntry>> {
@@ -46,45 +60,130 @@ export class AuditTrailService {
     return pageOf(items, total, query);
   }
 
-  /** Recomputes every hash of an organisation's chain and reports the first broken link. */
+  /**
+   * Recomputes every hash of an organisation's chain, each row under the key it names (rows without
+   * a key id under each key of the ring), checks every checkpoint's signature and that the chain
+   * still holds the row each checkpoint names, and reports the first break (lowest seq).
+   */
   async verify(organizationId: string): Promise<VerifyResult> {
+    const checkpoints = await this.uow.manager.getRepository(AuditTrailCheckpoint).find({ where: { organizationId }, order: { seq: 'ASC' } });
+    let checkpointBreak: ChainBreak | null = null;
+    const anchors: AuditTrailCheckpoint[] = [];
+    for (const checkpoint of checkpoints) {
+      const verdict = this.checkpoints.check(checkpoint);
+      if (verdict === 'ok') anchors.push(checkpoint);
+      else
+        checkpointBreak ??= {
+          seq: checkpoint.seq,
+          id: null,
+          checkpointId: checkpoint.id,
+          ...(verdict === 'forged'
+            ? { reason: 'checkpoint_forged', detail: "the checkpoint's signature is not genuine (it was not written by Mamori)" }
+            : {
+                reason: 'unknown_key',
+                keyId: checkpoint.keyId,
+                detail: `the checkpoint is signed with key ${checkpoint.keyId}, which SECRET_KEY and PREVIOUS_SECRET_KEYS do not hold`,
+              }),
+        };
+    }
+    const last = anchors.at(-1);
+    const chain = await this.walk(organizationId, anchors);
+    const firstBreak = [chain.firstBreak, checkpointBreak].filter((b) => b !== null).sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1))[0] ?? null;
+    return {
+      organizationId,
+      ok: firstBreak === null,
+      checked: chain.checked,
+      lastSeq: chain.lastSeq,
+      firstBreak,
+      checkpoints: anchors.length,
+      lastCheckpoint: last ? { id: last.id, seq: last.seq, at: last.createdAt } : null,
+    };
+  }
+
+  /** The chain walk: links, hashes, and the rows the (genuine) checkpoints name. */
+  private async walk(
+    organizationId: string,
+    anchors: readonly AuditTrailCheckpoint[],
+  ): Promise<{ checked: number; lastSeq: string | null; firstBreak: ChainBreak | null }> {
     let previousHash = GENESIS_HASH;
     let lastSeq: string | null = null;
     let checked = 0;
+    let next = 0;
+    /** the key that sealed the rows without a key id (tried first for the next one) */
+    let legacyKey: AuditKey | undefined;
+    const stop = (firstBreak: ChainBreak) => ({ checked, lastSeq, firstBreak });
+    const missing = (checkpoint: AuditTrailCheckpoint, detail: string): ChainBreak => ({
+      seq: checkpoint.seq,
+      id: null,
+      checkpointId: checkpoint.id,
+      reason: 'missing_after_checkpoint',
+      detail,
+    });
     for (;;) {
       const qb = this.uow.manager.getRepository(AuditTrailEntry).createQueryBuilder('a').where('a.organizationId = :organizationId', { organizationId });
       if (lastSeq !== null) qb.andWhere('a.seq > :lastSeq', { lastSeq });
       const batch = await qb.orderBy('a.seq', 'ASC').take(VERIFY_BATCH).getMany();
       for (const row of batch) {
         if (row.previousHash !== previousHash) {
-          return {
-            organizationId,
-            ok: false,
-            checked,
-            lastSeq,
-            firstBreak: {
+          return stop({
+            seq: row.seq,
+            id: row.id,
+            reason: 'broken_link',
+            detail: 'previous_hash does not match the row before (a row was removed or inserted)',
+          });
+        }
+        if (row.keyId) {
+          const key = this.writer.keyById(row.keyId);
+          if (!key)
+            return stop({
               seq: row.seq,
               id: row.id,
-              reason: 'broken_link',
-              detail: 'previous_hash does not match the row before (a row was removed or inserted)',
-            },
-          };
+              reason: 'unknown_key',
+              keyId: row.keyId,
+              detail: `the row is sealed with key ${row.keyId}, which SECRET_KEY and PREVIOUS_SECRET_KEYS do not hold`,
+            });
+          if (entryHash(row, key.trail) !== row.hash)
+            return stop({ seq: row.seq, id: row.id, reason: 'hash_mismatch', detail: 'the row was changed after it was written' });
+        } else {
+          const ring = legacyKey ? [legacyKey, ...this.writer.keys.filter((k) => k !== legacyKey)] : this.writer.keys;
+          legacyKey = ring.find((key) => entryHash(row, key.trail) === row.hash);
+          if (!legacyKey)
+            return stop({
+              seq: row.seq,
+              id: row.id,
+              reason: 'hash_mismatch',
+              detail: 'the row was changed after it was written (or sealed with a key the ring does not hold)',
+            });
         }
-        if (entryHash(row, this.writer.key) !== row.hash) {
-          return {
-            organizationId,
-            ok: false,
-            checked,
-            lastSeq,
-            firstBreak: { seq: row.seq, id: row.id, reason: 'hash_mismatch', detail: 'the row was changed after it was written' },
-          };
+        const anchor = anchors[next];
+        if (anchor && BigInt(anchor.seq) < BigInt(row.seq))
+          return stop(missing(anchor, `the row at seq ${anchor.seq}, named by the checkpoint of ${anchor.createdAt.toISOString()}, is not in the chain`));
+        if (anchor?.seq === row.seq) {
+          if (anchor.hash !== row.hash)
+            return stop({
+              seq: row.seq,
+              id: row.id,
+              checkpointId: anchor.id,
+              reason: 'hash_mismatch',
+              detail: `the row differs from the checkpoint of ${anchor.createdAt.toISOString()}`,
+            });
+          next++;
         }
         previousHash = row.hash;
         lastSeq = row.seq;
         checked++;
       }
-      if (batch.length < VERIFY_BATCH) return { organizationId, ok: true, checked, lastSeq, firstBreak: null };
+      if (batch.length < VERIFY_BATCH) break;
     }
+    const anchor = anchors[next];
+    if (anchor)
+      return stop(
+        missing(
+          anchor,
+          `the chain ends at seq ${lastSeq ?? '(none)'}, before the row at seq ${anchor.seq} named by the checkpoint of ${anchor.createdAt.toISOString()}: rows were removed from its end`,
+        ),
+      );
+    return { checked, lastSeq, firstBreak: null };
   }
 
   /** Verifying is itself recorded (who checked, and what they found). */
@@ -92,7 +191,11 @@ export class AuditTrailService {
     assertMay(actor, AUDIT_TRAIL.read);
     const result = await this.verify(actor.organizationId);
     await this.uow.run(actor, async (tx) =>
-      tx.audit({ action: 'audit_trail.verify', entityType: 'audit_trail', context: { ok: result.ok, checked: result.checked, firstBreak: result.firstBreak } }),
+      tx.audit({
+        action: 'audit_trail.verify',
+        entityType: 'audit_trail',
+        context: { ok: result.ok, checked: result.checked, firstBreak: result.firstBreak, lastCheckpointSeq: result.lastCheckpoint?.seq ?? null },
+      }),
     );
     return result;
   }

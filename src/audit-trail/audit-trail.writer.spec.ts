@@ -1,5 +1,7 @@
 import { canonicalJson } from '../common/canonical-json.js';
-import { changedFields, entryHash, GENESIS_HASH } from './audit-trail.writer.js';
+import { createHmac } from 'node:crypto';
+import { deriveKey } from '../common/secrets.js';
+import { auditKey, auditKeyId, changedFields, entryHash, GENESIS_HASH } from './audit-trail.writer.js';
 
 describe('changedFields', () => {
   it('keeps only what changed, with before and after', () => {
@@ -47,5 +49,41 @@ describe('entryHash', () => {
 
   it('canonical JSON sorts keys at every depth', () => {
     expect(canonicalJson({ b: [{ d: 1, c: 2 }], a: null })).toBe('{"a":null,"b":[{"c":2,"d":1}]}');
+  });
+});
+
+describe('key ids', () => {
+  const SECRET = 'k'.repeat(40);
+
+  it('name a key by an HMAC under its audit-trail key: stable, 16 hex digits, different per key', () => {
+    const key = auditKey(SECRET);
+    expect(key.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(auditKey(SECRET).id).toBe(key.id);
+    expect(auditKey('m'.repeat(40)).id).not.toBe(key.id);
+    expect(key.id).toBe(createHmac('sha256', deriveKey(SECRET, 'audit-trail')).update('key-id').digest('hex').slice(0, 16));
+    expect(auditKeyId(key.trail)).toBe(key.id);
+    // the checkpoint key is another derivation than the chain's
+    expect(key.checkpoint.equals(key.trail)).toBe(false);
+  });
+
+  const entry = {
+    id: '6f1c2f7e-7d0e-4f5e-9d5a-0c3c0d9b4a11',
+    organizationId: '0b8a1c5e-2a44-4b8e-8f5e-5d5f2c3e1a22',
+    actorId: null,
+    actorLabel: 'system:test',
+    action: 'staff.create',
+    entityType: 'staff',
+    entityId: 'x',
+    changes: {},
+    clientAddress: null,
+    occurredAt: new Date('2026-11-25T00:00:00.123Z'),
+    previousHash: GENESIS_HASH,
+  };
+
+  it('are covered by the hash of the rows that carry one; rows without one hash as before', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(entryHash({ ...entry, keyId: null }, key)).toBe(entryHash(entry, key));
+    expect(entryHash({ ...entry, keyId: 'aaaaaaaaaaaaaaaa' }, key)).not.toBe(entryHash(entry, key));
+    expect(entryHash({ ...entry, keyId: 'aaaaaaaaaaaaaaaa' }, key)).not.toBe(entryHash({ ...entry, keyId: 'bbbbbbbbbbbbbbbb' }, key));
   });
 });

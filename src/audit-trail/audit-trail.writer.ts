@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { deriveKey } from '../common/secrets.js';
+import { deriveKey, secretKeyRing } from '../common/secrets.js';
 import type { MamoriConfig } from '../config/configuration.js';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
@@ -47,9 +47,12 @@ export function changedFields(before: object | null | undefined, after: object |
 /**
  * What the hash covers: every column but `seq` and `hash`. It is an HMAC keyed from SECRET_KEY, so
  * someone who can write to the table behind the trigger's back still cannot forge a valid chain.
+ * The key id is covered when the row has one (rows written before keys had ids have none, and hash
+ * as they always did).
  */
-export function entryHash(entry: Omit<AuditTrailEntry, 'seq' | 'hash' | 'organization'>, key: Buffer): string {
+export function entryHash(entry: Omit<AuditTrailEntry, 'seq' | 'hash' | 'organization' | 'keyId'> & { keyId?: string | null }, key: Buffer): string {
   const material = canonicalJson({
+    ...(entry.keyId ? { keyId: entry.keyId } : {}),
     id: entry.id,
     organizationId: entry.organizationId,
     actorId: entry.actorId,
@@ -65,10 +68,30 @@ export function entryHash(entry: Omit<AuditTrailEntry, 'seq' | 'hash' | 'organiz
   return createHmac('sha256', key).update(material).digest('hex');
 }
 
+/** One key of the ring, as the audit trail uses it. */
+export interface AuditKey {
+  /** public: names the key in rows and checkpoints, reveals nothing of it */
+  id: string;
+  /** HMAC key of the chain's row hashes */
+  trail: Buffer;
+  /** HMAC key of the checkpoints' signatures */
+  checkpoint: Buffer;
+}
+
+/** A key's public id: the first 16 hex digits of an HMAC under its audit-trail key (not reversible to the key). */
+export function auditKeyId(trailKey: Buffer): string {
+  return createHmac('sha256', trailKey).update('key-id').digest('hex').slice(0, 16);
+}
+
+export function auditKey(secretKey: string): AuditKey {
+  const trail = deriveKey(secretKey, 'audit-trail');
+  return { id: auditKeyId(trail), trail, checkpoint: deriveKey(secretKey, 'audit-checkpoint') };
+}
+
 /** An audit event as recorded when it happened, waiting to be chained when its transaction commits. */
 export type PendingAuditEntry = Omit<AuditTrailEntry, 'seq' | 'hash' | 'previousHash' | 'organization'>;
 
-/** Rows per INSERT statement (12 parameters each, well below PostgreSQL's 65,535). */
+/** Rows per INSERT statement (13 parameters each, well below PostgreSQL's 65,535). */
 const INSERT_CHUNK = 1_000;
 
 /**
@@ -79,11 +102,22 @@ const INSERT_CHUNK = 1_000;
  */
 @Injectable()
 export class AuditTrailWriter {
-  /** the HMAC key of the chain */
+  /** the HMAC key of the chain (the current key's) */
   readonly key: Buffer;
+  /** the current key's id, written on every new row */
+  readonly keyId: string;
+  /** every key of the ring, the current first (SECRET_KEY, then PREVIOUS_SECRET_KEYS) */
+  readonly keys: readonly AuditKey[];
 
   constructor(config: ConfigService<MamoriConfig, true>) {
-    this.key = deriveKey(config.get('auth', { infer: true }).secretKey, 'audit-trail');
+    this.keys = secretKeyRing(config.get('auth', { infer: true })).map(auditKey);
+    this.key = this.keys[0]!.trail;
+    this.keyId = this.keys[0]!.id;
+  }
+
+  /** The key with this id, if the ring holds it. */
+  keyById(id: string): AuditKey | undefined {
+    return this.keys.find((key) => key.id === id);
   }
 
   /** The entry for `event`, with its changes computed now (later edits of the objects do not leak in). */
@@ -101,6 +135,7 @@ export class AuditTrailWriter {
       changes,
       clientAddress: actor.clientAddress,
       occurredAt: new Date(),
+      keyId: this.keyId,
     };
   }
 

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { deriveKey } from '../common/secrets.js';
+import { deriveKey, secretKeyRing } from '../common/secrets.js';
 import type { MamoriConfig } from '../config/configuration.js';
 
 /** The cookies of a web session: the access token and the refresh token (httpOnly). */
@@ -30,12 +30,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 @Injectable()
 export class AccessTokens {
   private readonly key: Buffer;
+  /** keys of PREVIOUS_SECRET_KEYS: tokens signed before a key rotation stay valid until they expire */
+  private readonly previousKeys: Buffer[];
   readonly ttlSeconds: number;
 
   constructor(config: ConfigService<MamoriConfig, true>) {
     const auth = config.get('auth', { infer: true });
     // the bytes of the key are the base64 text of the derived key, as they have always been
-    this.key = Buffer.from(deriveKey(auth.secretKey, 'access-token').toString('base64'), 'utf8');
+    const [key, ...previousKeys] = secretKeyRing(auth).map((secretKey) => Buffer.from(deriveKey(secretKey, 'access-token').toString('base64'), 'utf8'));
+    this.key = key!;
+    this.previousKeys = previousKeys;
     this.ttlSeconds = auth.accessTokenTtlSeconds;
   }
 
@@ -50,9 +54,12 @@ export class AccessTokens {
     const dot = token.indexOf('.');
     const last = token.lastIndexOf('.');
     if (dot < 0 || last === dot || token.slice(0, dot) !== HEADER) return null;
-    const expected = this.signature(token.slice(0, last));
     const given = Buffer.from(token.slice(last + 1), 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    const genuine = (key: Buffer): boolean => {
+      const expected = this.signature(token.slice(0, last), key);
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    };
+    if (!genuine(this.key) && !this.previousKeys.some(genuine)) return null;
     let claims: Partial<AccessClaims> & { exp?: unknown };
     try {
       claims = JSON.parse(Buffer.from(token.slice(dot + 1, last), 'base64url').toString('utf8')) as typeof claims;
@@ -64,8 +71,8 @@ export class AccessTokens {
     return { sub: claims.sub, org: claims.org, sid: claims.sid };
   }
 
-  private signature(signed: string): Buffer {
-    return createHmac('sha256', this.key).update(signed).digest();
+  private signature(signed: string, key: Buffer = this.key): Buffer {
+    return createHmac('sha256', key).update(signed).digest();
   }
 }
 

@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import type { MamoriConfig } from '../config/configuration.js';
-import { deriveKey, open, randomToken, seal, sha256 } from '../common/secrets.js';
+import { deriveKey, openWithAny, randomToken, seal, secretKeyRing, sha256 } from '../common/secrets.js';
 
 const PERIOD = 30;
 const ISSUER = 'Mamori';
@@ -18,9 +18,12 @@ export interface TotpEnrolment {
 @Injectable()
 export class TotpService {
   private readonly key: Buffer;
+  /** the current key first, then the previous ones: a secret sealed before a key rotation still opens */
+  private readonly keys: Buffer[];
 
   constructor(config: ConfigService<MamoriConfig, true>) {
-    this.key = deriveKey(config.get('auth', { infer: true }).secretKey, 'totp-secret');
+    this.keys = secretKeyRing(config.get('auth', { infer: true })).map((secretKey) => deriveKey(secretKey, 'totp-secret'));
+    this.key = this.keys[0]!;
   }
 
   newSecret(): { base32: string; sealed: string } {
@@ -33,7 +36,7 @@ export class TotpService {
   }
 
   reveal(sealed: string): string {
-    return open(this.key, sealed);
+    return openWithAny(this.keys, sealed);
   }
 
   otpauthUri(base32: string, account: string): string {

@@ -5,6 +5,11 @@ export function deriveKey(secretKey: string, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secretKey, 'mamori', purpose, 32));
 }
 
+/** The deployment's keys, newest first: SECRET_KEY, then PREVIOUS_SECRET_KEYS (each once). */
+export function secretKeyRing(auth: { secretKey: string; previousSecretKeys?: readonly string[] }): string[] {
+  return [...new Set([auth.secretKey, ...(auth.previousSecretKeys ?? [])])];
+}
+
 /** AES-256-GCM; output `iv.tag.ciphertext` in base64url. */
 export function seal(key: Buffer, plaintext: string): string {
   const iv = randomBytes(12);
@@ -18,6 +23,19 @@ export function open(key: Buffer, sealed: string): string {
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+}
+
+/** Opens what any of the keys sealed, trying them in order (the current key first); throws when none can. */
+export function openWithAny(keys: readonly Buffer[], sealed: string): string {
+  let failure: unknown = new Error('no key to open with');
+  for (const key of keys) {
+    try {
+      return open(key, sealed);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
 }
 
 export function sha256(value: string): string {

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { validateEnvironment, type NodeEnv } from './environment.js';
+import { previousSecretKeys, validateEnvironment, type NodeEnv } from './environment.js';
 
 export interface AppConfig {
   env: NodeEnv;
@@ -23,7 +23,10 @@ export interface QueueConfig {
   prefix: string;
 }
 export interface AuthConfig {
+  /** the current key: everything new is signed, sealed and chained with it */
   secretKey: string;
+  /** older keys, newest first (PREVIOUS_SECRET_KEYS): what was made with them is still read */
+  previousSecretKeys: string[];
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   /** failures from one address that lock that address out of the account */
@@ -71,6 +74,7 @@ export function loadConfig(raw: Record<string, unknown> = process.env): MamoriCo
     queue: { redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX },
     auth: {
       secretKey: env.SECRET_KEY,
+      previousSecretKeys: previousSecretKeys(env.PREVIOUS_SECRET_KEYS),
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
       maxFailures: env.LOGIN_MAX_FAILURES,

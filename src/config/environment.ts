@@ -59,6 +59,16 @@ export class Environment {
   @MinLength(32, { message: 'must be at least 32 characters' })
   SECRET_KEY!: string;
 
+  /**
+   * Keys used before SECRET_KEY, comma-separated, newest first: audit-trail rows, sealed TOTP secrets
+   * and access tokens made under them are still read (nothing new is made with them).
+   */
+  @IsOptional()
+  @Matches(/^\s*[^,\s][^,]{30,}[^,\s]\s*(,\s*[^,\s][^,]{30,}[^,\s]\s*)*$/, {
+    message: 'must be a comma-separated list of keys of at least 32 characters each',
+  })
+  PREVIOUS_SECRET_KEYS?: string;
+
   @IsInt()
   @Min(60)
   @Max(3600)
@@ -126,6 +136,28 @@ export class Environment {
 
 const DEVELOPMENT_SECRET = 'mamori-development-secret-do-not-use-in-production';
 
+/**
+ * Every key written in this repository (the development default, docker-compose.yml, the tests):
+ * anyone can read them, so production refuses to start with one as SECRET_KEY or PREVIOUS_SECRET_KEYS.
+ * A key added to the repository belongs here (environment.spec.ts checks the repository for literals).
+ */
+export const PUBLISHED_SECRET_KEYS: readonly string[] = [
+  DEVELOPMENT_SECRET,
+  'compose-demo-secret-change-me-0123456789', // docker-compose.yml
+  'mamori-test-secret-key-0123456789abcdef', // test/support/test-app.ts
+  'mamori-test-template-only-0123456789abcdef', // test/support/databases.ts
+  'a-test-secret-key-that-is-long-enough-0123', // src/auth/access-tokens.spec.ts
+  'x'.repeat(40), // src/auth/totp.service.spec.ts
+];
+
+/** The keys of PREVIOUS_SECRET_KEYS, in order (none when unset). */
+export function previousSecretKeys(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter((key) => key !== '');
+}
+
 function applyDefaults(raw: Record<string, unknown>): Record<string, unknown> {
   const env = { ...raw };
   const nodeEnv = (env.NODE_ENV as string | undefined) ?? 'development';
@@ -155,7 +187,7 @@ function developmentOwnerUrl(databaseUrl: string): string | undefined {
 export class EnvironmentError extends Error {}
 
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
-  const known = new Set(Object.keys(new Environment()).concat(['SECRET_KEY', 'SMTP_URL', 'EVIDENCE_DIR', 'DATABASE_OWNER_URL']));
+  const known = new Set(Object.keys(new Environment()).concat(['SECRET_KEY', 'PREVIOUS_SECRET_KEYS', 'SMTP_URL', 'EVIDENCE_DIR', 'DATABASE_OWNER_URL']));
   const relevant = Object.fromEntries(Object.entries(applyDefaults(raw)).filter(([k]) => known.has(k)));
   const env = plainToInstance(Environment, relevant, { enableImplicitConversion: true, exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false });
@@ -163,10 +195,26 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     const first = errors[0];
     const given = raw[first.property];
     if (given === undefined || given === '') throw new EnvironmentError(`Configuration error: ${first.property} is required (not set)`);
-    const value = first.property === 'SECRET_KEY' ? 'got (hidden)' : `got ${JSON.stringify(given)}`;
+    const value = SECRET_VARIABLES.has(first.property) ? 'got (hidden)' : `got ${JSON.stringify(given)}`;
     // class-validator lists a property's failed rules innermost decorator first: the last is the type check
     const rule = Object.values(first.constraints ?? {}).at(-1) ?? 'is invalid';
     throw new EnvironmentError(`Configuration error: ${first.property} ${rule.replace(`${first.property} `, '')} (${value})`);
   }
+  if (env.NODE_ENV === 'production') refusePublishedKeys(env);
   return env;
+}
+
+const SECRET_VARIABLES = new Set(['SECRET_KEY', 'PREVIOUS_SECRET_KEYS']);
+
+/** Production never runs on a key anyone can read in this repository (it would let them forge tokens and audit rows). */
+function refusePublishedKeys(env: Environment): void {
+  const published = new Set(PUBLISHED_SECRET_KEYS);
+  const [variable] = [
+    ...(published.has(env.SECRET_KEY) ? ['SECRET_KEY'] : []),
+    ...(previousSecretKeys(env.PREVIOUS_SECRET_KEYS).some((key) => published.has(key)) ? ['PREVIOUS_SECRET_KEYS'] : []),
+  ];
+  if (variable)
+    throw new EnvironmentError(
+      `Configuration error: ${variable} holds a key published in Mamori's repository (got (hidden)); make a secret one, e.g. openssl rand -base64 48`,
+    );
 }

@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
+import { AuditTrailCheckpoints } from '../../src/audit-trail/audit-trail-checkpoints.service.js';
 import { AuditTrailService } from '../../src/audit-trail/audit-trail.service.js';
+import { AuditTrailWriter } from '../../src/audit-trail/audit-trail.writer.js';
 import { createPerson, signIn, testOrganization } from '../factories/staff.factory.js';
 import { asOwner } from '../support/owner.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -29,16 +31,22 @@ describe('audit trail', () => {
     expect(rows[1].changes).toEqual({ name: { before: '会計課', after: '会計室' } });
     expect(rows[1]).toMatchObject({ actorLabel: expect.stringContaining('@'), clientAddress: expect.stringMatching(/127\.0\.0\.1/) });
     expect(rows[1].previousHash).toBe(rows[0].hash);
+    // each row names the key that sealed it (a public id, not the key)
+    expect(rows.map((r) => r.keyId)).toEqual([t.get(AuditTrailWriter).keyId, t.get(AuditTrailWriter).keyId]);
+    expect(rows[0].keyId).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it("is refused UPDATE, DELETE and TRUNCATE by the database: the app's role has no such right, and the trigger stops even the owner", async () => {
-    await expect(t.dataSource.query(`UPDATE audit_trail SET action = 'x'`)).rejects.toThrow(/permission denied/);
-    await expect(t.dataSource.query(`DELETE FROM audit_trail`)).rejects.toThrow(/permission denied/);
-    await expect(t.dataSource.query(`TRUNCATE audit_trail`)).rejects.toThrow(/permission denied/);
+    expect(await t.get(AuditTrailCheckpoints).checkpoint(org)).toMatchObject({ written: true });
     await expect(t.dataSource.query(`SET session_replication_role = replica`)).rejects.toThrow(/permission denied/);
-    await expect(asOwner(t, (owner) => owner.query(`UPDATE audit_trail SET action = 'x'`))).rejects.toThrow(/append-only/);
-    await expect(asOwner(t, (owner) => owner.query(`DELETE FROM audit_trail`))).rejects.toThrow(/append-only/);
-    await expect(asOwner(t, (owner) => owner.query(`TRUNCATE audit_trail`))).rejects.toThrow(/append-only/);
+    for (const table of ['audit_trail', 'audit_trail_checkpoints']) {
+      await expect(t.dataSource.query(`UPDATE ${table} SET seq = seq`)).rejects.toThrow(/permission denied/);
+      await expect(t.dataSource.query(`DELETE FROM ${table}`)).rejects.toThrow(/permission denied/);
+      await expect(t.dataSource.query(`TRUNCATE ${table}`)).rejects.toThrow(/permission denied/);
+      await expect(asOwner(t, (owner) => owner.query(`UPDATE ${table} SET seq = seq`))).rejects.toThrow(/append-only/);
+      await expect(asOwner(t, (owner) => owner.query(`DELETE FROM ${table}`))).rejects.toThrow(/append-only/);
+      await expect(asOwner(t, (owner) => owner.query(`TRUNCATE ${table}`))).rejects.toThrow(/append-only/);
+    }
   });
 
   it('lists with filters and pagination, for the roles that may read it', async () => {
@@ -54,7 +62,7 @@ describe('audit trail', () => {
 
   it("verifies the chain, and finds a row altered behind the trigger's back", async () => {
     const ok = await request(t.http).get('/api/v1/audit-trail/verify').set(as(officer)).expect(200);
-    expect(ok.body).toMatchObject({ ok: true, firstBreak: null });
+    expect(ok.body).toMatchObject({ ok: true, firstBreak: null, checkpoints: 1, lastCheckpoint: { seq: expect.stringMatching(/^\d+$/) } });
     expect(ok.body.checked).toBeGreaterThan(5);
 
     const victim = await t.dataSource.getRepository(AuditTrailEntry).findOneOrFail({ where: { organizationId: org, action: 'department.update' } });

@@ -53,6 +53,14 @@ export class AuditTrailEntryView {
   @ApiProperty({ type: String, format: 'date-time' })
   occurredAt!: Date;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    pattern: '^[0-9a-f]{16}$',
+    description: 'public id of the key that sealed the row (null on rows written before keys had ids)',
+  })
+  keyId!: string | null;
+
   @ApiProperty({ pattern: '^[0-9a-f]{64}$', description: 'hash of the previous row of the organisation (64 zeros for the first)' })
   previousHash!: string;
 
@@ -60,18 +68,43 @@ export class AuditTrailEntryView {
   hash!: string;
 }
 
+export const CHAIN_BREAK_REASONS = ['hash_mismatch', 'broken_link', 'missing_after_checkpoint', 'checkpoint_forged', 'unknown_key'] as const;
+
 export class ChainBreakView {
-  @ApiProperty({ type: String, pattern: '^[0-9]+$' })
+  @ApiProperty({ type: String, pattern: '^[0-9]+$', description: "the row's seq (the checkpoint's, for a missing row or a checkpoint)" })
   seq!: string;
 
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: "the row's id; null when the row is missing or the break is a checkpoint's" })
+  id!: string | null;
 
-  @ApiProperty({ enum: ['hash_mismatch', 'broken_link'] })
-  reason!: 'hash_mismatch' | 'broken_link';
+  @ApiProperty({
+    enum: CHAIN_BREAK_REASONS,
+    description:
+      'hash_mismatch: a row was changed (or differs from its checkpoint); broken_link: a row was removed or inserted; missing_after_checkpoint: ' +
+      'the chain no longer holds a row a checkpoint names (its end was cut off); checkpoint_forged: a checkpoint Mamori did not sign; ' +
+      'unknown_key: sealed with a key SECRET_KEY and PREVIOUS_SECRET_KEYS do not hold',
+  })
+  reason!: (typeof CHAIN_BREAK_REASONS)[number];
 
   @ApiProperty()
   detail!: string;
+
+  @ApiProperty({ required: false, format: 'uuid', description: 'the checkpoint concerned' })
+  checkpointId?: string;
+
+  @ApiProperty({ required: false, pattern: '^[0-9a-f]{16}$', description: 'the key id the ring does not hold (unknown_key)' })
+  keyId?: string;
+}
+
+export class CheckpointRefView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ type: String, pattern: '^[0-9]+$', description: 'seq of the chain head it anchors' })
+  seq!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', description: 'when it was written' })
+  at!: Date;
 }
 
 /** The result of recomputing the hash chain. */
@@ -90,4 +123,14 @@ export class AuditTrailVerificationView {
 
   @ApiProperty({ type: ChainBreakView, nullable: true, description: 'the first broken link, or null' })
   firstBreak!: ChainBreakView | null;
+
+  @ApiProperty({ type: 'integer', description: 'signed checkpoints of the chain head compared with the chain' })
+  checkpoints!: number;
+
+  @ApiProperty({
+    type: CheckpointRefView,
+    nullable: true,
+    description: 'the latest genuine checkpoint: rows up to it are anchored (removing them is found); rows after it are not yet',
+  })
+  lastCheckpoint!: CheckpointRefView | null;
 }
