@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The app logs in as a member of `mamori_app` and may do only what it needs: read and write the
- * tables, never TRUNCATE, never change the schema, and only INSERT and SELECT on the audit trail
+ * tables, never TRUNCATE, never change the schema, and only INSERT and SELECT on the audit trail and its checkpoints
  * (the append-only triggers stay as a second wall). Migrations run as the owner. Tables created by
  * later migrations get the same table privileges by default; a later append-only table revokes
  * UPDATE and DELETE itself. (Written by hand: privileges are not part of the entity model.)
@@ -26,7 +26,7 @@ export class GiveTheAppRoleLeastPrivilege1796100000000 implements MigrationInter
     await queryRunner.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO mamori_app`);
     await queryRunner.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO mamori_app`);
     // history is written once and read; the app sees which migrations ran but cannot record one
-    await queryRunner.query(`REVOKE UPDATE, DELETE ON audit_trail FROM mamori_app`);
+    await queryRunner.query(`REVOKE UPDATE, DELETE ON audit_trail, audit_trail_checkpoints FROM mamori_app`);
     await queryRunner.query(`REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM mamori_app`);
   }
 

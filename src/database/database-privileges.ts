@@ -15,6 +15,7 @@ export async function excessPrivileges(dataSource: DataSource): Promise<string[]
             has_table_privilege(c.oid, 'UPDATE') AS can_update,
             has_table_privilege(c.oid, 'DELETE') AS can_delete,
             has_table_privilege(c.oid, 'TRUNCATE') AS can_truncate,
+            coalesce(has_table_privilege(to_regclass('audit_trail_checkpoints'), 'UPDATE, DELETE, TRUNCATE'), false) AS can_change_checkpoints,
             has_schema_privilege('public', 'CREATE') AS can_create
        FROM pg_roles r, pg_class c
       WHERE r.rolname = current_user AND c.oid = 'audit_trail'::regclass`,
@@ -25,6 +26,7 @@ export async function excessPrivileges(dataSource: DataSource): Promise<string[]
   if (row.bypass_rls) problems.push('bypasses row-level security');
   if (row.owns_audit_trail) problems.push('owns the audit trail table');
   if (row.can_update || row.can_delete || row.can_truncate) problems.push('may UPDATE, DELETE or TRUNCATE the audit trail');
+  if (row.can_change_checkpoints) problems.push("may UPDATE, DELETE or TRUNCATE the audit trail's checkpoints");
   if (row.can_create) problems.push('may create tables');
   return problems;
 }
