@@ -11,11 +11,19 @@ describe('validateEnvironment', () => {
     expect(env).toMatchObject({
       NODE_ENV: 'development',
       PORT: 3000,
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mamori',
+      // the app's own least-privilege role; the owner (for db:create and migrate) is the local superuser
+      DATABASE_URL: 'postgres://mamori@127.0.0.1:5432/mamori',
+      DATABASE_OWNER_URL: 'postgres://postgres@127.0.0.1:5432/mamori',
       REDIS_URL: 'redis://127.0.0.1:6379',
       RUN_WORKER_IN_WEB: 'true',
     });
     expect(env.SECRET_KEY.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('never lends the web process the owner role in production: DATABASE_OWNER_URL is only what is given', () => {
+    const production = validateEnvironment({ NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(40) });
+    expect(production.DATABASE_OWNER_URL).toBeUndefined();
+    expect(validateEnvironment({ DATABASE_URL: 'postgres://app:pw@db:5433/town' }).DATABASE_OWNER_URL).toBe('postgres://postgres@db:5433/town');
   });
 
   it('has no secret default outside development', () => {
