@@ -37,5 +37,6 @@ export class GiveTheAppRoleLeastPrivilege1796100000000 implements MigrationInter
     await queryRunner.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM mamori_app`);
     await queryRunner.query(`REVOKE USAGE ON SCHEMA public FROM mamori_app`);
     await queryRunner.query(`DO $$ BEGIN EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM mamori_app', current_database()); END $$`);
+    // CREATE on the schema is not given back to PUBLIC: PostgreSQL 15 and later do not grant it either
   }
 }

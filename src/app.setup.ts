@@ -32,8 +32,11 @@ export const PERMISSIONS_POLICY = [
   .map((feature) => `${feature}=()`)
   .join(', ');
 
-/** Files that are the same for everyone and may be cached: the stylesheet and script, Swagger UI's assets. */
-const CACHEABLE = /^\/static\/|^\/api\/docs\/[\w.-]+\.(?:js|css|png|map)$/;
+/**
+ * Files that are the same for everyone and may be cached: the stylesheet and script, Swagger UI's
+ * own assets (not `swagger-ui-init.js`, which carries the API document).
+ */
+const CACHEABLE = /^\/static\/|^\/api\/docs\/(?!swagger-ui-init\.js$)[\w.-]+\.(?:js|css|png|map)$/;
 
 /** Everything an application instance needs beyond its modules; shared by main.ts and the tests. */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {

@@ -32,7 +32,13 @@ const STATUS_CODES: Partial<Record<number, ProblemCode>> = {
 const databaseRefusals = new WeakMap<AppException, string>();
 
 /** PostgreSQL's data exceptions (class 22) that a missed validation rule lets through: the client's value, never a 500. */
-const DATA_EXCEPTION = /^22[0-9A-Z]{3}$/;
+/**
+ * The data exceptions a client's value can cause (SQLSTATE class 22): bad text for a type (22P02),
+ * a bad or overflowing date or time zone (22007, 22008, 22009), a number out of range (22003), a
+ * string too long (22001), NUL or an invalid byte (22021). Others of the class (a division by zero
+ * in a report, say) are Mamori's own fault: a 500 with its stack.
+ */
+const CLIENT_DATA_EXCEPTIONS = new Set(['22P02', '22007', '22008', '22009', '22003', '22001', '22021']);
 
 /** Turns anything thrown into an AppException; nothing about the server leaks. */
 export function toAppException(exception: unknown): AppException {
@@ -60,7 +66,7 @@ export function toAppException(exception: unknown): AppException {
       case '23502':
         return new AppException('VALIDATION_FAILED', `${field ?? 'a field'} must not be null`, [{ field: field ?? 'body', messages: ['must not be null'] }]);
     }
-    if (error.code && DATA_EXCEPTION.test(error.code)) {
+    if (error.code && CLIENT_DATA_EXCEPTIONS.has(error.code)) {
       // 22P02 invalid text, 22007/22008 bad or overflowing date, 22003 number out of range, 22001 too long,
       // 22021 NUL or invalid byte, 22009 time zone offset out of range, …
       const refused = new AppException('BAD_REQUEST', 'A value has the wrong format or is out of range');

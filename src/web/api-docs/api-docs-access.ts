@@ -5,8 +5,12 @@ import { AuthService } from '../../auth/auth.service.js';
 import { clientAddressOf } from '../../auth/client-address.js';
 import { AppException } from '../../common/errors/app.exception.js';
 
-/** The Swagger UI and the OpenAPI document in both forms (served by @nestjs/swagger, outside Nest's guards). */
-export const API_DOCS_PATH = /^\/api\/docs(?:-json|-yaml)?(?:\/|$)/;
+/**
+ * The Swagger UI, its files (`swagger-ui-init.js` holds the whole document) and the OpenAPI document
+ * in both forms, served by @nestjs/swagger outside Nest's guards. Express matches routes whatever
+ * the case (`/API/DOCS-JSON` is served too), so this does as well, and takes everything under the prefix.
+ */
+export const API_DOCS_PATH = /^\/api\/docs/i;
 
 /**
  * In production the API's description answers only to a signed-in person: a bearer token (API
