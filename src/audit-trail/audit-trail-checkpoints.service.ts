@@ -97,13 +97,14 @@ export class AuditTrailCheckpoints {
     }[];
     const last = await this.latest(organizationId);
     if (!head) return { head: last && anchored(last), written: false };
-    // a forged checkpoint (verify reports it) must not stop the genuine ones
-    if (last && this.check(last) === 'ok' && BigInt(last.seq) >= BigInt(head.seq)) {
+    const key = this.writer.keys[0]!;
+    // a forged checkpoint (verify reports it) must not stop the genuine ones; nor may one signed with
+    // an older key (a leaked one): only a checkpoint under the current key stands for the head
+    if (last && last.keyId === key.id && this.check(last) === 'ok' && BigInt(last.seq) >= BigInt(head.seq)) {
       if (last.seq !== head.seq || last.hash !== head.hash)
         this.logger.error(`audit trail of ${organizationId} ends at seq ${head.seq}, before its checkpoint at seq ${last.seq}: run audit-trail:verify`);
       return { head: anchored(last), written: false };
     }
-    const key = this.writer.keys[0]!;
     const facts: CheckpointFacts = { organizationId, seq: head.seq, hash: head.hash, keyId: key.id, createdAt: new Date() };
     const checkpoint: AuditTrailCheckpoint = { id: randomUUID(), ...facts, signature: checkpointSignature(facts, key.checkpoint) };
     // two runs at once write one checkpoint of a head (ON CONFLICT needs only INSERT)

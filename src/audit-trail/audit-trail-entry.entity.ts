@@ -52,6 +52,15 @@ export class AuditTrailEntry {
   @Column({ type: 'inet', nullable: true })
   clientAddress!: string | null;
 
+  /**
+   * the client address exactly as stored while the column was text, on rows where `inet` does not
+   * read that text back unchanged (a forged X-Forwarded-For value, an address in another spelling);
+   * null on every other row. The row's hash covers this text in place of `clientAddress` (see
+   * `entryHash`), so such rows verify as they were written, and the forged value is kept as evidence.
+   */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  clientAddressLegacy!: string | null;
+
   @Column({ type: 'timestamptz', precision: 3 })
   occurredAt!: Date;
 

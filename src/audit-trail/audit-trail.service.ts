@@ -10,7 +10,7 @@ import { AuditTrailCheckpoints } from './audit-trail-checkpoints.service.js';
 import { AuditTrailWriter, entryHash, GENESIS_HASH, type AuditKey } from './audit-trail.writer.js';
 import type { AuditTrailQuery } from './dto/audit-trail-query.dto.js';
 
-export type ChainBreakReason = 'hash_mismatch' | 'broken_link' | 'missing_after_checkpoint' | 'checkpoint_forged' | 'unknown_key';
+export type ChainBreakReason = 'hash_mismatch' | 'broken_link' | 'missing_after_checkpoint' | 'checkpoint_forged' | 'unknown_key' | 'key_out_of_order';
 
 export interface ChainBreak {
   seq: string;
@@ -20,7 +20,7 @@ export interface ChainBreak {
   detail: string;
   /** the checkpoint concerned (missing_after_checkpoint, checkpoint_forged, hash_mismatch against a checkpoint) */
   checkpointId?: string;
-  /** the key the ring does not hold (unknown_key) */
+  /** the key the ring does not hold (unknown_key), or the older key named after a newer one (key_out_of_order) */
   keyId?: string;
 }
 
@@ -62,17 +62,34 @@ export class AuditTrailService {
 
   /**
    * Recomputes every hash of an organisation's chain, each row under the key it names (rows without
-   * a key id under each key of the ring), checks every checkpoint's signature and that the chain
-   * still holds the row each checkpoint names, and reports the first break (lowest seq).
+   * a key id, which only the start of a chain may hold, under each key of the ring), checks every
+   * checkpoint's signature and that the chain still holds the row each checkpoint names, and reports
+   * the first break (lowest seq). Keys only get newer along the chain and along the checkpoints (in
+   * seq order): a row or checkpoint naming an older key than one before it is a break, so a leaked
+   * old key cannot seal rows or checkpoints that pass.
    */
   async verify(organizationId: string): Promise<VerifyResult> {
     const checkpoints = await this.uow.manager.getRepository(AuditTrailCheckpoint).find({ where: { organizationId }, order: { seq: 'ASC' } });
     let checkpointBreak: ChainBreak | null = null;
     const anchors: AuditTrailCheckpoint[] = [];
+    /** the age in the ring of the newest key met so far (0: the current key) */
+    let newest = Infinity;
     for (const checkpoint of checkpoints) {
       const verdict = this.checkpoints.check(checkpoint);
-      if (verdict === 'ok') anchors.push(checkpoint);
-      else
+      const age = this.writer.keyAge(checkpoint.keyId);
+      if (verdict === 'ok' && age > newest)
+        checkpointBreak ??= {
+          seq: checkpoint.seq,
+          id: null,
+          checkpointId: checkpoint.id,
+          reason: 'key_out_of_order',
+          keyId: checkpoint.keyId,
+          detail: `the checkpoint is signed with key ${checkpoint.keyId}, older than the key of a checkpoint before it`,
+        };
+      else if (verdict === 'ok') {
+        anchors.push(checkpoint);
+        newest = age;
+      } else
         checkpointBreak ??= {
           seq: checkpoint.seq,
           id: null,
@@ -111,6 +128,26 @@ export class AuditTrailService {
     let next = 0;
     /** the key that sealed the rows without a key id (tried first for the next one) */
     let legacyKey: AuditKey | undefined;
+    /** the age in the ring of the newest key met so far (0: the current key) */
+    let newest = Infinity;
+    let keyed = false;
+    /** rows whose address is not the one the conversion to inet derived from their legacy text */
+    const readdressed = new Set(
+      (
+        (await this.uow.manager.query(
+          `SELECT seq::text AS seq FROM audit_trail
+           WHERE organization_id = $1 AND client_address_legacy IS NOT NULL AND client_address IS DISTINCT FROM mamori_inet_or_null(client_address_legacy)`,
+          [organizationId],
+        )) as { seq: string }[]
+      ).map((row) => row.seq),
+    );
+    const outOfOrder = (row: AuditTrailEntry, detail: string): ChainBreak => ({
+      seq: row.seq,
+      id: row.id,
+      reason: 'key_out_of_order',
+      ...(row.keyId ? { keyId: row.keyId } : {}),
+      detail,
+    });
     const stop = (firstBreak: ChainBreak) => ({ checked, lastSeq, firstBreak });
     const missing = (checkpoint: AuditTrailCheckpoint, detail: string): ChainBreak => ({
       seq: checkpoint.seq,
@@ -132,8 +169,16 @@ export class AuditTrailService {
             detail: 'previous_hash does not match the row before (a row was removed or inserted)',
           });
         }
+        if (readdressed.has(row.seq))
+          return stop({
+            seq: row.seq,
+            id: row.id,
+            reason: 'hash_mismatch',
+            detail: 'the client address was changed after it was written (it no longer matches the text it was stored as)',
+          });
         if (row.keyId) {
           const key = this.writer.keyById(row.keyId);
+          const age = this.writer.keyAge(row.keyId);
           if (!key)
             return stop({
               seq: row.seq,
@@ -142,9 +187,13 @@ export class AuditTrailService {
               keyId: row.keyId,
               detail: `the row is sealed with key ${row.keyId}, which SECRET_KEY and PREVIOUS_SECRET_KEYS do not hold`,
             });
+          if (age > newest) return stop(outOfOrder(row, `the row names key ${row.keyId}, older than the key of a row before it`));
           if (entryHash(row, key.trail) !== row.hash)
             return stop({ seq: row.seq, id: row.id, reason: 'hash_mismatch', detail: 'the row was changed after it was written' });
+          newest = age;
+          keyed = true;
         } else {
+          if (keyed) return stop(outOfOrder(row, 'the row names no key, after rows that do (only rows written before keys had ids name none)'));
           const ring = legacyKey ? [legacyKey, ...this.writer.keys.filter((k) => k !== legacyKey)] : this.writer.keys;
           legacyKey = ring.find((key) => entryHash(row, key.trail) === row.hash);
           if (!legacyKey)
@@ -154,6 +203,9 @@ export class AuditTrailService {
               reason: 'hash_mismatch',
               detail: 'the row was changed after it was written (or sealed with a key the ring does not hold)',
             });
+          const age = this.writer.keyAge(legacyKey.id);
+          if (age > newest) return stop(outOfOrder(row, `the row is sealed with key ${legacyKey.id}, older than the key of a row before it`));
+          newest = age;
         }
         const anchor = anchors[next];
         if (anchor && BigInt(anchor.seq) < BigInt(row.seq))

@@ -48,9 +48,16 @@ export function changedFields(before: object | null | undefined, after: object |
  * What the hash covers: every column but `seq` and `hash`. It is an HMAC keyed from SECRET_KEY, so
  * someone who can write to the table behind the trigger's back still cannot forge a valid chain.
  * The key id is covered when the row has one (rows written before keys had ids have none, and hash
- * as they always did).
+ * as they always did). The client address is the text it was stored as: `clientAddressLegacy` when
+ * the row has one (stored before the column became `inet`, which reads it back differently).
  */
-export function entryHash(entry: Omit<AuditTrailEntry, 'seq' | 'hash' | 'organization' | 'keyId'> & { keyId?: string | null }, key: Buffer): string {
+export function entryHash(
+  entry: Omit<AuditTrailEntry, 'seq' | 'hash' | 'organization' | 'keyId' | 'clientAddressLegacy'> & {
+    keyId?: string | null;
+    clientAddressLegacy?: string | null;
+  },
+  key: Buffer,
+): string {
   const material = canonicalJson({
     ...(entry.keyId ? { keyId: entry.keyId } : {}),
     id: entry.id,
@@ -61,7 +68,7 @@ export function entryHash(entry: Omit<AuditTrailEntry, 'seq' | 'hash' | 'organiz
     entityType: entry.entityType,
     entityId: entry.entityId,
     changes: entry.changes,
-    clientAddress: entry.clientAddress,
+    clientAddress: entry.clientAddressLegacy ?? entry.clientAddress,
     occurredAt: new Date(entry.occurredAt).toISOString(),
     previousHash: entry.previousHash,
   });
@@ -89,7 +96,7 @@ export function auditKey(secretKey: string): AuditKey {
 }
 
 /** An audit event as recorded when it happened, waiting to be chained when its transaction commits. */
-export type PendingAuditEntry = Omit<AuditTrailEntry, 'seq' | 'hash' | 'previousHash' | 'organization'>;
+export type PendingAuditEntry = Omit<AuditTrailEntry, 'seq' | 'hash' | 'previousHash' | 'organization' | 'clientAddressLegacy'>;
 
 /** Rows per INSERT statement (13 parameters each, well below PostgreSQL's 65,535). */
 const INSERT_CHUNK = 1_000;
@@ -118,6 +125,14 @@ export class AuditTrailWriter {
   /** The key with this id, if the ring holds it. */
   keyById(id: string): AuditKey | undefined {
     return this.keys.find((key) => key.id === id);
+  }
+
+  /**
+   * The key's age in the ring: 0 for the current key, then PREVIOUS_SECRET_KEYS in order (newest
+   * first); -1 when the ring does not hold it. Along a chain, keys only get newer (the age never grows).
+   */
+  keyAge(id: string): number {
+    return this.keys.findIndex((key) => key.id === id);
   }
 
   /** The entry for `event`, with its changes computed now (later edits of the objects do not leak in). */

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import request from 'supertest';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
-import { AuditTrailCheckpoints } from '../../src/audit-trail/audit-trail-checkpoints.service.js';
+import { AuditTrailCheckpoints, checkpointSignature } from '../../src/audit-trail/audit-trail-checkpoints.service.js';
 import { AuditTrailService } from '../../src/audit-trail/audit-trail.service.js';
 import { AuditTrailWriter, entryHash, GENESIS_HASH } from '../../src/audit-trail/audit-trail.writer.js';
 import { AccessTokens } from '../../src/auth/access-tokens.js';
@@ -42,6 +42,49 @@ async function audit(t: TestApp, organizationId: string, count: number, label = 
 }
 
 const chain = (t: TestApp, organizationId: string) => t.dataSource.getRepository(AuditTrailEntry).find({ where: { organizationId }, order: { seq: 'ASC' } });
+
+type ForgedRow = Omit<AuditTrailEntry, 'seq' | 'hash' | 'organization' | 'clientAddressLegacy'>;
+
+/** Appends a row hashed under `key`, as the database's superuser (INSERT passes the append-only trigger). */
+async function appendBehindTheTriggers(t: TestApp, row: ForgedRow, key: Buffer): Promise<void> {
+  await asSuperuser(t, (client) =>
+    client.query(
+      `INSERT INTO audit_trail (id, organization_id, actor_id, actor_label, action, entity_type, entity_id, changes, client_address, occurred_at, key_id, previous_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        row.id,
+        row.organizationId,
+        row.actorId,
+        row.actorLabel,
+        row.action,
+        row.entityType,
+        row.entityId,
+        row.changes,
+        row.clientAddress,
+        row.occurredAt,
+        row.keyId,
+        row.previousHash,
+        entryHash(row, key),
+      ],
+    ),
+  );
+}
+
+/** A row someone holding `keyId`'s key would append after the chain's head. */
+const forgedAfter = (head: AuditTrailEntry, keyId: string | null): ForgedRow => ({
+  id: randomUUID(),
+  organizationId: head.organizationId,
+  actorId: null,
+  actorLabel: 'system:forger',
+  action: 'test.forged',
+  entityType: 'test',
+  entityId: null,
+  changes: {},
+  clientAddress: null,
+  occurredAt: new Date(),
+  keyId,
+  previousHash: head.hash,
+});
 
 /**
  * What `verify` checked before checkpoints: every link and every hash of the chain, nothing beside
@@ -263,13 +306,7 @@ describe('key rotation: rows name their key, and what older keys made is still r
     a = await createTestApp();
     const appDatabaseUrl = process.env.DATABASE_URL!; // the application's connection to a's database
     const org = await organization(a, 'rotating-town');
-    const officer = await createPerson(a, org, { roles: ['security_officer'] });
-    const tokenFromA = (await signIn(a, officer)).accessToken;
-    await audit(a, org, 2, 'key-a');
-    const keyA = a.get(AuditTrailWriter).keyId;
-
-    // a row as written before rows named their key: no key id, hashed without it
-    const last = (await chain(a, org)).at(-1)!;
+    // the chain starts with a row as written before rows named their key: no key id, hashed without it
     const legacy = {
       id: '00000000-0000-4000-8000-00000000a001',
       organizationId: org,
@@ -281,24 +318,17 @@ describe('key rotation: rows name their key, and what older keys made is still r
       changes: {},
       clientAddress: null,
       occurredAt: new Date(),
-      previousHash: last.hash,
+      previousHash: GENESIS_HASH,
     };
-    await asSuperuser(a, (client) =>
-      client.query(
-        `INSERT INTO audit_trail (id, organization_id, actor_id, actor_label, action, entity_type, entity_id, changes, client_address, occurred_at, previous_hash, hash)
-         VALUES ($1, $2, NULL, $3, $4, $5, NULL, '{}', NULL, $6, $7, $8)`,
-        [
-          legacy.id,
-          org,
-          legacy.actorLabel,
-          legacy.action,
-          legacy.entityType,
-          legacy.occurredAt,
-          legacy.previousHash,
-          entryHash(legacy, a.get(AuditTrailWriter).key),
-        ],
-      ),
-    );
+    expect(await chain(a, org)).toEqual([]);
+    await appendBehindTheTriggers(a, { ...legacy, keyId: null }, a.get(AuditTrailWriter).key);
+    const officer = await createPerson(a, org, { roles: ['security_officer'] });
+    const tokenFromA = (await signIn(a, officer)).accessToken;
+    await audit(a, org, 2, 'key-a');
+    const keyA = a.get(AuditTrailWriter).keyId;
+    // a chain of key a's rows only
+    const orgA = await organization(a, 'rotating-town-a');
+    await audit(a, orgA, 2, 'key-a');
     await a.get(AuditTrailCheckpoints).checkpoint(org);
     expect(await a.get(AuditTrailService).verify(org)).toMatchObject({ ok: true, checkpoints: 1 });
 
@@ -310,9 +340,10 @@ describe('key rotation: rows name their key, and what older keys made is still r
     await audit(b, org, 2, 'key-b');
     await b.get(AuditTrailCheckpoints).checkpoint(org);
     const rows = await chain(b, org);
-    const legacyAt = rows.findIndex((row) => row.id === legacy.id);
-    expect(rows.map((row) => row.keyId)).toEqual(rows.map((_, i) => (i < legacyAt ? keyA : i === legacyAt ? null : keyB)));
-    expect(rows.length - legacyAt - 1).toBe(2);
+    const firstOfB = rows.findIndex((row) => row.keyId === keyB);
+    expect(rows[0]!.id).toBe(legacy.id);
+    expect(rows.map((row) => row.keyId)).toEqual(rows.map((_, i) => (i === 0 ? null : i < firstOfB ? keyA : keyB)));
+    expect(rows.length - firstOfB).toBe(2);
     expect(await b.get(AuditTrailService).verify(org)).toMatchObject({ ok: true, checked: rows.length, checkpoints: 2, firstBreak: null });
 
     // the person enrolled under the old key still signs in with TOTP; an access token of the old key still works until it expires
@@ -322,10 +353,58 @@ describe('key rotation: rows name their key, and what older keys made is still r
 
     // without the old key in the ring, verify names the key it lacks
     c = await createTestApp({ env: { DATABASE_URL: appDatabaseUrl, SECRET_KEY: KEY_B, PREVIOUS_SECRET_KEYS: '' } });
-    const result = await c.get(AuditTrailService).verify(org);
-    expect(result).toMatchObject({ ok: false, checked: 0, firstBreak: { reason: 'unknown_key', keyId: keyA, seq: rows[0]!.seq, id: rows[0]!.id } });
+    const rowsOfA = await chain(c, orgA);
+    const result = await c.get(AuditTrailService).verify(orgA);
+    expect(result).toMatchObject({ ok: false, checked: 0, firstBreak: { reason: 'unknown_key', keyId: keyA, seq: rowsOfA[0]!.seq, id: rowsOfA[0]!.id } });
     expect(result.firstBreak!.detail).toContain(keyA);
     expect(c.get(AccessTokens).verify(tokenFromA)).toBeNull();
+  });
+
+  it('refuses what a leaked old key would add after the rotation: rows and checkpoints of an older key, rows without a key', async () => {
+    // b runs on a's database: a's superuser connection reaches it
+    const oldKey = a.get(AuditTrailWriter).keys[0]!;
+    const keyB = b!.get(AuditTrailWriter).keyId;
+
+    // a row sealed with the old key, appended after rows of the new one: its hash is right, its key is not
+    const older = await organization(b!, 'older-key-town');
+    await audit(b!, older, 2, 'key-b');
+    const forged = forgedAfter((await chain(b!, older)).at(-1)!, oldKey.id);
+    await appendBehindTheTriggers(a, forged, oldKey.trail);
+    const result = await b!.get(AuditTrailService).verify(older);
+    expect(result).toMatchObject({ ok: false, checked: 2, firstBreak: { reason: 'key_out_of_order', id: forged.id, keyId: oldKey.id } });
+    expect(result.firstBreak!.detail).toContain(oldKey.id);
+
+    // a row naming no key after keyed rows, sealed with the old key (or any): only the chain's start may have such rows
+    const unnamed = await organization(b!, 'unnamed-key-town');
+    await audit(b!, unnamed, 2, 'key-b');
+    const bare = forgedAfter((await chain(b!, unnamed)).at(-1)!, null);
+    await appendBehindTheTriggers(a, bare, oldKey.trail);
+    expect(await b!.get(AuditTrailService).verify(unnamed)).toMatchObject({ ok: false, checked: 2, firstBreak: { reason: 'key_out_of_order', id: bare.id } });
+
+    // a checkpoint signed with the old key after one of the new key (claiming rows that are not there)
+    const anchored = await organization(b!, 'older-checkpoint-town');
+    await audit(b!, anchored, 2, 'key-b');
+    const { head } = await b!.get(AuditTrailCheckpoints).checkpoint(anchored);
+    expect(head).toMatchObject({ keyId: keyB });
+    const facts = { organizationId: anchored, seq: String(BigInt(head!.seq) + 1000n), hash: 'f'.repeat(64), keyId: oldKey.id, createdAt: new Date() };
+    await asSuperuser(a, (client) =>
+      client.query(
+        `INSERT INTO audit_trail_checkpoints (id, organization_id, seq, hash, key_id, signature, created_at) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6)`,
+        [anchored, facts.seq, facts.hash, facts.keyId, checkpointSignature(facts, oldKey.checkpoint), facts.createdAt],
+      ),
+    );
+    expect(await b!.get(AuditTrailService).verify(anchored)).toMatchObject({
+      ok: false,
+      checkpoints: 1,
+      lastCheckpoint: { seq: head!.seq },
+      firstBreak: { reason: 'key_out_of_order', seq: facts.seq, id: null, keyId: oldKey.id },
+    });
+    // nor does it stop the hourly job anchoring the genuine head
+    await audit(b!, anchored, 1, 'key-b');
+    expect(await b!.get(AuditTrailCheckpoints).checkpoint(anchored)).toMatchObject({
+      written: true,
+      head: { seq: (await chain(b!, anchored)).at(-1)!.seq, keyId: keyB },
+    });
   });
 });
 

@@ -50,6 +50,16 @@ export class AuditTrailEntryView {
   @ApiProperty({ type: String, nullable: true, example: '192.0.2.10' })
   clientAddress!: string | null;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    maxLength: 64,
+    description:
+      'the client address exactly as stored before addresses were kept as inet, on the rows where that text differs from clientAddress ' +
+      '(not an address, e.g. a forged X-Forwarded-For value, or another spelling of one); null on every other row. The hash covers it in place of clientAddress',
+  })
+  clientAddressLegacy!: string | null;
+
   @ApiProperty({ type: String, format: 'date-time' })
   occurredAt!: Date;
 
@@ -68,7 +78,14 @@ export class AuditTrailEntryView {
   hash!: string;
 }
 
-export const CHAIN_BREAK_REASONS = ['hash_mismatch', 'broken_link', 'missing_after_checkpoint', 'checkpoint_forged', 'unknown_key'] as const;
+export const CHAIN_BREAK_REASONS = [
+  'hash_mismatch',
+  'broken_link',
+  'missing_after_checkpoint',
+  'checkpoint_forged',
+  'unknown_key',
+  'key_out_of_order',
+] as const;
 
 export class ChainBreakView {
   @ApiProperty({ type: String, pattern: '^[0-9]+$', description: "the row's seq (the checkpoint's, for a missing row or a checkpoint)" })
@@ -82,7 +99,8 @@ export class ChainBreakView {
     description:
       'hash_mismatch: a row was changed (or differs from its checkpoint); broken_link: a row was removed or inserted; missing_after_checkpoint: ' +
       'the chain no longer holds a row a checkpoint names (its end was cut off); checkpoint_forged: a checkpoint Mamori did not sign; ' +
-      'unknown_key: sealed with a key SECRET_KEY and PREVIOUS_SECRET_KEYS do not hold',
+      'unknown_key: sealed with a key SECRET_KEY and PREVIOUS_SECRET_KEYS do not hold; key_out_of_order: a row or checkpoint names an older key ' +
+      'than one before it (keys only get newer along the chain), or a row names no key after rows that do',
   })
   reason!: (typeof CHAIN_BREAK_REASONS)[number];
 
@@ -92,7 +110,11 @@ export class ChainBreakView {
   @ApiProperty({ required: false, format: 'uuid', description: 'the checkpoint concerned' })
   checkpointId?: string;
 
-  @ApiProperty({ required: false, pattern: '^[0-9a-f]{16}$', description: 'the key id the ring does not hold (unknown_key)' })
+  @ApiProperty({
+    required: false,
+    pattern: '^[0-9a-f]{16}$',
+    description: 'the key id the ring does not hold (unknown_key), or the older key named (key_out_of_order)',
+  })
   keyId?: string;
 }
 
