@@ -14,8 +14,8 @@ export const OPEN_ROLE_REQUEST_STATUSES = ['pending', 'awaiting_confirmation'] a
 
 /**
  * 権限変更申請: an administrator's request to grant or remove one privileged role of one person,
- * applied only when a second person has approved it (and, for `ciso` granted, the person has
- * confirmed). See role-request-rules.ts for who acts at each step.
+ * applied only when a second person has approved it (and, for `ciso`, a sitting CISO or, granting
+ * the first CISO, the person has confirmed). See role-request-rules.ts for who acts at each step.
  */
 @Entity('role_requests')
 @Index('uq_role_requests_open', ['staffId', 'role'], { unique: true, where: `"status" IN ('pending', 'awaiting_confirmation')` })
@@ -59,7 +59,7 @@ export class RoleRequest extends OrganizationScopedEntity {
   @Column({ type: 'timestamptz', nullable: true })
   approvedAt!: Date | null;
 
-  /** `ciso` granted: when the person accepted (they are the one who confirms) */
+  /** `ciso`: when the confirmation came (a sitting CISO, or the first CISO accepting; `closedById` says who) */
   @Column({ type: 'timestamptz', nullable: true })
   confirmedAt!: Date | null;
 

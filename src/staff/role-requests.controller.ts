@@ -61,7 +61,8 @@ export class RoleRequestsController {
     summary: 'Approve: a CISO, or for ciso another administrator, with a second factor',
     description:
       '403 ROLE_REQUEST_OWN for a request the caller made or one about them; 403 ROLE_REQUEST_APPROVER_ROLE (with `requiredRoles`) when another role decides it. ' +
-      'Applied at once, or (ciso granted) then awaits the confirmation of the person concerned.',
+      'Applied at once, or (ciso) then awaits the confirmation of a sitting CISO (granting the first CISO: of the person concerned). ' +
+      '409 ROLE_REQUEST_TARGET_RETIRED for a grant to a retired person.',
   })
   @ApiOkResponse({ type: RoleRequestView })
   @ApiProblems({
@@ -76,8 +77,10 @@ export class RoleRequestsController {
   @HttpCode(200)
   @May(ROLE_REQUESTS.confirm)
   @ApiOperation({
-    summary: 'The person concerned accepts the approved ciso role; the change applies',
-    description: '403 ROLE_REQUEST_NOT_CONCERNED for anyone else.',
+    summary: 'A sitting CISO confirms an approved ciso request (granting the first CISO: the person accepts); the change applies',
+    description:
+      '403 ROLE_REQUEST_OWN for the requester or the person concerned (unless the confirmation is theirs); 403 ROLE_REQUEST_NOT_CONCERNED for anyone else. ' +
+      '409 ROLE_REQUEST_TARGET_RETIRED for a grant to a retired person.',
   })
   @ApiOkResponse({ type: RoleRequestView })
   @ApiProblems({ 404: NOT_FOUND, 409: CLOSED })
@@ -89,7 +92,7 @@ export class RoleRequestsController {
   @HttpCode(200)
   @May(ROLE_REQUESTS.reject)
   @ApiOperation({
-    summary: 'Reject with a reason (whoever would approve), or decline (the person concerned, at the confirmation step)',
+    summary: 'Reject with a reason (whoever would approve or confirm; the person concerned declines when the confirmation is theirs)',
     description: "403 ROLE_REQUEST_OWN, ROLE_REQUEST_APPROVER_ROLE or ROLE_REQUEST_NOT_CONCERNED when it is not the caller's step.",
   })
   @ApiOkResponse({ type: RoleRequestView })

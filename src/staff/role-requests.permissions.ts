@@ -11,9 +11,9 @@ export const ROLE_REQUESTS = definePermissions('role_requests', {
   request: ['admin'],
   /** a CISO, or for `ciso` another administrator; never the requester or the person concerned */
   approve: ['admin', 'ciso'],
-  /** whoever would approve; at the confirmation step, the person concerned declining */
+  /** whoever would approve; at the confirmation step, whoever would confirm */
   reject: ROLES,
-  /** the person concerned, for `ciso` granted */
+  /** `ciso`: a sitting CISO, or (granting the first CISO) the person concerned */
   confirm: ROLES,
   /** the requester */
   withdraw: ['admin'],

@@ -14,7 +14,17 @@ import { ScheduledJob } from '../jobs/job-registry.js';
 import { Organization } from '../organizations/organization.entity.js';
 import type { CreateRoleRequestDto, RejectRoleRequestDto, RoleRequestQuery } from './dto/role-request.dto.js';
 import type { RoleRequestView, StaffRef } from './dto/role-request-view.dto.js';
-import { approverRole, decide, effectiveStatus, needsConfirmation, nextAction, ROLE_REQUEST_DAYS, type RoleRequestAction } from './role-request-rules.js';
+import {
+  approverRole,
+  confirmerOf,
+  decide,
+  effectiveStatus,
+  isOpen,
+  nextAction,
+  ROLE_REQUEST_DAYS,
+  sittingCisoIds,
+  type RoleRequestAction,
+} from './role-request-rules.js';
 import { OPEN_ROLE_REQUEST_STATUSES, RoleRequest } from './role-request.entity.js';
 import { ROLE_REQUESTS } from './role-requests.permissions.js';
 import { Staff } from './staff.entity.js';
@@ -40,7 +50,10 @@ const person = (alias: string) =>
   `CASE WHEN ${alias}.id IS NULL THEN NULL ELSE json_build_object('id', ${alias}.id, 'employeeNumber', ${alias}.employee_number, 'familyName', ${alias}.family_name, 'givenName', ${alias}.given_name) END`;
 
 const SELECT = `SELECT r.id, r.change, r.role, r.reason, r.status, r.expires_at, r.approved_at, r.confirmed_at, r.closed_at, r.rejection_reason,
-       r.created_at, r.updated_at, ${person('t')} AS staff, ${person('q')} AS requested_by, ${person('a')} AS approved_by, ${person('c')} AS closed_by
+       r.created_at, r.updated_at, r.staff_id, r.closed_by_id,
+       EXISTS (SELECT 1 FROM staff c WHERE c.organization_id = r.organization_id AND c.status = 'active' AND 'ciso' = ANY(c.roles)
+                  AND c.id NOT IN (r.staff_id, r.requested_by_id) AND c.id IS DISTINCT FROM r.approved_by_id) AS sitting_ciso,
+       ${person('t')} AS staff, ${person('q')} AS requested_by, ${person('a')} AS approved_by, ${person('c')} AS closed_by
   FROM role_requests r
   JOIN staff t ON t.id = r.staff_id
   JOIN staff q ON q.id = r.requested_by_id
@@ -60,6 +73,10 @@ interface RoleRequestRow {
   rejection_reason: string | null;
   created_at: Date;
   updated_at: Date;
+  staff_id: string;
+  closed_by_id: string | null;
+  /** a sitting CISO other than the person, the requester and the approver exists */
+  sitting_ciso: boolean;
   staff: StaffRef;
   requested_by: StaffRef;
   approved_by: StaffRef | null;
@@ -68,6 +85,8 @@ interface RoleRequestRow {
 
 function viewOf(row: RoleRequestRow, now: Date): RoleRequestView {
   const status = effectiveStatus({ status: row.status, expiresAt: row.expires_at }, now);
+  // open: who confirms after the approval (as things stand); closed: who confirmed, if anyone
+  const confirmer = isOpen(status) ? confirmerOf(row, row.sitting_ciso) : row.confirmed_at ? (row.closed_by_id === row.staff_id ? 'person' : 'ciso') : null;
   return {
     id: row.id,
     staff: row.staff,
@@ -77,7 +96,8 @@ function viewOf(row: RoleRequestRow, now: Date): RoleRequestView {
     status,
     nextAction: nextAction({ status }),
     approverRole: approverRole(row),
-    confirmationRequired: needsConfirmation(row),
+    confirmationRequired: confirmer !== null,
+    confirmer,
     requestedBy: row.requested_by,
     requestedAt: row.created_at,
     approvedBy: row.approved_by,
@@ -192,7 +212,7 @@ export class RoleRequestsService {
     return this.act(actor, id, 'approve');
   }
 
-  /** `ciso` granted and approved: the person concerned accepts, and the change applies. */
+  /** `ciso` approved: a sitting CISO confirms (granting the first CISO: the person accepts), and the change applies. */
   async confirm(actor: Actor, id: string): Promise<RoleRequestView> {
     assertMay(actor, ROLE_REQUESTS.confirm);
     return this.act(actor, id, 'confirm');
@@ -253,7 +273,10 @@ export class RoleRequestsService {
         await this.expire(tx, request);
         return 'expired' as const;
       }
-      const to = decide(actor, request, action);
+      const target = await tx.manager.getRepository(Staff).findOne({ where: { id: request.staffId }, select: { id: true, status: true } });
+      const approverId = action === 'approve' ? actor.staffId : request.approvedById;
+      const sittingCisos = await sittingCisoIds(tx.manager, actor.organizationId, request, approverId);
+      const to = decide(actor, request, action, { sittingCisos, targetRetired: target?.status === 'retired' });
       const changes: Partial<RoleRequest> = { status: to };
       if (action === 'approve') Object.assign(changes, { approvedById: actor.staffId, approvedAt: now });
       if (action === 'confirm') changes.confirmedAt = now;

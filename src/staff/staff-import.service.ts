@@ -11,7 +11,7 @@ import { STAFF } from './staff.permissions.js';
 import { Department } from './department.entity.js';
 import { Staff, type EmploymentStatus } from './staff.entity.js';
 import { StaffFieldsDto } from './dto/staff.dto.js';
-import { privilegedRoleRefusal, StaffService, withStaffRole } from './staff.service.js';
+import { openRoleRequestStaffIds, privilegedEmailRefusal, privilegedRoleRefusal, rolesKept, StaffService, withStaffRole } from './staff.service.js';
 
 /** Column names an HR export may use (Japanese or English) → field. */
 const HEADERS: Record<string, keyof ImportRow> = {
@@ -124,13 +124,19 @@ export class StaffImportService {
             .find({ where: { email: In(emails) }, select: { id: true, email: true, employeeNumber: true, organizationId: true } })
         : [];
       const ownerOf = new Map(emailOwners.map((s) => [s.email, s]));
+      const withOpenRequests = await openRoleRequestStaffIds(
+        tx,
+        existing.map((s) => s.id),
+      );
       for (const row of rows) {
         const owner = ownerOf.get(row.fields.email);
         const current = byNumber.get(row.fields.employeeNumber);
         if (owner && owner.id !== current?.id)
           errors.push({ line: row.line, field: 'email', messages: [`e-mail address already used by another staff member`] });
-        const refused = privilegedRoleRefusal(current?.roles ?? [], withStaffRole(row.fields.roles), current?.id ?? null);
+        const refused = privilegedRoleRefusal(current ? rolesKept(current, row.fields.status) : [], withStaffRole(row.fields.roles), current?.id ?? null);
         if (refused) errors.push({ line: row.line, ...refused });
+        const locked = current && row.fields.email !== current.email ? privilegedEmailRefusal(current, withOpenRequests) : null;
+        if (locked) errors.push({ line: row.line, ...locked });
       }
       if (errors.length)
         throw new AppException(

@@ -67,7 +67,8 @@ export class StaffController {
   @Patch('staff/:id')
   @May(STAFF.update)
   @ApiOperation({
-    summary: 'Change a staff member; status "retired" ends their sessions',
+    summary:
+      'Change a staff member; status "retired" ends their sessions and withdraws their open role requests; coming back from it removes their privileged roles',
     description:
       'manager and staff change here; granting or removing a privileged role is a role request (POST /api/v1/staff/{id}/role-requests). ' +
       "403 STAFF_OWN_ROLES when changing one's own roles.",
@@ -75,7 +76,9 @@ export class StaffController {
   @ApiOkResponse({ type: StaffView })
   @ApiProblems({
     404: 'No such staff member or department',
-    409: 'E-mail address or employee number already used; or `roles` adds or removes a privileged role (ROLE_CHANGE_NEEDS_APPROVAL)',
+    409:
+      'E-mail address or employee number already used; `roles` adds or removes a privileged role (ROLE_CHANGE_NEEDS_APPROVAL); ' +
+      'or `email` changes for a person holding a privileged role or with an open role request (PRIVILEGED_EMAIL_CHANGE)',
   })
   async update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateStaffDto): Promise<StaffView> {
     const updated = await this.staff.update(actor, id, dto);
@@ -93,7 +96,7 @@ export class StaffController {
   @ApiProblems({
     413: 'The file is larger than 5 MB',
     415: 'Not a UTF-8 text CSV file (UNSUPPORTED_MEDIA_TYPE)',
-    422: 'Bad rows or columns (a row granting or removing a privileged role is one); `errors` lists each with its `line` (STAFF_IMPORT_INVALID)',
+    422: 'Bad rows or columns (a row granting or removing a privileged role, or changing the e-mail of a person with one or with an open role request, is one); `errors` lists each with its `line` (STAFF_IMPORT_INVALID)',
   })
   import(
     @CurrentActor() actor: Actor,

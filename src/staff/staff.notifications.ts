@@ -4,7 +4,7 @@ import type { Locale } from '../common/locale.js';
 import type { PrivilegedRole } from '../common/roles.js';
 import type { Mail, NotificationIntent, NotificationRecipient } from '../notifications/notification-intent.js';
 import { NotificationTemplate } from '../notifications/notification-intent.js';
-import { approverRole, needsConfirmation, ROLE_REQUEST_DAYS } from './role-request-rules.js';
+import { approverRole, ROLE_REQUEST_DAYS, sittingCisoIds } from './role-request-rules.js';
 import type { RoleChange } from './role-request.entity.js';
 import { Staff } from './staff.entity.js';
 
@@ -70,8 +70,8 @@ const ROLE_NAMES: Record<Locale, Record<PrivilegedRole, string>> = {
 
 interface RoleRequestMailData {
   event: RoleRequestEvent;
-  /** what this recipient is asked to do */
-  action: 'approve' | 'confirm' | null;
+  /** what this recipient is asked to do: approve, confirm (a sitting CISO), accept (the first CISO) */
+  action: 'approve' | 'confirm' | 'accept' | null;
   change: RoleChange;
   role: PrivilegedRole;
   person: string;
@@ -86,6 +86,7 @@ interface RoleRequestRow {
   reason: string;
   staff_id: string;
   requested_by_id: string;
+  approved_by_id: string | null;
   approved_at: Date | null;
   rejection_reason: string | null;
   person: string;
@@ -104,8 +105,8 @@ interface PersonRow {
 /**
  * Each step of a role request (role-requests.service.ts): the security office (security officers
  * and CISOs) hears of every one; the people who must act next are asked to (the approvers when it
- * is made, the person concerned when their confirmation is due); the person and the requester
- * hear how it ended.
+ * is made; once approved, the sitting CISOs who confirm, or when there is none the person
+ * concerned); the person and the requester hear how it ended.
  */
 @Injectable()
 @NotificationTemplate('staff.role_request')
@@ -116,7 +117,7 @@ export class RoleRequestMail implements NotificationIntent<'staff.role_request',
     organizationId: string,
   ): Promise<NotificationRecipient<RoleRequestMailData>[]> {
     const [request] = (await manager.query(
-      `SELECT r.change, r.role, r.reason, r.staff_id, r.requested_by_id, r.approved_at, r.rejection_reason,
+      `SELECT r.change, r.role, r.reason, r.staff_id, r.requested_by_id, r.approved_by_id, r.approved_at, r.rejection_reason,
               t.family_name || ' ' || t.given_name AS person, q.family_name || ' ' || q.given_name AS requester
          FROM role_requests r JOIN staff t ON t.id = r.staff_id JOIN staff q ON q.id = r.requested_by_id
         WHERE r.id = $1 AND r.organization_id = $2`,
@@ -125,9 +126,15 @@ export class RoleRequestMail implements NotificationIntent<'staff.role_request',
     if (!request) return [];
     const { event } = payload;
     const approver = approverRole(request);
+    const staffId = request.staff_id;
+    // once approved, the confirmation is asked of the sitting CISOs, or when there is none of the person (role-request-rules.ts)
+    const confirmers =
+      event === 'approved'
+        ? await sittingCisoIds(manager, organizationId, { staffId, requestedById: request.requested_by_id, approvedById: request.approved_by_id })
+        : [];
     const concerned = new Set<string>();
-    if (event === 'approved' || event === 'applied') concerned.add(request.staff_id);
-    if (['rejected', 'withdrawn', 'expired'].includes(event) && needsConfirmation(request) && request.approved_at) concerned.add(request.staff_id);
+    if (event === 'approved' || event === 'applied') concerned.add(staffId);
+    if (['rejected', 'withdrawn', 'expired'].includes(event) && request.role === 'ciso' && request.approved_at) concerned.add(staffId);
     if (event !== 'requested' && event !== 'approved') concerned.add(request.requested_by_id);
     const roles = event === 'requested' ? [...SECURITY_OFFICE, approver] : SECURITY_OFFICE;
     const people = (await manager.query(
@@ -137,8 +144,9 @@ export class RoleRequestMail implements NotificationIntent<'staff.role_request',
       [organizationId, roles, [...concerned]],
     )) as PersonRow[];
     const actionOf = (person: PersonRow): RoleRequestMailData['action'] => {
-      if (event === 'requested' && person.roles.includes(approver) && person.id !== request.requested_by_id && person.id !== request.staff_id) return 'approve';
-      if (event === 'approved' && person.id === request.staff_id) return 'confirm';
+      if (event === 'requested' && person.roles.includes(approver) && person.id !== request.requested_by_id && person.id !== staffId) return 'approve';
+      if (event === 'approved' && confirmers.includes(person.id)) return 'confirm';
+      if (event === 'approved' && confirmers.length === 0 && request.change === 'grant' && person.id === staffId) return 'accept';
       return null;
     };
     return people
@@ -180,13 +188,15 @@ export class RoleRequestMail implements NotificationIntent<'staff.role_request',
       if (data.event === 'withdrawn') lines.push('The request was withdrawn.');
       if (data.event === 'expired') lines.push(`Nobody decided it within ${ROLE_REQUEST_DAYS} days; it has expired.`);
       if (data.action === 'approve') lines.push(`Please approve or reject it in Mamori within ${ROLE_REQUEST_DAYS} days.`);
-      if (data.action === 'confirm') lines.push('The request was approved. Please accept or decline the role in Mamori; it takes effect when you accept.');
+      if (data.action === 'confirm')
+        lines.push('An administrator approved it. As CISO, please confirm or reject it in Mamori; it takes effect when you confirm.');
+      if (data.action === 'accept') lines.push('The request was approved. Please accept or decline the role in Mamori; it takes effect when you accept.');
       return { subject: subjects[data.event], text: lines.join('\n') };
     }
     const what = `${data.person} さんの「${role}」の${data.change === 'grant' ? '付与' : '削除'}`;
     const subjects: Record<RoleRequestEvent, string> = {
       requested: `【Mamori】権限変更の申請: ${what}`,
-      approved: `【Mamori】権限変更の承認（本人確認待ち）: ${what}`,
+      approved: `【Mamori】権限変更の承認（確認待ち）: ${what}`,
       applied: `【Mamori】権限を変更しました: ${what}`,
       rejected: `【Mamori】権限変更の申請が却下されました: ${what}`,
       withdrawn: `【Mamori】権限変更の申請が取り下げられました: ${what}`,
@@ -198,7 +208,8 @@ export class RoleRequestMail implements NotificationIntent<'staff.role_request',
     if (data.event === 'withdrawn') lines.push('申請は取り下げられました。');
     if (data.event === 'expired') lines.push(`${ROLE_REQUEST_DAYS}日以内に決定されなかったため、申請は期限切れになりました。`);
     if (data.action === 'approve') lines.push(`${ROLE_REQUEST_DAYS}日以内に Mamori で承認または却下してください。`);
-    if (data.action === 'confirm') lines.push('申請は承認されました。Mamori で引き受けるか辞退するかを選んでください。引き受けた時点で反映されます。');
+    if (data.action === 'confirm') lines.push('管理者が承認しました。CISO として Mamori で確認または却下してください。確認した時点で反映されます。');
+    if (data.action === 'accept') lines.push('申請は承認されました。Mamori で引き受けるか辞退するかを選んでください。引き受けた時点で反映されます。');
     return { subject: subjects[data.event], text: lines.join('\n') };
   }
 }

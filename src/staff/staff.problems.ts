@@ -13,6 +13,10 @@ export const STAFF_PROBLEMS = {
   STAFF_EMPLOYEE_NUMBER_TAKEN: { status: HttpStatus.CONFLICT, title: 'A staff member with this employee number exists' },
   STAFF_OWN_ROLES: { status: HttpStatus.FORBIDDEN, title: 'You cannot change your own roles' },
   STAFF_IMPORT_INVALID: { status: HttpStatus.UNPROCESSABLE_ENTITY, title: 'The file has invalid rows; nothing was imported' },
+  PRIVILEGED_EMAIL_CHANGE: {
+    status: HttpStatus.CONFLICT,
+    title: 'The e-mail address of a person with a privileged role or an open role request does not change',
+  },
   ROLE_CHANGE_NEEDS_APPROVAL: { status: HttpStatus.CONFLICT, title: 'A privileged role is granted or removed only through a role request' },
   ROLE_REQUEST_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'Role request not found' },
   ROLE_REQUEST_OPEN_EXISTS: { status: HttpStatus.CONFLICT, title: 'An open request for this person and role exists' },
@@ -24,7 +28,10 @@ export const STAFF_PROBLEMS = {
   ROLE_REQUEST_OWN: { status: HttpStatus.FORBIDDEN, title: 'Nobody decides a role request they made or one about themselves' },
   ROLE_REQUEST_APPROVER_ROLE: { status: HttpStatus.FORBIDDEN, title: 'Another role decides this role request' },
   ROLE_REQUEST_SECOND_FACTOR: { status: HttpStatus.FORBIDDEN, title: 'Deciding a role request requires a session opened with a second factor' },
-  ROLE_REQUEST_NOT_CONCERNED: { status: HttpStatus.FORBIDDEN, title: 'Only the person concerned confirms or declines this role request' },
+  ROLE_REQUEST_NOT_CONCERNED: {
+    status: HttpStatus.FORBIDDEN,
+    title: 'Only a sitting CISO (where there is none, the person concerned) confirms or declines this role request',
+  },
   ROLE_REQUEST_NOT_REQUESTER: { status: HttpStatus.FORBIDDEN, title: 'Only the person who made the role request withdraws it' },
 } as const satisfies ProblemTable;
 

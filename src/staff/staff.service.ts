@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { tokyoToday } from '../common/calendar.js';
 import { accessScope, scopeConditions, type ScopeRules } from '../auth/access-scope.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -7,13 +8,14 @@ import type { Actor } from '../common/actor.js';
 import { AppException, type FieldError } from '../common/errors/app.exception.js';
 import { pageOf, skipTake, type Page } from '../common/pagination.js';
 import { assertMay } from '../common/permissions.js';
-import { privilegedRoleChanges, type Role } from '../common/roles.js';
+import { isPrivilegedRole, privilegedRoleChanges, type Role } from '../common/roles.js';
 import { preparedQuery } from '../database/prepared.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import './staff.events.js';
 import './staff.notifications.js';
 import { STAFF } from './staff.permissions.js';
 import { Department } from './department.entity.js';
+import { OPEN_ROLE_REQUEST_STATUSES, RoleRequest } from './role-request.entity.js';
 import { Staff } from './staff.entity.js';
 import type { StaffView } from './dto/staff-view.dto.js';
 import { STAFF_SELECT, staffViewOf, type StaffRow } from './staff-record.js';
@@ -97,8 +99,13 @@ export class StaffService {
         throw new AppException('STAFF_OWN_ROLES', undefined, [{ field: 'roles', messages: ['another administrator must change your roles'] }]);
       }
       // a privileged role is granted or removed only through a role request a second person approves
-      const refused = dto.roles ? privilegedRoleRefusal(before.roles, withStaffRole(dto.roles), before.id) : null;
+      const refused = dto.roles ? privilegedRoleRefusal(rolesKept(before, dto.status), withStaffRole(dto.roles), before.id) : null;
       if (refused) throw new AppException('ROLE_CHANGE_NEEDS_APPROVAL', undefined, [refused]);
+      // whoever holds the address signs in (and enrols the second factor): it is not redirected past the role requests
+      if (dto.email && dto.email.toLowerCase() !== before.email) {
+        const locked = privilegedEmailRefusal(before, await openRoleRequestStaffIds(tx, [before.id]));
+        if (locked) throw new AppException('PRIVILEGED_EMAIL_CHANGE', undefined, [locked]);
+      }
       await this.checkReferences(tx, dto, before);
       return this.applyUpdate(tx, before, dto);
     });
@@ -135,7 +142,11 @@ export class StaffService {
     return staff;
   }
 
-  /** Applies changed fields; retiring someone ends their sessions. The other features hear of joins, moves and leaves. */
+  /**
+   * Applies changed fields; retiring someone ends their sessions and closes their open role
+   * requests, and someone coming back from retirement loses their privileged roles (new role
+   * requests give them back). The other features hear of joins, moves and leaves.
+   */
   async applyUpdate(tx: Transaction, before: Staff, dto: UpdateStaffDto): Promise<Staff> {
     const repo = tx.manager.getRepository(Staff);
     const changes: Partial<Staff> = {
@@ -143,11 +154,25 @@ export class StaffService {
       ...(dto.email ? { email: dto.email.toLowerCase() } : {}),
       ...(dto.roles ? { roles: withStaffRole(dto.roles) } : {}),
     };
+    const returning = before.status === 'retired' && changes.status !== undefined && changes.status !== 'retired';
+    const privilegedRolesRemoved = returning ? before.roles.filter(isPrivilegedRole) : [];
+    if (returning && (changes.roles ?? before.roles).some(isPrivilegedRole))
+      changes.roles = (changes.roles ?? before.roles).filter((role) => !isPrivilegedRole(role));
     const after = repo.merge(repo.create({ ...before }), changes);
     if (after.status === 'retired' && !after.leftOn) after.leftOn = tokyoToday();
     await repo.update({ id: before.id }, changes.status === 'retired' && !dto.leftOn ? { ...changes, leftOn: after.leftOn } : changes);
-    tx.audit({ action: 'staff.update', entityType: 'staff', entityId: before.id, before, after });
-    if (before.status !== 'retired' && after.status === 'retired') await this.auth.revokeAllSessions(tx, before.id, 'retired');
+    tx.audit({
+      action: 'staff.update',
+      entityType: 'staff',
+      entityId: before.id,
+      before,
+      after,
+      ...(privilegedRolesRemoved.length ? { context: { privilegedRolesRemoved } } : {}),
+    });
+    if (before.status !== 'retired' && after.status === 'retired') {
+      await this.auth.revokeAllSessions(tx, before.id, 'retired');
+      await this.closeOpenRoleRequests(tx, before.id);
+    }
     if (before.status === 'active' && after.status !== 'active') {
       await tx.publish({ type: 'staff.left', staffId: before.id, reason: after.status === 'retired' ? 'retired' : 'on_leave' });
     }
@@ -158,6 +183,26 @@ export class StaffService {
       await tx.publish({ type: 'staff.joined', staffId: before.id, departmentId: after.departmentId ?? null, reason: 'returned' });
     }
     return after;
+  }
+
+  /** Someone retiring: their open role requests are withdrawn (audited, the security office told). */
+  private async closeOpenRoleRequests(tx: Transaction, staffId: string): Promise<void> {
+    const open = await tx.manager.getRepository(RoleRequest).find({
+      where: { organizationId: tx.actor.organizationId, staffId, status: In(OPEN_ROLE_REQUEST_STATUSES) },
+      lock: { mode: 'pessimistic_write' },
+    });
+    for (const request of open) {
+      await tx.update(
+        request,
+        { status: 'withdrawn', closedById: tx.actor.staffId ?? null, closedAt: new Date() },
+        { action: 'role_request.withdraw', entityType: 'role_request', context: { reason: 'retired' } },
+      );
+      await tx.outbox({
+        topic: 'staff.role_request',
+        dedupeKey: `role-request:${request.id}:withdrawn`,
+        payload: { roleRequestId: request.id, event: 'withdrawn' },
+      });
+    }
   }
 
   async checkReferences(tx: Transaction, fields: Partial<StaffFieldsDto>, current: Staff | null): Promise<void> {
@@ -201,6 +246,44 @@ export function privilegedRoleRefusal(before: readonly Role[], after: readonly R
   const where = staffId ? `POST /api/v1/staff/${staffId}/role-requests` : 'POST /api/v1/staff/:id/role-requests once the person exists';
   const what = [...granted.map((role) => `granting ${role}`), ...revoked.map((role) => `removing ${role}`)].join(', ');
   return { field: 'roles', messages: [`${what} needs a role request approved by a second person: ${where}`] };
+}
+
+/** The people among `staffIds` with an open role request (pending or awaiting confirmation, not past its time). */
+export async function openRoleRequestStaffIds(tx: Transaction, staffIds: readonly string[]): Promise<Set<string>> {
+  if (staffIds.length === 0) return new Set();
+  const rows = (await tx.manager.query(
+    `SELECT DISTINCT staff_id FROM role_requests
+      WHERE organization_id = $1 AND staff_id = ANY($2::uuid[]) AND status = ANY($3::text[]) AND expires_at > now()`,
+    [tx.actor.organizationId, staffIds, OPEN_ROLE_REQUEST_STATUSES],
+  )) as { staff_id: string }[];
+  return new Set(rows.map((row) => row.staff_id));
+}
+
+/**
+ * Why the e-mail address of `person` may not change: they hold a privileged role or have an open
+ * role request, and whoever holds the new address would set the password and enrol the second
+ * factor. Null when it may change.
+ */
+export function privilegedEmailRefusal(person: Pick<Staff, 'id' | 'roles'>, withOpenRequests: ReadonlySet<string>): FieldError | null {
+  const held = person.roles.filter(isPrivilegedRole);
+  if (held.length) {
+    return {
+      field: 'email',
+      messages: [
+        `the person holds ${held.join(', ')}: remove it first by a role request (POST /api/v1/staff/${person.id}/role-requests), then change the address`,
+      ],
+    };
+  }
+  if (withOpenRequests.has(person.id)) {
+    return { field: 'email', messages: ['the person has an open role request: it must be decided or withdrawn before the address changes'] };
+  }
+  return null;
+}
+
+/** The roles `person` keeps when their status becomes `status`: coming back from retirement, none privileged (applyUpdate). */
+export function rolesKept(person: Pick<Staff, 'roles' | 'status'>, status: Staff['status'] | undefined): Staff['roles'] {
+  const returning = person.status === 'retired' && status !== undefined && status !== 'retired';
+  return returning ? person.roles.filter((role) => !isPrivilegedRole(role)) : person.roles;
 }
 
 /** Everyone is staff (DESIGN.md §2): the role is always kept. */

@@ -196,17 +196,17 @@ describe('role requests', () => {
     await act(token.ciso, id, 'approve').expect(409);
   });
 
-  it('grants ciso only when another administrator approves and the person confirms', async () => {
+  it('grants ciso only when another administrator approves and the sitting CISO confirms', async () => {
     const person = await createPerson(t, org, { departmentId: somu });
     const session = (await signIn(t, person)).accessToken;
     const id = (await fileRequest(token.adminA, person.staff.id, grant('ciso', '副町長の就任に伴い')).expect(201)).body.id as string;
-    // every other administrator is asked; the CISO is told, not asked
+    // every other administrator is asked; the CISO is told, not asked yet
     expect((await mailsTo(t, adminB.email))[0]!.text).toContain('承認または却下してください');
     expect((await mailsTo(t, ciso.email))[0]!.text).not.toContain('承認または却下してください');
 
     expect((await act(token.ciso, id, 'approve').expect(403)).body).toMatchObject({ code: 'ROLE_REQUEST_APPROVER_ROLE', requiredRoles: ['admin'] });
     expect((await act(token.adminA, id, 'approve').expect(403)).body.code).toBe('ROLE_REQUEST_OWN');
-    const early = await act(session, id, 'confirm').expect(409);
+    const early = await act(token.ciso, id, 'confirm').expect(409);
     expect(early.body).toMatchObject({ code: 'ROLE_REQUEST_TRANSITION_NOT_ALLOWED', requestStatus: 'pending' });
 
     const approved = await act(token.adminB, id, 'approve').expect(200);
@@ -214,33 +214,71 @@ describe('role requests', () => {
       status: 'awaiting_confirmation',
       nextAction: 'confirm',
       confirmationRequired: true,
+      confirmer: 'ciso',
       approvedBy: { id: adminB.staff.id },
     });
     expect((await staffRow(person.staff.id)).roles).toEqual(['staff']);
-    const [confirmMail] = await mailsTo(t, person.email);
-    expect(confirmMail!.text).toContain('引き受けるか辞退するか');
+    // the sitting CISO is asked to confirm; the person is told, not asked
+    const [cisoMail] = await mailsTo(t, ciso.email);
+    expect(cisoMail!.text).toContain('CISO として Mamori で確認または却下してください');
+    const [personMail] = await mailsTo(t, person.email);
+    expect(personMail!.subject).toContain('確認待ち');
+    expect(personMail!.text).not.toContain('引き受けるか辞退するか');
 
-    // the person sees their request; nobody else confirms it for them
+    // the person, the requester and the approving administrator do not confirm it
     await request(t.http).get(`/api/v1/role-requests/${id}`).set(as(session)).expect(200);
+    expect((await act(session, id, 'confirm').expect(403)).body.code).toBe('ROLE_REQUEST_OWN');
+    expect((await act(session, id, 'reject', { reason: '辞退' }).expect(403)).body.code).toBe('ROLE_REQUEST_OWN');
+    expect((await act(token.adminA, id, 'confirm').expect(403)).body.code).toBe('ROLE_REQUEST_OWN');
     expect((await act(token.adminB, id, 'confirm').expect(403)).body.code).toBe('ROLE_REQUEST_NOT_CONCERNED');
     expect((await act(token.ciso, id, 'approve').expect(409)).body.requestStatus).toBe('awaiting_confirmation');
 
-    const confirmed = await act(session, id, 'confirm').expect(200);
-    expect(confirmed.body).toMatchObject({ status: 'approved', nextAction: null, confirmedAt: expect.any(String), closedBy: { id: person.staff.id } });
+    const confirmed = await act(token.ciso, id, 'confirm').expect(200);
+    expect(confirmed.body).toMatchObject({
+      status: 'approved',
+      nextAction: null,
+      confirmer: 'ciso',
+      confirmedAt: expect.any(String),
+      closedBy: { id: ciso.staff.id },
+    });
     expect((await staffRow(person.staff.id)).roles).toEqual(['staff', 'ciso']);
     expect([await audits('role_request.approve', id), await audits('role_request.confirm', id)]).toEqual([1, 1]);
     await request(t.http).get('/api/v1/me').set(as(session)).expect(401);
+
+    // removing a CISO: another administrator approves, a sitting CISO other than the person confirms
+    const removal = (await fileRequest(token.adminB, person.staff.id, revoke('ciso', '任期満了')).expect(201)).body.id as string;
+    expect((await act(token.adminA, removal, 'approve').expect(200)).body).toMatchObject({ status: 'awaiting_confirmation', confirmer: 'ciso' });
+    expect((await mailsTo(t, ciso.email))[0]!.text).toContain('CISO として Mamori で確認または却下してください');
+    expect((await staffRow(person.staff.id)).roles).toEqual(['staff', 'ciso']);
+    expect((await act(token.ciso, removal, 'confirm').expect(200)).body).toMatchObject({ status: 'approved', closedBy: { id: ciso.staff.id } });
+    expect((await staffRow(person.staff.id)).roles).toEqual(['staff']);
   });
 
-  it('lets the person decline the ciso role at the confirmation step', async () => {
-    const person = await createPerson(t, org);
-    const session = (await signIn(t, person)).accessToken;
-    const id = (await fileRequest(token.adminB, person.staff.id, grant('ciso')).expect(201)).body.id as string;
-    await act(token.adminA, id, 'approve').expect(200);
-    expect((await act(token.adminA, id, 'reject', { reason: '取りやめ' }).expect(403)).body.code).toBe('ROLE_REQUEST_NOT_CONCERNED');
-    const declined = await act(session, id, 'reject', { reason: '辞退します' }).expect(200);
-    expect(declined.body).toMatchObject({ status: 'rejected', rejectionReason: '辞退します', closedBy: { id: person.staff.id } });
-    expect((await staffRow(person.staff.id)).roles).toEqual(['staff']);
+  it('makes the first CISO of an organisation: another administrator approves and the person accepts or declines; removing the only CISO needs no CISO', async () => {
+    const town = await testOrganization(t, 'first-ciso-town');
+    const [first, second, deputy] = [
+      await createPerson(t, town, { roles: ['admin'] }),
+      await createPerson(t, town, { roles: ['admin'] }),
+      await createPerson(t, town),
+    ];
+    const [a, b, d] = [(await signIn(t, first)).accessToken, (await signIn(t, second)).accessToken, (await signIn(t, deputy)).accessToken];
+    const declined = (await fileRequest(a, deputy.staff.id, grant('ciso')).expect(201)).body.id as string;
+    expect((await act(b, declined, 'approve').expect(200)).body).toMatchObject({ status: 'awaiting_confirmation', confirmer: 'person' });
+    expect((await mailsTo(t, deputy.email))[0]!.text).toContain('引き受けるか辞退するか');
+    expect((await act(b, declined, 'reject', { reason: '取りやめ' }).expect(403)).body.code).toBe('ROLE_REQUEST_NOT_CONCERNED');
+    const refused = await act(d, declined, 'reject', { reason: '辞退します' }).expect(200);
+    expect(refused.body).toMatchObject({ status: 'rejected', rejectionReason: '辞退します', closedBy: { id: deputy.staff.id } });
+    expect((await staffRow(deputy.staff.id)).roles).toEqual(['staff']);
+
+    const accepted = (await fileRequest(b, deputy.staff.id, grant('ciso')).expect(201)).body.id as string;
+    await act(a, accepted, 'approve').expect(200);
+    expect((await act(d, accepted, 'confirm').expect(200)).body).toMatchObject({ status: 'approved', confirmer: 'person', closedBy: { id: deputy.staff.id } });
+    expect((await staffRow(deputy.staff.id)).roles).toEqual(['staff', 'ciso']);
+
+    // the only CISO cannot block their own removal: the administrator's approval applies it
+    const removal = (await fileRequest(a, deputy.staff.id, revoke('ciso')).expect(201)).body.id as string;
+    expect((await act(b, removal, 'approve').expect(200)).body).toMatchObject({ status: 'approved', confirmer: null, confirmationRequired: false });
+    expect((await staffRow(deputy.staff.id)).roles).toEqual(['staff']);
   });
 
   it('never lets anyone decide a request they made or one about themselves', async () => {
@@ -360,6 +398,134 @@ describe('role requests', () => {
     await request(t.http).get(`/api/v1/role-requests/${id}`).set(as(someoneElse)).expect(404);
     await act(someoneElse, id, 'confirm').expect(404);
     await fileRequest(token.officer, person.staff.id, grant('csirt')).expect(403);
+  });
+
+  describe('no way round the role requests (review of issue 7.1)', () => {
+    const importCsv = (lines: string[]) =>
+      request(t.http)
+        .post('/api/v1/staff/import')
+        .set(as(token.adminA))
+        .attach('file', Buffer.from(lines.join('\n'), 'utf8'), { filename: 'staff.csv', contentType: 'text/csv' });
+    const staffUpdates = async (staffId: string) =>
+      (await t.dataSource.getRepository(AuditTrailEntry).find({ where: { action: 'staff.update', entityId: staffId }, order: { seq: 'ASC' } })).map(
+        (entry) => entry.changes,
+      );
+
+    it('refuses to redirect the e-mail of a person with a privileged role or an open request (PATCH and import), writing nothing', async () => {
+      // a new hire about to become auditor, before they have enrolled a second factor
+      const hire = await createPerson(t, org, { departmentId: somu, totp: false });
+      const id = (await fileRequest(token.adminA, hire.staff.id, grant('auditor')).expect(201)).body.id as string;
+      const patchEmail = (staffId: string, email: string) =>
+        request(t.http).patch(`/api/v1/staff/${staffId}`).set(as(token.adminA)).send({ email, givenName: '乗取' });
+      const auditBefore = await count(AuditTrailEntry);
+      const open = await patchEmail(hire.staff.id, 'admin-mailbox@town.example').expect(409);
+      expect(open.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(open.body).toMatchObject({
+        code: 'PRIVILEGED_EMAIL_CHANGE',
+        errors: [{ field: 'email', messages: [expect.stringMatching(/open role request.*withdrawn/)] }],
+      });
+      expect(await count(AuditTrailEntry)).toBe(auditBefore);
+
+      await act(token.ciso, id, 'approve').expect(200);
+      const auditApproved = await count(AuditTrailEntry);
+      const held = await patchEmail(hire.staff.id, 'ADMIN-mailbox@town.example').expect(409);
+      expect(held.body).toMatchObject({
+        code: 'PRIVILEGED_EMAIL_CHANGE',
+        errors: [{ field: 'email', messages: [expect.stringMatching(/holds auditor: remove it first by a role request/)] }],
+      });
+      expect(await staffRow(hire.staff.id)).toMatchObject({ email: hire.email, givenName: '太郎' });
+      expect(await count(AuditTrailEntry)).toBe(auditApproved);
+
+      // the HR import: line by line, nothing imported
+      const waiting = await createPerson(t, org);
+      await fileRequest(token.adminB, waiting.staff.id, grant('csirt')).expect(201);
+      const [staffBefore, auditBeforeImport] = [await count(Staff), await count(AuditTrailEntry)];
+      const response = await importCsv([
+        '職員番号,氏,名,メールアドレス,所属コード,役割',
+        `93001,新規,三郎,saburo93001@town.example,SOMU,staff`,
+        `${hire.staff.employeeNumber},試験,太郎,taken-over@town.example,SOMU,staff;auditor`,
+        `${waiting.staff.employeeNumber},試験,太郎,waiting-over@town.example,,staff`,
+      ]).expect(422);
+      expect(response.body.code).toBe('STAFF_IMPORT_INVALID');
+      expect(response.body.errors).toEqual([
+        { line: 3, field: 'email', messages: [expect.stringMatching(/holds auditor/)] },
+        { line: 4, field: 'email', messages: [expect.stringMatching(/open role request/)] },
+      ]);
+      expect([await count(Staff), await count(AuditTrailEntry)]).toEqual([staffBefore, auditBeforeImport]);
+      expect((await staffRow(waiting.staff.id)).email).toBe(waiting.email);
+
+      // the same address, other fields, and people without privileged roles change as before
+      await request(t.http).patch(`/api/v1/staff/${hire.staff.id}`).set(as(token.adminA)).send({ email: hire.email, givenName: '花子' }).expect(200);
+      const plain = await createPerson(t, org);
+      await patchEmail(plain.staff.id, `moved${Date.now()}@town.example`).expect(200);
+    });
+
+    it('takes the privileged roles away from someone coming back from retirement (PATCH and import), in the same audited change', async () => {
+      const former = await createPerson(t, org, { roles: ['admin', 'auditor'] });
+      const responder = await createPerson(t, org, { roles: ['csirt'], departmentId: somu });
+      for (const person of [former, responder]) {
+        await request(t.http).patch(`/api/v1/staff/${person.staff.id}`).set(as(token.adminA)).send({ status: 'retired' }).expect(200);
+      }
+      // retiring keeps the roles (and the record of them)
+      expect((await staffRow(former.staff.id)).roles).toEqual(['admin', 'auditor', 'staff']);
+
+      const back = await request(t.http).patch(`/api/v1/staff/${former.staff.id}`).set(as(token.adminA)).send({ status: 'active' }).expect(200);
+      expect(back.body).toMatchObject({ status: 'active', roles: ['staff'] });
+      const returned = (await staffUpdates(former.staff.id)).at(-1)!;
+      expect(returned.status).toEqual({ before: 'retired', after: 'active' });
+      expect(returned.roles).toEqual({ before: ['admin', 'auditor', 'staff'], after: ['staff'] });
+      expect(returned['@context']).toEqual({ after: { privilegedRolesRemoved: ['admin', 'auditor'] } });
+      // a role request gives a role back; asking for it directly on the way back is refused
+      const again = await request(t.http)
+        .patch(`/api/v1/staff/${responder.staff.id}`)
+        .set(as(token.adminA))
+        .send({ status: 'active', roles: ['csirt', 'staff'] })
+        .expect(409);
+      expect(again.body).toMatchObject({
+        code: 'ROLE_CHANGE_NEEDS_APPROVAL',
+        errors: [{ field: 'roles', messages: [expect.stringMatching(/granting csirt/)] }],
+      });
+      expect((await staffRow(responder.staff.id)).status).toBe('retired');
+
+      const imported = await importCsv([
+        '職員番号,氏,名,メールアドレス,所属コード,役割,在職状況',
+        `${responder.staff.employeeNumber},試験,太郎,${responder.email},SOMU,staff,在職`,
+      ]).expect(200);
+      expect(imported.body).toMatchObject({ updated: 1 });
+      expect(await staffRow(responder.staff.id)).toMatchObject({ status: 'active', roles: ['staff'] });
+      expect((await staffUpdates(responder.staff.id)).at(-1)!['@context']).toEqual({ after: { privilegedRolesRemoved: ['csirt'] } });
+    });
+
+    it('closes the open requests of someone retiring, and approves or confirms nothing granted to a retired person', async () => {
+      const leaving = await createPerson(t, org);
+      const one = (await fileRequest(token.adminA, leaving.staff.id, grant('auditor')).expect(201)).body.id as string;
+      const two = (await fileRequest(token.adminB, leaving.staff.id, grant('ciso')).expect(201)).body.id as string;
+      await act(token.adminA, two, 'approve').expect(200);
+      await request(t.http).patch(`/api/v1/staff/${leaving.staff.id}`).set(as(token.adminA)).send({ status: 'retired' }).expect(200);
+      for (const id of [one, two]) {
+        expect(await t.dataSource.getRepository(RoleRequest).findOneByOrFail({ id })).toMatchObject({ status: 'withdrawn', closedById: adminA.staff.id });
+        const [entry] = await t.dataSource.getRepository(AuditTrailEntry).findBy({ action: 'role_request.withdraw', entityId: id });
+        expect(entry!.changes['@context']).toEqual({ after: { reason: 'retired' } });
+      }
+      expect((await act(token.ciso, one, 'approve').expect(409)).body).toMatchObject({
+        code: 'ROLE_REQUEST_TRANSITION_NOT_ALLOWED',
+        requestStatus: 'withdrawn',
+      });
+      expect((await act(token.ciso, two, 'confirm').expect(409)).body.requestStatus).toBe('withdrawn');
+      expect((await mailsTo(t, officer.email)).filter((mail) => mail.subject.includes('取り下げられました')).length).toBeGreaterThanOrEqual(2);
+
+      // a request still open about a retired person (the status set behind the app's back) is neither approved nor confirmed
+      const later = await createPerson(t, org);
+      const pending = (await fileRequest(token.adminA, later.staff.id, grant('ciso')).expect(201)).body.id as string;
+      const other = await createPerson(t, org);
+      const waiting = (await fileRequest(token.adminA, other.staff.id, grant('ciso')).expect(201)).body.id as string;
+      await act(token.adminB, waiting, 'approve').expect(200);
+      await t.dataSource.query(`UPDATE staff SET status = 'retired' WHERE id = ANY($1::uuid[])`, [[later.staff.id, other.staff.id]]);
+      expect((await act(token.adminB, pending, 'approve').expect(409)).body.code).toBe('ROLE_REQUEST_TARGET_RETIRED');
+      expect((await act(token.ciso, waiting, 'confirm').expect(409)).body.code).toBe('ROLE_REQUEST_TARGET_RETIRED');
+      expect(await t.dataSource.getRepository(RoleRequest).findOneByOrFail({ id: pending })).toMatchObject({ status: 'pending', approvedById: null });
+      expect((await staffRow(other.staff.id)).roles).toEqual(['staff']);
+    });
   });
 
   it('answers bad input with 400/404 problem+json naming the field, writing nothing', async () => {

@@ -43,8 +43,16 @@ export class RoleRequestView {
   @ApiProperty({ enum: ['admin', 'ciso'], description: 'who approves: a CISO, or for `ciso` another administrator' })
   approverRole!: 'admin' | 'ciso';
 
-  @ApiProperty({ description: '`ciso` granted: the person concerned confirms after the approval' })
+  @ApiProperty({ description: 'open: a confirmation follows the approval (`ciso` granted, or removed while another CISO sits); closed: it was confirmed' })
   confirmationRequired!: boolean;
+
+  @ApiProperty({
+    type: String,
+    enum: ['ciso', 'person'],
+    nullable: true,
+    description: 'open: who confirms after the approval, a sitting CISO or (granting the first CISO) the person concerned; closed: who confirmed',
+  })
+  confirmer!: 'ciso' | 'person' | null;
 
   @ApiProperty({ type: StaffRef })
   requestedBy!: StaffRef;
