@@ -3,8 +3,11 @@ import type { ConfigService } from '@nestjs/config';
 import type { MamoriConfig } from '../config/configuration.js';
 import { AccessTokens, type AccessClaims } from './access-tokens.js';
 
-function tokens(secretKey = 'a-test-secret-key-that-is-long-enough-0123'): AccessTokens {
-  const config = { get: () => ({ secretKey, accessTokenTtlSeconds: 900 }) } as unknown as ConfigService<MamoriConfig, true>;
+const KEY = 'a-test-secret-key-that-is-long-enough-0123';
+const OLD_KEY = 'an-older-secret-key-that-is-long-enough-0123';
+
+function tokens(secretKey = KEY, previousSecretKeys: string[] = []): AccessTokens {
+  const config = { get: () => ({ secretKey, previousSecretKeys, accessTokenTtlSeconds: 900 }) } as unknown as ConfigService<MamoriConfig, true>;
   return new AccessTokens(config);
 }
 
@@ -57,11 +60,43 @@ describe('access tokens (HS256)', () => {
       const key = Buffer.from(Reflect.get(issuer, 'key') as Buffer);
       return `${header}.${payload}.${createHmac('sha256', key).update(`${header}.${payload}`).digest('base64url')}`;
     };
-    const exp = Math.floor(Date.now() / 1000) + 600;
-    expect(issuer.verify(signed({ ...claims, exp }))).toEqual(claims);
+    const iat = Math.floor(Date.now() / 1000);
+    const exp = iat + 600;
+    expect(issuer.verify(signed({ ...claims, iat, exp }))).toEqual(claims);
     expect(issuer.verify(signed({ ...claims }))).toBeNull(); // no expiry
-    expect(issuer.verify(signed({ ...claims, exp: String(exp) }))).toBeNull();
-    expect(issuer.verify(signed({ ...claims, sub: 'admin', exp }))).toBeNull();
-    expect(issuer.verify(signed({ sub: claims.sub, org: claims.org, exp }))).toBeNull();
+    expect(issuer.verify(signed({ ...claims, exp }))).toBeNull(); // no time of issue
+    expect(issuer.verify(signed({ ...claims, iat, exp: String(exp) }))).toBeNull();
+    expect(issuer.verify(signed({ ...claims, iat: String(iat), exp }))).toBeNull();
+    expect(issuer.verify(signed({ ...claims, sub: 'admin', iat, exp }))).toBeNull();
+    expect(issuer.verify(signed({ sub: claims.sub, org: claims.org, iat, exp }))).toBeNull();
+  });
+
+  it('refuses a token of a retired key (PREVIOUS_SECRET_KEYS), even one it signed itself before the rotation', () => {
+    const now = new Date();
+    const before = tokens(OLD_KEY).sign(claims, now);
+    const rotated = tokens(KEY, [OLD_KEY]);
+    expect(rotated.verify(rotated.sign(claims, now))).toEqual(claims);
+    expect(rotated.verify(before)).toBeNull();
+    // what a thief of the retired key would make: a ten-year token, well formed and signed with that key
+    const iat = Math.floor(now.getTime() / 1000);
+    const [header] = before.split('.') as [string];
+    const payload = b64({ ...claims, iat, exp: iat + 10 * 365 * 86_400 });
+    const oldKey = Buffer.from(Reflect.get(tokens(OLD_KEY), 'key') as Buffer);
+    expect(rotated.verify(`${header}.${payload}.${createHmac('sha256', oldKey).update(`${header}.${payload}`).digest('base64url')}`)).toBeNull();
+  });
+
+  it('refuses a token that lives longer than ACCESS_TOKEN_TTL_SECONDS or was issued in the future', () => {
+    const key = Buffer.from(Reflect.get(issuer, 'key') as Buffer);
+    const [header] = issuer.sign(claims).split('.') as [string];
+    const signed = (body: object): string => {
+      const payload = b64(body);
+      return `${header}.${payload}.${createHmac('sha256', key).update(`${header}.${payload}`).digest('base64url')}`;
+    };
+    const now = Math.floor(Date.now() / 1000);
+    expect(issuer.verify(signed({ ...claims, iat: now, exp: now + 900 }))).toEqual(claims);
+    expect(issuer.verify(signed({ ...claims, iat: now + 30, exp: now + 930 }))).toEqual(claims); // a clock a little ahead
+    expect(issuer.verify(signed({ ...claims, iat: now, exp: now + 10 * 365 * 86_400 }))).toBeNull();
+    expect(issuer.verify(signed({ ...claims, iat: now - 3_600, exp: now + 3_600 }))).toBeNull();
+    expect(issuer.verify(signed({ ...claims, iat: now + 3_600, exp: now + 3_900 }))).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { deriveKey, secretKeyRing } from '../common/secrets.js';
+import { deriveKey } from '../common/secrets.js';
 import type { MamoriConfig } from '../config/configuration.js';
 
 /** The cookies of a web session: the access token and the refresh token (httpOnly). */
@@ -18,6 +18,8 @@ export interface AccessClaims {
 /** The one header Mamori's tokens have; a token with any other (another algorithm, `none`) is refused. */
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** How far the clocks of two web processes may disagree: `iat` this far in the future, and a life this much longer, still pass. */
+export const CLOCK_SKEW_SECONDS = 60;
 
 /**
  * Access tokens: JWTs signed with HMAC-SHA256 under a key derived from SECRET_KEY, made once.
@@ -30,16 +32,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 @Injectable()
 export class AccessTokens {
   private readonly key: Buffer;
-  /** keys of PREVIOUS_SECRET_KEYS: tokens signed before a key rotation stay valid until they expire */
-  private readonly previousKeys: Buffer[];
   readonly ttlSeconds: number;
 
   constructor(config: ConfigService<MamoriConfig, true>) {
     const auth = config.get('auth', { infer: true });
     // the bytes of the key are the base64 text of the derived key, as they have always been
-    const [key, ...previousKeys] = secretKeyRing(auth).map((secretKey) => Buffer.from(deriveKey(secretKey, 'access-token').toString('base64'), 'utf8'));
-    this.key = key!;
-    this.previousKeys = previousKeys;
+    this.key = Buffer.from(deriveKey(auth.secretKey, 'access-token').toString('base64'), 'utf8');
     this.ttlSeconds = auth.accessTokenTtlSeconds;
   }
 
@@ -49,30 +47,30 @@ export class AccessTokens {
     return `${HEADER}.${payload}.${this.signature(`${HEADER}.${payload}`).toString('base64url')}`;
   }
 
-  /** The claims of a genuine, unexpired token; null for anything else. */
+  /** The claims of a genuine, unexpired token of the current key, with this deployment's life; null for anything else. */
   verify(token: string, now: number = Date.now()): AccessClaims | null {
     const dot = token.indexOf('.');
     const last = token.lastIndexOf('.');
     if (dot < 0 || last === dot || token.slice(0, dot) !== HEADER) return null;
     const given = Buffer.from(token.slice(last + 1), 'base64url');
-    const genuine = (key: Buffer): boolean => {
-      const expected = this.signature(token.slice(0, last), key);
-      return given.length === expected.length && timingSafeEqual(given, expected);
-    };
-    if (!genuine(this.key) && !this.previousKeys.some(genuine)) return null;
-    let claims: Partial<AccessClaims> & { exp?: unknown };
+    const expected = this.signature(token.slice(0, last));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    let claims: Partial<AccessClaims> & { exp?: unknown; iat?: unknown };
     try {
       claims = JSON.parse(Buffer.from(token.slice(dot + 1, last), 'base64url').toString('utf8')) as typeof claims;
     } catch {
       return null;
     }
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now) return null;
+    // issued now or before (give or take the skew), for no longer than tokens live here
+    if (typeof claims.iat !== 'number' || (claims.iat - CLOCK_SKEW_SECONDS) * 1000 > now) return null;
+    if (claims.exp - claims.iat > this.ttlSeconds + CLOCK_SKEW_SECONDS) return null;
     if (!isUuid(claims.sub) || !isUuid(claims.org) || !isUuid(claims.sid)) return null;
     return { sub: claims.sub, org: claims.org, sid: claims.sid };
   }
 
-  private signature(signed: string, key: Buffer = this.key): Buffer {
-    return createHmac('sha256', key).update(signed).digest();
+  private signature(signed: string): Buffer {
+    return createHmac('sha256', this.key).update(signed).digest();
   }
 }
 

@@ -144,8 +144,12 @@ export class AuthService implements OnModuleInit {
           : null;
         const pair = await this.attempts.hold(tx.manager, attempt.key);
         const now = new Date();
-        const refusal: Refusal | null =
-          current?.lockedUntil && current.lockedUntil > now ? { kind: 'locked', until: current.lockedUntil } : this.attempts.refusal(pair, now);
+        // the account-wide lock does not apply where its holder signs in (the pair's own count and lock still do)
+        const accountLock =
+          current?.lockedUntil && current.lockedUntil > now && !(await this.attempts.isKnownAddress(tx.manager, current.id, client.clientAddress, now))
+            ? current.lockedUntil
+            : null;
+        const refusal: Refusal | null = accountLock ? { kind: 'locked', until: accountLock } : this.attempts.refusal(pair, now);
         if (refusal?.kind === 'wait') {
           // not even looked at: the password is not checked before the wait is over
           const retryAfterSeconds = Math.ceil(refusal.retryAfterMs / 1000);
@@ -159,7 +163,7 @@ export class AuthService implements OnModuleInit {
         }
         if (refusal?.kind === 'locked') {
           await this.verifyPassword(null, dto.password); // costs what a real check costs
-          const scope = refusal.until === current?.lockedUntil ? 'account' : 'address';
+          const scope = accountLock ? 'account' : 'address';
           await tx.audit({ action: 'auth.login_refused', entityType: 'staff', entityId: current?.id ?? null, context: { reason: 'locked', scope, email } });
           return { error: accountLocked(refusal.until) };
         }
@@ -216,8 +220,16 @@ export class AuthService implements OnModuleInit {
       if (concurrent) {
         const successor = await tx.manager.getRepository(RefreshToken).findOneBy({ id: token.replacedById!, sessionId: session.id });
         if (!successor?.issuedAt) return { error: new AppException('INVALID_REFRESH_TOKEN') };
+        const successorSecret = this.successorSecret(secret);
+        if (!safeEqual(successor.tokenHash, sha256(successorSecret))) {
+          // the successor was made under another SECRET_KEY (rotated within the grace): its pair cannot be made
+          // again, and a new one would fork the session. Nothing is issued; the session goes on with the pair
+          // already answered (not revoked: within the grace this is the same client, as for an answered pair).
+          await tx.audit({ action: 'auth.refresh_refused', entityType: 'auth_session', entityId: session.id, context: { reason: 'successor_mismatch' } });
+          return { error: new AppException('REFRESH_TOKEN_REUSED') };
+        }
         await tx.audit({ action: 'auth.refresh', entityType: 'auth_session', entityId: session.id, context: { concurrent: true } });
-        return { tokens: this.tokenPair(staff, session, successor, this.successorSecret(secret)) };
+        return { tokens: this.tokenPair(staff, session, successor, successorSecret) };
       }
       const successorSecret = this.successorSecret(secret);
       const tokens = await this.issueTokens(tx, staff, session, successorSecret);
@@ -324,10 +336,13 @@ export class AuthService implements OnModuleInit {
   /**
    * A wrong password or second factor: one more failure of the name from this address (a delay from
    * the third, the address locked out of the name at LOGIN_MAX_FAILURES) and of the account across
-   * addresses (locked at LOGIN_ACCOUNT_MAX_FAILURES, its holder told by e-mail).
+   * addresses (locked at LOGIN_ACCOUNT_MAX_FAILURES, its holder told by e-mail; failures older than
+   * FAILURE_MEMORY_MS forgotten). An address the holder signs in from is not refused by the account's lock.
    */
   private async recordFailure(tx: Transaction, staff: Staff | null, attempt: Attempt, step: FailedStep, code: FailureCode): Promise<AppException> {
     const now = new Date();
+    // read before this failure is written: the time of the account's previous failure decides whether its count still holds
+    const accountFailures = staff ? await this.attempts.accountFailures(tx.manager, staff, now) : 0;
     const pair = await this.attempts.hold(tx.manager, attempt.key);
     const recorded = await this.attempts.fail(tx.manager, attempt.key, pair, staff?.id ?? null, tx.actor.clientAddress, now);
     const reason = staff ? step : 'unknown_email';
@@ -349,7 +364,7 @@ export class AuthService implements OnModuleInit {
       });
     }
     if (staff) {
-      const failures = staff.failedLoginCount + 1;
+      const failures = accountFailures + 1;
       const lockAccount = failures >= this.settings.accountMaxFailures;
       const accountLockedUntil = lockAccount ? new Date(now.getTime() + this.settings.lockMinutes * 60_000) : null;
       await tx.manager.update(
@@ -371,7 +386,7 @@ export class AuthService implements OnModuleInit {
           dedupeKey: `account-locked:${staff.id}:${now.toISOString()}`,
           payload: { staffId: staff.id, lockedAt: now.toISOString(), lockedUntil: accountLockedUntil!.toISOString(), clientAddress: tx.actor.clientAddress },
         });
-        lockedUntil = accountLockedUntil;
+        if (!(await this.attempts.isKnownAddress(tx.manager, staff.id, tx.actor.clientAddress, now))) lockedUntil = accountLockedUntil;
       }
     }
     return lockedUntil ? accountLocked(lockedUntil) : new AppException(code);
@@ -441,7 +456,9 @@ export class AuthService implements OnModuleInit {
   private async signIn(tx: Transaction, staff: Staff, mfa: boolean, attempt: Attempt): Promise<LoginResultDto> {
     const { client } = attempt;
     const now = new Date();
-    await tx.manager.update(Staff, { id: staff.id }, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
+    // from an address its holder uses, while the account is locked for the others: their lock stays until it ends
+    const lockedUntil = staff.lockedUntil && staff.lockedUntil > now ? staff.lockedUntil : null;
+    await tx.manager.update(Staff, { id: staff.id }, { failedLoginCount: 0, lockedUntil, lastLoginAt: now });
     await this.attempts.forget(tx.manager, attempt.key);
     const session = await tx.manager.getRepository(AuthSession).save({
       organizationId: staff.organizationId,

@@ -32,6 +32,20 @@ export function canonicalAddress(value: unknown): string | null {
   }
 }
 
+/**
+ * What per-address limits count: an IPv4 address itself, an IPv6 address's /64 (`2001:db8:1:2::/64`),
+ * the block one host, however small, gets from its provider, so that it cannot have a fresh address
+ * for each attempt. Both forms are valid `inet` text (`address <<= network`). The value itself when
+ * it is not an IPv6 address.
+ */
+export function addressNetwork(address: string): string {
+  const canonical = canonicalAddress(address);
+  if (canonical === null || isIP(canonical) !== 6) return canonical ?? address;
+  const words = parseIpv6(canonical);
+  words.fill(0, 4);
+  return `${canonicalIpv6(words)}/64`;
+}
+
 /** The eight 16-bit groups of an address `isIP` accepted as IPv6. */
 function parseIpv6(address: string): number[] {
   let text = address.toLowerCase();

@@ -5,13 +5,13 @@ import { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppException } from '../common/errors/app.exception.js';
 import type { MamoriConfig } from '../config/configuration.js';
-import { clientAddressOf } from './client-address.js';
+import { addressNetwork, clientAddressOf } from './client-address.js';
 
 /** At most one warning about an unreachable Redis this often. */
 const WARN_EVERY_MS = 60_000;
 
 /**
- * A fixed one-minute window per client address over the sign-in, refresh and password endpoints
+ * A fixed one-minute window per client address (IPv6: per /64) over the sign-in, refresh and password endpoints
  * (AUTH_RATE_LIMIT_PER_MINUTE), against password spraying and floods of the audit trail. Over the
  * limit: 429 problem+json TOO_MANY_REQUESTS with Retry-After (and `retryAfterSeconds`).
  *
@@ -87,7 +87,9 @@ export class RateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const retryAfter = await this.limiter.consume(clientAddressOf(http.getRequest<Request>()) ?? 'unknown');
+    const address = clientAddressOf(http.getRequest<Request>());
+    // an IPv6 host has a whole /64 to pick addresses from: it is counted as one
+    const retryAfter = await this.limiter.consume(address === null ? 'unknown' : addressNetwork(address));
     if (retryAfter === null) return true;
     http.getResponse<Response>().setHeader('Retry-After', String(retryAfter));
     throw new AppException('TOO_MANY_REQUESTS', `Try again in ${retryAfter} s`, undefined, { retryAfterSeconds: retryAfter });

@@ -302,7 +302,7 @@ describe('key rotation: rows name their key, and what older keys made is still r
     delete process.env.PREVIOUS_SECRET_KEYS;
   });
 
-  it('verifies across a rotation, opens TOTP secrets and accepts tokens made under the previous key, and names a key the ring lacks', async () => {
+  it('verifies across a rotation, opens TOTP secrets, refuses access tokens of the previous key but refreshes its sessions, and names a key the ring lacks', async () => {
     a = await createTestApp();
     const appDatabaseUrl = process.env.DATABASE_URL!; // the application's connection to a's database
     const org = await organization(a, 'rotating-town');
@@ -323,7 +323,8 @@ describe('key rotation: rows name their key, and what older keys made is still r
     expect(await chain(a, org)).toEqual([]);
     await appendBehindTheTriggers(a, { ...legacy, keyId: null }, a.get(AuditTrailWriter).key);
     const officer = await createPerson(a, org, { roles: ['security_officer'] });
-    const tokenFromA = (await signIn(a, officer)).accessToken;
+    const fromA = await signIn(a, officer);
+    const tokenFromA = fromA.accessToken;
     await audit(a, org, 2, 'key-a');
     const keyA = a.get(AuditTrailWriter).keyId;
     // a chain of key a's rows only
@@ -346,10 +347,16 @@ describe('key rotation: rows name their key, and what older keys made is still r
     expect(rows.length - firstOfB).toBe(2);
     expect(await b.get(AuditTrailService).verify(org)).toMatchObject({ ok: true, checked: rows.length, checkpoints: 2, firstBreak: null });
 
-    // the person enrolled under the old key still signs in with TOTP; an access token of the old key still works until it expires
+    // the person enrolled under the old key still signs in with TOTP; an access token of the old key no longer works
+    // (a retired key must not mint tokens), but the refresh token issued before the rotation gets a new pair that does
     await signIn(b, officer);
-    expect(b.get(AccessTokens).verify(tokenFromA)).toMatchObject({ sub: officer.staff.id, org });
-    await request(b.http).get('/api/v1/audit-trail/verify').set('Authorization', `Bearer ${tokenFromA}`).expect(200);
+    expect(b.get(AccessTokens).verify(tokenFromA)).toBeNull();
+    await request(b.http).get('/api/v1/audit-trail/verify').set('Authorization', `Bearer ${tokenFromA}`).expect(401);
+    const refreshed = await request(b.http).post('/api/v1/auth/refresh').send({ refreshToken: fromA.refreshToken }).expect(200);
+    await request(b.http)
+      .get('/api/v1/audit-trail/verify')
+      .set('Authorization', `Bearer ${refreshed.body.accessToken as string}`)
+      .expect(200);
 
     // without the old key in the ring, verify names the key it lacks
     c = await createTestApp({ env: { DATABASE_URL: appDatabaseUrl, SECRET_KEY: KEY_B, PREVIOUS_SECRET_KEYS: '' } });

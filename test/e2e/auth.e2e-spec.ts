@@ -159,6 +159,25 @@ describe('auth', () => {
     await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${a.body.accessToken}`).expect(401);
   });
 
+  it('issues nothing within the grace when the answered pair cannot be made again (its successor made under another key)', async () => {
+    const person = await createPerson(t, org);
+    const tokens = await signIn(t, person);
+    const refresh = (refreshToken: string) => request(t.http).post('/api/v1/auth/refresh').send({ refreshToken });
+    const first = await refresh(tokens.refreshToken).expect(200);
+    // what a successor made before a SECRET_KEY rotation looks like after it: its hash is not that of the derived secret
+    const successorId = (first.body.refreshToken as string).split('.')[0];
+    await t.dataSource.query(`UPDATE refresh_tokens SET token_hash = repeat('0', 64) WHERE id = $1`, [successorId]);
+    const again = await refresh(tokens.refreshToken).expect(401);
+    expect(again.body.code).toBe('REFRESH_TOKEN_REUSED');
+    expect(again.body).not.toHaveProperty('refreshToken');
+    // nothing forked, nothing revoked: the pair answered first still works
+    const session = await t.dataSource.getRepository(AuthSession).findOneByOrFail({ staffId: person.staff.id });
+    expect(session.revokedAt).toBeNull();
+    expect(await t.dataSource.getRepository(RefreshToken).countBy({ sessionId: session.id })).toBe(2);
+    await request(t.http).get('/api/v1/me').set('Authorization', `Bearer ${first.body.accessToken}`).expect(200);
+    expect(await actions(person.staff.id)).toEqual(expect.arrayContaining(['auth.refresh_refused']));
+  });
+
   it('replaces a second factor only when the new one is confirmed, from a session opened with the old one', async () => {
     const person = await createPerson(t, org, { totp: true });
     const tokens = await signIn(t, person);

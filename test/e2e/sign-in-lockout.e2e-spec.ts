@@ -121,6 +121,55 @@ describe('sign-in lock-out', () => {
     await login('192.0.2.20', { email: person.email, password: person.password }).expect(200);
   });
 
+  it('does not lock the holder out of an address they signed in from: failures from other addresses lock the account for those only', async () => {
+    const person = await createPerson(t, org);
+    const right = { email: person.email, password: person.password };
+    // the holder's desk, and an IPv6 address of their home network
+    await login('192.0.2.40', right).expect(200);
+    await login('2001:db8:40:1::17', right).expect(200);
+    let last: request.Response | undefined;
+    for (const from of ['203.0.113.41', '203.0.113.42', '203.0.113.43', '203.0.113.44'])
+      for (const guess of ['spray-1', 'spray-2']) last = await login(from, { email: person.email, password: guess });
+    expect(last!.status).toBe(423);
+    expect((await lockMails(person.email)).length).toBe(1);
+    // elsewhere the account is locked, even for the right password
+    expect((await login('192.0.2.99', right).expect(423)).body.code).toBe('ACCOUNT_LOCKED');
+    // at the desk, and from the same /64 (another privacy address), its holder signs in
+    await login('192.0.2.40', right).expect(200);
+    await login('2001:db8:40:1::99', right).expect(200);
+    // which does not lift the lock for the others
+    await login('192.0.2.99', right).expect(423);
+    expect((await t.dataSource.getRepository(Staff).findOneByOrFail({ id: person.staff.id })).lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // the desk's own failures still count, and a wrong password there is a wrong password, not the account's lock
+    expect((await login('192.0.2.40', { email: person.email, password: 'typo' }).expect(401)).body.code).toBe('INVALID_CREDENTIALS');
+  });
+
+  it("forgets the account's failures a day after the last one", async () => {
+    const person = await createPerson(t, org);
+    for (const from of ['203.0.113.51', '203.0.113.52', '203.0.113.53', '203.0.113.54'])
+      for (const guess of ['spray-1', 'spray-2']) {
+        if (from === '203.0.113.54' && guess === 'spray-2') break;
+        await login(from, { email: person.email, password: guess }).expect(401);
+      }
+    // 7 failures (LOGIN_ACCOUNT_MAX_FAILURES is 8), the last of them more than a day ago
+    await t.dataSource.query(`UPDATE sign_in_failures SET last_failed_at = last_failed_at - interval '25 hours' WHERE staff_id = $1`, [person.staff.id]);
+    await login('203.0.113.55', { email: person.email, password: 'spray-3' }).expect(401);
+    const staff = await t.dataSource
+      .getRepository(Staff)
+      .findOneOrFail({ where: { id: person.staff.id }, select: { id: true, failedLoginCount: true, lockedUntil: true } });
+    expect(staff).toMatchObject({ failedLoginCount: 1, lockedUntil: null });
+    await login('192.0.2.55', { email: person.email, password: person.password }).expect(200);
+  });
+
+  it('counts an IPv6 client per /64: two addresses of one /64 share one count, another /64 has its own', async () => {
+    const person = await createPerson(t, org);
+    for (let i = 1; i <= 3; i++) await login(`2001:db8:7:1::${i}`, { email: person.email, password: `wrong-${i}` }).expect(401);
+    await t.dataSource.query(`UPDATE sign_in_failures SET last_failed_at = now() WHERE client_address <<= '2001:db8:7:1::/64'::inet`);
+    expect((await t.dataSource.getRepository(SignInFailure).findBy({ staffId: person.staff.id })).map((row) => row.failures)).toEqual([3]);
+    expect((await login('2001:db8:7:1:ffff:1:2:3', { email: person.email, password: person.password }).expect(429)).body.code).toBe('TOO_MANY_REQUESTS');
+    await login('2001:db8:7:2::1', { email: person.email, password: person.password }).expect(200);
+  });
+
   it('shows the wait and the lock at the top of the sign-in page, in Japanese', async () => {
     const person = await createPerson(t, org);
     const page = await request(t.http).get('/login').set('Accept', 'text/html').expect(200);

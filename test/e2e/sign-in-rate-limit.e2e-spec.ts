@@ -13,7 +13,8 @@ describe('auth rate limit across web processes', () => {
   let b: TestApp;
   beforeAll(async () => {
     // two instances of the app sharing Redis (the same key prefix), as two processes of one deployment
-    const env = { QUEUE_PREFIX: `mamori-test-${randomBytes(4).toString('hex')}`, AUTH_RATE_LIMIT_PER_MINUTE: String(LIMIT) };
+    // behind a trusted proxy on loopback: a request without X-Forwarded-For comes from the loopback peer
+    const env = { QUEUE_PREFIX: `mamori-test-${randomBytes(4).toString('hex')}`, AUTH_RATE_LIMIT_PER_MINUTE: String(LIMIT), TRUST_PROXY: 'loopback' };
     a = await createTestApp({ env });
     b = await createTestApp({ env });
   });
@@ -59,6 +60,20 @@ describe('auth rate limit across web processes', () => {
     expect(refused.text).toContain('しばらくお待ちください');
     expect(refused.text).toMatch(/\d+秒ほど待ってから、もう一度お試しください。/);
     expect(refused.text).toContain('value="someone@test.example"');
+  });
+
+  it('counts an IPv6 client per /64: a fresh address of the same /64 is over the limit too, another /64 is not', async () => {
+    // a new name each time: the slow-down of one name from one address is not what is counted here
+    const from = (address: string, app: TestApp) =>
+      request(app.http)
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', address)
+        .send({ email: `nobody-${randomBytes(4).toString('hex')}@test.example`, password: 'x' });
+    const statuses: number[] = [];
+    for (let i = 1; i <= LIMIT + 1; i++) statuses.push((await from(`2001:db8:64:1::${i.toString(16)}`, i % 2 ? a : b)).status);
+    expect(statuses).toEqual([...new Array<number>(LIMIT).fill(401), 429]);
+    expect((await from('2001:db8:64:1:ffff:ffff:ffff:ffff', a)).status).toBe(429);
+    expect((await from('2001:db8:64:2::1', b)).status).toBe(401);
   });
 
   it('still answers sign-in when Redis does not (fails open, never a 500)', async () => {

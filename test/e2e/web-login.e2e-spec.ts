@@ -1,4 +1,6 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import request, { type Response } from 'supertest';
+import { AccessTokens } from '../../src/auth/access-tokens.js';
 import { createDepartment, createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -122,6 +124,15 @@ describe('web sign-in (pages)', () => {
       .set('Cookie', [csrfCookie, pair(cookies.get('mamori_rt'))].join('; '))
       .expect(200);
     expect(setCookies(renewed).get('mamori_at')).toMatch(/^mamori_at=ey/);
+    // an access cookie that no longer verifies (signed with a key rotated away since) is renewed too, not sent to sign in
+    const oldKeyConfig = { get: () => ({ secretKey: randomBytes(32).toString('hex'), accessTokenTtlSeconds: 900 }) };
+    const rotatedAway = new AccessTokens(oldKeyConfig as never).sign({ sub: person.staff.id, org: person.staff.organizationId, sid: randomUUID() });
+    const afterRotation = await request(t.http)
+      .get('/')
+      .set('Accept', 'text/html')
+      .set('Cookie', [csrfCookie, `mamori_at=${rotatedAway}`, pair(setCookies(renewed).get('mamori_rt'))].join('; '))
+      .expect(200);
+    expect(setCookies(afterRotation).get('mamori_at')).toMatch(/^mamori_at=ey/);
     // the used refresh token, presented again a minute later, is refused: both cookies cleared, the page asks to sign in
     await t.dataSource.query(`UPDATE refresh_tokens SET used_at = now() - interval '1 minute' WHERE used_at IS NOT NULL`);
     const reused = await request(t.http)

@@ -1,5 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { AccessTokens } from '../../auth/access-tokens.js';
 import { AuthService } from '../../auth/auth.service.js';
 import { clientAddressOf } from '../../auth/client-address.js';
 import { AppException } from '../../common/errors/app.exception.js';
@@ -20,21 +21,23 @@ export function expiresSoon(token: string | undefined, now = Date.now()): boolea
 }
 
 /**
- * Keeps a web session alive: when the access cookie is missing or about to expire and a refresh
- * cookie is present, rotates the pair and hands the new access token to the guard. A refused refresh
+ * Keeps a web session alive: when the access cookie is missing, about to expire or no longer valid
+ * (signed with a key since rotated away) and a refresh cookie is present, rotates the pair and hands the new access token to the guard. A refused refresh
  * token ends the web session (both cookies cleared; the page then asks to sign in).
  */
 @Injectable()
 export class SessionRefreshMiddleware implements NestMiddleware {
   constructor(
     private readonly auth: AuthService,
+    private readonly tokens: AccessTokens,
     private readonly cookies: WebCookies,
   ) {}
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
     const jar = (req.cookies ?? {}) as Record<string, string | undefined>;
     const refreshToken = jar[REFRESH_COOKIE];
-    if (refreshToken && expiresSoon(jar[ACCESS_COOKIE])) {
+    const access = jar[ACCESS_COOKIE];
+    if (refreshToken && (expiresSoon(access) || !this.tokens.verify(access!))) {
       try {
         const tokens = await this.auth.refresh(refreshToken, { clientAddress: clientAddressOf(req), channel: 'web' });
         this.cookies.setSession(res, tokens);
