@@ -295,13 +295,12 @@ describe('API contract: documented responses, no internals', () => {
       ] as const) {
         roleRequestAbout[role] = await file(people[role].staff.id, { change, role: granted, reason: '体制変更のため' });
       }
-      // ciso granted: another administrator approves, the person confirms
+      // ciso granted: another administrator approves, the sitting CISO confirms
       const future = await createPerson(t, org);
-      const futureToken = (await signIn(t, future)).accessToken;
       const otherAdmin = (await signIn(t, await createPerson(t, org, { roles: ['admin'] }))).accessToken;
       const ciso = await file(future.staff.id, { change: 'grant', role: 'ciso', reason: '就任のため' });
       expectStatus(await as(otherAdmin, `/api/v1/role-requests/${ciso}/approve`), 200);
-      const confirmed = await as(futureToken, `/api/v1/role-requests/${ciso}/confirm`);
+      const confirmed = await call('post', `/api/v1/role-requests/${ciso}/confirm`, 'ciso');
       expectStatus(confirmed, 200);
       expect(confirmed.body).toMatchObject({ status: 'approved', staff: { id: future.staff.id }, approvedBy: { employeeNumber: expect.any(String) } });
       const refused = await file((await createPerson(t, org)).staff.id, { change: 'grant', role: 'csirt', reason: '応援のため' });
