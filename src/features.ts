@@ -6,9 +6,11 @@ import { ControlsModule } from './controls/controls.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { SecurityDigestModule } from './security-digest/security-digest.module.js';
+import { DepartmentsModule } from './staff/departments.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { AuditTrailPagesModule } from './web/audit-trail/audit-trail-pages.module.js';
 import { ControlPagesModule } from './web/controls/control-pages.module.js';
+import { DepartmentPagesModule } from './web/departments/department-pages.module.js';
 import { PolicyPagesModule } from './web/policies/policy-pages.module.js';
 import { StaffPagesModule } from './web/staff/staff-pages.module.js';
 
@@ -27,6 +29,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: NotificationsModule },
   { module: AuthModule },
   { module: StaffModule, pages: StaffPagesModule },
+  { module: DepartmentsModule, pages: DepartmentPagesModule },
   { module: AuditTrailModule, pages: AuditTrailPagesModule },
   { module: PoliciesModule, pages: PolicyPagesModule },
   { module: ControlsModule, pages: ControlPagesModule },

@@ -23,6 +23,11 @@ export class CreateDepartmentDto {
   @IsOptional()
   @IsUUID()
   parentId?: string | null;
+
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'the staff member who heads it (not retired)' })
+  @IsOptional()
+  @IsUUID()
+  headId?: string | null;
 }
 
 export class UpdateDepartmentDto extends PartialType(CreateDepartmentDto) {}
