@@ -8,6 +8,7 @@ import { RateLimited } from './decorators.js';
 import { CurrentActor, May, Public } from '../common/access.decorators.js';
 import { clientAddressOf } from './client-address.js';
 import { AuthService } from './auth.service.js';
+import { SecondFactorService } from './second-factor.service.js';
 import { withRetryAfter } from './retry-after.js';
 import {
   AccountLockedProblemDto,
@@ -23,7 +24,10 @@ import {
 @ApiTags('auth')
 @Controller('api/v1/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly secondFactor: SecondFactorService,
+  ) {}
 
   @Post('login')
   @HttpCode(200)
@@ -64,7 +68,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Start (or restart) enrolment of an authenticator app' })
   @ApiOkResponse({ type: TotpEnrolmentDto })
   enrolTotp(@CurrentActor() actor: Actor): Promise<TotpEnrolmentDto> {
-    return this.auth.startTotpEnrolment(actor);
+    return this.secondFactor.startEnrolment(actor);
   }
 
   @Post('totp/confirm')
@@ -74,6 +78,6 @@ export class AuthController {
   @ApiOkResponse({ type: RecoveryCodesDto })
   @ApiProblems({ 409: 'No enrolment is waiting for confirmation (SECOND_FACTOR_NOT_PENDING)' })
   confirmTotp(@CurrentActor() actor: Actor, @Body() dto: ConfirmTotpDto): Promise<RecoveryCodesDto> {
-    return this.auth.confirmTotp(actor, dto.code);
+    return this.secondFactor.confirmEnrolment(actor, dto.code);
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Feature } from '../common/features/feature.js';
 import { AccessTokens } from './access-tokens.js';
+import { SecondFactorService } from './second-factor.service.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthSession } from './auth-session.entity.js';
 import { AuthController } from './auth.controller.js';
@@ -24,6 +25,7 @@ import { TotpService } from './totp.service.js';
   controllers: [AuthController, PasswordSetupController],
   providers: [
     AuthService,
+    SecondFactorService,
     AccessTokens,
     TotpService,
     PasswordSetupService,

@@ -15,13 +15,12 @@ import { STAFF_COLUMNS_SQL, staffViewOf, type StaffRow } from '../staff/staff-re
 import { AccessTokens, type AccessClaims } from './access-tokens.js';
 import { AuthSession } from './auth-session.entity.js';
 import type { LoginDto, LoginResultDto, TokenPairDto } from './dto/login.dto.js';
-import { RecoveryCode } from './recovery-code.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { requiresSecondFactor } from '../common/roles.js';
 import { preparedQuery } from '../database/prepared.js';
 import { deriveKey, randomToken, safeEqual, sha256 } from '../common/secrets.js';
 import { SignInAttempts, type Refusal } from './sign-in-attempts.js';
-import { TotpService } from './totp.service.js';
+import { SecondFactorService } from './second-factor.service.js';
 
 export type Channel = AuthSession['channel'];
 
@@ -107,7 +106,7 @@ export class AuthService implements OnModuleInit {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly tokens: AccessTokens,
-    private readonly totp: TotpService,
+    private readonly secondFactor: SecondFactorService,
     private readonly organizations: OrganizationsService,
     private readonly attempts: SignInAttempts,
     config: ConfigService<MamoriConfig, true>,
@@ -178,8 +177,8 @@ export class AuthService implements OnModuleInit {
         }
         const needsSecondFactor = requiresSecondFactor(current.roles) || current.totpConfirmedAt !== null;
         if (!needsSecondFactor) return { result: await this.signIn(tx, current, false, attempt) };
-        if (!dto.totp) return { result: await this.secondFactorPrompt(tx, current) };
-        const secondFactor = await this.checkSecondFactor(tx, current, dto.totp);
+        if (!dto.totp) return { result: await this.secondFactor.prompt(tx, current) };
+        const secondFactor = await this.secondFactor.check(tx, current, dto.totp);
         if (!secondFactor.ok) {
           seen.failed = { step: 'second_factor', code: 'INVALID_SECOND_FACTOR' };
           return { error: await this.recordFailure(tx, current, attempt, 'second_factor', 'INVALID_SECOND_FACTOR') };
@@ -277,48 +276,6 @@ export class AuthService implements OnModuleInit {
     return { ...actorFor({ ...person, organizationId: row.organization_id }, clientAddress, { id: claims.sid, mfa: row.mfa }), person };
   }
 
-  /** Starts (or restarts) TOTP enrolment for a signed-in person; confirmed by `confirmTotp`. */
-  /**
-   * Starts enrolment of an authenticator app (a first one, or a replacement). The new secret waits
-   * in `totpPendingSecret`: the factor in force stays in force until `confirmTotp`. Replacing a
-   * confirmed factor needs a session opened with it.
-   */
-  async startTotpEnrolment(actor: Actor): Promise<{ otpauthUri: string; qrDataUrl: string }> {
-    assertMay(actor, AUTH.own_session);
-    return this.uow.run(actor, async (tx) => {
-      const staff = await tx.manager
-        .getRepository(Staff)
-        .findOneOrFail({ where: { id: actor.staffId!, organizationId: actor.organizationId }, select: { id: true, email: true, totpConfirmedAt: true } });
-      if (staff.totpConfirmedAt && !actor.mfa) throw new AppException('SECOND_FACTOR_SESSION_REQUIRED');
-      const secret = this.totp.newSecret();
-      await tx.manager.update(Staff, { id: staff.id }, { totpPendingSecret: secret.sealed });
-      await tx.audit({ action: 'auth.totp_enrolment_started', entityType: 'staff', entityId: staff.id });
-      return this.totp.enrolment(secret.sealed, staff.email);
-    });
-  }
-
-  /** Confirms the pending secret with a current code: it replaces the old one; new recovery codes. */
-  async confirmTotp(actor: Actor, code: string): Promise<{ recoveryCodes: string[] }> {
-    assertMay(actor, AUTH.own_session);
-    const outcome = await this.uow.run(actor, async (tx) => {
-      const staff = await tx.manager.getRepository(Staff).findOneOrFail({
-        where: { id: actor.staffId!, organizationId: actor.organizationId },
-        select: { ...SIGN_IN_FIELDS, totpPendingSecret: true },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!staff.totpPendingSecret) return { error: new AppException('SECOND_FACTOR_NOT_PENDING') };
-      const step = this.totp.verify(staff.totpPendingSecret, code, null);
-      if (step === null) {
-        await tx.audit({ action: 'auth.totp_confirm_failed', entityType: 'staff', entityId: staff.id });
-        return { error: new AppException('INVALID_SECOND_FACTOR') };
-      }
-      await tx.manager.update(Staff, { id: staff.id }, { totpSecret: staff.totpPendingSecret, totpPendingSecret: null });
-      return { recoveryCodes: await this.confirmEnrolment(tx, staff, step) };
-    });
-    if ('error' in outcome && outcome.error) throw outcome.error;
-    return { recoveryCodes: outcome.recoveryCodes as string[] };
-  }
-
   async hashPassword(password: string): Promise<string> {
     return argon2.hash(password, { type: argon2.argon2id });
   }
@@ -405,52 +362,6 @@ export class AuthService implements OnModuleInit {
         : null;
       return this.recordFailure(tx, staff, attempt, step, code);
     });
-  }
-
-  private async secondFactorPrompt(tx: Transaction, staff: Staff): Promise<LoginResultDto> {
-    if (staff.totpConfirmedAt && staff.totpSecret) return { mfaRequired: true };
-    let sealed = staff.totpSecret;
-    if (!sealed) {
-      sealed = this.totp.newSecret().sealed;
-      await tx.manager.update(Staff, { id: staff.id }, { totpSecret: sealed });
-      await tx.audit({ action: 'auth.totp_enrolment_started', entityType: 'staff', entityId: staff.id });
-    }
-    return { mfaRequired: true, enrolment: await this.totp.enrolment(sealed, staff.email) };
-  }
-
-  private async checkSecondFactor(tx: Transaction, staff: Staff, code: string): Promise<{ ok: boolean; recoveryCodes?: string[] }> {
-    if (!staff.totpSecret) return { ok: false };
-    const lastStep = staff.totpLastStep === null ? null : Number(staff.totpLastStep);
-    const step = this.totp.verify(staff.totpSecret, code, lastStep);
-    if (step !== null) {
-      if (!staff.totpConfirmedAt) return { ok: true, recoveryCodes: await this.confirmEnrolment(tx, staff, step) };
-      await tx.manager.update(Staff, { id: staff.id }, { totpLastStep: String(step) });
-      return { ok: true };
-    }
-    if (!staff.totpConfirmedAt || !/^[a-z0-9]{5}-[a-z0-9]{5}$/.test(code)) return { ok: false };
-    const used = await tx.manager.getRepository(RecoveryCode).update({ staffId: staff.id, codeHash: sha256(code), usedAt: IsNull() }, { usedAt: new Date() });
-    if (!used.affected) return { ok: false };
-    await tx.audit({ action: 'auth.recovery_code_used', entityType: 'staff', entityId: staff.id });
-    return { ok: true };
-  }
-
-  private async confirmEnrolment(tx: Transaction, staff: Staff, step: number): Promise<string[]> {
-    const confirmedAt = new Date();
-    await tx.manager.update(Staff, { id: staff.id }, { totpConfirmedAt: confirmedAt, totpLastStep: String(step) });
-    await tx.manager.delete(RecoveryCode, { staffId: staff.id });
-    const { codes, hashes } = this.totp.recoveryCodes();
-    await tx.manager.insert(
-      RecoveryCode,
-      hashes.map((codeHash) => ({ organizationId: staff.organizationId, staffId: staff.id, codeHash })),
-    );
-    await tx.audit({
-      action: 'auth.totp_enrolled',
-      entityType: 'staff',
-      entityId: staff.id,
-      before: { totpConfirmedAt: null },
-      after: { totpConfirmedAt: confirmedAt },
-    });
-    return codes;
   }
 
   private async signIn(tx: Transaction, staff: Staff, mfa: boolean, attempt: Attempt): Promise<LoginResultDto> {

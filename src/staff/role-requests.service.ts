@@ -13,7 +13,8 @@ import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { ScheduledJob } from '../jobs/job-registry.js';
 import { Organization } from '../organizations/organization.entity.js';
 import type { CreateRoleRequestDto, RejectRoleRequestDto, RoleRequestQuery } from './dto/role-request.dto.js';
-import type { RoleRequestView, StaffRef } from './dto/role-request-view.dto.js';
+import type { RoleRequestView } from './dto/role-request-view.dto.js';
+import type { StaffRef } from './dto/staff-view.dto.js';
 import {
   approverRole,
   confirmerOf,

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
 import request from 'supertest';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
 import { AuditTrailCheckpoints, checkpointSignature } from '../../src/audit-trail/audit-trail-checkpoints.service.js';
@@ -16,18 +15,8 @@ import { JobRegistry } from '../../src/jobs/job-registry.js';
 import { OrganizationsService } from '../../src/organizations/organizations.service.js';
 import { createPerson, signIn } from '../factories/staff.factory.js';
 import { mailsTo } from '../support/mail.js';
+import { asOwner } from '../support/owner.js';
 import { createTestApp, TEST_SECRET_KEY, type TestApp } from '../support/test-app.js';
-
-/** Tampering as the database's superuser, on a connection of its own (never the application's). */
-async function asSuperuser<T>(t: TestApp, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: t.databaseUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function organization(t: TestApp, code: string): Promise<string> {
   return (await t.get(OrganizationsService).ensure(code, `${code}町`)).id;
@@ -47,7 +36,7 @@ type ForgedRow = Omit<AuditTrailEntry, 'seq' | 'hash' | 'organization' | 'client
 
 /** Appends a row hashed under `key`, as the database's superuser (INSERT passes the append-only trigger). */
 async function appendBehindTheTriggers(t: TestApp, row: ForgedRow, key: Buffer): Promise<void> {
-  await asSuperuser(t, (client) =>
+  await asOwner(t, (client) =>
     client.query(
       `INSERT INTO audit_trail (id, organization_id, actor_id, actor_label, action, entity_type, entity_id, changes, client_address, occurred_at, key_id, previous_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
@@ -145,14 +134,12 @@ describe('the audit trail anchored by signed checkpoints', () => {
 
     // a writer holds the organisation's chain lock (a long import about to commit): checkpointing does not wait for it
     await audit(t, org, 1);
-    await asSuperuser(t, async (client) => {
-      await client.query('BEGIN');
+    await asOwner(t, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit_trail:${org}`]);
       const started = Date.now();
       const written = await checkpoints.checkpoint(org);
       expect(written).toMatchObject({ written: true, head: { seq: (await chain(t, org)).at(-1)!.seq } });
       expect(Date.now() - started).toBeLessThan(2_000);
-      await client.query('ROLLBACK');
     });
   });
 
@@ -170,7 +157,7 @@ describe('the audit trail anchored by signed checkpoints', () => {
 
     // the database's superuser removes the last rows, the checkpointed one among them, bypassing the trigger
     const keep = rows[anchored - 2]!;
-    await asSuperuser(t, async (client) => {
+    await asOwner(t, async (client) => {
       await client.query('SET session_replication_role = replica');
       await client.query('DELETE FROM audit_trail WHERE organization_id = $1 AND seq > $2', [org, keep.seq]);
     });
@@ -216,7 +203,7 @@ describe('the audit trail anchored by signed checkpoints', () => {
     await audit(t, org, 3);
     const { head } = await t.get(AuditTrailCheckpoints).checkpoint(org);
     await audit(t, org, 2, 'unanchored');
-    await asSuperuser(t, async (client) => {
+    await asOwner(t, async (client) => {
       await client.query('SET session_replication_role = replica');
       await client.query('DELETE FROM audit_trail WHERE organization_id = $1 AND seq > $2', [org, head!.seq]);
     });
@@ -229,7 +216,7 @@ describe('the audit trail anchored by signed checkpoints', () => {
     const head = (await chain(t, org)).at(-1)!;
     // a forged checkpoint claiming the chain went further (to make an intact chain look cut)
     const farSeq = String(BigInt(head.seq) + 1000n);
-    await asSuperuser(t, (client) =>
+    await asOwner(t, (client) =>
       client.query(
         `INSERT INTO audit_trail_checkpoints (id, organization_id, seq, hash, key_id, signature, created_at)
          VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, now())`,
@@ -278,7 +265,7 @@ describe('the audit trail anchored by signed checkpoints', () => {
     expect(await digestsTo(officer.email)).toHaveLength(1);
 
     // the next day, after the end was cut off, the mail says so
-    await asSuperuser(t, async (client) => {
+    await asOwner(t, async (client) => {
       await client.query('SET session_replication_role = replica');
       await client.query('DELETE FROM audit_trail WHERE organization_id = $1 AND seq >= $2', [org, head.seq]);
     });
@@ -394,7 +381,7 @@ describe('key rotation: rows name their key, and what older keys made is still r
     const { head } = await b!.get(AuditTrailCheckpoints).checkpoint(anchored);
     expect(head).toMatchObject({ keyId: keyB });
     const facts = { organizationId: anchored, seq: String(BigInt(head!.seq) + 1000n), hash: 'f'.repeat(64), keyId: oldKey.id, createdAt: new Date() };
-    await asSuperuser(a, (client) =>
+    await asOwner(a, (client) =>
       client.query(
         `INSERT INTO audit_trail_checkpoints (id, organization_id, seq, hash, key_id, signature, created_at) VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6)`,
         [anchored, facts.seq, facts.hash, facts.keyId, checkpointSignature(facts, oldKey.checkpoint), facts.createdAt],

@@ -1,21 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PRIVILEGED_ROLE_NAMES, type PrivilegedRole } from '../../common/roles.js';
+import { StaffRef } from './staff-view.dto.js';
 import { ROLE_CHANGES, ROLE_REQUEST_STATUSES, type RoleChange, type RoleRequestStatus } from '../role-request.entity.js';
-
-/** A person as named beside a record about them. */
-export class StaffRef {
-  @ApiProperty({ format: 'uuid' })
-  id!: string;
-
-  @ApiProperty({ example: '10001' })
-  employeeNumber!: string;
-
-  @ApiProperty({ example: '山田' })
-  familyName!: string;
-
-  @ApiProperty({ example: '花子' })
-  givenName!: string;
-}
 
 /** A role request as the API shows it. */
 export class RoleRequestView {

@@ -17,8 +17,8 @@ export class DepartmentRef {
   nameEn!: string | null;
 }
 
-/** A staff member as the API shows them: no sign-in internals (password, second factor, lockout). */
-export class StaffView {
+/** A person as named beside a record about them. */
+export class StaffRef {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
@@ -30,7 +30,10 @@ export class StaffView {
 
   @ApiProperty({ example: '花子' })
   givenName!: string;
+}
 
+/** A staff member as the API shows them: no sign-in internals (password, second factor, lockout). */
+export class StaffView extends StaffRef {
   @ApiProperty({ type: String, nullable: true, example: 'ヤマダ' })
   familyNameKana!: string | null;
 
