@@ -1,7 +1,7 @@
 import { canonicalJson } from '../common/canonical-json.js';
 import { createHmac } from 'node:crypto';
 import { deriveKey } from '../common/secrets.js';
-import { auditKey, auditKeyId, changedFields, entryHash, GENESIS_HASH } from './audit-trail.writer.js';
+import { auditKey, auditKeyId, chainedHash, changedFields, entryHash, entryMaterial, GENESIS_HASH } from './audit-trail.writer.js';
 
 describe('changedFields', () => {
   it('keeps only what changed, with before and after', () => {
@@ -10,6 +10,18 @@ describe('changedFields', () => {
 
   it('records a creation as after-values and redacts secrets', () => {
     expect(changedFields(null, { email: 'a@b', passwordHash: 'argon…' })).toEqual({ email: { after: 'a@b' }, passwordHash: { after: '[redacted]' } });
+  });
+
+  it('records a creation as every field that is not null, as a comparison with nothing would', () => {
+    const when = new Date('2026-04-01T00:00:00Z');
+    expect(changedFields(undefined, { id: 'x', kana: null, roles: ['staff'], count: 0, createdAt: when, updatedAt: when, at: when, note: undefined })).toEqual({
+      id: { after: 'x' },
+      roles: { after: ['staff'] },
+      count: { after: 0 },
+      at: { after: '2026-04-01T00:00:00.000Z' },
+    });
+    expect(changedFields({}, { id: 'x', kana: null })).toEqual({ id: { before: null, after: 'x' } });
+    expect(changedFields(null, null)).toEqual({});
   });
 
   it('compares arrays and dates by value', () => {
@@ -45,6 +57,26 @@ describe('entryHash', () => {
   it('changes with any field', () => {
     expect(entryHash({ ...entry, actorLabel: 'someone' }, KEY)).not.toBe(entryHash(entry, KEY));
     expect(entryHash({ ...entry, previousHash: 'f'.repeat(64) }, KEY)).not.toBe(entryHash(entry, KEY));
+  });
+
+  it('is the HMAC of the canonical JSON of the row, previous hash included, also when made in two steps (material first, chained later)', () => {
+    const rows = [
+      entry,
+      { ...entry, keyId: '0123456789abcdef', clientAddress: '::ffff:127.0.0.1', actorId: entry.organizationId },
+      { ...entry, clientAddressLegacy: '10.0.0.1, evil', changes: { '@context': { after: { note: '"quoted" \\ back\nslash 日本語' } } } },
+    ];
+    for (const row of rows) {
+      const { clientAddressLegacy, keyId, ...rest } = row as typeof row & { clientAddressLegacy?: string; keyId?: string };
+      const whole = canonicalJson({
+        ...(keyId ? { keyId } : {}),
+        ...rest,
+        clientAddress: clientAddressLegacy ?? rest.clientAddress,
+        occurredAt: rest.occurredAt.toISOString(),
+      });
+      const expected = createHmac('sha256', KEY).update(whole).digest('hex');
+      expect(entryHash(row, KEY)).toBe(expected);
+      expect(chainedHash(entryMaterial(row), row.previousHash, KEY)).toBe(expected);
+    }
   });
 
   it('canonical JSON sorts keys at every depth', () => {

@@ -1,13 +1,13 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { deriveKey, secretKeyRing } from '../common/secrets.js';
 import type { MamoriConfig } from '../config/configuration.js';
 import type { EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { Actor } from '../common/actor.js';
 import { canonicalJson, toJsonData } from '../common/canonical-json.js';
-import { AuditTrailEntry, type FieldChange } from './audit-trail-entry.entity.js';
+import { timeOrderedUuid } from '../common/uuid.js';
+import type { AuditTrailEntry, FieldChange } from './audit-trail-entry.entity.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -29,9 +29,17 @@ export interface AuditEvent {
 
 /** The fields that differ between two states, as {field: {before, after}}; secrets redacted. */
 export function changedFields(before: object | null | undefined, after: object | null | undefined): Record<string, FieldChange> {
-  const b = toJsonData((before ?? {}) as Record<string, unknown>);
   const a = toJsonData((after ?? {}) as Record<string, unknown>);
   const changes: Record<string, FieldChange> = {};
+  if (!before) {
+    // a creation: every field that is not null (what the comparison below gives against nothing, without it)
+    for (const key of Object.keys(a)) {
+      if (key === 'updatedAt' || key === 'createdAt' || a[key] === null) continue;
+      changes[key] = after ? { after: REDACTED.has(key) ? '[redacted]' : a[key] } : {};
+    }
+    return changes;
+  }
+  const b = toJsonData(before as Record<string, unknown>);
   for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
     if (key === 'updatedAt' || key === 'createdAt') continue;
     if (canonicalJson(b[key]) === canonicalJson(a[key])) continue;
@@ -51,14 +59,22 @@ export function changedFields(before: object | null | undefined, after: object |
  * as they always did). The client address is the text it was stored as: `clientAddressLegacy` when
  * the row has one (stored before the column became `inet`, which reads it back differently).
  */
-export function entryHash(
-  entry: Omit<AuditTrailEntry, 'seq' | 'hash' | 'organization' | 'keyId' | 'clientAddressLegacy'> & {
-    keyId?: string | null;
-    clientAddressLegacy?: string | null;
-  },
-  key: Buffer,
-): string {
-  const material = canonicalJson({
+export function entryHash(entry: HashedEntry & { previousHash: string }, key: Buffer): string {
+  return chainedHash(entryMaterial(entry), entry.previousHash, key);
+}
+
+type HashedEntry = Omit<AuditTrailEntry, 'seq' | 'hash' | 'previousHash' | 'organization' | 'keyId' | 'clientAddressLegacy'> & {
+  keyId?: string | null;
+  clientAddressLegacy?: string | null;
+};
+
+/**
+ * What the hash covers but the previous hash, as the start of its canonical JSON: `previousHash`
+ * sorts after every other key, so a row's material is this, then `,"previousHash":"…"}`. Made when
+ * the event is recorded (it is the costly part), so the chain lock is held only to chain.
+ */
+export function entryMaterial(entry: HashedEntry): string {
+  const json = canonicalJson({
     ...(entry.keyId ? { keyId: entry.keyId } : {}),
     id: entry.id,
     organizationId: entry.organizationId,
@@ -70,9 +86,15 @@ export function entryHash(
     changes: entry.changes,
     clientAddress: entry.clientAddressLegacy ?? entry.clientAddress,
     occurredAt: new Date(entry.occurredAt).toISOString(),
-    previousHash: entry.previousHash,
   });
-  return createHmac('sha256', key).update(material).digest('hex');
+  return json.slice(0, -1);
+}
+
+/** A row's hash: the HMAC of its canonical JSON, its `material` closed with the previous row's hash. */
+export function chainedHash(material: string, previousHash: string, key: Buffer): string {
+  return createHmac('sha256', key)
+    .update(`${material},"previousHash":${JSON.stringify(previousHash)}}`)
+    .digest('hex');
 }
 
 /** One key of the ring, as the audit trail uses it. */
@@ -98,12 +120,29 @@ export function auditKey(secretKey: string): AuditKey {
 /** An audit event as recorded when it happened, waiting to be chained when its transaction commits. */
 export type PendingAuditEntry = Omit<AuditTrailEntry, 'seq' | 'hash' | 'previousHash' | 'organization' | 'clientAddressLegacy'>;
 
-/** Rows per INSERT statement (13 parameters each, well below PostgreSQL's 65,535). */
-const INSERT_CHUNK = 1_000;
+/** A pending entry ready to be chained: the material of its hash and its row as JSON, made off the chain lock. */
+export interface PreparedAuditEntry {
+  organizationId: string;
+  material: string;
+  /** the row's columns but the hashes, as JSON (`json_to_recordset`) */
+  record: string;
+}
+
+/** Events recorded per slice of `prepareMany`, between which the event loop serves other requests. */
+const EVENTS_PER_SLICE = 500;
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The columns of a row as `record` carries them. */
+const RECORD_COLUMNS = `id uuid, organization_id uuid, actor_id uuid, actor_label varchar, action varchar, entity_type varchar, entity_id varchar,
+  changes jsonb, client_address inet, occurred_at timestamptz, key_id varchar`;
+const RECORD_NAMES = 'id, organization_id, actor_id, actor_label, action, entity_type, entity_id, changes, client_address, occurred_at, key_id';
+/** Entries of one organisation from which `appendAll` stages the rows before it takes the chain lock. */
+const STAGE_FROM = 1_000;
 
 /**
- * The audit trail's writer. A transaction's events are recorded as they happen (`pending`), then
- * chained and inserted together just before it commits (`appendAll`): the per-organisation chain lock
+ * The audit trail's writer. A transaction's events are recorded as they happen (`pending`, ready
+ * to be chained: `prepare`; many at once: `prepareMany`), then chained and inserted together just
+ * before it commits (`appendAll`): the per-organisation chain lock
  * (a transaction-scoped advisory lock) is taken only then, so a long import or sync holds it for
  * one insert rather than from its first change, and sign-ins are not kept waiting.
  */
@@ -136,11 +175,11 @@ export class AuditTrailWriter {
   }
 
   /** The entry for `event`, with its changes computed now (later edits of the objects do not leak in). */
-  pending(actor: Actor, event: AuditEvent): PendingAuditEntry {
+  pending(actor: Actor, event: AuditEvent, occurredAt = new Date()): PendingAuditEntry {
     const changes: Record<string, FieldChange> = changedFields(event.before, event.after);
     if (event.context) changes['@context'] = { after: toJsonData(event.context) };
     return {
-      id: randomUUID(),
+      id: timeOrderedUuid(occurredAt.getTime()),
       organizationId: actor.organizationId,
       actorId: actor.staffId,
       actorLabel: actor.label,
@@ -149,36 +188,106 @@ export class AuditTrailWriter {
       entityId: event.entityId ?? null,
       changes,
       clientAddress: actor.clientAddress,
-      occurredAt: new Date(),
+      occurredAt,
       keyId: this.keyId,
     };
   }
 
-  /** Chains the entries after the organisation's last row and inserts them, inside the caller's transaction. */
-  async appendAll(manager: EntityManager, entries: readonly PendingAuditEntry[]): Promise<void> {
-    const byOrganization = new Map<string, PendingAuditEntry[]>();
-    for (const entry of entries) byOrganization.set(entry.organizationId, [...(byOrganization.get(entry.organizationId) ?? []), entry]);
+  /** `entry` ready to be chained: its hash's material and its row. */
+  prepare(entry: PendingAuditEntry): PreparedAuditEntry {
+    const record = JSON.stringify({
+      id: entry.id,
+      organization_id: entry.organizationId,
+      actor_id: entry.actorId,
+      actor_label: entry.actorLabel,
+      action: entry.action,
+      entity_type: entry.entityType,
+      entity_id: entry.entityId,
+      changes: entry.changes,
+      client_address: entry.clientAddress,
+      occurred_at: new Date(entry.occurredAt).toISOString(),
+      key_id: entry.keyId ?? null,
+    });
+    return { organizationId: entry.organizationId, material: entryMaterial(entry), record };
+  }
+
+  /**
+   * Many events at once (an import's rows), as `pending` then `prepare` would make them, all at the
+   * same time: made a slice at a time, letting the event loop serve other requests (sign-ins)
+   * between slices, and meanwhile the transaction goes on with its statements. The events' objects
+   * must not change afterwards.
+   */
+  async prepareMany(actor: Actor, events: readonly AuditEvent[], occurredAt = new Date()): Promise<PreparedAuditEntry[]> {
+    const prepared: PreparedAuditEntry[] = [];
+    for (let i = 0; i < events.length; i += EVENTS_PER_SLICE) {
+      if (i > 0) await nextTurn();
+      for (const event of events.slice(i, i + EVENTS_PER_SLICE)) prepared.push(this.prepare(this.pending(actor, event, occurredAt)));
+    }
+    return prepared;
+  }
+
+  /**
+   * Chains the entries after the organisation's last row and inserts them, inside the caller's
+   * transaction. The chain lock (a transaction-scoped advisory lock per organisation) is taken only
+   * here, so a long change holds it for the chaining and one insert rather than from its first
+   * change. A few entries (every ordinary change) go in one statement; many (an import's 100,000)
+   * are first copied into a temporary table, before the lock, so that under it only the hashes and
+   * the places in the sequence travel and PostgreSQL copies rows it has already read: the sign-ins
+   * waiting for the lock wait for that, not for the whole transfer.
+   */
+  async appendAll(manager: EntityManager, entries: readonly PreparedAuditEntry[]): Promise<void> {
+    const byOrganization = new Map<string, PreparedAuditEntry[]>();
+    for (const entry of entries) {
+      const list = byOrganization.get(entry.organizationId);
+      if (list) list.push(entry);
+      else byOrganization.set(entry.organizationId, [entry]);
+    }
+    let staged = 0;
     for (const [organizationId, list] of [...byOrganization].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const rows = `[${list.map((entry) => entry.record).join(',')}]`;
+      const staging = list.length >= STAGE_FROM ? `audit_trail_staging_${staged++}` : null;
+      if (staging) {
+        await manager.query(`CREATE TEMPORARY TABLE ${staging} (n bigint PRIMARY KEY, ${RECORD_COLUMNS}) ON COMMIT DROP`);
+        await manager.query(
+          `INSERT INTO ${staging} SELECT n, ${RECORD_NAMES} FROM ROWS FROM (json_to_recordset($1::json) AS (${RECORD_COLUMNS})) WITH ORDINALITY AS row (${RECORD_NAMES}, n)`,
+          [rows],
+        );
+      }
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit_trail:${organizationId}`]);
       const [last] = (await manager.query('SELECT hash FROM audit_trail WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1', [organizationId])) as {
         hash: string;
       }[];
       let previousHash = last?.hash ?? GENESIS_HASH;
-      const rows = list.map((entry) => {
-        const row = { ...entry, previousHash };
-        const hash = entryHash(row, this.key);
-        previousHash = hash;
-        return { ...row, hash };
-      });
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(AuditTrailEntry)
-          .values(rows.slice(i, i + INSERT_CHUNK) as QueryDeepPartialEntity<AuditTrailEntry>[])
-          .updateEntity(false)
-          .execute();
+      const previous: string[] = [];
+      const hashes: string[] = [];
+      for (const entry of list) {
+        previous.push(previousHash);
+        previousHash = chainedHash(entry.material, previousHash, this.key);
+        hashes.push(previousHash);
       }
+      if (!staging) {
+        await manager.query(
+          `INSERT INTO audit_trail (${RECORD_NAMES}, previous_hash, hash)
+           SELECT ${RECORD_NAMES}, previous_hash, hash
+             FROM ROWS FROM (json_to_recordset($1::json) AS (${RECORD_COLUMNS}), unnest($2::text[]), unnest($3::text[])) WITH ORDINALITY
+                  AS row (${RECORD_NAMES}, previous_hash, hash, n)
+            ORDER BY n`, // seq (the column's default) follows the chain
+          [rows, previous, hashes],
+        );
+        continue;
+      }
+      // the rows' places in the sequence are taken here, under the lock, and given in the chain's order (the rows need no sort)
+      await manager.query(
+        `INSERT INTO audit_trail (seq, ${RECORD_NAMES}, previous_hash, hash)
+         SELECT place.seq, ${RECORD_NAMES.split(', ')
+           .map((name) => `row.${name}`)
+           .join(', ')}, chain.previous_hash, chain.hash
+           FROM ${staging} row
+           JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS chain (previous_hash, hash, n) ON chain.n = row.n
+           JOIN (SELECT seq, row_number() OVER (ORDER BY seq) AS n
+                   FROM (SELECT nextval(pg_get_serial_sequence('audit_trail', 'seq')) AS seq FROM generate_series(1, $3::int)) taken) place ON place.n = row.n`,
+        [previous, hashes, list.length],
+      );
     }
   }
 }

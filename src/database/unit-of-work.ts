@@ -2,17 +2,17 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryFailedError, type DeepPartial, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { canonicalJson, toJsonData } from '../common/canonical-json.js';
 import type { Actor } from '../common/actor.js';
+import { timeOrderedUuid } from '../common/uuid.js';
 import { DomainEventBus, type DomainEvent } from '../common/events/domain-events.js';
-import { AuditTrailWriter, type AuditEvent, type PendingAuditEntry } from '../audit-trail/audit-trail.writer.js';
+import { AuditTrailWriter, type AuditEvent, type PreparedAuditEntry } from '../audit-trail/audit-trail.writer.js';
 import { JobRegistry } from '../jobs/job-registry.js';
-import { OutboxMessage } from '../outbox/outbox-message.entity.js';
 import type { OutboxEvent } from '../outbox/outbox-topics.js';
 
 /** PostgreSQL errors worth a retry: serialisation failure, deadlock. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 3;
-/** Outbox rows per INSERT statement. */
-const OUTBOX_CHUNK = 1_000;
+/** Outbox rows per INSERT statement (they travel as one JSON document). */
+const OUTBOX_CHUNK = 25_000;
 
 export type OutboxRequest = OutboxEvent & { dedupeKey: string; availableAt?: Date };
 
@@ -37,7 +37,8 @@ function withoutFields<E extends object>(value: E, omit: readonly string[] | und
  * this same transaction (`publish`).
  */
 export class Transaction {
-  private readonly auditEvents: PendingAuditEntry[] = [];
+  /** in the order recorded; `auditMany`'s entries are still being made while the change goes on */
+  private readonly auditEvents: (PreparedAuditEntry | Promise<PreparedAuditEntry[]>)[] = [];
 
   constructor(
     readonly manager: EntityManager,
@@ -52,12 +53,30 @@ export class Transaction {
    * chained with the transaction's others just before commit.
    */
   audit(event: AuditEvent): void {
-    this.auditEvents.push(this.trail.pending(this.actor, event));
+    this.auditEvents.push(this.trail.prepare(this.trail.pending(this.actor, event)));
+  }
+
+  /**
+   * Records many events at once (an import's rows): the same entries as `audit` one by one, chained
+   * with the transaction's others in the one insert before commit. They are made a slice at a time
+   * while the change goes on (the event loop serves other requests between slices), so the events'
+   * objects must not change afterwards.
+   */
+  auditMany(events: readonly AuditEvent[]): void {
+    if (events.length === 0) return;
+    const entries = this.trail.prepareMany(this.actor, events);
+    entries.catch(() => undefined); // awaited before commit; a change that fails first must not leave it unhandled
+    this.auditEvents.push(entries);
   }
 
   /** The entries waiting for the commit (the unit of work chains and inserts them). */
-  takeAuditEvents(): PendingAuditEntry[] {
-    return this.auditEvents.splice(0);
+  async takeAuditEvents(): Promise<PreparedAuditEntry[]> {
+    const entries: PreparedAuditEntry[] = [];
+    for (const item of this.auditEvents.splice(0)) {
+      if (item instanceof Promise) for (const entry of await item) entries.push(entry);
+      else entries.push(item);
+    }
+    return entries;
   }
 
   /** Inserts a row of the actor's organisation and records it (`after`) in the audit trail. */
@@ -94,24 +113,24 @@ export class Transaction {
     for (let i = 0; i < list.length; i += OUTBOX_CHUNK) {
       const chunk = list.slice(i, i + OUTBOX_CHUNK);
       for (const request of chunk) if (!this.jobs.isRouted(request.topic)) throw new Error(`outbox topic ${request.topic} has no route`);
-      const inserted = await this.manager
-        .createQueryBuilder()
-        .insert()
-        .into(OutboxMessage)
-        .values(
-          chunk.map((request) => ({
-            organizationId: this.actor.organizationId,
-            topic: request.topic,
-            payload: request.payload,
-            dedupeKey: request.dedupeKey,
-            availableAt: request.availableAt ?? new Date(),
-          })),
-        )
-        .orIgnore()
-        .returning(['id'])
-        .updateEntity(false)
-        .execute();
-      written += (inserted.raw as unknown[]).length;
+      const messages = chunk.map((request) => ({
+        id: timeOrderedUuid(),
+        topic: request.topic,
+        payload: request.payload,
+        dedupe_key: request.dedupeKey,
+        available_at: (request.availableAt ?? new Date()).toISOString(),
+      }));
+      const inserted = (await this.manager.query(
+        `INSERT INTO outbox_messages (id, organization_id, topic, payload, dedupe_key, available_at)
+         SELECT id, $1::uuid, topic, payload, dedupe_key, available_at
+           FROM ROWS FROM (json_to_recordset($2::json) AS (id uuid, topic varchar, payload jsonb, dedupe_key varchar, available_at timestamptz)) WITH ORDINALITY
+                AS message (id, topic, payload, dedupe_key, available_at, n)
+          ORDER BY n
+         ON CONFLICT DO NOTHING
+         RETURNING id`,
+        [this.actor.organizationId, JSON.stringify(messages)],
+      )) as unknown[];
+      written += inserted.length;
     }
     return written;
   }
@@ -119,6 +138,11 @@ export class Transaction {
   /** Tells the features that react to `event`; their handlers run now, in this transaction. */
   publish(event: DomainEvent): Promise<void> {
     return this.bus.dispatch(event, this);
+  }
+
+  /** Tells them of many events, in order; a handler of many at once (`@OnDomainEvents`) gets each run of one type in one call. */
+  publishAll(events: readonly DomainEvent[]): Promise<void> {
+    return this.bus.dispatchAll(events, this);
   }
 }
 
@@ -146,7 +170,7 @@ export class UnitOfWork {
           const tx = new Transaction(manager, actor, this.trail, this.bus, this.jobs);
           const result = await work(tx);
           // chained last: the chain lock is held from here to the commit only
-          await this.trail.appendAll(manager, tx.takeAuditEvents());
+          await this.trail.appendAll(manager, await tx.takeAuditEvents());
           return result;
         });
       } catch (error) {
