@@ -3,8 +3,9 @@ import { accessScope, type ScopeRules } from '../auth/access-scope.js';
 import type { Actor } from '../common/actor.js';
 import { addDays, tokyoToday } from '../common/calendar.js';
 import { AppException } from '../common/errors/app.exception.js';
-import { OnDomainEvent, type DomainEvent } from '../common/events/domain-events.js';
+import { OnDomainEvents, type DomainEvent } from '../common/events/domain-events.js';
 import { assertMay, may } from '../common/permissions.js';
+import { timeOrderedUuid } from '../common/uuid.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import '../staff/staff.events.js';
 import { AcknowledgementDuty } from './acknowledgement-duty.entity.js';
@@ -128,44 +129,52 @@ export class AcknowledgementsService {
   }
 
   /**
-   * Someone who joins (or comes back from leave) after an approval owes the acknowledgements of the
-   * versions in force that asked for them, due in the usual 30 days; committed with the joiner.
+   * People who join (or come back from leave) after an approval owe the acknowledgements of the
+   * versions in force that asked for them, due in the usual 30 days; committed with the joiners. One
+   * statement for all of them (an HR import may bring 50,000), one audit-trail row per duty.
    */
-  @OnDomainEvent('staff.joined')
-  async enrolNewcomer(event: DomainEvent<'staff.joined'>, tx: Transaction): Promise<number> {
+  @OnDomainEvents('staff.joined')
+  async enrolJoiners(events: DomainEvent<'staff.joined'>[], tx: Transaction): Promise<number> {
+    if (events.length === 0) return 0;
+    const versions = (await tx.manager.query(
+      `SELECT v.id, v.version, p.key FROM policy_versions v JOIN policies p ON p.id = v.policy_id
+        WHERE v.organization_id = $1 AND v.status = 'approved' AND v.acknowledgement_required`,
+      [tx.actor.organizationId],
+    )) as { id: string; version: number; key: string }[];
+    if (versions.length === 0) return 0;
     const dueOn = addDays(tokyoToday(), DEFAULT_ACKNOWLEDGEMENT_DAYS);
-    const created = (await tx.manager.query(
-      `INSERT INTO acknowledgement_duties (organization_id, staff_id, policy_version_id, due_on)
-       SELECT v.organization_id, $2, v.id, $3 FROM policy_versions v
-        WHERE v.organization_id = $1 AND v.status = 'approved' AND v.acknowledgement_required
-       ON CONFLICT (staff_id, policy_version_id) DO NOTHING
-       RETURNING id, policy_version_id`,
-      [tx.actor.organizationId, event.staffId, dueOn],
-    )) as { id: string; policy_version_id: string }[];
-    if (created.length === 0) return 0;
-    const versions = await tx.manager
-      .getRepository(PolicyVersion)
-      .createQueryBuilder('v')
-      .innerJoin('v.policy', 'p')
-      .select(['v.id', 'v.version', 'p.id', 'p.key'])
-      .where('v.id IN (:...ids)', { ids: created.map((duty) => duty.policy_version_id) })
-      .getMany();
-    const byId = new Map(versions.map((v) => [v.id, v]));
-    for (const duty of created) {
-      const version = byId.get(duty.policy_version_id);
-      tx.audit({
+    const reasons = new Map(events.map((event) => [event.staffId, event.reason]));
+    // ids made here, in time order: 50,000 duties land side by side in their indexes
+    const candidates = [...reasons.keys()].flatMap((staffId) =>
+      versions.map((version) => ({ id: timeOrderedUuid(), staff_id: staffId, policy_version_id: version.id, version })),
+    );
+    const created = new Set(
+      (
+        (await tx.manager.query(
+          `INSERT INTO acknowledgement_duties (id, organization_id, staff_id, policy_version_id, due_on)
+           SELECT id, $1, staff_id, policy_version_id, $3 FROM json_to_recordset($2::json) AS d(id uuid, staff_id uuid, policy_version_id uuid)
+           ON CONFLICT (staff_id, policy_version_id) DO NOTHING
+           RETURNING id`,
+          [tx.actor.organizationId, JSON.stringify(candidates.map(({ version: _version, ...duty }) => duty)), dueOn],
+        )) as { id: string }[]
+      ).map((duty) => duty.id),
+    );
+    const duties = candidates.filter((duty) => created.has(duty.id));
+    if (duties.length === 0) return 0;
+    tx.auditMany(
+      duties.map((duty) => ({
         action: 'acknowledgement_duty.create',
         entityType: 'acknowledgement_duty',
         entityId: duty.id,
-        after: { staffId: event.staffId, policyVersionId: duty.policy_version_id, dueOn, acknowledgedAt: null },
-        context: { policyKey: version?.policy?.key, version: version?.version, reason: event.reason === 'created' ? 'joined' : 'returned' },
-      });
-    }
+        after: { staffId: duty.staff_id, policyVersionId: duty.policy_version_id, dueOn, acknowledgedAt: null },
+        context: { policyKey: duty.version.key, version: duty.version.version, reason: reasons.get(duty.staff_id) === 'created' ? 'joined' : 'returned' },
+      })),
+    );
     await this.requestAcknowledgements(
       tx,
-      created.map((duty) => duty.id),
+      duties.map((duty) => duty.id),
     );
-    return created.length;
+    return duties.length;
   }
 
   /** The e-mails asking for these duties: outbox messages of up to DUTIES_PER_MESSAGE ids each. */
