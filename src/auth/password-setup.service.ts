@@ -90,6 +90,14 @@ export class PasswordSetupService {
     return { expiresAt: new Date(Date.now() + hours * 3_600_000) };
   }
 
+  /**
+   * Inside a running change: the same e-mails for many people at once (an HR import's new staff),
+   * one outbox row each with the dedupe key `dedupeKeyOf` gives, written in bulk.
+   */
+  async requestLinks(tx: Transaction, staffIds: readonly string[], purpose: PasswordTokenPurpose, dedupeKeyOf: (staffId: string) => string): Promise<number> {
+    return tx.outbox(staffIds.map((staffId) => ({ topic: 'auth.password_link' as const, dedupeKey: dedupeKeyOf(staffId), payload: { staffId, purpose } })));
+  }
+
   /** An administrator sends a person the link to set their password. */
   async invite(actor: Actor, staffId: string): Promise<{ expiresAt: Date }> {
     assertMay(actor, AUTH.invite);

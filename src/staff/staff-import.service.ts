@@ -1,71 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-import { parse } from 'csv-parse/sync';
-import { In } from 'typeorm';
 import type { Actor } from '../common/actor.js';
-import { AppException, type FieldError } from '../common/errors/app.exception.js';
+import { AppException } from '../common/errors/app.exception.js';
+import { isPrivilegedRole } from '../common/roles.js';
 import { assertMay } from '../common/permissions.js';
-import { UnitOfWork } from '../database/unit-of-work.js';
+import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { STAFF } from './staff.permissions.js';
 import { Department } from './department.entity.js';
-import { Staff, type EmploymentStatus } from './staff.entity.js';
-import { StaffFieldsDto } from './dto/staff.dto.js';
+import { Staff } from './staff.entity.js';
+import type { StaffFieldsDto, UpdateStaffDto } from './dto/staff.dto.js';
+import { decodeCsv, IMPORTED_FIELDS, readStaffCsv, rowsRefused, type ImportedRow, type ImportIssue } from './staff-import-csv.js';
 import { openRoleRequestStaffIds, privilegedEmailRefusal, privilegedRoleRefusal, rolesKept, StaffService, withStaffRole } from './staff.service.js';
-
-/** Column names an HR export may use (Japanese or English) → field. */
-const HEADERS: Record<string, keyof ImportRow> = {
-  職員番号: 'employeeNumber',
-  employeenumber: 'employeeNumber',
-  氏: 'familyName',
-  姓: 'familyName',
-  familyname: 'familyName',
-  名: 'givenName',
-  givenname: 'givenName',
-  氏カナ: 'familyNameKana',
-  '氏（カナ）': 'familyNameKana',
-  セイ: 'familyNameKana',
-  familynamekana: 'familyNameKana',
-  名カナ: 'givenNameKana',
-  '名（カナ）': 'givenNameKana',
-  メイ: 'givenNameKana',
-  givennamekana: 'givenNameKana',
-  メールアドレス: 'email',
-  email: 'email',
-  所属コード: 'departmentCode',
-  departmentcode: 'departmentCode',
-  役割: 'roles',
-  roles: 'roles',
-  在職状況: 'status',
-  status: 'status',
-  採用日: 'joinedOn',
-  joinedon: 'joinedOn',
-  退職日: 'leftOn',
-  lefton: 'leftOn',
-};
-const REQUIRED: (keyof ImportRow)[] = ['employeeNumber', 'familyName', 'givenName', 'email'];
-const STATUS_WORDS: Record<string, EmploymentStatus> = {
-  在職: 'active',
-  休職: 'on_leave',
-  退職: 'retired',
-  active: 'active',
-  on_leave: 'on_leave',
-  retired: 'retired',
-};
-
-interface ImportRow {
-  employeeNumber: string;
-  familyName: string;
-  givenName: string;
-  familyNameKana: string;
-  givenNameKana: string;
-  email: string;
-  departmentCode: string;
-  roles: string;
-  status: string;
-  joinedOn: string;
-  leftOn: string;
-}
 
 export interface StaffImportResult {
   dryRun: boolean;
@@ -75,26 +19,38 @@ export interface StaffImportResult {
   unchanged: number;
 }
 
-interface ParsedRow {
-  line: number;
-  fields: StaffFieldsDto;
+/** Where an import's file came from, for the audit trail (the pages' stored upload). */
+export interface StaffImportSource {
+  uploadId?: string;
+  fileName?: string;
+  sha256?: string;
 }
 
-/** Decodes an uploaded file as UTF-8 (with or without BOM); anything else is refused. */
-export function decodeCsv(buffer: Buffer): string {
-  if (buffer.includes(0))
-    throw new AppException('UNSUPPORTED_MEDIA_TYPE', 'The file is not a text CSV file', [{ field: 'file', messages: ['binary content'] }]);
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(buffer);
-  } catch {
-    throw new AppException('UNSUPPORTED_MEDIA_TYPE', 'The file must be UTF-8 (save it as "CSV UTF-8")', [{ field: 'file', messages: ['not UTF-8'] }]);
-  }
+/** What the database says about the file's people: who exists, whose addresses are taken, who has an open role request. */
+interface Lookups {
+  byNumber: Map<string, Staff>;
+  emailOwners: Map<string, string>;
+  withOpenRequests: Set<string>;
+}
+
+/** What an import will do: the people to create, the changes to make, how many rows change nothing, and every refusal. */
+interface Plan {
+  creates: ImportedRow[];
+  updates: { row: ImportedRow; before: Staff; changes: UpdateStaffDto }[];
+  unchanged: number;
+  issues: ImportIssue[];
 }
 
 /**
- * The HR system's staff CSV: every row is checked, every bad row reported with its line number, and
- * only a file without a single bad row is imported (in one transaction). Rows are matched to staff
- * by employee number: new ones are created, known ones updated.
+ * The HR system's staff CSV: every row is checked, every bad row reported with its line and field,
+ * and only a file without a single bad row is imported, in one transaction. Rows are matched to
+ * staff by employee number: new ones are created, known ones updated.
+ *
+ * Set-based: the file is read and checked in memory, the database asked once per question (who
+ * exists, whose addresses are taken), new people written by one INSERT per 10,000 with their
+ * invitations, audit-trail rows and acknowledgement duties in bulk. Known people's rows are locked
+ * only at the end, just before they are changed (and checked again under the lock), so their
+ * sign-ins wait at most for the end of the import's commit, not for the whole import.
  */
 @Injectable()
 export class StaffImportService {
@@ -103,144 +59,135 @@ export class StaffImportService {
     private readonly staff: StaffService,
   ) {}
 
-  async import(actor: Actor, buffer: Buffer, dryRun: boolean): Promise<StaffImportResult> {
+  async import(actor: Actor, buffer: Buffer, dryRun: boolean, source: StaffImportSource = {}): Promise<StaffImportResult> {
     assertMay(actor, STAFF.import);
     const text = decodeCsv(buffer);
-    return this.uow.run(actor, async (tx) => {
-      const departments = await tx.manager.getRepository(Department).findBy({ organizationId: actor.organizationId });
-      const departmentIds = new Map(departments.map((d) => [d.code, d.id]));
-      const { rows, errors } = this.parse(text, departmentIds);
-      const numbers = rows.map((r) => r.fields.employeeNumber);
-      const existing = numbers.length
-        ? await tx.manager
-            .getRepository(Staff)
-            .find({ where: { organizationId: actor.organizationId, employeeNumber: In(numbers) }, lock: { mode: 'pessimistic_write' } })
-        : [];
-      const byNumber = new Map(existing.map((s) => [s.employeeNumber, s]));
-      const emails = rows.map((r) => r.fields.email);
-      const emailOwners = emails.length
-        ? await tx.manager
-            .getRepository(Staff)
-            .find({ where: { email: In(emails) }, select: { id: true, email: true, employeeNumber: true, organizationId: true } })
-        : [];
-      const ownerOf = new Map(emailOwners.map((s) => [s.email, s]));
-      const withOpenRequests = await openRoleRequestStaffIds(
-        tx,
-        existing.map((s) => s.id),
-      );
-      for (const row of rows) {
-        const owner = ownerOf.get(row.fields.email);
-        const current = byNumber.get(row.fields.employeeNumber);
-        if (owner && owner.id !== current?.id)
-          errors.push({ line: row.line, field: 'email', messages: [`e-mail address already used by another staff member`] });
-        const refused = privilegedRoleRefusal(current ? rolesKept(current, row.fields.status) : [], withStaffRole(row.fields.roles), current?.id ?? null);
-        if (refused) errors.push({ line: row.line, ...refused });
-        const locked = current && row.fields.email !== current.email ? privilegedEmailRefusal(current, withOpenRequests) : null;
-        if (locked) errors.push({ line: row.line, ...locked });
-      }
-      if (errors.length)
-        throw new AppException(
-          'STAFF_IMPORT_INVALID',
-          `${new Set(errors.map((e) => e.line)).size} bad row(s); nothing was imported`,
-          errors.sort((a, b) => a.line! - b.line!),
-        );
-      const result: StaffImportResult = { dryRun, rows: rows.length, created: 0, updated: 0, unchanged: 0 };
-      for (const { fields } of rows) {
-        const current = byNumber.get(fields.employeeNumber);
-        if (!current) {
-          result.created++;
-          if (!dryRun) await this.staff.insert(tx, fields);
-          continue;
-        }
-        const changes = changedStaffFields(current, fields);
-        if (Object.keys(changes).length === 0) {
-          result.unchanged++;
-          continue;
-        }
-        result.updated++;
-        if (!dryRun) await this.staff.applyUpdate(tx, current, changes);
-      }
-      if (!dryRun) await tx.audit({ action: 'staff.import', entityType: 'staff', context: { ...result } });
-      return result;
-    });
+    return this.uow.run(actor, (tx) => this.importText(tx, text, dryRun, source));
   }
 
-  private parse(text: string, departmentIds: Map<string, string>): { rows: ParsedRow[]; errors: FieldError[] } {
-    const errors: FieldError[] = [];
-    let records: { record: string[]; info: { lines: number } }[];
-    try {
-      records = parse(text, { bom: true, info: true, skip_empty_lines: true, trim: true, relax_column_count: false }) as unknown as typeof records;
-    } catch (error) {
-      const line = (error as { lines?: number }).lines ?? 0;
-      throw new AppException('STAFF_IMPORT_INVALID', 'The file is not well-formed CSV', [{ line, field: 'file', messages: [(error as Error).message] }]);
+  /** The import inside a running change (the pages' confirmation runs it with the upload's deletion). */
+  async importText(tx: Transaction, text: string, dryRun: boolean, source: StaffImportSource = {}): Promise<StaffImportResult> {
+    assertMay(tx.actor, STAFF.import);
+    const departments = await tx.manager
+      .getRepository(Department)
+      .find({ where: { organizationId: tx.actor.organizationId }, select: { id: true, code: true } });
+    const { rows, issues } = await readStaffCsv(text, { departments: new Map(departments.map((d) => [d.code, d.id])) });
+    const plan = planImport(rows, await this.lookups(tx, rows));
+    if (issues.length || plan.issues.length) throw rowsRefused([...issues, ...plan.issues]);
+    const result: StaffImportResult = { dryRun, rows: rows.length, created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged };
+    if (dryRun) return result;
+
+    await this.staff.insertMany(
+      tx,
+      plan.creates.map((row) => row.fields),
+    );
+    if (plan.updates.length) {
+      // only now the known people's rows are locked, and read again: what they are under the lock decides
+      const locked = await this.lockAndRead(
+        tx,
+        plan.updates.map((update) => update.before.id),
+      );
+      const rowsToUpdate = plan.updates.map((update) => update.row);
+      const again = planImport(rowsToUpdate, await this.lookups(tx, rowsToUpdate, locked));
+      if (again.issues.length) throw rowsRefused(again.issues);
+      if (again.creates.length) throw new AppException('CONFLICT', 'A person of the file changed during the import; import the file again');
+      await this.staff.applyUpdates(tx, again.updates);
+      result.updated = again.updates.length;
+      result.unchanged += again.unchanged;
     }
-    if (records.length === 0) throw new AppException('STAFF_IMPORT_INVALID', 'The file is empty', [{ line: 1, field: 'file', messages: ['no header row'] }]);
-    const header = records[0].record.map((name) => HEADERS[name.replace(/\s/g, '')] ?? HEADERS[name.replace(/\s/g, '').toLowerCase()]);
-    const unknown = records[0].record.filter((_, i) => !header[i]);
-    const missing = REQUIRED.filter((field) => !header.includes(field));
-    if (unknown.length || missing.length) {
-      throw new AppException('STAFF_IMPORT_INVALID', 'The header row is not the expected one', [
-        ...unknown.map((name) => ({ line: 1, field: name, messages: ['unknown column'] })),
-        ...missing.map((field) => ({ line: 1, field, messages: ['required column missing'] })),
-      ]);
-    }
-    const rows: ParsedRow[] = [];
-    const seen = { employeeNumber: new Map<string, number>(), email: new Map<string, number>() };
-    for (const { record, info } of records.slice(1)) {
-      const line = info.lines;
-      const raw = Object.fromEntries(header.map((field, i) => [field, record[i] ?? ''])) as unknown as ImportRow;
-      const rowErrors: FieldError[] = [];
-      const status = raw.status ? STATUS_WORDS[raw.status] : 'active';
-      if (!status) rowErrors.push({ line, field: 'status', messages: [`"${raw.status}" is not 在職, 休職 or 退職`] });
-      const departmentId = raw.departmentCode ? departmentIds.get(raw.departmentCode) : null;
-      if (departmentId === undefined) rowErrors.push({ line, field: 'departmentCode', messages: [`no department with code "${raw.departmentCode}"`] });
-      const candidate = plainToInstance(StaffFieldsDto, {
-        employeeNumber: raw.employeeNumber,
-        familyName: raw.familyName,
-        givenName: raw.givenName,
-        familyNameKana: raw.familyNameKana || null,
-        givenNameKana: raw.givenNameKana || null,
-        email: raw.email,
-        departmentId: departmentId ?? null,
-        roles: raw.roles ? raw.roles.split(/[;|、,\s]+/).filter(Boolean) : ['staff'],
-        status: status ?? 'active',
-        joinedOn: raw.joinedOn ? raw.joinedOn.replace(/\//g, '-') : null,
-        leftOn: raw.leftOn ? raw.leftOn.replace(/\//g, '-') : null,
-      });
-      for (const error of validateSync(candidate, { whitelist: true, forbidNonWhitelisted: true })) {
-        rowErrors.push({ line, field: error.property, messages: Object.values(error.constraints ?? { invalid: 'is invalid' }) });
-      }
-      for (const key of ['employeeNumber', 'email'] as const) {
-        const value = candidate[key];
-        const first = value ? seen[key].get(value) : undefined;
-        if (first !== undefined) rowErrors.push({ line, field: key, messages: [`same ${key} as line ${first}`] });
-        else if (value) seen[key].set(value, line);
-      }
-      if (rowErrors.length) errors.push(...rowErrors);
-      else rows.push({ line, fields: candidate });
-    }
-    return { rows, errors };
+    tx.audit({ action: 'staff.import', entityType: 'staff', context: { ...result, ...source } });
+    return result;
+  }
+
+  /** The database's answers about the file's people, one query per question (`locked`: the people as read under their locks). */
+  private async lookups(tx: Transaction, rows: readonly ImportedRow[], locked?: Staff[]): Promise<Lookups> {
+    const organizationId = tx.actor.organizationId;
+    const existing =
+      locked ??
+      (rows.length
+        ? await tx.manager
+            .getRepository(Staff)
+            .createQueryBuilder('s')
+            .where('s.organization_id = :organizationId', { organizationId })
+            .andWhere('s.employee_number = ANY(:numbers)', { numbers: rows.map((row) => row.fields.employeeNumber) })
+            .getMany()
+        : []);
+    const emails = rows.map((row) => row.fields.email);
+    const owners = emails.length
+      ? ((await tx.manager.query('SELECT id, email FROM staff WHERE email = ANY($1::text[])', [emails])) as { id: string; email: string }[])
+      : [];
+    return {
+      byNumber: new Map(existing.map((s) => [s.employeeNumber, s])),
+      emailOwners: new Map(owners.map((owner) => [owner.email, owner.id])),
+      withOpenRequests: await openRoleRequestStaffIds(
+        tx,
+        existing.map((s) => s.id),
+      ),
+    };
+  }
+
+  /** Locks the rows of the people about to change (in id order, as every such lock is taken) and reads them. */
+  private lockAndRead(tx: Transaction, ids: readonly string[]): Promise<Staff[]> {
+    return tx.manager
+      .getRepository(Staff)
+      .createQueryBuilder('s')
+      .where('s.organization_id = :organizationId', { organizationId: tx.actor.organizationId })
+      .andWhere('s.id = ANY(:ids)', { ids })
+      .orderBy('s.id')
+      .setLock('pessimistic_write')
+      .getMany();
   }
 }
 
-/** The fields of `next` that differ from `current`. */
+/**
+ * What importing `rows` does to the people `lookups` found: new people, changes, rows that change
+ * nothing, and the rows refused: an address another person has, a privileged role granted or
+ * removed (only a role request does that), the address of a privileged person or one with an open
+ * role request changed.
+ */
+function planImport(rows: readonly ImportedRow[], lookups: Lookups): Plan {
+  const plan: Plan = { creates: [], updates: [], unchanged: 0, issues: [] };
+  for (const row of rows) {
+    const { fields, line } = row;
+    const current = lookups.byNumber.get(fields.employeeNumber);
+    const owner = lookups.emailOwners.get(fields.email);
+    const before = plan.issues.length;
+    if (owner && owner !== current?.id)
+      plan.issues.push({ line, field: 'email', code: 'emailTaken', message: 'e-mail address already used by another staff member' });
+    const refused = privilegedRoleRefusal(current ? rolesKept(current, fields.status) : [], withStaffRole(fields.roles), current?.id ?? null);
+    if (refused) plan.issues.push({ line, field: 'roles', code: 'privilegedRole', values: { roles: fields.roles.join('、') }, message: refused.messages[0]! });
+    const locked = current && fields.email !== current.email ? privilegedEmailRefusal(current, lookups.withOpenRequests) : null;
+    if (locked && current) {
+      const held = current.roles.filter(isPrivilegedRole);
+      plan.issues.push(
+        held.length
+          ? { line, field: 'email', code: 'privilegedEmail', values: { roles: held.join('、') }, message: locked.messages[0]! }
+          : { line, field: 'email', code: 'openRoleRequest', message: locked.messages[0]! },
+      );
+    }
+    if (plan.issues.length > before) continue;
+    if (!current) {
+      plan.creates.push(row);
+      continue;
+    }
+    const changes = changedStaffFields(current, fields);
+    if (Object.keys(changes).length === 0) plan.unchanged++;
+    else plan.updates.push({ row, before: current, changes });
+  }
+  return plan;
+}
+
+/** The imported fields of `next` that differ from `current`. */
 function changedStaffFields(current: Staff, next: StaffFieldsDto): Partial<StaffFieldsDto> {
   const changes: Partial<StaffFieldsDto> = {};
-  const keys: (keyof StaffFieldsDto)[] = [
-    'familyName',
-    'givenName',
-    'familyNameKana',
-    'givenNameKana',
-    'email',
-    'departmentId',
-    'status',
-    'joinedOn',
-    'leftOn',
-  ];
-  for (const key of keys) {
+  for (const key of IMPORTED_FIELDS) {
+    if (key === 'employeeNumber') continue;
+    if (key === 'roles') {
+      const roles = [...new Set([...next.roles, 'staff'])].sort().join(',');
+      if (roles !== [...current.roles].sort().join(',')) changes.roles = next.roles;
+      continue;
+    }
     if ((next[key] ?? null) !== ((current as unknown as Record<string, unknown>)[key] ?? null)) (changes as Record<string, unknown>)[key] = next[key] ?? null;
   }
-  const roles = [...new Set([...next.roles, 'staff'])].sort().join(',');
-  if (roles !== [...current.roles].sort().join(',')) changes.roles = next.roles;
   return changes;
 }

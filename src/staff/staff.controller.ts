@@ -1,19 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, May } from '../common/access.decorators.js';
 import { STAFF } from './staff.permissions.js';
 import type { Actor } from '../common/actor.js';
-import { AppException } from '../common/errors/app.exception.js';
 import { ApiProblems } from '../common/openapi.js';
 import { PageOf, type Page } from '../common/pagination.js';
 import { CreateStaffDto, StaffImportQuery, StaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
 import { StaffImportResultView, StaffView } from './dto/staff-view.dto.js';
+import { IMPORT_COLUMNS } from './staff-import-csv.js';
 import { StaffImportService } from './staff-import.service.js';
+import { importedFile, MAX_IMPORT_SIZE_TEXT, StaffImportUploadInterceptor } from './staff-import-upload.interceptor.js';
 import { StaffService } from './staff.service.js';
 
-export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
-const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel']);
+const IMPORT_HEADERS = IMPORT_COLUMNS.map((column) => `${column.headers.join(' / ')}${column.required ? ' (required)' : ''}`).join('; ');
 
 @ApiTags('staff')
 @Controller('api/v1')
@@ -88,13 +87,26 @@ export class StaffController {
   @Post('staff/import')
   @HttpCode(200)
   @May(STAFF.import)
-  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_IMPORT_BYTES, files: 1 } }))
+  @UseInterceptors(StaffImportUploadInterceptor)
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
-  @ApiOperation({ summary: 'Import the HR system CSV (UTF-8, BOM optional); any bad row: 422 listing every bad line, nothing imported' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: { file: { type: 'string', format: 'binary', description: `the HR system's CSV, UTF-8 (BOM optional), at most ${MAX_IMPORT_SIZE_TEXT}` } },
+      required: ['file'],
+    },
+  })
+  @ApiOperation({
+    summary: 'Import the HR system CSV (UTF-8, BOM optional, at most 20 MB); any bad row: 422 listing every bad line, nothing imported',
+    description:
+      'Rows are matched to staff by employee number: new people are created (and invited to set a password), known ones updated. ' +
+      'All or nothing, in one transaction; `dryRun=true` checks the file and counts what it would do without writing. ' +
+      `Columns (Japanese or English headers): ${IMPORT_HEADERS}.`,
+  })
   @ApiOkResponse({ type: StaffImportResultView })
   @ApiProblems({
-    413: 'The file is larger than 5 MB',
+    400: 'No file (VALIDATION_FAILED, naming `file`)',
+    413: `The file is larger than ${MAX_IMPORT_SIZE_TEXT} (PAYLOAD_TOO_LARGE, naming \`file\`)`,
     415: 'Not a UTF-8 text CSV file (UNSUPPORTED_MEDIA_TYPE)',
     422: 'Bad rows or columns (a row granting or removing a privileged role, or changing the e-mail of a person with one or with an open role request, is one); `errors` lists each with its `line` (STAFF_IMPORT_INVALID)',
   })
@@ -103,10 +115,6 @@ export class StaffController {
     @Query() query: StaffImportQuery,
     @UploadedFile() file: Express.Multer.File | undefined,
   ): Promise<StaffImportResultView> {
-    if (!file) throw new AppException('VALIDATION_FAILED', 'file is required', [{ field: 'file', messages: ['attach the CSV file as "file"'] }]);
-    if (!CSV_TYPES.has(file.mimetype) && !/\.csv$/i.test(file.originalname)) {
-      throw new AppException('UNSUPPORTED_MEDIA_TYPE', `A CSV file is required, got ${file.mimetype}`, [{ field: 'file', messages: ['must be a .csv file'] }]);
-    }
-    return this.importer.import(actor, file.buffer, query.dryRun === 'true');
+    return this.importer.import(actor, importedFile(file).buffer, query.dryRun === 'true');
   }
 }

@@ -23,6 +23,6 @@ import { StaffService } from './staff.service.js';
   imports: [AuthModule],
   controllers: [StaffController, DepartmentsController, RoleRequestsController],
   providers: [StaffService, DepartmentsService, StaffImportService, RoleRequestsService, StaffWelcomeMail, RoleRequestMail],
-  exports: [StaffService, DepartmentsService, RoleRequestsService],
+  exports: [StaffService, DepartmentsService, RoleRequestsService, StaffImportService],
 })
 export class StaffModule {}

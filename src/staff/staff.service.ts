@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { tokyoToday } from '../common/calendar.js';
+import { timeOrderedUuid } from '../common/uuid.js';
 import { accessScope, scopeConditions, type ScopeRules } from '../auth/access-scope.js';
 import { AuthService } from '../auth/auth.service.js';
 import { PasswordSetupService } from '../auth/password-setup.service.js';
@@ -19,6 +20,8 @@ import { OPEN_ROLE_REQUEST_STATUSES, RoleRequest } from './role-request.entity.j
 import { Staff } from './staff.entity.js';
 import type { StaffView } from './dto/staff-view.dto.js';
 import { STAFF_SELECT, staffViewOf, type StaffRow } from './staff-record.js';
+import { insertStaffRows, updateStaffRows, type NewStaffRow } from './staff-columns.js';
+import type { DomainEvent } from '../common/events/domain-events.js';
 import type { CreateStaffDto, StaffFieldsDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
 
 /** Who sees which staff records: the office sees everyone, a manager their department, others themselves. */
@@ -118,21 +121,7 @@ export class StaffService {
   async insert(tx: Transaction, fields: StaffFieldsDto, extra: Partial<Staff> = {}): Promise<Staff> {
     const staff = await tx.create(
       Staff,
-      {
-        employeeNumber: fields.employeeNumber,
-        familyName: fields.familyName,
-        givenName: fields.givenName,
-        familyNameKana: fields.familyNameKana ?? null,
-        givenNameKana: fields.givenNameKana ?? null,
-        email: fields.email.toLowerCase(),
-        departmentId: fields.departmentId ?? null,
-        roles: withStaffRole(fields.roles),
-        status: fields.status ?? 'active',
-        joinedOn: fields.joinedOn ?? null,
-        leftOn: fields.leftOn ?? null,
-        locale: fields.locale ?? 'ja',
-        ...extra,
-      },
+      { ...newStaffFields(fields), ...extra },
       { action: 'staff.create', entityType: 'staff', omit: ['passwordHash', 'totpSecret'] },
     );
     if (staff.status === 'active') {
@@ -149,18 +138,8 @@ export class StaffService {
    */
   async applyUpdate(tx: Transaction, before: Staff, dto: UpdateStaffDto): Promise<Staff> {
     const repo = tx.manager.getRepository(Staff);
-    const changes: Partial<Staff> = {
-      ...dto,
-      ...(dto.email ? { email: dto.email.toLowerCase() } : {}),
-      ...(dto.roles ? { roles: withStaffRole(dto.roles) } : {}),
-    };
-    const returning = before.status === 'retired' && changes.status !== undefined && changes.status !== 'retired';
-    const privilegedRolesRemoved = returning ? before.roles.filter(isPrivilegedRole) : [];
-    if (returning && (changes.roles ?? before.roles).some(isPrivilegedRole))
-      changes.roles = (changes.roles ?? before.roles).filter((role) => !isPrivilegedRole(role));
-    const after = repo.merge(repo.create({ ...before }), changes);
-    if (after.status === 'retired' && !after.leftOn) after.leftOn = tokyoToday();
-    await repo.update({ id: before.id }, changes.status === 'retired' && !dto.leftOn ? { ...changes, leftOn: after.leftOn } : changes);
+    const { changes, after, privilegedRolesRemoved } = plannedUpdate(repo, before, dto);
+    await repo.update({ id: before.id }, changes);
     tx.audit({
       action: 'staff.update',
       entityType: 'staff',
@@ -183,6 +162,76 @@ export class StaffService {
       await tx.publish({ type: 'staff.joined', staffId: before.id, departmentId: after.departmentId ?? null, reason: 'returned' });
     }
     return after;
+  }
+
+  /**
+   * Creates many staff members at once inside a running change (the HR import), set-based: one
+   * INSERT per 10,000 people, one audit-trail row each (`staff.create`, as `insert` records it),
+   * the invitations of those who start active in one outbox write, and one `staff.joined` run that
+   * the reacting features take whole (`@OnDomainEvents`).
+   */
+  async insertMany(tx: Transaction, list: readonly StaffFieldsDto[]): Promise<NewStaffRow[]> {
+    const organizationId = tx.actor.organizationId;
+    const people: NewStaffRow[] = list.map((fields) => ({ id: timeOrderedUuid(), ...newStaffFields(fields) }));
+    if (people.length === 0) return people;
+    await insertStaffRows(tx.manager, organizationId, people);
+    // what `tx.create` records: the row as saved, with the column defaults the database filled in
+    tx.auditMany(
+      people.map((person) => ({ action: 'staff.create', entityType: 'staff', entityId: person.id, after: { ...person, organizationId, failedLoginCount: 0 } })),
+    );
+    const joiners = people.filter((person) => person.status === 'active');
+    await this.passwordSetup.requestLinks(
+      tx,
+      joiners.map((person) => person.id),
+      'invitation',
+      (staffId) => `welcome:${staffId}`,
+    );
+    await tx.publishAll(joiners.map((person) => ({ type: 'staff.joined', staffId: person.id, departmentId: person.departmentId, reason: 'created' })));
+    return people;
+  }
+
+  /**
+   * Applies many changes at once (the HR import), set-based, with what `applyUpdate` does for one:
+   * the same audit-trail rows, sessions ended and role requests closed for those retiring, privileged
+   * roles dropped for those coming back, and the joins, moves and leaves told in three runs. The
+   * caller read `before` of each under its row lock.
+   */
+  async applyUpdates(tx: Transaction, list: readonly { before: Staff; changes: UpdateStaffDto }[]): Promise<Staff[]> {
+    if (list.length === 0) return [];
+    const repo = tx.manager.getRepository(Staff);
+    const planned = list.map(({ before, changes }) => ({ before, ...plannedUpdate(repo, before, changes) }));
+    await updateStaffRows(
+      tx.manager,
+      tx.actor.organizationId,
+      planned.map(({ after }) => after),
+    );
+    tx.auditMany(
+      planned.map(({ before, after, privilegedRolesRemoved }) => ({
+        action: 'staff.update',
+        entityType: 'staff',
+        entityId: before.id,
+        before,
+        after,
+        ...(privilegedRolesRemoved.length ? { context: { privilegedRolesRemoved } } : {}),
+      })),
+    );
+    const left: DomainEvent[] = [];
+    const moved: DomainEvent[] = [];
+    const joined: DomainEvent[] = [];
+    for (const { before, after } of planned) {
+      if (before.status !== 'retired' && after.status === 'retired') {
+        await this.auth.revokeAllSessions(tx, before.id, 'retired');
+        await this.closeOpenRoleRequests(tx, before.id);
+      }
+      if (before.status === 'active' && after.status !== 'active')
+        left.push({ type: 'staff.left', staffId: before.id, reason: after.status === 'retired' ? 'retired' : 'on_leave' });
+      if ((before.departmentId ?? null) !== (after.departmentId ?? null))
+        moved.push({ type: 'staff.moved', staffId: before.id, fromDepartmentId: before.departmentId ?? null, toDepartmentId: after.departmentId ?? null });
+      if (before.status !== 'active' && after.status === 'active')
+        joined.push({ type: 'staff.joined', staffId: before.id, departmentId: after.departmentId ?? null, reason: 'returned' });
+    }
+    await tx.publishAll([...left, ...moved, ...joined]);
+    return planned.map(({ after }) => after);
   }
 
   /** Someone retiring: their open role requests are withdrawn (audited, the security office told). */
@@ -234,6 +283,44 @@ export class StaffService {
     }
     await tx.outbox({ topic: 'staff.welcome', dedupeKey: `welcome:${staff.id}`, payload: { staffId: staff.id } });
   }
+}
+
+/** The fields a new staff member is written with (the API, the bootstrap and the HR import alike). */
+export function newStaffFields(fields: StaffFieldsDto): Omit<NewStaffRow, 'id'> {
+  return {
+    employeeNumber: fields.employeeNumber,
+    familyName: fields.familyName,
+    givenName: fields.givenName,
+    familyNameKana: fields.familyNameKana ?? null,
+    givenNameKana: fields.givenNameKana ?? null,
+    email: fields.email.toLowerCase(),
+    departmentId: fields.departmentId ?? null,
+    roles: withStaffRole(fields.roles),
+    status: fields.status ?? 'active',
+    joinedOn: fields.joinedOn ?? null,
+    leftOn: fields.leftOn ?? null,
+    locale: fields.locale ?? 'ja',
+  };
+}
+
+/**
+ * What applying `dto` to `before` makes of the record: the columns to write, the record after, and
+ * the privileged roles someone coming back from retirement loses (new role requests give them
+ * back); retiring without a leaving date sets it to today.
+ */
+function plannedUpdate(repo: Repository<Staff>, before: Staff, dto: UpdateStaffDto): { changes: Partial<Staff>; after: Staff; privilegedRolesRemoved: Role[] } {
+  const changes: Partial<Staff> = {
+    ...dto,
+    ...(dto.email ? { email: dto.email.toLowerCase() } : {}),
+    ...(dto.roles ? { roles: withStaffRole(dto.roles) } : {}),
+  };
+  const returning = before.status === 'retired' && changes.status !== undefined && changes.status !== 'retired';
+  const privilegedRolesRemoved = returning ? before.roles.filter(isPrivilegedRole) : [];
+  if (returning && (changes.roles ?? before.roles).some(isPrivilegedRole))
+    changes.roles = (changes.roles ?? before.roles).filter((role) => !isPrivilegedRole(role));
+  const after = repo.merge(repo.create({ ...before }), changes);
+  if (after.status === 'retired' && !after.leftOn) after.leftOn = tokyoToday();
+  return { changes: changes.status === 'retired' && !dto.leftOn ? { ...changes, leftOn: after.leftOn } : changes, after, privilegedRolesRemoved };
 }
 
 /**
