@@ -7,11 +7,13 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { SecurityDigestModule } from './security-digest/security-digest.module.js';
 import { DepartmentsModule } from './staff/departments.module.js';
+import { StaffImportModule } from './staff/staff-import.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { AuditTrailPagesModule } from './web/audit-trail/audit-trail-pages.module.js';
 import { ControlPagesModule } from './web/controls/control-pages.module.js';
 import { DepartmentPagesModule } from './web/departments/department-pages.module.js';
 import { PolicyPagesModule } from './web/policies/policy-pages.module.js';
+import { StaffImportPagesModule } from './web/staff-import/staff-import-pages.module.js';
 import { StaffPagesModule } from './web/staff/staff-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
@@ -28,6 +30,8 @@ export interface FeatureEntry {
 export const FEATURES: readonly FeatureEntry[] = [
   { module: NotificationsModule },
   { module: AuthModule },
+  // before the staff pages: its routes are registered first, so /staff/import is never taken for /staff/:id
+  { module: StaffImportModule, pages: StaffImportPagesModule },
   { module: StaffModule, pages: StaffPagesModule },
   { module: DepartmentsModule, pages: DepartmentPagesModule },
   { module: AuditTrailModule, pages: AuditTrailPagesModule },

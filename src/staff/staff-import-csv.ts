@@ -14,28 +14,30 @@ import type { EmploymentStatus } from './staff.entity.js';
  */
 
 /** What can be wrong with the file, a column or a row; the pages' messages are `staffImport.issue.<code>`. */
-export type ImportIssueCode =
-  | 'missing'
-  | 'notCsv'
-  | 'binary'
-  | 'notUtf8'
-  | 'tooLarge'
-  | 'empty'
-  | 'malformed'
-  | 'unknownColumn'
-  | 'missingColumn'
-  | 'required'
-  | 'tooLong'
-  | 'invalid'
-  | 'roleUnknown'
-  | 'dateInvalid'
-  | 'statusUnknown'
-  | 'departmentUnknown'
-  | 'duplicate'
-  | 'emailTaken'
-  | 'privilegedRole'
-  | 'privilegedEmail'
-  | 'openRoleRequest';
+export const IMPORT_ISSUE_CODES = [
+  'missing',
+  'notCsv',
+  'binary',
+  'notUtf8',
+  'tooLarge',
+  'empty',
+  'malformed',
+  'unknownColumn',
+  'missingColumn',
+  'required',
+  'tooLong',
+  'invalid',
+  'roleUnknown',
+  'dateInvalid',
+  'statusUnknown',
+  'departmentUnknown',
+  'duplicate',
+  'emailTaken',
+  'privilegedRole',
+  'privilegedEmail',
+  'openRoleRequest',
+] as const;
+export type ImportIssueCode = (typeof IMPORT_ISSUE_CODES)[number];
 
 /** One problem: where (line of the file, column), what (code and its values), and the API's English message. */
 export interface ImportIssue {

@@ -35,7 +35,7 @@ export class StaffImportUploadInterceptor implements NestInterceptor {
 }
 
 /** The uploaded file, if it is one a staff import reads: there, and a CSV by its type or name. */
-export function importedFile(file: Express.Multer.File | undefined): Express.Multer.File {
+export function importedFile<F extends { mimetype: string; originalname: string }>(file: F | undefined): F {
   if (!file) {
     throw new StaffImportRefused('VALIDATION_FAILED', 'file is required', [{ field: 'file', code: 'missing', message: 'attach the CSV file as "file"' }]);
   }

@@ -20,7 +20,7 @@ import { OPEN_ROLE_REQUEST_STATUSES, RoleRequest } from './role-request.entity.j
 import { Staff } from './staff.entity.js';
 import type { StaffView } from './dto/staff-view.dto.js';
 import { STAFF_SELECT, staffViewOf, type StaffRow } from './staff-record.js';
-import { insertStaffRows, updateStaffRows, type NewStaffRow } from './staff-columns.js';
+import { insertStaffRows, STAFF_FIELD_COLUMNS, updateStaffRows, type NewStaffRow, type StaffWrittenField } from './staff-columns.js';
 import type { DomainEvent } from '../common/events/domain-events.js';
 import type { CreateStaffDto, StaffFieldsDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
 
@@ -285,20 +285,18 @@ export class StaffService {
   }
 }
 
-/** The fields a new staff member is written with (the API, the bootstrap and the HR import alike). */
+/**
+ * The fields a new staff member is written with (the API, the bootstrap and the HR import alike):
+ * each written field as given, or null, but for the ones with a rule or a default.
+ */
 export function newStaffFields(fields: StaffFieldsDto): Omit<NewStaffRow, 'id'> {
+  const given = fields as Partial<Record<StaffWrittenField, unknown>>;
+  const row = Object.fromEntries(STAFF_FIELD_COLUMNS.map(({ field }) => [field, given[field] ?? null])) as Omit<NewStaffRow, 'id'>;
   return {
-    employeeNumber: fields.employeeNumber,
-    familyName: fields.familyName,
-    givenName: fields.givenName,
-    familyNameKana: fields.familyNameKana ?? null,
-    givenNameKana: fields.givenNameKana ?? null,
+    ...row,
     email: fields.email.toLowerCase(),
-    departmentId: fields.departmentId ?? null,
     roles: withStaffRole(fields.roles),
     status: fields.status ?? 'active',
-    joinedOn: fields.joinedOn ?? null,
-    leftOn: fields.leftOn ?? null,
     locale: fields.locale ?? 'ja',
   };
 }
