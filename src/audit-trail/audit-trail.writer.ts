@@ -120,19 +120,23 @@ export function auditKey(secretKey: string): AuditKey {
 /** An audit event as recorded when it happened, waiting to be chained when its transaction commits. */
 export type PendingAuditEntry = Omit<AuditTrailEntry, 'seq' | 'hash' | 'previousHash' | 'organization' | 'clientAddressLegacy'>;
 
-/** A pending entry ready to be chained: the material of its hash and its row as JSON, made off the chain lock. */
+/**
+ * A pending entry ready to be chained, made off the chain lock: the material of its hash, which is
+ * also the row (but its hashes) as the insert reads it: closed with `}`, it is a JSON object.
+ */
 export interface PreparedAuditEntry {
   organizationId: string;
   material: string;
-  /** the row's columns but the hashes, as JSON (`json_to_recordset`) */
-  record: string;
 }
 
 /** Events recorded per slice of `prepareMany`, between which the event loop serves other requests. */
 const EVENTS_PER_SLICE = 500;
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** The columns of a row as `record` carries them. */
+/** The columns an entry's material gives (`json_to_recordset`, by key; a row without a key id has none), in the order of RECORD_NAMES. */
+const MATERIAL_COLUMNS = `"id" uuid, "organizationId" uuid, "actorId" uuid, "actorLabel" varchar, "action" varchar, "entityType" varchar, "entityId" varchar,
+  "changes" jsonb, "clientAddress" inet, "occurredAt" timestamptz, "keyId" varchar`;
+/** The same columns in the table (and the staging table). */
 const RECORD_COLUMNS = `id uuid, organization_id uuid, actor_id uuid, actor_label varchar, action varchar, entity_type varchar, entity_id varchar,
   changes jsonb, client_address inet, occurred_at timestamptz, key_id varchar`;
 const RECORD_NAMES = 'id, organization_id, actor_id, actor_label, action, entity_type, entity_id, changes, client_address, occurred_at, key_id';
@@ -193,22 +197,9 @@ export class AuditTrailWriter {
     };
   }
 
-  /** `entry` ready to be chained: its hash's material and its row. */
+  /** `entry` ready to be chained: its hash's material (which is also its row). */
   prepare(entry: PendingAuditEntry): PreparedAuditEntry {
-    const record = JSON.stringify({
-      id: entry.id,
-      organization_id: entry.organizationId,
-      actor_id: entry.actorId,
-      actor_label: entry.actorLabel,
-      action: entry.action,
-      entity_type: entry.entityType,
-      entity_id: entry.entityId,
-      changes: entry.changes,
-      client_address: entry.clientAddress,
-      occurred_at: new Date(entry.occurredAt).toISOString(),
-      key_id: entry.keyId ?? null,
-    });
-    return { organizationId: entry.organizationId, material: entryMaterial(entry), record };
+    return { organizationId: entry.organizationId, material: entryMaterial(entry) };
   }
 
   /**
@@ -244,12 +235,12 @@ export class AuditTrailWriter {
     }
     let staged = 0;
     for (const [organizationId, list] of [...byOrganization].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const rows = `[${list.map((entry) => entry.record).join(',')}]`;
+      const rows = `[${list.map((entry) => `${entry.material}}`).join(',')}]`;
       const staging = list.length >= STAGE_FROM ? `audit_trail_staging_${staged++}` : null;
       if (staging) {
         await manager.query(`CREATE TEMPORARY TABLE ${staging} (n bigint PRIMARY KEY, ${RECORD_COLUMNS}) ON COMMIT DROP`);
         await manager.query(
-          `INSERT INTO ${staging} SELECT n, ${RECORD_NAMES} FROM ROWS FROM (json_to_recordset($1::json) AS (${RECORD_COLUMNS})) WITH ORDINALITY AS row (${RECORD_NAMES}, n)`,
+          `INSERT INTO ${staging} SELECT n, ${RECORD_NAMES} FROM ROWS FROM (json_to_recordset($1::json) AS (${MATERIAL_COLUMNS})) WITH ORDINALITY AS row (${RECORD_NAMES}, n)`,
           [rows],
         );
       }
@@ -269,7 +260,7 @@ export class AuditTrailWriter {
         await manager.query(
           `INSERT INTO audit_trail (${RECORD_NAMES}, previous_hash, hash)
            SELECT ${RECORD_NAMES}, previous_hash, hash
-             FROM ROWS FROM (json_to_recordset($1::json) AS (${RECORD_COLUMNS}), unnest($2::text[]), unnest($3::text[])) WITH ORDINALITY
+             FROM ROWS FROM (json_to_recordset($1::json) AS (${MATERIAL_COLUMNS}), unnest($2::text[]), unnest($3::text[])) WITH ORDINALITY
                   AS row (${RECORD_NAMES}, previous_hash, hash, n)
             ORDER BY n`, // seq (the column's default) follows the chain
           [rows, previous, hashes],
