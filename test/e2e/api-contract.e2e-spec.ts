@@ -233,6 +233,7 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(created, 201);
       expectStatus(await call('patch', `/api/v1/departments/${created.body.id}`, 'admin', (r) => r.send({ nameEn: 'Planning Division' })), 200);
       expectStatus(await call('delete', `/api/v1/departments/${created.body.id}`, 'admin'), 204);
+      expectStatus(await call('post', `/api/v1/departments/${created.body.id}/reopen`, 'admin'), 200);
 
       const changed = await call('patch', `/api/v1/staff/${people.staff.staff.id}`, 'admin', (r) => r.send({ givenName: '次郎', joinedOn: '2020-04-01' }));
       expectStatus(changed, 200);
