@@ -57,7 +57,7 @@ export class StaffController {
   @ApiCreatedResponse({ type: StaffView })
   @ApiProblems({
     404: 'departmentId names no department (DEPARTMENT_NOT_FOUND)',
-    409: 'E-mail address or employee number already used; or `roles` holds a privileged role (ROLE_CHANGE_NEEDS_APPROVAL)',
+    409: 'E-mail address or employee number already used; departmentId names a closed department (DEPARTMENT_CLOSED); or `roles` holds a privileged role (ROLE_CHANGE_NEEDS_APPROVAL)',
   })
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateStaffDto): Promise<StaffView> {
     const created = await this.staff.create(actor, dto);
@@ -77,7 +77,8 @@ export class StaffController {
   @ApiProblems({
     404: 'No such staff member or department',
     409:
-      'E-mail address or employee number already used; `roles` adds or removes a privileged role (ROLE_CHANGE_NEEDS_APPROVAL); ' +
+      'E-mail address or employee number already used; departmentId moves them into a closed department (DEPARTMENT_CLOSED); ' +
+      '`roles` adds or removes a privileged role (ROLE_CHANGE_NEEDS_APPROVAL); ' +
       'or `email` changes for a person holding a privileged role or with an open role request (PRIVILEGED_EMAIL_CHANGE)',
   })
   async update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateStaffDto): Promise<StaffView> {

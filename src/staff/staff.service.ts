@@ -218,8 +218,14 @@ export class StaffService {
       }
     }
     if (fields.departmentId) {
-      const exists = await tx.manager.getRepository(Department).existsBy({ id: fields.departmentId, organizationId: tx.actor.organizationId });
-      if (!exists) throw new AppException('DEPARTMENT_NOT_FOUND', undefined, [{ field: 'departmentId', messages: ['no such department'] }]);
+      const department = await tx.manager.getRepository(Department).findOneBy({ id: fields.departmentId, organizationId: tx.actor.organizationId });
+      if (!department) throw new AppException('DEPARTMENT_NOT_FOUND', undefined, [{ field: 'departmentId', messages: ['no such department'] }]);
+      // nobody joins a closed department (someone already in it keeps it until they move)
+      if (department.closedOn && department.id !== current?.departmentId) {
+        throw new AppException('DEPARTMENT_CLOSED', `${department.code} (${department.name}) was closed on ${department.closedOn}`, [
+          { field: 'departmentId', messages: ['the department is closed'] },
+        ]);
+      }
     }
   }
 

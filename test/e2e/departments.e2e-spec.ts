@@ -114,7 +114,7 @@ describe('departments: tree, head, move, close', () => {
     expect(tree.find((node) => node.id === empty.id)?.closedOn).toBe(after.body.closedOn);
   });
 
-  it('reopens a closed department (audited), refuses an open one and one under a closed parent; lists open or closed ones', async () => {
+  it('reopens a closed department (audited), refuses an open one and one under a closed parent, and nobody joins a closed one; lists open or closed ones', async () => {
     const parent = (await create({ code: 'SAIKAI', name: '再開課' }).expect(201)).body;
     const child = (await create({ code: 'SAIKAI-1', name: '再開係', parentId: parent.id }).expect(201)).body;
     const open = await request(t.http).post(`/api/v1/departments/${parent.id}/reopen`).set(as(admin)).expect(409);
@@ -139,6 +139,22 @@ describe('departments: tree, head, move, close', () => {
     await request(t.http).post(`/api/v1/departments/${child.id}/reopen`).set(as(admin)).expect(200);
     expect(await audits(parent.id, 'department.reopen')).toBe(1);
     await request(t.http).post(`/api/v1/departments/${parent.id}/reopen`).set(as(managerToken)).expect(403);
+
+    // nobody is created in or moved into a closed department
+    const person = await createPerson(t, org);
+    await request(t.http).delete(`/api/v1/departments/${child.id}`).set(as(admin)).expect(204);
+    const moved = await request(t.http).patch(`/api/v1/staff/${person.staff.id}`).set(as(admin)).send({ departmentId: child.id }).expect(409);
+    expect(moved.body).toMatchObject({ code: 'DEPARTMENT_CLOSED', errors: [{ field: 'departmentId' }] });
+    const newcomer = {
+      employeeNumber: 'CLOSED-1',
+      familyName: '閉',
+      givenName: '鎖',
+      email: 'closed-1@test.example',
+      roles: ['staff'],
+      departmentId: child.id,
+    };
+    await request(t.http).post('/api/v1/staff').set(as(admin)).send(newcomer).expect(409);
+    await request(t.http).post(`/api/v1/departments/${child.id}/reopen`).set(as(admin)).expect(200);
 
     // the page: closed departments are listed on their own tab, each with its reopen button
     await request(t.http).delete(`/api/v1/departments/${child.id}`).set(as(admin)).expect(204);
