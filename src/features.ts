@@ -7,11 +7,13 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { SecurityDigestModule } from './security-digest/security-digest.module.js';
 import { DepartmentsModule } from './staff/departments.module.js';
+import { RoleRequestsModule } from './staff/role-requests.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { AuditTrailPagesModule } from './web/audit-trail/audit-trail-pages.module.js';
 import { ControlPagesModule } from './web/controls/control-pages.module.js';
 import { DepartmentPagesModule } from './web/departments/department-pages.module.js';
 import { PolicyPagesModule } from './web/policies/policy-pages.module.js';
+import { RoleRequestPagesModule } from './web/role-requests/role-request-pages.module.js';
 import { StaffPagesModule } from './web/staff/staff-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
@@ -30,6 +32,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: AuthModule },
   { module: StaffModule, pages: StaffPagesModule },
   { module: DepartmentsModule, pages: DepartmentPagesModule },
+  { module: RoleRequestsModule, pages: RoleRequestPagesModule },
   { module: AuditTrailModule, pages: AuditTrailPagesModule },
   { module: PoliciesModule, pages: PolicyPagesModule },
   { module: ControlsModule, pages: ControlPagesModule },
