@@ -3,6 +3,7 @@ import { AuditTrailModule } from './audit-trail/audit-trail.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { entitiesOf } from './common/features/feature.js';
 import { ControlsModule } from './controls/controls.module.js';
+import { DepartmentDutiesModule } from './department-duties/department-duties.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { SecurityDigestModule } from './security-digest/security-digest.module.js';
@@ -33,6 +34,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: AuditTrailModule, pages: AuditTrailPagesModule },
   { module: PoliciesModule, pages: PolicyPagesModule },
   { module: ControlsModule, pages: ControlPagesModule },
+  { module: DepartmentDutiesModule },
   { module: SecurityDigestModule },
 ];
 
