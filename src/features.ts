@@ -11,6 +11,7 @@ import { DepartmentsModule } from './staff/departments.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { AuditTrailPagesModule } from './web/audit-trail/audit-trail-pages.module.js';
 import { ControlPagesModule } from './web/controls/control-pages.module.js';
+import { DepartmentDutyPagesModule } from './web/department-duties/department-duty-pages.module.js';
 import { DepartmentPagesModule } from './web/departments/department-pages.module.js';
 import { PolicyPagesModule } from './web/policies/policy-pages.module.js';
 import { StaffPagesModule } from './web/staff/staff-pages.module.js';
@@ -34,7 +35,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: AuditTrailModule, pages: AuditTrailPagesModule },
   { module: PoliciesModule, pages: PolicyPagesModule },
   { module: ControlsModule, pages: ControlPagesModule },
-  { module: DepartmentDutiesModule },
+  { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];
 

@@ -216,4 +216,18 @@ describe('department duties: who still owes what, and one reminder per person pe
     await t.get(AcknowledgementsService).acknowledge(actorOf(people.secretary, org, false), duty!.id);
     expect(await deliverOutbox(t, { organizationId: org, topic: 'duty.reminder', dispatchedAt: IsNull() })).toEqual([]);
   });
+
+  it('shows the page to the manager and refuses it to a manager of another department', async () => {
+    const page = (who: keyof typeof people) => ({ Accept: 'text/html', Cookie: `mamori_at=${bearer[who].Authorization.slice(7)}` });
+    // a manager of one department goes straight to it
+    const landing = await http().get('/department-duties').set(page('otherManager')).expect(303);
+    expect(landing.headers.location).toBe(`/department-duties/${kikaku.id}`);
+    const shown = await http().get(`/department-duties/${somu.id}`).set(page('manager')).expect(200);
+    expect(shown.text).toContain('総務課の未完了');
+    expect(shown.text).toContain('本日催促済み');
+    await http().get(`/department-duties/${somu.id}`).set(page('otherManager')).expect(403);
+    await http().get('/department-duties').set(page('late')).expect(403);
+    const list = await http().get('/department-duties').set(page('officer')).expect(200);
+    expect(list.text).toContain('秘書係');
+  });
 });
