@@ -3,6 +3,7 @@ import { AuditTrailModule } from './audit-trail/audit-trail.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { entitiesOf } from './common/features/feature.js';
 import { ControlsModule } from './controls/controls.module.js';
+import { DepartmentDutiesModule } from './department-duties/department-duties.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { SecurityDigestModule } from './security-digest/security-digest.module.js';
@@ -11,6 +12,7 @@ import { RoleRequestsModule } from './staff/role-requests.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { AuditTrailPagesModule } from './web/audit-trail/audit-trail-pages.module.js';
 import { ControlPagesModule } from './web/controls/control-pages.module.js';
+import { DepartmentDutyPagesModule } from './web/department-duties/department-duty-pages.module.js';
 import { DepartmentPagesModule } from './web/departments/department-pages.module.js';
 import { PolicyPagesModule } from './web/policies/policy-pages.module.js';
 import { RoleRequestPagesModule } from './web/role-requests/role-request-pages.module.js';
@@ -36,6 +38,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: AuditTrailModule, pages: AuditTrailPagesModule },
   { module: PoliciesModule, pages: PolicyPagesModule },
   { module: ControlsModule, pages: ControlPagesModule },
+  { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];
 

@@ -3,6 +3,7 @@ import { Feature } from '../common/features/feature.js';
 import { AcknowledgementDuty } from './acknowledgement-duty.entity.js';
 import { AcknowledgementsController } from './acknowledgements.controller.js';
 import { AcknowledgementsService } from './acknowledgements.service.js';
+import { OutstandingAcknowledgements } from './outstanding-acknowledgements.js';
 import { POLICIES_SYNC_COMMAND } from './policies-sync.command.js';
 import { PoliciesSyncService } from './policies-sync.service.js';
 import { PoliciesController } from './policies.controller.js';
@@ -39,6 +40,7 @@ import { REVIEW_DUE_SCHEDULE, ReviewDueService } from './review-due.service.js';
     ReviewDueService,
     AcknowledgementRequestedMail,
     ReviewDueMail,
+    OutstandingAcknowledgements,
   ],
   exports: [PoliciesService, PoliciesSyncService, PolicyReviewsService, PolicyVersionsService, AcknowledgementsService, ReviewDueService],
 })

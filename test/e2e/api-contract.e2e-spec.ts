@@ -258,6 +258,11 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(mine, 200);
       const duty = (mine.body.items as { id: string }[])[0]!;
       expectStatus(await call('post', `/api/v1/acknowledgements/${duty.id}/acknowledge`, 'staff'), 200);
+      // the department's manager reminds those who still owe an acknowledgement
+      const reminded = await call('post', `/api/v1/departments/${department}/reminders`, 'manager', (r) => r.send({}));
+      expectStatus(reminded, 200);
+      expect(reminded.body).toMatchObject({ sent: expect.any(Number), alreadyRemindedToday: 0, nothingOutstanding: 1 });
+      expect(reminded.body.sent).toBeGreaterThan(0);
     });
 
     it('controls: status, check, evidence upload', async () => {
