@@ -254,6 +254,11 @@ describe('API contract: documented responses, no internals', () => {
         await call('post', `/api/v1/policies/${standards.id}/reviews`, 'security_officer', (r) => r.send({ outcome: 'no_change', notes: '変更なし' })),
         201,
       );
+      const current = (await t.dataSource.query(`SELECT body FROM policy_versions WHERE policy_id = $1 AND version = 1`, [standards.id])) as { body: string }[];
+      const revised = await call('post', `/api/v1/policies/${standards.id}/versions`, 'security_officer', (r) =>
+        r.send({ body: `${current[0]!.body.split('## English')[0]!.trim()}\n\n改定の試験。`, changeNote: '試験' }),
+      );
+      expectStatus(revised, 201);
       const mine = await call('get', '/api/v1/acknowledgements/me', 'staff');
       expectStatus(mine, 200);
       const duty = (mine.body.items as { id: string }[])[0]!;
