@@ -13,7 +13,8 @@ import { UnitOfWork } from '../database/unit-of-work.js';
 import { ControlEvidence } from './control-evidence.entity.js';
 import { ControlsService } from './controls.service.js';
 import type { ControlEvidenceUploadDto } from './dto/control-evidence.dto.js';
-import { attachmentDisposition, safeFileName, sniffEvidence } from './file-sniffing.js';
+import { evidenceTooLarge } from './control-evidence.interceptor.js';
+import { ACCEPTED_EXTENSIONS, attachmentDisposition, safeFileName, sniffEvidence } from './file-sniffing.js';
 
 /** An evidence file as listed: everything but its bytes. */
 export interface EvidenceSummary {
@@ -80,15 +81,24 @@ export class ControlEvidenceService {
 
   async upload(actor: Actor, controlId: string, file: UploadedEvidenceFile | undefined, dto: ControlEvidenceUploadDto): Promise<EvidenceSummary> {
     assertMay(actor, CONTROLS.add_evidence);
-    if (!file) throw new AppException('VALIDATION_FAILED', 'file is required', [{ field: 'file', messages: ['attach the evidence file as "file"'] }]);
-    if (file.size === 0) throw new AppException('VALIDATION_FAILED', 'The file is empty', [{ field: 'file', messages: ['the file is empty'] }]);
-    if (file.size > this.config.maxBytes) {
-      // multer stops at the limit; this is the same rule for a file that reached us another way
-      throw new AppException('EVIDENCE_TOO_LARGE', undefined, [{ field: 'file', messages: [`must be at most ${this.config.maxBytes} bytes`] }]);
+    // each refusal its own code (or, for the missing file, its own message), always naming `file`
+    if (!file) {
+      throw new AppException('VALIDATION_FAILED', 'No file was sent: attach the evidence as the multipart field "file"', [
+        { field: 'file', messages: ['choose a file to attach as "file"'] },
+      ]);
     }
+    if (file.size === 0)
+      throw new AppException('EVIDENCE_EMPTY', 'The file is empty (0 bytes)', [{ field: 'file', messages: ['the file is empty (0 bytes)'] }]);
+    // multer stops at the limit; this is the same rule for a file that reached us another way
+    if (file.size > this.config.maxBytes) throw evidenceTooLarge(this.config.maxBytes);
     const fileName = safeFileName(file.originalname);
     const sniffed = sniffEvidence(file.buffer, fileName);
-    if (!sniffed.ok) throw new AppException('EVIDENCE_TYPE_NOT_ALLOWED', sniffed.message, [{ field: 'file', messages: [sniffed.message] }]);
+    if (!sniffed.ok) {
+      throw new AppException('EVIDENCE_TYPE_NOT_ALLOWED', sniffed.message, [{ field: 'file', messages: [sniffed.message] }], {
+        acceptedExtensions: ACCEPTED_EXTENSIONS,
+        ...(sniffed.reason === 'misnamed' ? { expectedExtension: sniffed.expectedExtension } : {}),
+      });
+    }
     const sha256 = sha256Of(file.buffer);
     return this.uow.run(actor, async (tx) => {
       const control = await this.controls.lockActive(tx, controlId);

@@ -303,6 +303,30 @@ describe('controls: status, evidence, coverage and statement of applicability', 
       expect(await auditCount('control_evidence.create')).toBe(audits + 1);
     });
 
+    it('answers each refusal with its own code, naming file and saying what to do: none, empty, too large, not accepted, misnamed', async () => {
+      const before = await evidenceCount();
+      const missing = await request(t.http).post(`/api/v1/controls/${target.id}/evidence`).set(asOfficer).field('note', 'no file').expect(400);
+      expect(missing.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'file' }] });
+      const empty = await upload(asOfficer, Buffer.alloc(0), 'empty.pdf').expect(400);
+      expect(empty.body).toMatchObject({ code: 'EVIDENCE_EMPTY', errors: [{ field: 'file' }] });
+      const big = await upload(asOfficer, Buffer.alloc(MAX_BYTES + 1, 'a'), 'big.txt').expect(413);
+      expect(big.body).toMatchObject({ code: 'EVIDENCE_TOO_LARGE', maxBytes: MAX_BYTES, errors: [{ field: 'file' }] });
+      const exe = await upload(asOfficer, EXE, 'setup.exe').expect(415);
+      expect(exe.body).toMatchObject({ code: 'EVIDENCE_TYPE_NOT_ALLOWED', errors: [{ field: 'file' }] });
+      expect(exe.body.acceptedExtensions).toEqual(['.pdf', '.png', '.jpg', '.jpeg', '.docx', '.xlsx', '.pptx', '.csv', '.txt', '.log', '.md']);
+      expect(exe.body).not.toHaveProperty('expectedExtension');
+      const misnamed = await upload(asOfficer, PNG, 'screen.pdf').expect(415);
+      expect(misnamed.body).toMatchObject({ code: 'EVIDENCE_TYPE_NOT_ALLOWED', expectedExtension: '.png', errors: [{ field: 'file' }] });
+      const refusals = [missing, empty, big, exe, misnamed];
+      for (const res of refusals) {
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.errors).toHaveLength(1);
+      }
+      // one distinct message each
+      expect(new Set(refusals.map((res) => (res.body.errors as { messages: string[] }[])[0]!.messages.join()))).toHaveProperty('size', 5);
+      expect(await evidenceCount()).toBe(before);
+    });
+
     it('answers 404 for evidence of another control and for an unknown control', async () => {
       const [one] = (await request(t.http).get(`/api/v1/controls/${target.id}/evidence`).set(asAuditor).expect(200)).body.items as { id: string }[];
       const other = await control('5-02');
