@@ -4,20 +4,23 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, StreamableFile } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { In, type EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { assertMay } from '../common/permissions.js';
 import { CONTROLS } from './controls.permissions.js';
 import { AppException } from '../common/errors/app.exception.js';
 import type { EvidenceConfig, MamoriConfig } from '../config/configuration.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
+import type { StaffRef } from '../staff/dto/staff-view.dto.js';
+import { Staff } from '../staff/staff.entity.js';
 import { ControlEvidence } from './control-evidence.entity.js';
 import { ControlsService } from './controls.service.js';
 import type { ControlEvidenceUploadDto } from './dto/control-evidence.dto.js';
 import { evidenceTooLarge } from './control-evidence.interceptor.js';
 import { ACCEPTED_EXTENSIONS, attachmentDisposition, safeFileName, sniffEvidence } from './file-sniffing.js';
 
-/** An evidence file as listed: everything but its bytes. */
-export interface EvidenceSummary {
+/** An evidence file's record: everything but its bytes. */
+export interface EvidenceFile {
   id: string;
   controlId: string;
   fileName: string;
@@ -31,8 +34,13 @@ export interface EvidenceSummary {
   storage: 'database' | 'directory';
 }
 
+/** An evidence file as listed: its record and who uploaded it (null when Mamori itself did, or their record is gone). */
+export interface EvidenceSummary extends EvidenceFile {
+  uploadedBy: StaffRef | null;
+}
+
 export interface EvidenceDownload {
-  evidence: EvidenceSummary;
+  evidence: EvidenceFile;
   bytes: Buffer;
 }
 
@@ -47,7 +55,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
-function summary(e: ControlEvidence): EvidenceSummary {
+function fileOf(e: ControlEvidence): EvidenceFile {
   return {
     id: e.id,
     controlId: e.controlId,
@@ -60,6 +68,21 @@ function summary(e: ControlEvidence): EvidenceSummary {
     createdAt: e.createdAt,
     storage: e.storagePath ? 'directory' : 'database',
   };
+}
+
+function summary(e: ControlEvidence, uploaders: ReadonlyMap<string, StaffRef>): EvidenceSummary {
+  return { ...fileOf(e), uploadedBy: (e.uploadedById && uploaders.get(e.uploadedById)) || null };
+}
+
+/** The people who uploaded these files, by id, as named beside a record (one query). */
+async function uploadersOf(manager: EntityManager, organizationId: string, rows: readonly ControlEvidence[]): Promise<Map<string, StaffRef>> {
+  const ids = [...new Set(rows.map((e) => e.uploadedById).filter((id): id is string => id !== null))];
+  if (!ids.length) return new Map();
+  const people = await manager.getRepository(Staff).find({
+    select: { id: true, employeeNumber: true, familyName: true, givenName: true },
+    where: { organizationId, id: In(ids) },
+  });
+  return new Map(people.map((p) => [p.id, { id: p.id, employeeNumber: p.employeeNumber, familyName: p.familyName, givenName: p.givenName }]));
 }
 
 /**
@@ -124,7 +147,7 @@ export class ControlEvidenceService {
           context: { controlCode: control.code },
         },
       );
-      return summary(saved);
+      return summary(saved, await uploadersOf(tx.manager, actor.organizationId, [saved]));
     });
   }
 
@@ -135,7 +158,8 @@ export class ControlEvidenceService {
       where: { organizationId: actor.organizationId, controlId },
       order: { createdAt: 'DESC' },
     });
-    const items = rows.map(summary);
+    const uploaders = await uploadersOf(this.uow.manager, actor.organizationId, rows);
+    const items = rows.map((row) => summary(row, uploaders));
     return { items, total: items.length };
   }
 
@@ -166,7 +190,7 @@ export class ControlEvidenceService {
         entityId: evidence.id,
         context: { controlId, fileName: evidence.fileName, sha256: evidence.sha256, size: evidence.size },
       });
-      return { evidence: summary(evidence), bytes };
+      return { evidence: fileOf(evidence), bytes };
     });
   }
 

@@ -110,7 +110,8 @@ export class ControlsController {
     description:
       'Every refusal names the field `file` and has its own code: no file (400 VALIDATION_FAILED), an empty file (400 EVIDENCE_EMPTY), ' +
       'over the limit (413 EVIDENCE_TOO_LARGE, with `maxBytes`), content of a kind not accepted or named as another kind ' +
-      '(415 EVIDENCE_TYPE_NOT_ALLOWED, with `acceptedExtensions`, and `expectedExtension` for a name to correct).',
+      '(415 EVIDENCE_TYPE_NOT_ALLOWED, with `acceptedExtensions`, and `expectedExtension` for a name to correct). ' +
+      'The answer names the uploader (`uploadedBy`).',
   })
   @ApiCreatedResponse({ type: EvidenceView })
   @ApiProblems({ ...CONTROL_NOT_FOUND, 409: 'The control is retired (CONTROL_RETIRED)' })
@@ -132,7 +133,7 @@ export class ControlsController {
 
   @Get(':id/evidence')
   @May(CONTROLS.read_evidence)
-  @ApiOperation({ summary: "A control's evidence files (without their content)" })
+  @ApiOperation({ summary: "A control's evidence files (without their content), newest first, each with who uploaded it" })
   @ApiOkResponse({ type: ListOf(EvidenceView) })
   @ApiProblems(CONTROL_NOT_FOUND)
   listEvidence(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<List<EvidenceView>> {

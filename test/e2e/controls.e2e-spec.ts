@@ -9,6 +9,7 @@ import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.
 import { systemActor } from '../../src/common/actor.js';
 import { ControlEvidence } from '../../src/controls/control-evidence.entity.js';
 import { Control } from '../../src/controls/control.entity.js';
+import { Staff } from '../../src/staff/staff.entity.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
 import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -68,6 +69,7 @@ describe('controls: status, evidence, coverage and statement of applicability', 
     org = await testOrganization(t);
     await t.get(PoliciesSyncService).sync(systemActor(org, 'test'));
     officer = await createPerson(t, org, { roles: ['security_officer'] });
+    await t.dataSource.getRepository(Staff).update(officer.staff.id, { familyName: '山田', givenName: '花子' });
     asOfficer = await signedIn(t, officer);
     asAuditor = await signedIn(t, await createPerson(t, org, { roles: ['auditor'] }));
     asStaff = await signedIn(t, await createPerson(t, org));
@@ -228,6 +230,7 @@ describe('controls: status, evidence, coverage and statement of applicability', 
         sha256: sha256(PDF),
         note: '令和5年度 研修実施記録',
         uploadedById: officer.staff.id,
+        uploadedBy: { id: officer.staff.id, employeeNumber: officer.staff.employeeNumber, familyName: '山田', givenName: '花子' },
         storage: 'database',
       });
       const row = await t.dataSource
@@ -241,7 +244,11 @@ describe('controls: status, evidence, coverage and statement of applicability', 
 
       const listed = await request(t.http).get(`/api/v1/controls/${target.id}/evidence`).set(asAuditor).expect(200);
       expect(listed.body.total).toBe(1);
-      expect(listed.body.items[0]).toMatchObject({ id: res.body.id, sha256: sha256(PDF) });
+      expect(listed.body.items[0]).toMatchObject({
+        id: res.body.id,
+        sha256: sha256(PDF),
+        uploadedBy: { id: officer.staff.id, familyName: '山田', givenName: '花子' },
+      });
       expect(listed.body.items[0]).not.toHaveProperty('content');
 
       const got = await download(asAuditor, res.body.id as string).expect(200);

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ApiResponseSchema, ProblemDocumentView } from '../../common/openapi.js';
+import { StaffRef } from '../../staff/dto/staff-view.dto.js';
 
 /** The text fields sent beside the `file` of an evidence upload. */
 export class ControlEvidenceUploadDto {
@@ -36,6 +37,9 @@ export class EvidenceView {
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   uploadedById!: string | null;
+
+  @ApiProperty({ type: StaffRef, nullable: true, description: 'who uploaded the file (null when Mamori itself did, e.g. a seed)' })
+  uploadedBy!: StaffRef | null;
 
   @ApiProperty({ type: String, format: 'date-time' })
   createdAt!: Date;

@@ -14,6 +14,7 @@ import { DepartmentQuery } from '../../staff/dto/department.dto.js';
 import { addDays, DUE_SOON_DAYS, tokyoToday } from '../../common/calendar.js';
 import type { FormErrors } from '../forms/form-error.js';
 import { pagerFor } from '../pagination.js';
+import { fullName } from '../viewer.service.js';
 import type { ControlPageQuery } from './control-page.dto.js';
 
 const PAGE_SIZE = 50;
@@ -112,7 +113,11 @@ export class ControlPagesService {
       titleDetail: { ja: `${control.code} ${control.title}`, en: `${control.code} ${control.titleEn ?? control.title}` },
       control: { ...row(control), department },
       showEvidence: evidence !== null,
-      evidence: (evidence?.items ?? []).map((e) => ({ ...e, href: `/controls/${control.id}/evidence/${e.id}` })),
+      evidence: (evidence?.items ?? []).map((e) => ({
+        ...e,
+        uploader: e.uploadedBy ? fullName(e.uploadedBy) : null,
+        href: `/controls/${control.id}/evidence/${e.id}`,
+      })),
       canEditStatus: may(actor, CONTROLS.update_status) && !control.retiredAt,
       canUpload: may(actor, CONTROLS.add_evidence) && !control.retiredAt,
       statuses: CONTROL_STATUSES.map((value) => ({ value, selected: value === status })),
