@@ -216,7 +216,7 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     const refused = page.waitForResponse((r) => r.url().endsWith('/evidence') && r.request().method() === 'POST');
     await page.getByRole('button', { name: '登録する' }).click();
     expect((await refused).status()).toBe(415);
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('この種類のファイルは証跡として受け付けられません');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('名前の末尾を「.png」に直して');
     expect(await page.getByLabel('説明（任意）').inputValue()).toBe('誤ったファイル');
     await expectAccessible(page);
 

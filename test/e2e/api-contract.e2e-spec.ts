@@ -20,7 +20,7 @@ type Document = { paths: Record<string, Record<string, Operation>>; components: 
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 const ROLES_UNDER_TEST: Role[] = ['admin', 'ciso', 'security_officer', 'csirt', 'auditor', 'manager', 'staff'];
-const PROBLEM_SCHEMAS = ['#/components/schemas/ProblemDocument', '#/components/schemas/AccountLockedProblem'];
+const PROBLEM_SCHEMAS = ['#/components/schemas/ProblemDocument', '#/components/schemas/AccountLockedProblem', '#/components/schemas/EvidenceProblem'];
 const BINARY = { type: 'string', format: 'binary' };
 /** a line of an uploaded text file: it must never come back in a JSON body */
 const EVIDENCE_MARKER = `入退室記録 ${randomBytes(8).toString('hex')}`;
