@@ -13,9 +13,10 @@ import { CONTROL_PROBLEMS } from './controls.problems.js';
 import { ControlsService } from './controls.service.js';
 import { FrameworkItem } from './framework-item.entity.js';
 import { StatementOfApplicabilityService } from './statement-of-applicability.service.js';
+import { CONTROLS_AUDIT } from './controls.audit.js';
 
 /** The control catalogue: status and checks, evidence, a control's history, coverage, the statement of applicability. */
-@Feature({ name: 'controls', entities: [Control, ControlEvidence, FrameworkItem], problems: CONTROL_PROBLEMS })
+@Feature({ name: 'controls', entities: [Control, ControlEvidence, FrameworkItem], problems: CONTROL_PROBLEMS, auditTrail: CONTROLS_AUDIT })
 @Module({
   imports: [StaffModule, PoliciesModule],
   controllers: [ControlsController],

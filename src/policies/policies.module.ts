@@ -20,6 +20,7 @@ import { PolicyVersion } from './policy-version.entity.js';
 import { PolicyVersionsService } from './policy-versions.service.js';
 import { Policy } from './policy.entity.js';
 import { REVIEW_DUE_SCHEDULE, ReviewDueService } from './review-due.service.js';
+import { POLICIES_AUDIT } from './policies.audit.js';
 
 /**
  * The security policy as documents: versions synced from `policies/`, reviews on their interval, the
@@ -31,6 +32,7 @@ import { REVIEW_DUE_SCHEDULE, ReviewDueService } from './review-due.service.js';
   problems: POLICY_PROBLEMS,
   schedules: [REVIEW_DUE_SCHEDULE],
   commands: [POLICIES_SYNC_COMMAND, POLICIES_EXPORT_COMMAND],
+  auditTrail: POLICIES_AUDIT,
 })
 @Module({
   controllers: [PoliciesController, PolicyReviewsController, AcknowledgementsController],
