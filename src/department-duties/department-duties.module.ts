@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Feature } from '../common/features/feature.js';
 import { OutstandingDuties } from '../common/outstanding-duties.js';
+import { DEPARTMENT_DUTIES_AUDIT } from './department-duties.audit.js';
 import { DepartmentDutiesController } from './department-duties.controller.js';
 import { DepartmentDutiesService } from './department-duties.service.js';
 import { DutyReminderMail } from './department-duties.notifications.js';
@@ -12,7 +13,7 @@ import { DutyReminder } from './duty-reminder.entity.js';
  * provider `@OutstandingDutySource()` (the policies' acknowledgements; training next), and the
  * reminders its manager or the security office sends, one per person per day.
  */
-@Feature({ name: 'department_duties', entities: [DutyReminder], problems: DEPARTMENT_DUTY_PROBLEMS })
+@Feature({ name: 'department_duties', entities: [DutyReminder], problems: DEPARTMENT_DUTY_PROBLEMS, auditTrail: DEPARTMENT_DUTIES_AUDIT })
 @Module({
   controllers: [DepartmentDutiesController],
   providers: [DepartmentDutiesService, OutstandingDuties, DutyReminderMail],

@@ -45,6 +45,7 @@ export const STAFF_AUDIT = {
     'department.create': { ja: '部署を追加', en: 'Added a department' },
     'department.update': { ja: '部署を変更', en: 'Changed a department' },
     'department.close': { ja: '部署を廃止', en: 'Closed a department' },
+    'department.reopen': { ja: '部署を再開', en: 'Reopened a department' },
     'role_request.create': { ja: '権限の付与・削除を申請', en: 'Requested a role change' },
     'role_request.approve': { ja: '権限の申請を承認', en: 'Approved a role request' },
     'role_request.confirm': { ja: '権限の申請を確認', en: 'Confirmed a role request' },
