@@ -1,4 +1,5 @@
 import { In, type EntityManager } from 'typeorm';
+import { catalogue } from '../common/messages.js';
 import type { AuditRecordFacts, AuditTrailVocabulary } from '../audit-trail/audit-vocabulary.js';
 import { Department } from './department.entity.js';
 import { RoleRequest } from './role-request.entity.js';
@@ -18,7 +19,7 @@ async function departmentNames(manager: EntityManager, organizationId: string, i
   return new Map(departments.map((department) => [department.id, { name: department.name, nameEn: department.nameEn }]));
 }
 
-/** A role request by the person it is about and the change: 「山田 花子（auditor を付与）」. */
+/** A role request by the person it is about and the change: 「山田 花子（監査担当を付与）」. */
 async function roleRequestNames(manager: EntityManager, organizationId: string, ids: readonly string[]): Promise<Map<string, AuditRecordFacts>> {
   const rows = (await manager
     .getRepository(RoleRequest)
@@ -30,7 +31,16 @@ async function roleRequestNames(manager: EntityManager, organizationId: string, 
   return new Map(
     rows.map((row) => {
       const person = `${row.familyName} ${row.givenName}`;
-      return [row.id, { name: `${person}（${row.role} を${row.change === 'grant' ? '付与' : '削除'}）`, nameEn: `${person} (${row.change} ${row.role})` }];
+      const [ja, en] = [catalogue('ja'), catalogue('en')];
+      const roleJa = ja[`role.${row.role}`] ?? row.role;
+      const roleEn = en[`role.${row.role}`] ?? row.role;
+      return [
+        row.id,
+        {
+          name: `${person}（${roleJa}を${row.change === 'grant' ? '付与' : '削除'}）`,
+          nameEn: `${person} (${row.change === 'grant' ? 'grant' : 'remove'} ${roleEn})`,
+        },
+      ];
     }),
   );
 }
