@@ -200,4 +200,13 @@ describe('staff pages', () => {
     const refused = await post(adminToken, `/staff/${leaving.staff.id}/invitation`).expect(409);
     expect(summary(refused.text)).toContain('退職した人には招待メールを送れません');
   });
+
+  it('brings someone back from retirement on their page, without the privileged roles they held', async () => {
+    const returning = await createPerson(t, org, { roles: ['csirt'] });
+    await post(adminToken, `/staff/${returning.staff.id}/retire`).expect(303);
+    const page = await get(adminToken, `/staff/${returning.staff.id}`).expect(200);
+    expect(page.text).toContain('<option value="retired" selected>');
+    await post(adminToken, `/staff/${returning.staff.id}`, form({ email: returning.email, status: 'active' })).expect(303);
+    expect(await staffRow(returning.staff.id)).toMatchObject({ status: 'active', roles: ['staff'] });
+  });
 });

@@ -14,7 +14,7 @@ import { DEFAULT_EMPLOYMENT_TYPE, EMPLOYMENT_TYPES } from '../../staff/employmen
 import { ROLE_REQUESTS } from '../../staff/role-requests.permissions.js';
 import { EMPLOYMENT_STATUSES, type EmploymentStatus, type Staff } from '../../staff/staff.entity.js';
 import { STAFF } from '../../staff/staff.permissions.js';
-import { STAFF_SCOPE, StaffService } from '../../staff/staff.service.js';
+import { rolesKept, STAFF_SCOPE, StaffService } from '../../staff/staff.service.js';
 import type { FormErrors } from '../forms/form-error.js';
 import { pagerFor } from '../pagination.js';
 import { fullName } from '../viewer.service.js';
@@ -174,12 +174,15 @@ export class StaffPagesService {
     return this.staff.create(actor, { ...this.fieldsOf(form), roles: rolesFrom(form.roles, []) });
   }
 
-  /** Changes a person; their privileged roles stay (a role request changes them), and so do their roles when the form did not show them. */
+  /**
+   * Changes a person; the privileged roles they keep stay (a role request changes them; someone
+   * coming back from retirement keeps none), and all their roles stay when the form did not show them.
+   */
   async update(actor: Actor, id: string, form: StaffForm): Promise<void> {
     let roles: Role[] | undefined;
     if (form.rolesShown) {
       const person = await this.staff.get(actor, id);
-      roles = rolesFrom(form.roles, person.roles);
+      roles = rolesFrom(form.roles, rolesKept(person, form.status));
     }
     await this.staff.update(actor, id, { ...this.fieldsOf(form), ...(roles ? { roles } : {}) });
   }
