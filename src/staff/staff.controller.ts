@@ -33,7 +33,7 @@ export class StaffController {
 
   @Get('staff')
   @May(STAFF.list)
-  @ApiOperation({ summary: 'List staff (a manager sees their department); filter by q, department, status, role' })
+  @ApiOperation({ summary: 'List staff (a manager sees their department); filter by q, department, status, role, employment type' })
   @ApiOkResponse({ type: PageOf(StaffView) })
   async list(@CurrentActor() actor: Actor, @Query() query: StaffQuery): Promise<Page<StaffView>> {
     return this.staff.list(actor, query);

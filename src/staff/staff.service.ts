@@ -18,7 +18,8 @@ import { Department } from './department.entity.js';
 import { OPEN_ROLE_REQUEST_STATUSES, RoleRequest } from './role-request.entity.js';
 import { Staff } from './staff.entity.js';
 import type { StaffView } from './dto/staff-view.dto.js';
-import { STAFF_SELECT, staffViewOf, type StaffRow } from './staff-record.js';
+import { DEFAULT_EMPLOYMENT_TYPE } from './employment.js';
+import { STAFF_SEARCH_SQL, STAFF_SELECT, staffViewOf, type StaffRow } from './staff-record.js';
 import type { CreateStaffDto, StaffFieldsDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
 
 /** Who sees which staff records: the office sees everyone, a manager their department, others themselves. */
@@ -39,13 +40,8 @@ export class StaffService {
     if (query.departmentId) where.add('s.department_id = ?', query.departmentId);
     if (query.status) where.add('s.status = ?', query.status);
     if (query.role) where.add('? = ANY(s.roles)', query.role);
-    if (query.q) {
-      where.add(
-        `((s.family_name || s.given_name) ILIKE ?1 OR (coalesce(s.family_name_kana, '') || coalesce(s.given_name_kana, '')) ILIKE ?1
-          OR s.email ILIKE ?1 OR s.employee_number ILIKE ?1)`,
-        `%${query.q}%`,
-      );
-    }
+    if (query.employmentType) where.add('s.employment_type = ?', query.employmentType);
+    if (query.q) where.add(STAFF_SEARCH_SQL, query.q);
     const { skip, take } = skipTake(query);
     const [rows, [count]] = await Promise.all([
       preparedQuery<StaffRow>(
@@ -128,6 +124,7 @@ export class StaffService {
         departmentId: fields.departmentId ?? null,
         roles: withStaffRole(fields.roles),
         status: fields.status ?? 'active',
+        employmentType: fields.employmentType ?? DEFAULT_EMPLOYMENT_TYPE,
         joinedOn: fields.joinedOn ?? null,
         leftOn: fields.leftOn ?? null,
         locale: fields.locale ?? 'ja',

@@ -100,6 +100,7 @@ describe('API contract: documented responses, no internals', () => {
         },
         ...{ email: 'a@test.example', departmentId: null, department: null, roles: ['staff'], status: 'active', joinedOn: null, leftOn: null, locale: 'ja' },
         ...{ totpConfirmedAt: null, lastLoginAt: null, createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' },
+        employmentType: 'regular',
       };
       const check = (status: number, body: unknown, type = 'application/json; charset=utf-8') =>
         t.contract.check('GET', '/api/v1/me', status, type, JSON.stringify(body));
