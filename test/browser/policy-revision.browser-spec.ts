@@ -135,6 +135,16 @@ describe('policy revision in the browser (WCAG 2.1 AA)', () => {
       await page.goto('/policies/standards');
       expect(await mainText(page)).toContain(NEW_CLAUSE);
       expect(await page.getByRole('link', { name: '改定する' }).count()).toBe(0); // the CISO approves, the office writes
+
+      // the audit trail, filtered by the officer, shows the revision they drafted, in words, with a link to it
+      await page.goto('/audit-trail');
+      await page.getByLabel('操作者').selectOption(officer.staff.id);
+      await page.getByRole('button', { name: 'この条件で絞り込む' }).click();
+      await page.waitForURL(/\/audit-trail\?.*actorId=/);
+      const drafted = page.getByRole('row', { name: /ポリシーの新しい版を作成/ });
+      await expect(drafted.count()).resolves.toBe(1);
+      await expect(drafted.locator('a[href="/policies/standards/versions/2"]').count()).resolves.toBe(1);
+      await expectAccessible(page);
     } finally {
       await chief.context.close();
     }
