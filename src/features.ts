@@ -3,16 +3,20 @@ import { AuditTrailModule } from './audit-trail/audit-trail.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { entitiesOf } from './common/features/feature.js';
 import { ControlsModule } from './controls/controls.module.js';
+import { DepartmentDutiesModule } from './department-duties/department-duties.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { SecurityDigestModule } from './security-digest/security-digest.module.js';
 import { DepartmentsModule } from './staff/departments.module.js';
+import { RoleRequestsModule } from './staff/role-requests.module.js';
 import { StaffImportModule } from './staff/staff-import.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { AuditTrailPagesModule } from './web/audit-trail/audit-trail-pages.module.js';
 import { ControlPagesModule } from './web/controls/control-pages.module.js';
+import { DepartmentDutyPagesModule } from './web/department-duties/department-duty-pages.module.js';
 import { DepartmentPagesModule } from './web/departments/department-pages.module.js';
 import { PolicyPagesModule } from './web/policies/policy-pages.module.js';
+import { RoleRequestPagesModule } from './web/role-requests/role-request-pages.module.js';
 import { StaffImportPagesModule } from './web/staff-import/staff-import-pages.module.js';
 import { StaffPagesModule } from './web/staff/staff-pages.module.js';
 
@@ -34,9 +38,11 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: StaffImportModule, pages: StaffImportPagesModule },
   { module: StaffModule, pages: StaffPagesModule },
   { module: DepartmentsModule, pages: DepartmentPagesModule },
+  { module: RoleRequestsModule, pages: RoleRequestPagesModule },
   { module: AuditTrailModule, pages: AuditTrailPagesModule },
   { module: PoliciesModule, pages: PolicyPagesModule },
   { module: ControlsModule, pages: ControlPagesModule },
+  { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];
 

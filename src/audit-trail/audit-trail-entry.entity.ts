@@ -13,6 +13,10 @@ export interface FieldChange {
 @Entity('audit_trail')
 @Index('ix_audit_trail_chain', ['organizationId', 'seq'])
 @Index('ix_audit_trail_entity', ['organizationId', 'entityType', 'entityId'])
+// the audit-trail page and its export, newest first (occurred_at, then seq), filtered by period, who acted, or what they did
+@Index('ix_audit_trail_occurred', ['organizationId', 'occurredAt', 'seq'])
+@Index('ix_audit_trail_actor', ['organizationId', 'actorId', 'occurredAt', 'seq'])
+@Index('ix_audit_trail_action', ['organizationId', 'action', 'occurredAt', 'seq'])
 export class AuditTrailEntry {
   @PrimaryColumn('uuid')
   id!: string;
@@ -29,7 +33,6 @@ export class AuditTrailEntry {
   organization?: Relation<Organization>;
 
   /** the staff member, null for the system */
-  @Index()
   @Column({ type: 'uuid', nullable: true })
   actorId!: string | null;
 

@@ -226,9 +226,10 @@ export class AuditTrailWriter {
    * the places in the sequence travel and PostgreSQL copies rows it has already read: the sign-ins
    * waiting for the lock wait for that, not for the whole transfer.
    */
-  async appendAll(manager: EntityManager, entries: readonly PreparedAuditEntry[]): Promise<void> {
+  async appendAll(manager: EntityManager, entries: readonly (PreparedAuditEntry | PendingAuditEntry)[]): Promise<void> {
     const byOrganization = new Map<string, PreparedAuditEntry[]>();
-    for (const entry of entries) {
+    for (const given of entries) {
+      const entry = 'material' in given ? given : this.prepare(given);
       const list = byOrganization.get(entry.organizationId);
       if (list) list.push(entry);
       else byOrganization.set(entry.organizationId, [entry]);

@@ -18,9 +18,10 @@ import { RefreshToken } from './refresh-token.entity.js';
 import { SignInAttempts } from './sign-in-attempts.js';
 import { SignInFailure } from './sign-in-failure.entity.js';
 import { TotpService } from './totp.service.js';
+import { AUTH_AUDIT } from './auth.audit.js';
 
 /** Sign-in, sessions, the second factor and password links; the global deny-by-default guard. */
-@Feature({ name: 'auth', entities: [AuthSession, RefreshToken, RecoveryCode, PasswordToken, SignInFailure], problems: AUTH_PROBLEMS })
+@Feature({ name: 'auth', entities: [AuthSession, RefreshToken, RecoveryCode, PasswordToken, SignInFailure], problems: AUTH_PROBLEMS, auditTrail: AUTH_AUDIT })
 @Module({
   controllers: [AuthController, PasswordSetupController],
   providers: [

@@ -5,6 +5,16 @@ import type { Observable } from 'rxjs';
 import { AppException } from '../common/errors/app.exception.js';
 import type { MamoriConfig } from '../config/configuration.js';
 
+/** The refusal of a file over the limit: 413 naming `file`, with the limit (`maxBytes`) for clients to show. */
+export function evidenceTooLarge(maxBytes: number): AppException {
+  return new AppException(
+    'EVIDENCE_TOO_LARGE',
+    `The file is larger than the limit of ${maxBytes} bytes`,
+    [{ field: 'file', messages: [`must be at most ${maxBytes} bytes`] }],
+    { maxBytes },
+  );
+}
+
 /**
  * Receives the multipart `file` of an evidence upload in memory, stopping at EVIDENCE_MAX_BYTES
  * (read from the configuration, which a decorator's static options cannot do): over the limit is
@@ -25,11 +35,7 @@ export class ControlEvidenceUploadInterceptor implements NestInterceptor {
     try {
       return await this.inner.intercept(context, next);
     } catch (error) {
-      if (error instanceof PayloadTooLargeException) {
-        throw new AppException('EVIDENCE_TOO_LARGE', `The file is larger than ${this.maxBytes} bytes`, [
-          { field: 'file', messages: [`must be at most ${this.maxBytes} bytes`] },
-        ]);
-      }
+      if (error instanceof PayloadTooLargeException) throw evidenceTooLarge(this.maxBytes);
       throw error;
     }
   }

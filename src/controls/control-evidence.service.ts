@@ -4,19 +4,23 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, StreamableFile } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { In, type EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { assertMay } from '../common/permissions.js';
 import { CONTROLS } from './controls.permissions.js';
 import { AppException } from '../common/errors/app.exception.js';
 import type { EvidenceConfig, MamoriConfig } from '../config/configuration.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
+import type { StaffRef } from '../staff/dto/staff-view.dto.js';
+import { Staff } from '../staff/staff.entity.js';
 import { ControlEvidence } from './control-evidence.entity.js';
 import { ControlsService } from './controls.service.js';
 import type { ControlEvidenceUploadDto } from './dto/control-evidence.dto.js';
-import { attachmentDisposition, safeFileName, sniffEvidence } from './file-sniffing.js';
+import { evidenceTooLarge } from './control-evidence.interceptor.js';
+import { ACCEPTED_EXTENSIONS, attachmentDisposition, safeFileName, sniffEvidence } from './file-sniffing.js';
 
-/** An evidence file as listed: everything but its bytes. */
-export interface EvidenceSummary {
+/** An evidence file's record: everything but its bytes. */
+export interface EvidenceFile {
   id: string;
   controlId: string;
   fileName: string;
@@ -30,8 +34,13 @@ export interface EvidenceSummary {
   storage: 'database' | 'directory';
 }
 
+/** An evidence file as listed: its record and who uploaded it (null when Mamori itself did, or their record is gone). */
+export interface EvidenceSummary extends EvidenceFile {
+  uploadedBy: StaffRef | null;
+}
+
 export interface EvidenceDownload {
-  evidence: EvidenceSummary;
+  evidence: EvidenceFile;
   bytes: Buffer;
 }
 
@@ -46,7 +55,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
-function summary(e: ControlEvidence): EvidenceSummary {
+function fileOf(e: ControlEvidence): EvidenceFile {
   return {
     id: e.id,
     controlId: e.controlId,
@@ -59,6 +68,21 @@ function summary(e: ControlEvidence): EvidenceSummary {
     createdAt: e.createdAt,
     storage: e.storagePath ? 'directory' : 'database',
   };
+}
+
+function summary(e: ControlEvidence, uploaders: ReadonlyMap<string, StaffRef>): EvidenceSummary {
+  return { ...fileOf(e), uploadedBy: (e.uploadedById && uploaders.get(e.uploadedById)) || null };
+}
+
+/** The people who uploaded these files, by id, as named beside a record (one query). */
+async function uploadersOf(manager: EntityManager, organizationId: string, rows: readonly ControlEvidence[]): Promise<Map<string, StaffRef>> {
+  const ids = [...new Set(rows.map((e) => e.uploadedById).filter((id): id is string => id !== null))];
+  if (!ids.length) return new Map();
+  const people = await manager.getRepository(Staff).find({
+    select: { id: true, employeeNumber: true, familyName: true, givenName: true },
+    where: { organizationId, id: In(ids) },
+  });
+  return new Map(people.map((p) => [p.id, { id: p.id, employeeNumber: p.employeeNumber, familyName: p.familyName, givenName: p.givenName }]));
 }
 
 /**
@@ -80,15 +104,24 @@ export class ControlEvidenceService {
 
   async upload(actor: Actor, controlId: string, file: UploadedEvidenceFile | undefined, dto: ControlEvidenceUploadDto): Promise<EvidenceSummary> {
     assertMay(actor, CONTROLS.add_evidence);
-    if (!file) throw new AppException('VALIDATION_FAILED', 'file is required', [{ field: 'file', messages: ['attach the evidence file as "file"'] }]);
-    if (file.size === 0) throw new AppException('VALIDATION_FAILED', 'The file is empty', [{ field: 'file', messages: ['the file is empty'] }]);
-    if (file.size > this.config.maxBytes) {
-      // multer stops at the limit; this is the same rule for a file that reached us another way
-      throw new AppException('EVIDENCE_TOO_LARGE', undefined, [{ field: 'file', messages: [`must be at most ${this.config.maxBytes} bytes`] }]);
+    // each refusal its own code (or, for the missing file, its own message), always naming `file`
+    if (!file) {
+      throw new AppException('VALIDATION_FAILED', 'No file was sent: attach the evidence as the multipart field "file"', [
+        { field: 'file', messages: ['choose a file to attach as "file"'] },
+      ]);
     }
+    if (file.size === 0)
+      throw new AppException('EVIDENCE_EMPTY', 'The file is empty (0 bytes)', [{ field: 'file', messages: ['the file is empty (0 bytes)'] }]);
+    // multer stops at the limit; this is the same rule for a file that reached us another way
+    if (file.size > this.config.maxBytes) throw evidenceTooLarge(this.config.maxBytes);
     const fileName = safeFileName(file.originalname);
     const sniffed = sniffEvidence(file.buffer, fileName);
-    if (!sniffed.ok) throw new AppException('EVIDENCE_TYPE_NOT_ALLOWED', sniffed.message, [{ field: 'file', messages: [sniffed.message] }]);
+    if (!sniffed.ok) {
+      throw new AppException('EVIDENCE_TYPE_NOT_ALLOWED', sniffed.message, [{ field: 'file', messages: [sniffed.message] }], {
+        acceptedExtensions: ACCEPTED_EXTENSIONS,
+        ...(sniffed.reason === 'misnamed' ? { expectedExtension: sniffed.expectedExtension } : {}),
+      });
+    }
     const sha256 = sha256Of(file.buffer);
     return this.uow.run(actor, async (tx) => {
       const control = await this.controls.lockActive(tx, controlId);
@@ -114,7 +147,7 @@ export class ControlEvidenceService {
           context: { controlCode: control.code },
         },
       );
-      return summary(saved);
+      return summary(saved, await uploadersOf(tx.manager, actor.organizationId, [saved]));
     });
   }
 
@@ -125,7 +158,8 @@ export class ControlEvidenceService {
       where: { organizationId: actor.organizationId, controlId },
       order: { createdAt: 'DESC' },
     });
-    const items = rows.map(summary);
+    const uploaders = await uploadersOf(this.uow.manager, actor.organizationId, rows);
+    const items = rows.map((row) => summary(row, uploaders));
     return { items, total: items.length };
   }
 
@@ -156,7 +190,7 @@ export class ControlEvidenceService {
         entityId: evidence.id,
         context: { controlId, fileName: evidence.fileName, sha256: evidence.sha256, size: evidence.size },
       });
-      return { evidence: summary(evidence), bytes };
+      return { evidence: fileOf(evidence), bytes };
     });
   }
 

@@ -24,7 +24,7 @@ import { ControlEvidenceService } from './control-evidence.service.js';
 import { CONTROLS } from './controls.permissions.js';
 import { ControlsService } from './controls.service.js';
 import { ControlCoverageView } from './dto/control-coverage.dto.js';
-import { ControlEvidenceUploadDto, EvidenceView } from './dto/control-evidence.dto.js';
+import { ControlEvidenceUploadDto, EvidenceProblemView, EvidenceView } from './dto/control-evidence.dto.js';
 import { ControlView } from './dto/control-view.dto.js';
 import { ControlCheckDto, ControlQuery, UpdateControlDto } from './dto/control.dto.js';
 import { EVIDENCE_TYPES } from './file-sniffing.js';
@@ -105,14 +105,23 @@ export class ControlsController {
   @UseInterceptors(ControlEvidenceUploadInterceptor)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, note: { type: 'string' } }, required: ['file'] } })
-  @ApiOperation({ summary: 'Attach an evidence file (PDF, PNG, JPEG, docx/xlsx/pptx, text/CSV; type checked from the content; 413 over EVIDENCE_MAX_BYTES)' })
-  @ApiCreatedResponse({ type: EvidenceView })
-  @ApiProblems({
-    ...CONTROL_NOT_FOUND,
-    409: 'The control is retired (CONTROL_RETIRED)',
-    413: 'Larger than EVIDENCE_MAX_BYTES (EVIDENCE_TOO_LARGE)',
-    415: 'Not an accepted kind of file, judged by its content (EVIDENCE_TYPE_NOT_ALLOWED)',
+  @ApiOperation({
+    summary: 'Attach an evidence file (PDF, PNG, JPEG, docx/xlsx/pptx, text/CSV; type checked from the content; 413 over EVIDENCE_MAX_BYTES)',
+    description:
+      'Every refusal names the field `file` and has its own code: no file (400 VALIDATION_FAILED), an empty file (400 EVIDENCE_EMPTY), ' +
+      'over the limit (413 EVIDENCE_TOO_LARGE, with `maxBytes`), content of a kind not accepted or named as another kind ' +
+      '(415 EVIDENCE_TYPE_NOT_ALLOWED, with `acceptedExtensions`, and `expectedExtension` for a name to correct). ' +
+      'The answer names the uploader (`uploadedBy`).',
   })
+  @ApiCreatedResponse({ type: EvidenceView })
+  @ApiProblems({ ...CONTROL_NOT_FOUND, 409: 'The control is retired (CONTROL_RETIRED)' })
+  @ApiProblem(
+    400,
+    'No file (VALIDATION_FAILED naming `file`), an empty file (EVIDENCE_EMPTY), or an invalid note (VALIDATION_FAILED naming `note`)',
+    EvidenceProblemView,
+  )
+  @ApiProblem(413, 'Larger than EVIDENCE_MAX_BYTES (EVIDENCE_TOO_LARGE, with `maxBytes`)', EvidenceProblemView)
+  @ApiProblem(415, 'Not an accepted kind of file judged by its content, or named as another kind (EVIDENCE_TYPE_NOT_ALLOWED)', EvidenceProblemView)
   upload(
     @CurrentActor() actor: Actor,
     @Param('id', ParseUUIDPipe) id: string,
@@ -124,7 +133,7 @@ export class ControlsController {
 
   @Get(':id/evidence')
   @May(CONTROLS.read_evidence)
-  @ApiOperation({ summary: "A control's evidence files (without their content)" })
+  @ApiOperation({ summary: "A control's evidence files (without their content), newest first, each with who uploaded it" })
   @ApiOkResponse({ type: ListOf(EvidenceView) })
   @ApiProblems(CONTROL_NOT_FOUND)
   listEvidence(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<List<EvidenceView>> {

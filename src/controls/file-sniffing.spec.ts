@@ -40,8 +40,15 @@ describe('sniffEvidence', () => {
   });
 
   it('refuses other content and names that disagree with it', () => {
-    expect(sniffEvidence(docx, 'a.xlsx')).toMatchObject({ ok: false, message: expect.stringContaining('Word document') });
-    expect(sniffEvidence(zipOf(['a.txt']), 'a.docx').ok).toBe(false);
+    expect(sniffEvidence(docx, 'a.xlsx')).toMatchObject({
+      ok: false,
+      reason: 'misnamed',
+      kind: 'docx',
+      extension: '.xlsx',
+      expectedExtension: '.docx',
+      message: expect.stringContaining('Word document'),
+    });
+    expect(sniffEvidence(zipOf(['a.txt']), 'a.docx')).toMatchObject({ ok: false, reason: 'not_accepted' });
     expect(sniffEvidence(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]), 'a.zip').ok).toBe(false);
     expect(sniffEvidence(Buffer.from([0x61, 0, 0x62]), 'a.txt').ok).toBe(false);
     expect(sniffEvidence(Buffer.from([0xc3, 0x28]), 'a.txt').ok).toBe(false); // not UTF-8

@@ -14,7 +14,17 @@ export const EVIDENCE_TYPES = {
 
 export type EvidenceKind = keyof typeof EVIDENCE_TYPES;
 
-export type SniffResult = { ok: true; kind: EvidenceKind; contentType: string } | { ok: false; message: string };
+/** Every file-name extension of the accepted kinds, in the order of EVIDENCE_TYPES: `.pdf`, `.png`, … */
+export const ACCEPTED_EXTENSIONS: readonly string[] = Object.values(EVIDENCE_TYPES).flatMap((t) => t.extensions);
+
+/**
+ * A refusal says why: `not_accepted` (the bytes are none of the accepted kinds) or `misnamed` (they
+ * are, but the name's extension is another kind's; `expectedExtension` is the one to rename it to).
+ */
+export type SniffResult =
+  | { ok: true; kind: EvidenceKind; contentType: string }
+  | { ok: false; reason: 'not_accepted'; message: string }
+  | { ok: false; reason: 'misnamed'; message: string; kind: EvidenceKind; extension: string; expectedExtension: string };
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const JPEG = Buffer.from([0xff, 0xd8, 0xff]);
@@ -97,14 +107,19 @@ export function sniffEvidence(bytes: Buffer, fileName: string): SniffResult {
   const extension = extname(fileName).toLowerCase();
   const kind = kindOfBytes(bytes, extension);
   if (!kind) {
-    const accepted = Object.values(EVIDENCE_TYPES)
-      .flatMap((t) => t.extensions)
-      .join(', ');
-    return { ok: false, message: `the content is not an accepted kind of file (accepted: ${accepted})` };
+    return { ok: false, reason: 'not_accepted', message: `the content is not an accepted kind of file (accepted: ${ACCEPTED_EXTENSIONS.join(', ')})` };
   }
   const type = EVIDENCE_TYPES[kind];
   if (extension && !(type.extensions as readonly string[]).includes(extension)) {
-    return { ok: false, message: `the content is ${type.label} but the file is named "${extension}"; rename it to ${type.extensions[0]}` };
+    const expectedExtension = type.extensions[0];
+    return {
+      ok: false,
+      reason: 'misnamed',
+      message: `the content is ${type.label} but the file is named "${extension}"; rename it to ${expectedExtension}`,
+      kind,
+      extension,
+      expectedExtension,
+    };
   }
   return { ok: true, kind, contentType: type.contentType };
 }

@@ -5,7 +5,8 @@ import { FeatureCatalog } from '../common/features/discovery.js';
 import type { Actor } from '../common/actor.js';
 import { projectRoot } from '../database/project-root.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
-import { lineDiff } from './line-diff.js';
+import './policies.events.js';
+import { versionDiff } from './policy-body.js';
 import { POLICY_FILES_PARTS, type PolicyFilesPartHandler, type SyncResult } from './policy-files-part.js';
 import { PolicyFilesInvalidError, readPolicyTexts, relativeErrors, type PolicyFileContent, type PolicyFileError } from './policy-files.js';
 import { PolicyVersion } from './policy-version.entity.js';
@@ -99,19 +100,17 @@ export class PoliciesSyncService implements OnModuleInit {
       policy = await tx.update(policy, fields, { action: 'policy.update', entityType: 'policy', context: { file: file.file } });
     }
     const latest = await versions.findOne({ where: { organizationId: org, policyId: policy.id }, order: { version: 'DESC' } });
-    if (latest?.contentHash === file.contentHash) {
+    const inForce = await versions.findOne({ where: { organizationId: org, policyId: policy.id, status: 'approved' }, order: { version: 'DESC' } });
+    // the file says what the latest version says, or what is in force while a draft written in the
+    // app waits for approval (the files are behind the app, e.g. just after `policies:export`)
+    if (latest?.contentHash === file.contentHash || inForce?.contentHash === file.contentHash) {
       result.policies.unchanged++;
       return;
     }
-    const base = (await versions.findOne({ where: { organizationId: org, policyId: policy.id, status: 'approved' }, order: { version: 'DESC' } })) ?? latest;
+    const base = inForce ?? latest;
     const number = (latest?.version ?? 0) + 1;
-    const diff = base
-      ? lineDiff(versionText(base.frontMatter, base.body), versionText(file.frontMatterData, file.body), {
-          from: `${fm.id} v${base.version}`,
-          to: `${fm.id} v${number}`,
-        })
-      : null;
-    await tx.create(
+    const diff = base ? versionDiff(fm.id, base, { version: number, frontMatter: file.frontMatterData, body: file.body }) : null;
+    const draft = await tx.create(
       PolicyVersion,
       {
         policyId: policy.id,
@@ -121,19 +120,22 @@ export class PoliciesSyncService implements OnModuleInit {
         body: file.body,
         frontMatter: file.frontMatterData,
         diff,
+        changeNote: null,
+        draftedBy: null,
         approvedBy: null,
         approvedAt: null,
       },
       { action: 'policy_version.create', entityType: 'policy_version', omit: ['body', 'diff'], context: { policyKey: fm.id, file: file.file } },
     );
+    await tx.publish({
+      type: 'policy.version_drafted',
+      policyId: policy.id,
+      policyKey: fm.id,
+      versionId: draft.id,
+      version: number,
+      source: 'files',
+      replaced: [],
+    });
     if (latest) result.policies.newDrafts++; // a first version comes with its policy ("created")
   }
-}
-
-/** The text a diff compares: the front matter as YAML-ish `key: value` lines, then the body. */
-function versionText(frontMatter: Record<string, unknown>, body: string): string {
-  const lines = Object.keys(frontMatter)
-    .sort()
-    .map((k) => `${k}: ${JSON.stringify(frontMatter[k])}`);
-  return ['---', ...lines, '---', body].join('\n');
 }

@@ -9,6 +9,8 @@ export const POLICIES = definePermissions('policies', {
   read_drafts: ['security_officer', 'ciso', 'admin', 'auditor'],
   read_reviews: ['security_officer', 'ciso', 'auditor', 'admin'],
   review: ['security_officer', 'ciso'],
+  /** write a revised text in the app: a new draft for the CISO to approve */
+  revise: ['security_officer'],
   /** with a session opened with the second factor (checked in the service) */
   approve: ['ciso'],
   /** how many have acknowledged (a manager: their department) */

@@ -6,7 +6,7 @@ import type { Actor } from '../common/actor.js';
 import { ApiProblems } from '../common/openapi.js';
 import { ListOf, type List } from '../common/pagination.js';
 import { AcknowledgementsService } from './acknowledgements.service.js';
-import { AcknowledgementSummaryQuery, ApprovePolicyVersionDto, CreatePolicyReviewDto } from './dto/policy-review.dto.js';
+import { AcknowledgementSummaryQuery, ApprovePolicyVersionDto, CreatePolicyReviewDto, CreatePolicyVersionDto } from './dto/policy-review.dto.js';
 import {
   AcknowledgementSummaryView,
   ApprovalResultView,
@@ -16,6 +16,7 @@ import {
   PolicyVersionSummaryView,
 } from './dto/policy-view.dto.js';
 import { PolicyReviewsService } from './policy-reviews.service.js';
+import { PolicyRevisionsService } from './policy-revisions.service.js';
 import { PolicyVersionsService } from './policy-versions.service.js';
 
 @ApiTags('policies')
@@ -24,6 +25,7 @@ export class PolicyReviewsController {
   constructor(
     private readonly reviews: PolicyReviewsService,
     private readonly versions: PolicyVersionsService,
+    private readonly revisions: PolicyRevisionsService,
     private readonly acknowledgements: AcknowledgementsService,
   ) {}
 
@@ -34,6 +36,26 @@ export class PolicyReviewsController {
   @ApiProblems({ 404: 'No such policy (POLICY_NOT_FOUND)' })
   listVersions(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<List<PolicyVersionSummaryView>> {
     return this.versions.list(actor, id);
+  }
+
+  @Post('versions')
+  @May(POLICIES.revise)
+  @ApiOperation({
+    summary: 'Revise the text in the app: a new draft from the edited Markdown (Japanese `body`, English `bodyEn`), for the CISO to approve',
+    description:
+      'The draft keeps the front matter of the version it revises and gets the diff against the version in force. While a draft awaits approval, ' +
+      'a new one replaces it only when `replacesDraft` names it (the replaced draft is superseded); otherwise 409 POLICY_DRAFT_OPEN with `openDraft`.',
+  })
+  @ApiCreatedResponse({ type: PolicyVersionDetailView })
+  @ApiProblems({
+    400: 'Invalid fields, named in `errors`: empty or too long `body` (at most 100000 characters), a `## English` heading in `body`, empty `changeNote` (VALIDATION_FAILED)',
+    404: 'No such policy (POLICY_NOT_FOUND)',
+    409:
+      'A draft is open and `replacesDraft` does not name it (POLICY_DRAFT_OPEN with `openDraft`), `replacesDraft` names no open draft (POLICY_DRAFT_NOT_OPEN), ' +
+      'or the text is the same as the version in force or the open draft (POLICY_TEXT_UNCHANGED, field `body`)',
+  })
+  createVersion(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CreatePolicyVersionDto): Promise<PolicyVersionDetailView> {
+    return this.revisions.revise(actor, id, dto);
   }
 
   @Get('versions/:v')
@@ -79,9 +101,19 @@ export class PolicyReviewsController {
 
   @Post('reviews')
   @May(POLICIES.review)
-  @ApiOperation({ summary: 'Record a review: no_change (next review one interval on) or revise (a revision is requested)' })
+  @ApiOperation({
+    summary: 'Record a review: no_change (next review one interval on) or revise (a revision is requested)',
+    description:
+      'A review with outcome `revise` may carry the revised text (`body`, `bodyEn?`, `changeNote`, `replacesDraft?`, as `POST …/versions` takes them; ' +
+      'security office only): the draft is made in the same transaction and returned as `draft`.',
+  })
   @ApiCreatedResponse({ type: PolicyReviewResultView })
-  @ApiProblems({ 404: 'No such policy (POLICY_NOT_FOUND)' })
+  @ApiProblems({
+    400: 'Invalid fields, named in `errors`; a text with outcome no_change, or without `body` or `changeNote` (VALIDATION_FAILED)',
+    403: 'A text sent by someone who may not revise (the CISO reviews, the security office writes the text) (FORBIDDEN)',
+    404: 'No such policy (POLICY_NOT_FOUND)',
+    409: 'With a text: as `POST …/versions` (POLICY_DRAFT_OPEN, POLICY_DRAFT_NOT_OPEN, POLICY_TEXT_UNCHANGED); nothing is recorded',
+  })
   createReview(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CreatePolicyReviewDto): Promise<PolicyReviewResultView> {
     return this.reviews.create(actor, id, dto);
   }

@@ -5,7 +5,7 @@ import { Policy } from './policy.entity.js';
 export const POLICY_VERSION_STATUSES = ['draft', 'approved', 'superseded'] as const;
 export type PolicyVersionStatus = (typeof POLICY_VERSION_STATUSES)[number];
 
-/** One text of a policy: a draft until the ciso approves it. */
+/** One text of a policy: a draft (from `policies/` or written in the app) until the ciso approves it. */
 @Entity('policy_versions')
 @Index('uq_policy_versions_version', ['organizationId', 'policyId', 'version'], { unique: true })
 export class PolicyVersion extends OrganizationScopedEntity {
@@ -36,6 +36,14 @@ export class PolicyVersion extends OrganizationScopedEntity {
   /** line diff against the latest approved (or else latest) version; null for the first version */
   @Column({ type: 'text', nullable: true })
   diff!: string | null;
+
+  /** why the text changed, as the security office wrote it (null for a version loaded from `policies/`) */
+  @Column({ type: 'text', nullable: true })
+  changeNote!: string | null;
+
+  /** the staff member who wrote this draft in the app (null for a version loaded from `policies/`) */
+  @Column({ type: 'uuid', nullable: true })
+  draftedBy!: string | null;
 
   @Column({ type: 'uuid', nullable: true })
   approvedBy!: string | null;

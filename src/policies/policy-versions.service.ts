@@ -8,6 +8,7 @@ import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { AcknowledgementsService, DEFAULT_ACKNOWLEDGEMENT_DAYS } from './acknowledgements.service.js';
 import type { ApprovePolicyVersionDto } from './dto/policy-review.dto.js';
 import './policies.events.js';
+import { diffBaseVersion } from './policy-body.js';
 import { POLICIES } from './policies.permissions.js';
 import { PolicyVersion, type PolicyVersionStatus } from './policy-version.entity.js';
 import { Policy } from './policy.entity.js';
@@ -18,6 +19,8 @@ export interface PolicyVersionSummary {
   version: number;
   status: PolicyVersionStatus;
   contentHash: string;
+  changeNote: string | null;
+  draftedBy: string | null;
   approvedBy: string | null;
   approvedAt: Date | null;
   acknowledgementRequired: boolean;
@@ -29,6 +32,8 @@ export interface PolicyVersionDetail extends PolicyVersionSummary {
   body: string;
   frontMatter: Record<string, unknown>;
   diff: string | null;
+  /** the version `diff` compares against */
+  diffAgainst: number | null;
 }
 
 export interface ApprovalResult {
@@ -46,12 +51,18 @@ export function versionSummary(v: PolicyVersion): PolicyVersionSummary {
     version: v.version,
     status: v.status,
     contentHash: v.contentHash,
+    changeNote: v.changeNote,
+    draftedBy: v.draftedBy,
     approvedBy: v.approvedBy,
     approvedAt: v.approvedAt,
     acknowledgementRequired: v.acknowledgementRequired,
     supersededAt: v.supersededAt,
     createdAt: v.createdAt,
   };
+}
+
+export function versionDetail(v: PolicyVersion): PolicyVersionDetail {
+  return { ...versionSummary(v), body: v.body, frontMatter: v.frontMatter, diff: v.diff, diffAgainst: diffBaseVersion(v.diff) };
 }
 
 /** Staff read versions that were in force: approved, or approved once and superseded since (never a skipped draft). */
@@ -76,6 +87,8 @@ export class PolicyVersionsService {
         version: true,
         status: true,
         contentHash: true,
+        changeNote: true,
+        draftedBy: true,
         approvedBy: true,
         approvedAt: true,
         acknowledgementRequired: true,
@@ -94,7 +107,7 @@ export class PolicyVersionsService {
     const found = await this.uow.manager.getRepository(PolicyVersion).findOneBy({ organizationId: actor.organizationId, policyId, version });
     // a draft is not there for someone who may not read drafts
     if (!found || (!may(actor, POLICIES.read_drafts) && !found.approvedAt)) throw new AppException('POLICY_VERSION_NOT_FOUND');
-    return { ...versionSummary(found), body: found.body, frontMatter: found.frontMatter, diff: found.diff };
+    return versionDetail(found);
   }
 
   /**

@@ -16,7 +16,7 @@ export class DepartmentsController {
 
   @Get()
   @May(DEPARTMENTS.read)
-  @ApiOperation({ summary: 'List departments (filter by code/name, parent)' })
+  @ApiOperation({ summary: 'List departments (filter by code/name, parent, open or closed)' })
   @ApiOkResponse({ type: PageOf(DepartmentView) })
   list(@CurrentActor() actor: Actor, @Query() query: DepartmentQuery): Promise<Page<DepartmentView>> {
     return this.departments.list(actor, query);
@@ -64,6 +64,19 @@ export class DepartmentsController {
   })
   update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateDepartmentDto): Promise<DepartmentView> {
     return this.departments.update(actor, id, dto);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @May(DEPARTMENTS.manage)
+  @ApiOperation({ summary: 'Reopen a closed department; refused while its parent is closed (reopen the parent first)' })
+  @ApiOkResponse({ type: DepartmentView })
+  @ApiProblems({
+    404: 'No such department (DEPARTMENT_NOT_FOUND)',
+    409: 'The department is open (DEPARTMENT_NOT_CLOSED), or its parent is closed (DEPARTMENT_CLOSED, field parentId)',
+  })
+  reopen(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<DepartmentView> {
+    return this.departments.reopen(actor, id);
   }
 
   @Delete(':id')

@@ -26,6 +26,8 @@ export class DepartmentsService {
       .skip(skipTake(query).skip)
       .take(query.pageSize);
     if (query.parentId) qb.andWhere('d.parentId = :parentId', { parentId: query.parentId });
+    if (query.state === 'open') qb.andWhere('d.closedOn IS NULL');
+    if (query.state === 'closed') qb.andWhere('d.closedOn IS NOT NULL');
     if (query.q) {
       qb.andWhere(
         new Brackets((w) =>
@@ -114,6 +116,23 @@ export class DepartmentsService {
         });
       }
       return tx.update(before, { closedOn: tokyoToday() }, { action: 'department.close', entityType: 'department' });
+    });
+  }
+
+  /**
+   * Reopens a closed department (a closure made by mistake, or a section brought back): it is offered
+   * as a parent and as a place to work again. Refused while its parent is closed: reopen that first.
+   */
+  async reopen(actor: Actor, id: string): Promise<Department> {
+    assertMay(actor, DEPARTMENTS.manage);
+    return this.uow.run(actor, async (tx) => {
+      const before = await tx.manager
+        .getRepository(Department)
+        .findOne({ where: { id, organizationId: actor.organizationId }, lock: { mode: 'pessimistic_write' } });
+      if (!before) throw new AppException('DEPARTMENT_NOT_FOUND');
+      if (!before.closedOn) throw new AppException('DEPARTMENT_NOT_CLOSED', `${before.code} (${before.name}) is open`);
+      if (before.parentId) await this.mustBeOpen(tx, before.parentId, 'parentId');
+      return tx.update(before, { closedOn: null }, { action: 'department.reopen', entityType: 'department' });
     });
   }
 

@@ -128,7 +128,8 @@ export class RoleRequestsService {
     private readonly auth: AuthService,
   ) {}
 
-  async list(actor: Actor, query: RoleRequestQuery): Promise<Page<RoleRequestView>> {
+  /** Newest first; `openFirst` puts the requests still waiting for someone before the closed ones (the pages' list). */
+  async list(actor: Actor, query: RoleRequestQuery, options: { openFirst?: boolean } = {}): Promise<Page<RoleRequestView>> {
     assertMay(actor, ROLE_REQUESTS.read);
     const where = scopeConditions(actor, accessScope(actor, ROLE_REQUEST_SCOPE), SCOPE_COLUMNS);
     if (query.status) where.add(`${STATUS_SQL} = ?`, query.status);
@@ -136,8 +137,9 @@ export class RoleRequestsService {
     if (query.role) where.add('r.role = ?', query.role);
     const { skip, take } = skipTake(query);
     const manager = this.uow.manager;
+    const order = `${options.openFirst ? `${STATUS_SQL} IN ('pending', 'awaiting_confirmation') DESC, ` : ''}r.created_at DESC, r.id`;
     const [rows, [count]] = await Promise.all([
-      manager.query(`${SELECT} WHERE ${where.sql()} ORDER BY r.created_at DESC, r.id LIMIT $${where.next()} OFFSET $${where.next() + 1}`, [
+      manager.query(`${SELECT} WHERE ${where.sql()} ORDER BY ${order} LIMIT $${where.next()} OFFSET $${where.next() + 1}`, [
         ...where.values,
         take,
         skip,

@@ -19,6 +19,7 @@ export const STAFF_FIELD_COLUMNS = [
   { field: 'departmentId', column: 'department_id', type: 'uuid' },
   { field: 'roles', column: 'roles', type: 'text[]' },
   { field: 'status', column: 'status', type: 'text' },
+  { field: 'employmentType', column: 'employment_type', type: 'text' },
   { field: 'joinedOn', column: 'joined_on', type: 'date' },
   { field: 'leftOn', column: 'left_on', type: 'date' },
   { field: 'locale', column: 'locale', type: 'text' },

@@ -5,6 +5,7 @@ import { AppException } from '../common/errors/app.exception.js';
 import type { ProblemCode } from '../common/errors/problem-registry.js';
 import { ROLES } from '../common/roles.js';
 import { StaffFieldsDto } from './dto/staff.dto.js';
+import { DEFAULT_EMPLOYMENT_TYPE, employmentTypeOf } from './employment.js';
 import type { EmploymentStatus } from './staff.entity.js';
 
 /**
@@ -30,6 +31,7 @@ export const IMPORT_ISSUE_CODES = [
   'roleUnknown',
   'dateInvalid',
   'statusUnknown',
+  'employmentTypeUnknown',
   'departmentUnknown',
   'duplicate',
   'emailTaken',
@@ -100,6 +102,8 @@ export interface ImportColumn {
   required?: boolean;
   /** how a cell is read; by default its text, an empty cell being null (a required column's stays '', which the rules refuse) */
   read?: (text: string, context: ReadContext) => Reading;
+  /** a file without the column leaves the field of known people as it is (new people get its default) */
+  keepWhenAbsent?: boolean;
 }
 
 const STATUS_WORDS: Record<string, EmploymentStatus> = {
@@ -123,6 +127,14 @@ const readDepartment = (text: string, { departments }: ReadContext): Reading => 
   return id ? { value: id } : { issue: { code: 'departmentUnknown', values: { value: text }, message: `no department with code "${text}"` } };
 };
 
+const readEmploymentType = (text: string): Reading => {
+  if (!text) return { value: DEFAULT_EMPLOYMENT_TYPE };
+  const type = employmentTypeOf(text);
+  return type
+    ? { value: type }
+    : { issue: { code: 'employmentTypeUnknown', values: { value: text }, message: `"${text}" is not 正規職員, 会計年度任用職員, 臨時職員 or 委託先職員` } };
+};
+
 const readRoles = (text: string): Reading => ({ value: text ? text.split(/[;|、,\s]+/).filter(Boolean) : ['staff'] });
 
 const readDate = (text: string): Reading => ({ value: text ? text.replace(/\//g, '-') : null });
@@ -142,6 +154,7 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = [
   { name: 'departmentCode', field: 'departmentId', headers: ['所属コード', 'departmentCode'], read: readDepartment },
   { name: 'roles', field: 'roles', headers: ['役割', 'roles'], read: readRoles },
   { name: 'status', field: 'status', headers: ['在職状況', 'status'], read: readStatus },
+  { name: 'employmentType', field: 'employmentType', headers: ['雇用形態', 'employmentType'], read: readEmploymentType, keepWhenAbsent: true },
   { name: 'joinedOn', field: 'joinedOn', headers: ['採用日', 'joinedOn'], read: readDate },
   { name: 'leftOn', field: 'leftOn', headers: ['退職日', 'leftOn'], read: readDate },
 ];
@@ -217,6 +230,7 @@ export async function readStaffCsv(text: string, context: ReadContext): Promise<
     const plain: Record<string, unknown> = {};
     const cells = new Map(header.map((column, i) => [column!, record[i] ?? '']));
     for (const column of IMPORT_COLUMNS) {
+      if (column.keepWhenAbsent && !cells.has(column)) continue; // the field stays undefined: kept, or defaulted for new people
       const text = cells.get(column) ?? '';
       const reading: Reading = column.read ? column.read(text, context) : { value: column.required ? text : text || null };
       if ('issue' in reading) rowIssues.push({ line, field: column.name, ...reading.issue });

@@ -181,7 +181,7 @@ function planImport(rows: readonly ImportedRow[], lookups: Lookups): Plan {
 function changedStaffFields(current: Staff, next: StaffFieldsDto): Partial<StaffFieldsDto> {
   const changes: Partial<StaffFieldsDto> = {};
   for (const key of IMPORTED_FIELDS) {
-    if (key === 'employeeNumber') continue;
+    if (key === 'employeeNumber' || next[key] === undefined) continue; // the match, and a column the file does not have (keepWhenAbsent)
     if (key === 'roles') {
       const roles = [...new Set([...next.roles, 'staff'])].sort().join(',');
       if (roles !== [...current.roles].sort().join(',')) changes.roles = next.roles;

@@ -7,8 +7,15 @@ import type { Staff } from './staff.entity.js';
  * every request read these columns in prepared statements, not through query builders.
  */
 export const STAFF_COLUMNS_SQL = `s.id, s.organization_id, s.employee_number, s.family_name, s.given_name, s.family_name_kana, s.given_name_kana, s.email,
-       s.department_id, s.roles, s.status, s.joined_on::text AS joined_on, s.left_on::text AS left_on, s.locale, s.totp_confirmed_at,
+       s.department_id, s.roles, s.status, s.employment_type, s.joined_on::text AS joined_on, s.left_on::text AS left_on, s.locale, s.totp_confirmed_at,
        s.last_login_at, s.created_at, s.updated_at, d.code AS department_code, d.name AS department_name, d.name_en AS department_name_en`;
+
+/**
+ * The name search: `s.search_key` (name, kana, e-mail address, employee number, kept by the
+ * database) holds the search folded the same way (`staff_search_text`: hiragana as katakana, no
+ * spaces, NFKC, lower case), with LIKE's own characters escaped; its trigram index answers it.
+ */
+export const STAFF_SEARCH_SQL = `s.search_key LIKE '%' || replace(replace(replace(staff_search_text(?), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
 
 /** A staff read: `${STAFF_SELECT} WHERE …` over `staff s` and its department `d`. */
 export const STAFF_SELECT = `SELECT ${STAFF_COLUMNS_SQL} FROM staff s LEFT JOIN departments d ON d.id = s.department_id`;
@@ -25,6 +32,7 @@ export interface StaffRow {
   department_id: string | null;
   roles: Staff['roles'];
   status: Staff['status'];
+  employment_type: Staff['employmentType'];
   joined_on: string | null;
   left_on: string | null;
   locale: Staff['locale'];
@@ -51,6 +59,7 @@ export function staffViewOf(row: StaffRow): StaffView {
     department: row.department_id ? { id: row.department_id, code: row.department_code!, name: row.department_name!, nameEn: row.department_name_en } : null,
     roles: row.roles,
     status: row.status,
+    employmentType: row.employment_type,
     joinedOn: row.joined_on,
     leftOn: row.left_on,
     locale: row.locale,

@@ -32,7 +32,7 @@ export class StaffController {
 
   @Get('staff')
   @May(STAFF.list)
-  @ApiOperation({ summary: 'List staff (a manager sees their department); filter by q, department, status, role' })
+  @ApiOperation({ summary: 'List staff (a manager sees their department); filter by q, department, status, role, employment type' })
   @ApiOkResponse({ type: PageOf(StaffView) })
   async list(@CurrentActor() actor: Actor, @Query() query: StaffQuery): Promise<Page<StaffView>> {
     return this.staff.list(actor, query);
@@ -56,7 +56,7 @@ export class StaffController {
   @ApiCreatedResponse({ type: StaffView })
   @ApiProblems({
     404: 'departmentId names no department (DEPARTMENT_NOT_FOUND)',
-    409: 'E-mail address or employee number already used; or `roles` holds a privileged role (ROLE_CHANGE_NEEDS_APPROVAL)',
+    409: 'E-mail address or employee number already used; departmentId names a closed department (DEPARTMENT_CLOSED); or `roles` holds a privileged role (ROLE_CHANGE_NEEDS_APPROVAL)',
   })
   async create(@CurrentActor() actor: Actor, @Body() dto: CreateStaffDto): Promise<StaffView> {
     const created = await this.staff.create(actor, dto);
@@ -76,7 +76,8 @@ export class StaffController {
   @ApiProblems({
     404: 'No such staff member or department',
     409:
-      'E-mail address or employee number already used; `roles` adds or removes a privileged role (ROLE_CHANGE_NEEDS_APPROVAL); ' +
+      'E-mail address or employee number already used; departmentId moves them into a closed department (DEPARTMENT_CLOSED); ' +
+      '`roles` adds or removes a privileged role (ROLE_CHANGE_NEEDS_APPROVAL); ' +
       'or `email` changes for a person holding a privileged role or with an open role request (PRIVILEGED_EMAIL_CHANGE)',
   })
   async update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateStaffDto): Promise<StaffView> {

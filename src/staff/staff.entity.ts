@@ -2,6 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } fr
 import { OrganizationScopedEntity } from '../database/organization-scoped.entity.js';
 import type { Role } from '../common/roles.js';
 import { Department } from './department.entity.js';
+import { EMPLOYMENT_TYPES, type EmploymentType } from './employment.js';
 
 export const EMPLOYMENT_STATUSES = ['active', 'on_leave', 'retired'] as const;
 export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
@@ -11,6 +12,9 @@ export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
 @Index('uq_staff_employee_number', ['organizationId', 'employeeNumber'], { unique: true })
 @Index('uq_staff_email', ['email'], { unique: true })
 @Check('ck_staff_status', `"status" IN ('active', 'on_leave', 'retired')`)
+@Check('ck_staff_employment_type', `"employment_type" IN (${EMPLOYMENT_TYPES.map((type) => `'${type}'`).join(', ')})`)
+/** the name search's trigram index (pg_trgm, GIN) over `search_key`, made by its migration */
+@Index('ix_staff_search_key', { synchronize: false })
 export class Staff extends OrganizationScopedEntity {
   @Column({ type: 'varchar', length: 32 })
   employeeNumber!: string;
@@ -44,6 +48,10 @@ export class Staff extends OrganizationScopedEntity {
 
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status!: EmploymentStatus;
+
+  /** 雇用形態 (employment.ts) */
+  @Column({ type: 'varchar', length: 32, default: 'regular' })
+  employmentType!: EmploymentType;
 
   @Column({ type: 'date', nullable: true })
   joinedOn!: string | null;
@@ -81,4 +89,13 @@ export class Staff extends OrganizationScopedEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   lastLoginAt!: Date | null;
+
+  /**
+   * What the name search looks through: name, kana, e-mail address and employee number folded by
+   * `staff_search_text()` (hiragana as katakana, no spaces, NFKC, lower case). Set by the database
+   * (trigger staff_search_key, migration SearchStaffNamesAcrossKanaScriptsAndSpaces), never read or
+   * written by the app.
+   */
+  @Column({ type: 'text', select: false, insert: false, update: false })
+  searchKey?: string;
 }

@@ -1,6 +1,6 @@
 /**
  * What the staff feature tells the others (`tx.publish`), in the transaction of the change: a later
- * feature (training enrolling joiners, findings following transfers) reacts with `@OnDomainEvent`
+ * feature (training enrolling joiners, findings following transfers) reacts with `@OnDomainEvent` (or, to take many at once, `@OnDomainEvents`)
  * and commits with it. Staff imports none of them.
  */
 declare module '../common/events/domain-events.js' {

@@ -13,12 +13,19 @@ import { ROLE_REQUEST_EXPIRY_SCHEDULE, RoleRequestsService } from './role-reques
 import { RoleRequestMail, StaffWelcomeMail } from './staff.notifications.js';
 import { STAFF_PROBLEMS } from './staff.problems.js';
 import { StaffService } from './staff.service.js';
+import { STAFF_AUDIT } from './staff.audit.js';
 
 /**
  * Staff and departments, and the role requests that alone grant or remove a privileged role; tells
  * the other features who joined, moved or left (staff.events.ts).
  */
-@Feature({ name: 'staff', entities: [Department, Staff, RoleRequest], problems: STAFF_PROBLEMS, schedules: [ROLE_REQUEST_EXPIRY_SCHEDULE] })
+@Feature({
+  name: 'staff',
+  entities: [Department, Staff, RoleRequest],
+  problems: STAFF_PROBLEMS,
+  schedules: [ROLE_REQUEST_EXPIRY_SCHEDULE],
+  auditTrail: STAFF_AUDIT,
+})
 @Module({
   imports: [AuthModule],
   controllers: [StaffController, DepartmentsController, RoleRequestsController],

@@ -10,6 +10,7 @@ export const STAFF_PROBLEMS = {
   DEPARTMENT_IN_USE: { status: HttpStatus.CONFLICT, title: 'The department still has staff or sub-departments' },
   DEPARTMENT_HAS_MEMBERS: { status: HttpStatus.CONFLICT, title: 'The department still has active members; move them first' },
   DEPARTMENT_CLOSED: { status: HttpStatus.CONFLICT, title: 'The department is closed' },
+  DEPARTMENT_NOT_CLOSED: { status: HttpStatus.CONFLICT, title: 'The department is open; only a closed department is reopened' },
   DEPARTMENT_HEAD_INVALID: { status: HttpStatus.CONFLICT, title: 'The head must be a staff member of the organisation who has not retired' },
   STAFF_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'Staff member not found' },
   STAFF_EMAIL_TAKEN: { status: HttpStatus.CONFLICT, title: 'A staff member with this e-mail address exists' },

@@ -19,7 +19,8 @@ import { Department } from './department.entity.js';
 import { OPEN_ROLE_REQUEST_STATUSES, RoleRequest } from './role-request.entity.js';
 import { Staff } from './staff.entity.js';
 import type { StaffView } from './dto/staff-view.dto.js';
-import { STAFF_SELECT, staffViewOf, type StaffRow } from './staff-record.js';
+import { DEFAULT_EMPLOYMENT_TYPE } from './employment.js';
+import { STAFF_SEARCH_SQL, STAFF_SELECT, staffViewOf, type StaffRow } from './staff-record.js';
 import { insertStaffRows, STAFF_FIELD_COLUMNS, updateStaffRows, type NewStaffRow, type StaffWrittenField } from './staff-columns.js';
 import type { DomainEvent } from '../common/events/domain-events.js';
 import type { CreateStaffDto, StaffFieldsDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto.js';
@@ -42,13 +43,8 @@ export class StaffService {
     if (query.departmentId) where.add('s.department_id = ?', query.departmentId);
     if (query.status) where.add('s.status = ?', query.status);
     if (query.role) where.add('? = ANY(s.roles)', query.role);
-    if (query.q) {
-      where.add(
-        `((s.family_name || s.given_name) ILIKE ?1 OR (coalesce(s.family_name_kana, '') || coalesce(s.given_name_kana, '')) ILIKE ?1
-          OR s.email ILIKE ?1 OR s.employee_number ILIKE ?1)`,
-        `%${query.q}%`,
-      );
-    }
+    if (query.employmentType) where.add('s.employment_type = ?', query.employmentType);
+    if (query.q) where.add(STAFF_SEARCH_SQL, query.q);
     const { skip, take } = skipTake(query);
     const [rows, [count]] = await Promise.all([
       preparedQuery<StaffRow>(
@@ -267,8 +263,14 @@ export class StaffService {
       }
     }
     if (fields.departmentId) {
-      const exists = await tx.manager.getRepository(Department).existsBy({ id: fields.departmentId, organizationId: tx.actor.organizationId });
-      if (!exists) throw new AppException('DEPARTMENT_NOT_FOUND', undefined, [{ field: 'departmentId', messages: ['no such department'] }]);
+      const department = await tx.manager.getRepository(Department).findOneBy({ id: fields.departmentId, organizationId: tx.actor.organizationId });
+      if (!department) throw new AppException('DEPARTMENT_NOT_FOUND', undefined, [{ field: 'departmentId', messages: ['no such department'] }]);
+      // nobody joins a closed department (someone already in it keeps it until they move)
+      if (department.closedOn && department.id !== current?.departmentId) {
+        throw new AppException('DEPARTMENT_CLOSED', `${department.code} (${department.name}) was closed on ${department.closedOn}`, [
+          { field: 'departmentId', messages: ['the department is closed'] },
+        ]);
+      }
     }
   }
 
@@ -297,6 +299,7 @@ export function newStaffFields(fields: StaffFieldsDto): Omit<NewStaffRow, 'id'> 
     email: fields.email.toLowerCase(),
     roles: withStaffRole(fields.roles),
     status: fields.status ?? 'active',
+    employmentType: fields.employmentType ?? DEFAULT_EMPLOYMENT_TYPE,
     locale: fields.locale ?? 'ja',
   };
 }

@@ -78,8 +78,17 @@ describe('departments page in a browser (WCAG 2.1 AA)', () => {
       await page.getByRole('button', { name: '秘書係を廃止する' }).click();
       await page.waitForURL('**/departments');
       expect(await page.getByRole('status').textContent()).toContain('部署を廃止しました');
+      await expect(page.getByRole('row', { name: /秘書係/ }).count()).resolves.toBe(0); // the list shows open departments
+
+      // closed ones have their own view, and come back with one button
+      await page.getByRole('link', { name: /廃止済み/ }).click();
       expect(await page.getByRole('row', { name: /秘書係/ }).textContent()).toContain('廃止');
       await expectAccessible(page);
+      if (process.env.DEPT_SCREENSHOTS) await page.screenshot({ path: '/tmp/dept-closed.png', fullPage: true });
+      await page.getByRole('button', { name: '秘書係を再開する' }).click();
+      await page.waitForURL('**/departments');
+      expect(await page.getByRole('status').textContent()).toContain('部署を再開しました');
+      expect(await page.getByRole('row', { name: /秘書係/ }).textContent()).not.toContain('廃止');
     } finally {
       await context.close();
     }

@@ -216,7 +216,7 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     const refused = page.waitForResponse((r) => r.url().endsWith('/evidence') && r.request().method() === 'POST');
     await page.getByRole('button', { name: '登録する' }).click();
     expect((await refused).status()).toBe(415);
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('この種類のファイルは証跡として受け付けられません');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('名前の末尾を「.png」に直して');
     expect(await page.getByLabel('説明（任意）').inputValue()).toBe('誤ったファイル');
     await expectAccessible(page);
 
@@ -280,8 +280,11 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     const again = page.locator('form[action="/policies/standards/reviews"]');
     await again.getByLabel('改訂が必要').check();
     await again.getByRole('button', { name: '見直しを記録する' }).click();
-    await page.waitForURL(`${t.baseUrl}/reviews`); // the message comes as a flash
+    // a revision asked for: the security office goes on to write it (the message comes as a flash)
+    await page.waitForURL(`${t.baseUrl}/policies/standards/revise`);
     await expect(page.getByRole('status').textContent()).resolves.toContain('見直しの結果を記録しました');
+    expect(await mainText(page)).toContain('委員会の開催回数を見直す。'); // the review's notes, to write the revision with
+    await page.goto('/reviews');
     expect(await page.getByRole('region', { name: '情報セキュリティ対策基準' }).textContent()).toContain('改訂が求められています');
     await expectAccessible(page);
   });

@@ -20,7 +20,7 @@ type Document = { paths: Record<string, Record<string, Operation>>; components: 
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 const ROLES_UNDER_TEST: Role[] = ['admin', 'ciso', 'security_officer', 'csirt', 'auditor', 'manager', 'staff'];
-const PROBLEM_SCHEMAS = ['#/components/schemas/ProblemDocument', '#/components/schemas/AccountLockedProblem'];
+const PROBLEM_SCHEMAS = ['#/components/schemas/ProblemDocument', '#/components/schemas/AccountLockedProblem', '#/components/schemas/EvidenceProblem'];
 const BINARY = { type: 'string', format: 'binary' };
 /** a line of an uploaded text file: it must never come back in a JSON body */
 const EVIDENCE_MARKER = `入退室記録 ${randomBytes(8).toString('hex')}`;
@@ -100,6 +100,7 @@ describe('API contract: documented responses, no internals', () => {
         },
         ...{ email: 'a@test.example', departmentId: null, department: null, roles: ['staff'], status: 'active', joinedOn: null, leftOn: null, locale: 'ja' },
         ...{ totpConfirmedAt: null, lastLoginAt: null, createdAt: '2026-04-01T00:00:00.000Z', updatedAt: '2026-04-01T00:00:00.000Z' },
+        employmentType: 'regular',
       };
       const check = (status: number, body: unknown, type = 'application/json; charset=utf-8') =>
         t.contract.check('GET', '/api/v1/me', status, type, JSON.stringify(body));
@@ -136,7 +137,7 @@ describe('API contract: documented responses, no internals', () => {
       let test = request(t.http)[method as 'get'](url);
       if (role) test = test.set('Authorization', `Bearer ${bearer[role]}`);
       const response = await (send ? send(test) : test);
-      if (!/\/content$|\.xlsx$/.test(url)) bodies.push({ label: `${method.toUpperCase()} ${url} → ${response.status}`, text: response.text ?? '' });
+      if (!/\/content$|\.xlsx$|\.csv$/.test(url)) bodies.push({ label: `${method.toUpperCase()} ${url} → ${response.status}`, text: response.text ?? '' });
       return response;
     }
     /** like `.expect(status)`, but says what came instead */
@@ -233,6 +234,7 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(created, 201);
       expectStatus(await call('patch', `/api/v1/departments/${created.body.id}`, 'admin', (r) => r.send({ nameEn: 'Planning Division' })), 200);
       expectStatus(await call('delete', `/api/v1/departments/${created.body.id}`, 'admin'), 204);
+      expectStatus(await call('post', `/api/v1/departments/${created.body.id}/reopen`, 'admin'), 200);
 
       const changed = await call('patch', `/api/v1/staff/${people.staff.staff.id}`, 'admin', (r) => r.send({ givenName: '次郎', joinedOn: '2020-04-01' }));
       expectStatus(changed, 200);
@@ -253,10 +255,20 @@ describe('API contract: documented responses, no internals', () => {
         await call('post', `/api/v1/policies/${standards.id}/reviews`, 'security_officer', (r) => r.send({ outcome: 'no_change', notes: '変更なし' })),
         201,
       );
+      const current = (await t.dataSource.query(`SELECT body FROM policy_versions WHERE policy_id = $1 AND version = 1`, [standards.id])) as { body: string }[];
+      const revised = await call('post', `/api/v1/policies/${standards.id}/versions`, 'security_officer', (r) =>
+        r.send({ body: `${current[0]!.body.split('## English')[0]!.trim()}\n\n改定の試験。`, changeNote: '試験' }),
+      );
+      expectStatus(revised, 201);
       const mine = await call('get', '/api/v1/acknowledgements/me', 'staff');
       expectStatus(mine, 200);
       const duty = (mine.body.items as { id: string }[])[0]!;
       expectStatus(await call('post', `/api/v1/acknowledgements/${duty.id}/acknowledge`, 'staff'), 200);
+      // the department's manager reminds those who still owe an acknowledgement
+      const reminded = await call('post', `/api/v1/departments/${department}/reminders`, 'manager', (r) => r.send({}));
+      expectStatus(reminded, 200);
+      expect(reminded.body).toMatchObject({ sent: expect.any(Number), alreadyRemindedToday: 0, nothingOutstanding: 1 });
+      expect(reminded.body.sent).toBeGreaterThan(0);
     });
 
     it('controls: status, check, evidence upload', async () => {

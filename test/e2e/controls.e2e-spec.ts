@@ -9,6 +9,8 @@ import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.
 import { systemActor } from '../../src/common/actor.js';
 import { ControlEvidence } from '../../src/controls/control-evidence.entity.js';
 import { Control } from '../../src/controls/control.entity.js';
+import { ControlHistoryService } from '../../src/controls/control-history.service.js';
+import { Staff } from '../../src/staff/staff.entity.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
 import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -68,6 +70,7 @@ describe('controls: status, evidence, coverage and statement of applicability', 
     org = await testOrganization(t);
     await t.get(PoliciesSyncService).sync(systemActor(org, 'test'));
     officer = await createPerson(t, org, { roles: ['security_officer'] });
+    await t.dataSource.getRepository(Staff).update(officer.staff.id, { familyName: '山田', givenName: '花子' });
     asOfficer = await signedIn(t, officer);
     asAuditor = await signedIn(t, await createPerson(t, org, { roles: ['auditor'] }));
     asStaff = await signedIn(t, await createPerson(t, org));
@@ -117,7 +120,9 @@ describe('controls: status, evidence, coverage and statement of applicability', 
     it('a status change stamps who and when and sets the next check from the frequency (today in Tokyo + months)', async () => {
       const catalogue = await t.dataSource.getRepository(Control).findBy({ organizationId: org });
       const byFrequency = (f: string): Control =>
-        catalogue.find((c) => c.frequency === f && c.status === 'not_implemented' && !['2-01', '2-02', '3-01', '4-01', '4-02', '5-01'].includes(c.code))!;
+        catalogue.find(
+          (c) => c.frequency === f && c.status === 'not_implemented' && !['2-01', '2-02', '3-01', '4-01', '4-02', '4-03', '4-04', '5-01'].includes(c.code),
+        )!;
       const months: Record<string, number> = { monthly: 1, quarterly: 3, half_yearly: 6, yearly: 12 };
       for (const frequency of Object.keys(months).filter((f) => catalogue.some((c) => c.frequency === f))) {
         const target = byFrequency(frequency);
@@ -228,6 +233,7 @@ describe('controls: status, evidence, coverage and statement of applicability', 
         sha256: sha256(PDF),
         note: '令和5年度 研修実施記録',
         uploadedById: officer.staff.id,
+        uploadedBy: { id: officer.staff.id, employeeNumber: officer.staff.employeeNumber, familyName: '山田', givenName: '花子' },
         storage: 'database',
       });
       const row = await t.dataSource
@@ -241,7 +247,11 @@ describe('controls: status, evidence, coverage and statement of applicability', 
 
       const listed = await request(t.http).get(`/api/v1/controls/${target.id}/evidence`).set(asAuditor).expect(200);
       expect(listed.body.total).toBe(1);
-      expect(listed.body.items[0]).toMatchObject({ id: res.body.id, sha256: sha256(PDF) });
+      expect(listed.body.items[0]).toMatchObject({
+        id: res.body.id,
+        sha256: sha256(PDF),
+        uploadedBy: { id: officer.staff.id, familyName: '山田', givenName: '花子' },
+      });
       expect(listed.body.items[0]).not.toHaveProperty('content');
 
       const got = await download(asAuditor, res.body.id as string).expect(200);
@@ -303,6 +313,30 @@ describe('controls: status, evidence, coverage and statement of applicability', 
       expect(await auditCount('control_evidence.create')).toBe(audits + 1);
     });
 
+    it('answers each refusal with its own code, naming file and saying what to do: none, empty, too large, not accepted, misnamed', async () => {
+      const before = await evidenceCount();
+      const missing = await request(t.http).post(`/api/v1/controls/${target.id}/evidence`).set(asOfficer).field('note', 'no file').expect(400);
+      expect(missing.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'file' }] });
+      const empty = await upload(asOfficer, Buffer.alloc(0), 'empty.pdf').expect(400);
+      expect(empty.body).toMatchObject({ code: 'EVIDENCE_EMPTY', errors: [{ field: 'file' }] });
+      const big = await upload(asOfficer, Buffer.alloc(MAX_BYTES + 1, 'a'), 'big.txt').expect(413);
+      expect(big.body).toMatchObject({ code: 'EVIDENCE_TOO_LARGE', maxBytes: MAX_BYTES, errors: [{ field: 'file' }] });
+      const exe = await upload(asOfficer, EXE, 'setup.exe').expect(415);
+      expect(exe.body).toMatchObject({ code: 'EVIDENCE_TYPE_NOT_ALLOWED', errors: [{ field: 'file' }] });
+      expect(exe.body.acceptedExtensions).toEqual(['.pdf', '.png', '.jpg', '.jpeg', '.docx', '.xlsx', '.pptx', '.csv', '.txt', '.log', '.md']);
+      expect(exe.body).not.toHaveProperty('expectedExtension');
+      const misnamed = await upload(asOfficer, PNG, 'screen.pdf').expect(415);
+      expect(misnamed.body).toMatchObject({ code: 'EVIDENCE_TYPE_NOT_ALLOWED', expectedExtension: '.png', errors: [{ field: 'file' }] });
+      const refusals = [missing, empty, big, exe, misnamed];
+      for (const res of refusals) {
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.body.errors).toHaveLength(1);
+      }
+      // one distinct message each
+      expect(new Set(refusals.map((res) => (res.body.errors as { messages: string[] }[])[0]!.messages.join()))).toHaveProperty('size', 5);
+      expect(await evidenceCount()).toBe(before);
+    });
+
     it('answers 404 for evidence of another control and for an unknown control', async () => {
       const [one] = (await request(t.http).get(`/api/v1/controls/${target.id}/evidence`).set(asAuditor).expect(200)).body.items as { id: string }[];
       const other = await control('5-02');
@@ -315,6 +349,88 @@ describe('controls: status, evidence, coverage and statement of applicability', 
       const list = await request(t.http).get(`/api/v1/controls/${target.id}/evidence`).set(asStaff).expect(403);
       expect(list.body).toMatchObject({ code: 'FORBIDDEN', requiredRoles: ['security_officer', 'ciso', 'auditor', 'admin'] });
       await request(t.http).get(`/api/v1/controls/${target.id}/evidence/${one!.id}/content`).set(asStaff).expect(403);
+    });
+  });
+
+  describe("a control's history on its page", () => {
+    /** a page asked for by a browser signed in with this Bearer's token */
+    const page = (as: Bearer) => ({ Accept: 'text/html', Cookie: `mamori_at=${as.Authorization.slice('Bearer '.length)}` });
+    /** the page's text, without tags, spaces collapsed */
+    const textOf = (html: string): string =>
+      html
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/&quot;/g, '"')
+        .replace(/\s+/g, ' ');
+
+    it('shows who changed the status, checked it and added evidence, newest first; downloads are not changes', async () => {
+      const target = await control('4-03');
+      await request(t.http).patch(`/api/v1/controls/${target.id}`).set(asOfficer).send({ status: 'partial' }).expect(200);
+      await request(t.http).patch(`/api/v1/controls/${target.id}`).set(asOfficer).send({ status: 'implemented', reason: '施錠記録を確認した' }).expect(200);
+      await request(t.http).post(`/api/v1/controls/${target.id}/checks`).set(asOfficer).send({ note: '鍵の貸出簿を点検' }).expect(200);
+      const added = await request(t.http)
+        .post(`/api/v1/controls/${target.id}/evidence`)
+        .set(asOfficer)
+        .attach('file', PDF, { filename: '施錠記録.pdf', contentType: 'application/pdf' })
+        .expect(201);
+      await request(t.http).get(`/api/v1/controls/${target.id}/evidence/${added.body.id}/content`).set(asAuditor).expect(200);
+
+      const html = (await request(t.http).get(`/controls/${target.id}`).set(page(asAuditor)).expect(200)).text;
+      const text = textOf(html);
+      expect(text).toContain('変更の履歴');
+      const status = text.indexOf('実施状況を「一部実施」から「実施済み」に変更');
+      const reason = text.indexOf('理由を「施錠記録を確認した」に変更');
+      const check = text.indexOf('点検を記録');
+      const evidence = text.indexOf('証跡ファイル「施錠記録.pdf」を登録');
+      expect([status, reason, check, evidence].every((at) => at > 0)).toBe(true);
+      expect(evidence).toBeLessThan(check); // newest first
+      expect(check).toBeLessThan(status);
+      expect(text).toContain('メモ：鍵の貸出簿を点検');
+      expect(text).toMatch(/\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} 山田 花子 証跡ファイル「施錠記録.pdf」を登録/);
+      expect(text).toContain('山田 花子 実施状況を「一部実施」から「実施済み」に変更');
+      // the evidence table names who added each file
+      expect(text).toMatch(/施錠記録.pdf.*山田 花子/);
+      expect(text).not.toContain('その他の操作'); // the download is not in the history
+      expect(text).not.toContain('control_evidence.download');
+      const english = textOf((await request(t.http).get(`/controls/${target.id}?lang=en`).set(page(asAuditor)).expect(200)).text);
+      expect(english).toContain('山田 花子 Status changed from “Partly implemented” to “Implemented”');
+      expect(english).toContain('Evidence file “施錠記録.pdf” added');
+
+      // a plain member of staff sees the control, but not who changed it
+      const forStaff = textOf((await request(t.http).get(`/controls/${target.id}`).set(page(asStaff)).expect(200)).text);
+      expect(forStaff).toContain('4-03');
+      expect(forStaff).not.toContain('変更の履歴');
+      expect(forStaff).not.toContain('山田 花子');
+    });
+
+    it("reads one control's rows only, newest first, at most the limit, and says how many there are", async () => {
+      const target = await control('4-03');
+      const history = t.get(ControlHistoryService);
+      const all = await history.history(systemActor(org, 'test'), target.id);
+      expect(all.entries.map((e) => e.action)).toEqual(['control_evidence.create', 'control.check', 'control.update', 'control.update', 'control.create']);
+      expect(all.entries[0]).toMatchObject({
+        actor: { id: officer.staff.id, name: '山田 花子' },
+        changes: [{ kind: 'evidence_added', fileName: '施錠記録.pdf' }],
+      });
+      expect(all.entries[2]!.changes).toEqual(
+        expect.arrayContaining([
+          { kind: 'status', from: 'partial', to: 'implemented' },
+          { kind: 'reason', to: '施錠記録を確認した' },
+        ]),
+      );
+      expect(all.entries[4]).toMatchObject({ actor: { id: null, name: null }, changes: [{ kind: 'added_to_catalogue' }] });
+      const newest = await history.history(systemActor(org, 'test'), target.id, 2);
+      expect(newest).toMatchObject({ total: 5, limit: 2 });
+      expect(newest.entries.map((e) => e.id)).toEqual(all.entries.slice(0, 2).map((e) => e.id));
+      // another control's history holds none of these
+      const other = await control('4-04');
+      expect((await history.history(systemActor(org, 'test'), other.id)).entries.map((e) => e.action)).toEqual(['control.create']);
+
+      // the page shows the newest 20 and says so, with the way to the rest
+      for (let i = 0; i < 21; i++) await request(t.http).post(`/api/v1/controls/${other.id}/checks`).set(asOfficer).send({}).expect(200);
+      const html = (await request(t.http).get(`/controls/${other.id}`).set(page(asAuditor)).expect(200)).text;
+      expect(textOf(html)).toContain('新しい 20 件だけを表示しています（全 22 件）。 それより前の記録は操作ログで確認できます');
+      expect(html).toContain('<a href="/audit-trail">');
+      expect(html.match(/<tr>/g)).toHaveLength(1 + 20); // the header row and 20 entries (no evidence table: no evidence yet)
     });
   });
 

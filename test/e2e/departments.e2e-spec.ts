@@ -114,6 +114,57 @@ describe('departments: tree, head, move, close', () => {
     expect(tree.find((node) => node.id === empty.id)?.closedOn).toBe(after.body.closedOn);
   });
 
+  it('reopens a closed department (audited), refuses an open one and one under a closed parent, and nobody joins a closed one; lists open or closed ones', async () => {
+    const parent = (await create({ code: 'SAIKAI', name: '再開課' }).expect(201)).body;
+    const child = (await create({ code: 'SAIKAI-1', name: '再開係', parentId: parent.id }).expect(201)).body;
+    const open = await request(t.http).post(`/api/v1/departments/${parent.id}/reopen`).set(as(admin)).expect(409);
+    expect(open.body.code).toBe('DEPARTMENT_NOT_CLOSED');
+    await request(t.http).delete(`/api/v1/departments/${child.id}`).set(as(admin)).expect(204);
+    await request(t.http).delete(`/api/v1/departments/${parent.id}`).set(as(admin)).expect(204);
+
+    const closedList = (await request(t.http).get('/api/v1/departments?state=closed&pageSize=100').set(as(admin)).expect(200)).body;
+    expect(closedList.items.map((d: { id: string }) => d.id)).toEqual(expect.arrayContaining([parent.id, child.id]));
+    const openList = (await request(t.http).get('/api/v1/departments?state=open&pageSize=100').set(as(admin)).expect(200)).body;
+    expect(openList.items.map((d: { id: string }) => d.id)).not.toContain(parent.id);
+    const bad = await request(t.http).get('/api/v1/departments?state=gone').set(as(admin)).expect(400);
+    expect(bad.body.errors[0].field).toBe('state');
+
+    // the child waits for its parent, and nothing is written
+    const underClosed = await request(t.http).post(`/api/v1/departments/${child.id}/reopen`).set(as(admin)).expect(409);
+    expect(underClosed.body).toMatchObject({ code: 'DEPARTMENT_CLOSED', errors: [{ field: 'parentId' }] });
+    expect(await audits(child.id, 'department.reopen')).toBe(0);
+
+    const reopened = await request(t.http).post(`/api/v1/departments/${parent.id}/reopen`).set(as(admin)).expect(200);
+    expect(reopened.body.closedOn).toBeNull();
+    await request(t.http).post(`/api/v1/departments/${child.id}/reopen`).set(as(admin)).expect(200);
+    expect(await audits(parent.id, 'department.reopen')).toBe(1);
+    await request(t.http).post(`/api/v1/departments/${parent.id}/reopen`).set(as(managerToken)).expect(403);
+
+    // nobody is created in or moved into a closed department
+    const person = await createPerson(t, org);
+    await request(t.http).delete(`/api/v1/departments/${child.id}`).set(as(admin)).expect(204);
+    const moved = await request(t.http).patch(`/api/v1/staff/${person.staff.id}`).set(as(admin)).send({ departmentId: child.id }).expect(409);
+    expect(moved.body).toMatchObject({ code: 'DEPARTMENT_CLOSED', errors: [{ field: 'departmentId' }] });
+    const newcomer = {
+      employeeNumber: 'CLOSED-1',
+      familyName: '閉',
+      givenName: '鎖',
+      email: 'closed-1@test.example',
+      roles: ['staff'],
+      departmentId: child.id,
+    };
+    await request(t.http).post('/api/v1/staff').set(as(admin)).send(newcomer).expect(409);
+    await request(t.http).post(`/api/v1/departments/${child.id}/reopen`).set(as(admin)).expect(200);
+
+    // the page: closed departments are listed on their own tab, each with its reopen button
+    await request(t.http).delete(`/api/v1/departments/${child.id}`).set(as(admin)).expect(204);
+    const openPage = await request(t.http).get('/departments').set(page(admin)).expect(200);
+    expect(openPage.text).not.toContain('再開係');
+    const closedPage = await request(t.http).get('/departments?state=closed').set(page(admin)).expect(200);
+    expect(closedPage.text).toContain('再開係を再開する');
+    expect(closedPage.text).not.toContain('再開課を再開する'); // open again: shown only as the parent of 再開係
+  });
+
   it('refuses staff and managers: 403 on the API changes and on the departments page', async () => {
     const target = (await create({ code: 'KANRI', name: '管理課' }).expect(201)).body;
     for (const token of [staffToken, managerToken]) {

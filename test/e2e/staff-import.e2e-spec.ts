@@ -216,6 +216,26 @@ describe('staff CSV import, set-based', () => {
     expect(afterPerson.staff).toBe(before.staff + 1);
   });
 
+  it('reads the employment type (雇用形態) in its words; a file without the column leaves it as it is', async () => {
+    const header = '職員番号,氏,名,メールアドレス,所属コード,雇用形態';
+    await upload([header, 'E1,伊藤,一郎,e1@town.example,SOMU,会計年度任用職員', 'E2,伊藤,二郎,e2@town.example,SOMU,'], '').expect(200);
+    const type = async (number: string) =>
+      (await t.dataSource.getRepository(Staff).findOneByOrFail({ organizationId: org, employeeNumber: number })).employmentType;
+    expect([await type('E1'), await type('E2')]).toEqual(['fiscal_year_appointed', 'regular']);
+    const unchanged = await upload([
+      '職員番号,氏,名,メールアドレス,所属コード',
+      'E1,伊藤,一郎,e1@town.example,SOMU',
+      'E3,伊藤,三郎,e3@town.example,SOMU',
+    ]).expect(200);
+    expect(unchanged.body).toMatchObject({ created: 1, updated: 0, unchanged: 1 });
+    expect([await type('E1'), await type('E3')]).toEqual(['fiscal_year_appointed', 'regular']);
+    const changed = await upload([header, 'E1,伊藤,一郎,e1@town.example,SOMU,臨時']).expect(200);
+    expect(changed.body).toMatchObject({ updated: 1 });
+    expect(await type('E1')).toBe('temporary');
+    const refused = await upload([header, 'E2,伊藤,二郎,e2@town.example,SOMU,アルバイト']).expect(422);
+    expect(refused.body.errors).toEqual([{ line: 2, field: 'employmentType', messages: [expect.stringContaining('アルバイト')] }]);
+  });
+
   it('refuses a file over 20 MB as 413 naming the file, and documents the limit', async () => {
     const big = Buffer.alloc(20 * 1024 * 1024 + 1, 0x41);
     const refused = await request(t.http)

@@ -2,8 +2,10 @@ import request from 'supertest';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
+import { STAFF_SEARCH_SQL } from '../../src/staff/staff-record.js';
 import { createDepartment, createPerson, signIn, testOrganization } from '../factories/staff.factory.js';
 import { mailsTo } from '../support/mail.js';
+import { asOwner } from '../support/owner.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 describe('staff and departments', () => {
@@ -146,6 +148,114 @@ describe('staff and departments', () => {
     await request(t.http).delete(`/api/v1/departments/${child.body.id}`).set(as(admin)).expect(204);
     const list = await request(t.http).get('/api/v1/departments?q=企画').set(as(staffToken)).expect(200);
     expect(list.body.items.map((d: { code: string }) => d.code)).toEqual(['KIKAKU']);
+  });
+
+  describe('employment type', () => {
+    it('is regular unless given, changes, filters the list, and refuses an unknown type naming the field', async () => {
+      const regular = await request(t.http).post('/api/v1/staff').set(as(admin)).send(newStaff()).expect(201);
+      expect(regular.body.employmentType).toBe('regular');
+      const appointed = await request(t.http)
+        .post('/api/v1/staff')
+        .set(as(admin))
+        .send(newStaff({ employmentType: 'fiscal_year_appointed' }))
+        .expect(201);
+      expect(appointed.body.employmentType).toBe('fiscal_year_appointed');
+      const changed = await request(t.http).patch(`/api/v1/staff/${regular.body.id}`).set(as(admin)).send({ employmentType: 'contractor' }).expect(200);
+      expect(changed.body.employmentType).toBe('contractor');
+      const audit = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ action: 'staff.update', entityId: regular.body.id });
+      expect(audit.changes.employmentType).toEqual({ before: 'regular', after: 'contractor' });
+
+      const contractors = await request(t.http).get('/api/v1/staff?employmentType=contractor').set(as(admin)).expect(200);
+      expect(contractors.body.items.map((s: Staff) => s.id)).toEqual([regular.body.id]);
+      const appointees = await request(t.http).get('/api/v1/staff?employmentType=fiscal_year_appointed').set(as(admin)).expect(200);
+      expect(appointees.body.items.map((s: Staff) => s.id)).toEqual([appointed.body.id]);
+
+      const bad = await request(t.http)
+        .post('/api/v1/staff')
+        .set(as(admin))
+        .send(newStaff({ employmentType: 'volunteer' }))
+        .expect(400);
+      expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'employmentType' }] });
+      const badFilter = await request(t.http).get('/api/v1/staff?employmentType=volunteer').set(as(admin)).expect(400);
+      expect(badFilter.body.errors).toEqual([{ field: 'employmentType', messages: expect.any(Array) }]);
+      // the database refuses an unknown type too
+      await expect(asOwner(t, (client) => client.query(`UPDATE staff SET employment_type = 'volunteer' WHERE id = $1`, [regular.body.id]))).rejects.toThrow(
+        /ck_staff_employment_type/,
+      );
+    });
+  });
+
+  describe('name search', () => {
+    const people: Record<string, string> = {};
+    const search = async (q: string): Promise<string[]> => {
+      const response = await request(t.http).get('/api/v1/staff').query({ q, pageSize: 100 }).set(as(admin)).expect(200);
+      const wanted = new Set(Object.values(people));
+      return (response.body.items as Staff[]).filter((s) => wanted.has(s.id)).map((s) => Object.keys(people).find((k) => people[k] === s.id)!);
+    };
+
+    beforeAll(async () => {
+      const add = async (key: string, fields: object) => {
+        people[key] = (await request(t.http).post('/api/v1/staff').set(as(admin)).send(newStaff(fields)).expect(201)).body.id;
+      };
+      await add('katakana', {
+        familyName: '蓮沼',
+        givenName: '一葉',
+        familyNameKana: 'ハスヌマ',
+        givenNameKana: 'カズハ',
+        employeeNumber: 'S-9001',
+        email: 'hasunuma.k@town.example',
+      });
+      await add('hiragana', { familyName: '蓬田', givenName: ' 千 尋 ', familyNameKana: 'よもぎた', givenNameKana: 'ちひろ', email: 'yomogita@town.example' });
+      await add('spaced', { familyName: '檜垣', givenName: '真央', familyNameKana: 'ヒガキ　', givenNameKana: 'マ オ', email: 'higaki@town.example' });
+      await add('percent', { familyName: '百%', givenName: '太郎', familyNameKana: null, givenNameKana: null, email: 'hyaku_percent@town.example' });
+    });
+
+    it('finds kana in either script', async () => {
+      expect(await search('はすぬま')).toEqual(['katakana']);
+      expect(await search('ヨモギタ')).toEqual(['hiragana']);
+      expect(await search('ﾊｽﾇﾏ')).toEqual(['katakana']);
+      expect(await search('ひがきまお')).toEqual(['spaced']);
+    });
+
+    it('ignores half- and full-width spaces in the search and in the names', async () => {
+      expect(await search('ハスヌマ　カズハ')).toEqual(['katakana']);
+      expect(await search('はすぬま かずは')).toEqual(['katakana']);
+      expect(await search('蓬田千尋')).toEqual(['hiragana']);
+      expect(await search('蓬田 千尋')).toEqual(['hiragana']);
+      expect(await search('ヒガキマオ')).toEqual(['spaced']);
+      expect(await search('檜垣　真央')).toEqual(['spaced']);
+    });
+
+    it('still finds the name, e-mail address and employee number, and takes % and _ literally', async () => {
+      expect(await search('一葉')).toEqual(['katakana']);
+      expect(await search('HASUNUMA.K@')).toEqual(['katakana']);
+      expect(await search('s-9001')).toEqual(['katakana']);
+      expect(await search('百%')).toEqual(['percent']);
+      expect(await search('％')).toEqual(['percent']);
+      expect(await search('hyaku_p')).toEqual(['percent']);
+      expect(await search('hyaku%p')).toEqual([]);
+      // no match spans two of the fields (the name's end and the kana's start)
+      expect(await search('一葉ハスヌマ')).toEqual([]);
+    });
+
+    it('follows a change of name, and keeps the key out of reach of the app', async () => {
+      await request(t.http).patch(`/api/v1/staff/${people.percent}`).set(as(admin)).send({ familyNameKana: 'ももせ' }).expect(200);
+      expect(await search('モモセ')).toEqual(['percent']);
+      await t.dataSource.query(`UPDATE staff SET search_key = 'zzz' WHERE id = $1`, [people.percent]);
+      expect(await search('zzz')).toEqual([]);
+      expect(await search('ももせ')).toEqual(['percent']);
+      const response = await request(t.http).get(`/api/v1/staff/${people.percent}`).set(as(admin)).expect(200);
+      expect(response.body).not.toHaveProperty('searchKey');
+    });
+
+    it('answers a search from the trigram index', async () => {
+      const plan = await asOwner(t, async (client) => {
+        await client.query('SET LOCAL enable_seqscan = off');
+        const rows = await client.query(`EXPLAIN SELECT id FROM staff s WHERE ${STAFF_SEARCH_SQL.replace('?', '$1')}`, ['はすぬま']);
+        return rows.rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+      });
+      expect(plan).toContain('ix_staff_search_key');
+    });
   });
 
   describe('CSV import', () => {

@@ -31,6 +31,14 @@ export class AuditTrailEntryView {
   @ApiProperty({ example: 'hanako.yamada@town.example.jp', description: 'who, readable: an e-mail address or "system:cli"' })
   actorLabel!: string;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '山田 花子',
+    description: "the actor's name (family and given name); null for the system, or a person the organisation no longer has",
+  })
+  actorName!: string | null;
+
   @ApiProperty({ example: 'staff.update' })
   action!: string;
 

@@ -88,6 +88,21 @@ export class PolicyVersionSummaryView {
   @ApiProperty({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the text: a public fingerprint of the version' })
   contentHash!: string;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'why the text changed, as the security office wrote it (null for a version loaded from policies/)',
+  })
+  changeNote!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'the staff member who wrote the draft in the app (null for a version loaded from policies/)',
+  })
+  draftedBy!: string | null;
+
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the staff member who approved it' })
   approvedBy!: string | null;
 
@@ -112,8 +127,16 @@ export class PolicyVersionDetailView extends PolicyVersionSummaryView {
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'the front matter of the policy file, as written' })
   frontMatter!: Record<string, unknown>;
 
-  @ApiProperty({ type: String, nullable: true, description: 'unified diff against the version in force (null for the first)' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'unified line diff (front matter, then the text) against the version that was in force when this one was made (a draft: the version in force now); null for the first',
+  })
   diff!: string | null;
+
+  @ApiProperty({ type: 'integer', nullable: true, description: 'the version `diff` compares against (null when there is no diff)' })
+  diffAgainst!: number | null;
 }
 
 /** The acknowledgements an approval asked for. */
@@ -288,4 +311,7 @@ export class PolicyReviewResultView {
 
   @ApiProperty({ type: PolicyReviewStateView })
   policy!: PolicyReviewStateView;
+
+  @ApiProperty({ type: PolicyVersionSummaryView, nullable: true, description: 'the draft made from the text the review carried (null without one)' })
+  draft!: PolicyVersionSummaryView | null;
 }

@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
+
+export const DEPARTMENT_STATES = ['open', 'closed', 'all'] as const;
+export type DepartmentState = (typeof DEPARTMENT_STATES)[number];
 
 export class CreateDepartmentDto {
   @ApiProperty({ example: 'SOMU' })
@@ -43,4 +46,9 @@ export class DepartmentQuery extends PageQuery {
   @IsOptional()
   @IsUUID()
   parentId?: string;
+
+  @ApiPropertyOptional({ enum: DEPARTMENT_STATES, default: 'all', description: 'open (not closed), closed, or all' })
+  @IsOptional()
+  @IsIn(DEPARTMENT_STATES)
+  state?: DepartmentState = 'all';
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ROLES, type Role } from '../../common/roles.js';
+import { EMPLOYMENT_TYPES, type EmploymentType } from '../employment.js';
 import { EMPLOYMENT_STATUSES, type EmploymentStatus } from '../staff.entity.js';
 
 /** A department as named beside a record that belongs to it. */
@@ -54,6 +55,12 @@ export class StaffView extends StaffRef {
 
   @ApiProperty({ enum: EMPLOYMENT_STATUSES })
   status!: EmploymentStatus;
+
+  @ApiProperty({
+    enum: EMPLOYMENT_TYPES,
+    description: '雇用形態: regular 正規職員, fiscal_year_appointed 会計年度任用職員, temporary 臨時職員, contractor 委託先職員',
+  })
+  employmentType!: EmploymentType;
 
   @ApiProperty({ type: String, format: 'date', nullable: true, example: '2020-04-01' })
   joinedOn!: string | null;

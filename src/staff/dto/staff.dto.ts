@@ -4,9 +4,11 @@ import { ArrayMinSize, ArrayUnique, IsArray, IsEmail, IsIn, IsOptional, IsString
 import { PageQuery } from '../../common/pagination.js';
 import { IsCalendarDate } from '../../common/validators.js';
 import { ROLES, type Role } from '../../common/roles.js';
+import { EMPLOYMENT_TYPES, type EmploymentType } from '../employment.js';
 import { EMPLOYMENT_STATUSES, type EmploymentStatus } from '../staff.entity.js';
 
-const KANA = /^[\u30A0-\u30FF\u3040-\u309F\u3000 ー・]+$/;
+/** kana (either script), with spaces, ー and ・ */
+export const KANA = /^[\u30A0-\u30FF\u3040-\u309F\u3000 ー・]+$/;
 const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 
 /** The fields of a staff member, shared by the API and the CSV import. */
@@ -63,6 +65,15 @@ export class StaffFieldsDto {
   @IsIn(EMPLOYMENT_STATUSES)
   status?: EmploymentStatus;
 
+  @ApiPropertyOptional({
+    enum: EMPLOYMENT_TYPES,
+    default: 'regular',
+    description: '雇用形態: regular 正規職員, fiscal_year_appointed 会計年度任用職員, temporary 臨時職員, contractor 委託先職員',
+  })
+  @IsOptional()
+  @IsIn(EMPLOYMENT_TYPES)
+  employmentType?: EmploymentType;
+
   @ApiPropertyOptional({ example: '2020-04-01' })
   @IsOptional()
   @IsCalendarDate()
@@ -84,7 +95,11 @@ export class CreateStaffDto extends StaffFieldsDto {}
 export class UpdateStaffDto extends PartialType(StaffFieldsDto) {}
 
 export class StaffQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'name, kana, e-mail or employee number contains' })
+  @ApiPropertyOptional({
+    description:
+      'name, kana, e-mail address or employee number contains it; kana match in either script (たなか finds タナカ), ' +
+      'spaces (half or full width) are ignored in the search and in the names, full-width letters match half-width ones',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 100)
@@ -104,6 +119,11 @@ export class StaffQuery extends PageQuery {
   @IsOptional()
   @IsIn(ROLES)
   role?: Role;
+
+  @ApiPropertyOptional({ enum: EMPLOYMENT_TYPES, description: '雇用形態' })
+  @IsOptional()
+  @IsIn(EMPLOYMENT_TYPES)
+  employmentType?: EmploymentType;
 }
 
 export class StaffImportQuery {

@@ -1,26 +1,31 @@
-import { Controller, Get, HttpCode, Post, Query, Redirect, Render } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Post, Query, Redirect, Render, Req, StreamableFile, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { CSV_CONTENT_TYPE } from '../../audit-trail/audit-trail-csv.js';
 import { AuditTrailService } from '../../audit-trail/audit-trail.service.js';
 import { CurrentActor, May } from '../../common/access.decorators.js';
 import { AUDIT_TRAIL } from '../../audit-trail/audit-trail.permissions.js';
 import type { Actor } from '../../common/actor.js';
-import { pagerFor } from '../pagination.js';
-import { WebPageQuery } from '../web-query.dto.js';
+import { localeOf } from '../locale.js';
+import { AuditTrailFilterErrorFilter } from './audit-trail-filter.filter.js';
+import { AuditTrailPageQuery } from './audit-trail-page.dto.js';
+import { AuditTrailPagesService } from './audit-trail-pages.service.js';
 
-const PAGE_SIZE = 50;
-
-/** 操作ログ: the newest entries, and checking the hash chain. */
+/** 操作ログ: the trail in words, filtered; checking the hash chain. */
 @ApiExcludeController()
 @Controller('audit-trail')
 @May(AUDIT_TRAIL.read)
 export class AuditTrailPagesController {
-  constructor(private readonly trail: AuditTrailService) {}
+  constructor(
+    private readonly trail: AuditTrailService,
+    private readonly pages: AuditTrailPagesService,
+  ) {}
 
   @Get()
+  @UseFilters(AuditTrailFilterErrorFilter)
   @Render('audit-trail')
-  async list(@CurrentActor() actor: Actor, @Query() query: WebPageQuery): Promise<object> {
-    const result = await this.trail.list(actor, { page: query.page, pageSize: PAGE_SIZE });
-    return { title: 'auditTrail.title', entries: result.items, pager: pagerFor(result, '/audit-trail', {}) };
+  list(@CurrentActor() actor: Actor, @Query() query: AuditTrailPageQuery): Promise<object> {
+    return this.pages.page(actor, query);
   }
 
   @Post('verify')
@@ -34,4 +39,21 @@ export class AuditTrailPagesController {
   @Get('verify')
   @Redirect('/audit-trail', 303)
   verifyPage(): void {}
+}
+
+/** The page's CSV link (the API's export for a browser session: the API route needs a Bearer token). */
+@ApiExcludeController()
+@Controller()
+@May(AUDIT_TRAIL.read)
+export class AuditTrailCsvPageController {
+  constructor(private readonly trail: AuditTrailService) {}
+
+  /** The rows the page's filters choose, in the language the reader reads the pages in; the export is audited. */
+  @Get('audit-trail.csv')
+  @Header('Cache-Control', 'private, no-store')
+  async csv(@CurrentActor() actor: Actor, @Query() query: AuditTrailPageQuery, @Req() req: Request): Promise<StreamableFile> {
+    const { page: _page, lang: _lang, ...filters } = query;
+    const file = await this.trail.exportCsv(actor, { ...filters, lang: localeOf(req) });
+    return new StreamableFile(file.stream, { type: CSV_CONTENT_TYPE, disposition: `attachment; filename="${file.fileName}"` });
+  }
 }

@@ -4,6 +4,8 @@ import type { Actor } from '../../common/actor.js';
 import type { MamoriConfig } from '../../config/configuration.js';
 import { ControlCoverageService } from '../../controls/control-coverage.service.js';
 import { ControlEvidenceService } from '../../controls/control-evidence.service.js';
+import { ControlHistoryService, type ControlHistory } from '../../controls/control-history.service.js';
+import { AUDIT_TRAIL } from '../../audit-trail/audit-trail.permissions.js';
 import { CONTROLS } from '../../controls/controls.permissions.js';
 import { may } from '../../common/permissions.js';
 import { CONTROL_STATUSES, FRAMEWORKS, type Control } from '../../controls/control.entity.js';
@@ -14,6 +16,7 @@ import { DepartmentQuery } from '../../staff/dto/department.dto.js';
 import { addDays, DUE_SOON_DAYS, tokyoToday } from '../../common/calendar.js';
 import type { FormErrors } from '../forms/form-error.js';
 import { pagerFor } from '../pagination.js';
+import { fullName } from '../viewer.service.js';
 import type { ControlPageQuery } from './control-page.dto.js';
 
 const PAGE_SIZE = 50;
@@ -27,6 +30,7 @@ export class ControlPagesService {
   constructor(
     private readonly controls: ControlsService,
     private readonly evidence: ControlEvidenceService,
+    private readonly history: ControlHistoryService,
     private readonly coverage: ControlCoverageService,
     private readonly departments: DepartmentsService,
     config: ConfigService<MamoriConfig, true>,
@@ -100,9 +104,10 @@ export class ControlPagesService {
 
   /** A control's page; after a refused form, with what was sent in that form. */
   async control(actor: Actor, id: string, refused: FormErrors | null = null): Promise<object> {
-    const [control, evidence] = await Promise.all([
+    const [control, evidence, history] = await Promise.all([
       this.controls.get(actor, id),
       may(actor, CONTROLS.read_evidence) ? this.evidence.list(actor, id) : Promise.resolve(null),
+      may(actor, CONTROLS.read_history) ? this.history.history(actor, id) : Promise.resolve(null),
     ]);
     const department = control.ownerDepartmentId ? await this.departments.get(actor, control.ownerDepartmentId).catch(() => null) : null;
     const submitted = refused?.form === 'status' ? refused.submitted : {};
@@ -112,7 +117,12 @@ export class ControlPagesService {
       titleDetail: { ja: `${control.code} ${control.title}`, en: `${control.code} ${control.titleEn ?? control.title}` },
       control: { ...row(control), department },
       showEvidence: evidence !== null,
-      evidence: (evidence?.items ?? []).map((e) => ({ ...e, href: `/controls/${control.id}/evidence/${e.id}` })),
+      evidence: (evidence?.items ?? []).map((e) => ({
+        ...e,
+        uploader: e.uploadedBy ? fullName(e.uploadedBy) : null,
+        href: `/controls/${control.id}/evidence/${e.id}`,
+      })),
+      history: history && historyView(history, may(actor, AUDIT_TRAIL.read)),
       canEditStatus: may(actor, CONTROLS.update_status) && !control.retiredAt,
       canUpload: may(actor, CONTROLS.add_evidence) && !control.retiredAt,
       statuses: CONTROL_STATUSES.map((value) => ({ value, selected: value === status })),
@@ -129,6 +139,21 @@ export class ControlPagesService {
     const page = await this.departments.list(actor, Object.assign(new DepartmentQuery(), { page: 1, pageSize: 200 }));
     return page.items.map((d) => ({ id: d.id, name: d.name, nameEn: d.nameEn }));
   }
+}
+
+/** The history section: each entry's who (a name, or the system's label) and its changes; whether the list is cut. */
+function historyView(history: ControlHistory, canReadTrail: boolean) {
+  return {
+    entries: history.entries.map((entry) => ({
+      ...entry,
+      who: entry.actor.name ?? (entry.actor.id ? entry.actor.label : null),
+      system: entry.actor.id === null ? entry.actor.label : null,
+    })),
+    total: history.total,
+    limit: history.limit,
+    limited: history.total > history.entries.length,
+    auditTrailHref: canReadTrail ? '/audit-trail' : null,
+  };
 }
 
 function row(c: Control) {

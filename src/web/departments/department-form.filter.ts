@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { Actor } from '../../common/actor.js';
 import type { AppException } from '../../common/errors/app.exception.js';
 import type { ProblemCode } from '../../common/errors/problem-registry.js';
-import { FORM_PROBLEMS, FormErrorFilter, formErrorsOf, type FormPage } from '../forms/form-error.js';
+import { FORM_PROBLEMS, FormErrorFilter, formErrors as messagesOf, formErrorsOf, type FormPage } from '../forms/form-error.js';
 import { DepartmentPagesService } from './department-pages.service.js';
 
 /** What the departments forms explain on their own page. */
@@ -15,6 +15,7 @@ export const DEPARTMENT_FORM_PROBLEMS: ReadonlySet<ProblemCode> = new Set<Proble
   'DEPARTMENT_HEAD_INVALID',
   'DEPARTMENT_HAS_MEMBERS',
   'DEPARTMENT_IN_USE',
+  'DEPARTMENT_NOT_CLOSED',
 ]);
 
 /** The ids of the create form's fields on the tree page (the department's page uses the fields' names). */
@@ -34,7 +35,14 @@ export class DepartmentFormErrorFilter extends FormErrorFilter {
     const actor = (req as Request & { user: Actor }).user;
     const id = req.params.id ? String(req.params.id) : null;
     const extra = error.extra as { department?: { name?: string }; memberCount?: number } | undefined;
-    if (!id) {
+    if (!id || req.path.endsWith('/reopen')) {
+      // reopening is a button on the tree page: a refusal shows the tree with the closed ones
+      if (id) {
+        // the button has no field: the message says why (its parent is closed, or it is open already)
+        const key = error.code === 'DEPARTMENT_CLOSED' ? 'departments.reopenParentClosed' : `formError.${error.code}`;
+        const refused = messagesOf('reopen', [{ key }], req.body, 'departments.reopenRefused');
+        return { view: 'departments', data: { ...(await this.pages.tree(actor, refused, 'all')), formErrors: refused } };
+      }
       const formErrors = formErrorsOf('create', error, req.body, { fieldId: createFieldId });
       return { view: 'departments', data: { ...(await this.pages.tree(actor, formErrors)), formErrors } };
     }

@@ -1,6 +1,15 @@
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
-import { blankToUndefined } from '../web-query.dto.js';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
+import { DEPARTMENT_STATES, type DepartmentState } from '../../staff/dto/department.dto.js';
+import { blankToUndefined, WebPageQuery } from '../web-query.dto.js';
+
+/** The tree page's filter: open departments (the default), closed ones, or all. */
+export class DepartmentTreeQuery extends WebPageQuery {
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(DEPARTMENT_STATES)
+  state: DepartmentState = 'open';
+}
 
 /** An empty field of a form that changes a record means "none". */
 const blankToNull = ({ value }: { value: unknown }) => (typeof value !== 'string' ? value : value.trim() === '' ? null : value.trim());

@@ -8,7 +8,7 @@ import { DEPARTMENTS } from '../../staff/staff.permissions.js';
 import { flash } from '../flash.js';
 import { WebPageQuery } from '../web-query.dto.js';
 import { DepartmentFormErrorFilter } from './department-form.filter.js';
-import { DepartmentCreateForm, DepartmentEditForm } from './department-page.dto.js';
+import { DepartmentCreateForm, DepartmentEditForm, DepartmentTreeQuery } from './department-page.dto.js';
 import { DepartmentPagesService } from './department-pages.service.js';
 
 /** 部署: the administrator's pages of the department tree (create, rename, move, head, close). */
@@ -23,8 +23,8 @@ export class DepartmentPagesController {
   @Get()
   @May(DEPARTMENTS.manage)
   @Render('departments')
-  tree(@CurrentActor() actor: Actor, @Query() _query: WebPageQuery): Promise<object> {
-    return this.pages.tree(actor);
+  tree(@CurrentActor() actor: Actor, @Query() query: DepartmentTreeQuery): Promise<object> {
+    return this.pages.tree(actor, undefined, query.state);
   }
 
   @Post()
@@ -49,6 +49,15 @@ export class DepartmentPagesController {
   async update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() form: DepartmentEditForm, @Res() res: Response): Promise<void> {
     await this.departments.update(actor, id, { name: form.name, nameEn: form.nameEn, parentId: form.parentId, headId: form.headId });
     flash(res, 'notice.departmentUpdated');
+    res.redirect(303, '/departments');
+  }
+
+  @Post(':id/reopen')
+  @May(DEPARTMENTS.manage)
+  @UseFilters(DepartmentFormErrorFilter)
+  async reopen(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
+    await this.departments.reopen(actor, id);
+    flash(res, 'notice.departmentReopened');
     res.redirect(303, '/departments');
   }
 

@@ -4,6 +4,7 @@ import { AppException } from '../../common/errors/app.exception.js';
 import { UnitOfWork } from '../../database/unit-of-work.js';
 import { DepartmentsService } from '../../staff/departments.service.js';
 import type { DepartmentTreeNode } from '../../staff/dto/department-view.dto.js';
+import { DEPARTMENT_STATES, type DepartmentState } from '../../staff/dto/department.dto.js';
 import { Staff } from '../../staff/staff.entity.js';
 import type { FormErrors } from '../forms/form-error.js';
 import { fullName } from '../viewer.service.js';
@@ -33,14 +34,17 @@ export class DepartmentPagesService {
     private readonly uow: UnitOfWork,
   ) {}
 
-  async tree(actor: Actor, formErrors?: FormErrors): Promise<object> {
+  async tree(actor: Actor, formErrors?: FormErrors, state: DepartmentState = 'open'): Promise<object> {
     const tree = await this.departments.tree(actor);
+    const shown = (node: DepartmentTreeNode) => state === 'all' || (state === 'open' ? !node.closedOn : Boolean(node.closedOn));
     const submitted = sent(formErrors, 'create');
     const parentId = text(submitted?.parentId);
     return {
       title: 'departments.title',
-      rows: rows(tree),
+      rows: rows(tree).filter(shown),
       openCount: tree.filter((node) => !node.closedOn).length,
+      closedCount: tree.filter((node) => node.closedOn).length,
+      states: DEPARTMENT_STATES.map((value) => ({ value, href: value === 'open' ? '/departments' : `/departments?state=${value}`, current: value === state })),
       create: { code: text(submitted?.code), name: text(submitted?.name), nameEn: text(submitted?.nameEn) },
       parents: tree.filter((node) => !node.closedOn).map((node) => ({ ...node, selected: node.id === parentId, indent: rows([node])[0]!.indent })),
       ...(formErrors ? { formErrors } : {}),

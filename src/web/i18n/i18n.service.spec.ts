@@ -54,8 +54,9 @@ describe('message keys built from values', () => {
     const { REVIEW_OUTCOMES } = await import('../../policies/policy-review.entity.js');
     const { CONTROL_FORM_PROBLEMS } = await import('../controls/control-form.filter.js');
     const { REVIEW_FORM_PROBLEMS } = await import('../policies/review-form.filter.js');
-    const NOTICES = ['statusUpdated', 'evidenceUploaded', 'reviewRecorded', 'versionApproved', 'acknowledged'];
-    const FORM_PROBLEMS = new Set([...CONTROL_FORM_PROBLEMS, ...REVIEW_FORM_PROBLEMS]);
+    const { REVISION_FORM_PROBLEMS, REVISION_FIELD_MESSAGES } = await import('../policies/revision-form.filter.js');
+    const NOTICES = ['statusUpdated', 'evidenceUploaded', 'reviewRecorded', 'reviewRecordedRevise', 'versionApproved', 'draftSaved', 'acknowledged'];
+    const FORM_PROBLEMS = new Set([...CONTROL_FORM_PROBLEMS, ...REVIEW_FORM_PROBLEMS, ...REVISION_FORM_PROBLEMS]);
     const keys = [
       ...CONTROL_STATUSES.map((s) => `controlStatus.${s}`),
       ...CONTROL_FREQUENCIES.map((f) => `frequency.${f}`),
@@ -70,6 +71,7 @@ describe('message keys built from values', () => {
         (f) => `formField.${f}`,
       ),
       ...['approve.requireAcknowledgement', 'approve.acknowledgementDueOn'].map((f) => `formField.${f}`),
+      ...REVISION_FIELD_MESSAGES,
       'diff.added',
       'diff.removed',
       // the work queue's items (label, hint) and the error summary's headings

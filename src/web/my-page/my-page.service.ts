@@ -2,9 +2,9 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Actor } from '../../common/actor.js';
 import { FeatureCatalog, providerMarker } from '../../common/features/discovery.js';
 
-/** Something a person still owes: a course to complete, a policy version to acknowledge. */
+/** Something a person still owes: a course to complete, a policy version to acknowledge, a role request to decide. */
 export interface Duty {
-  kind: 'training' | 'policy_acknowledgement';
+  kind: 'training' | 'policy_acknowledgement' | 'role_request';
   title: string;
   /** the title on English pages, when there is one */
   titleEn?: string | null;

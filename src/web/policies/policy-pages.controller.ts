@@ -4,14 +4,17 @@ import type { Request, Response } from 'express';
 import { CurrentActor, May } from '../../common/access.decorators.js';
 import { POLICIES } from '../../policies/policies.permissions.js';
 import type { Actor } from '../../common/actor.js';
+import { may } from '../../common/permissions.js';
 import { PolicyReviewsService } from '../../policies/policy-reviews.service.js';
+import { PolicyRevisionsService } from '../../policies/policy-revisions.service.js';
 import { PolicyVersionsService } from '../../policies/policy-versions.service.js';
 import { localeOf } from '../locale.js';
 import { flash } from '../flash.js';
 import { WebPageQuery } from '../web-query.dto.js';
-import { PolicyApprovalForm, PolicyReviewForm } from './policy-page.dto.js';
-import { PolicyPagesService } from './policy-pages.service.js';
+import { PolicyApprovalForm, PolicyReviewForm, PolicyRevisionForm } from './policy-page.dto.js';
+import { PolicyPagesService, reviseHref, versionHref, type RevisionFormValues } from './policy-pages.service.js';
 import { ReviewFormErrorFilter } from './review-form.filter.js';
+import { RevisionFormErrorFilter } from './revision-form.filter.js';
 
 /** ポリシー: the approved texts; for reviewers their versions, diffs, reviews and the CISO's approval. */
 @ApiExcludeController()
@@ -21,6 +24,7 @@ export class PolicyPagesController {
     private readonly pages: PolicyPagesService,
     private readonly reviews: PolicyReviewsService,
     private readonly versions: PolicyVersionsService,
+    private readonly revisions: PolicyRevisionsService,
   ) {}
 
   @Get()
@@ -35,6 +39,35 @@ export class PolicyPagesController {
   @Render('policy')
   show(@CurrentActor() actor: Actor, @Param('key') key: string, @Req() req: Request, @Query() _query: WebPageQuery): Promise<object> {
     return this.pages.policy(actor, key, localeOf(req));
+  }
+
+  /** 改定: the text in force (or the open draft) to edit, in Japanese and English, with a change note. */
+  @Get(':key/revise')
+  @May(POLICIES.revise)
+  @Render('policy-revise')
+  revising(@CurrentActor() actor: Actor, @Param('key') key: string, @Query() _query: WebPageQuery): Promise<object> {
+    return this.pages.revising(actor, key);
+  }
+
+  /** プレビュー shows the page again with the rendered texts and the diff; 下書きとして保存 makes the draft and leads to it. */
+  @Post(':key/revise')
+  @May(POLICIES.revise)
+  @UseFilters(RevisionFormErrorFilter)
+  async revise(@CurrentActor() actor: Actor, @Param('key') key: string, @Body() form: PolicyRevisionForm, @Res() res: Response): Promise<void> {
+    const sent: RevisionFormValues = {
+      body: form.body,
+      bodyEn: form.bodyEn ?? '',
+      changeNote: form.changeNote ?? '',
+      replacesDraft: form.replacesDraft === undefined ? undefined : Number(form.replacesDraft),
+    };
+    if (form.intent === 'preview') {
+      res.render('policy-revise', await this.pages.revising(actor, key, { sent, preview: true }));
+      return;
+    }
+    const policy = await this.pages.byKey(actor, key);
+    const draft = await this.revisions.revise(actor, policy.id, sent);
+    flash(res, 'notice.draftSaved');
+    res.redirect(303, versionHref(key, draft.version));
   }
 
   @Get(':key/versions/:v')
@@ -56,6 +89,12 @@ export class PolicyPagesController {
   async review(@CurrentActor() actor: Actor, @Param('key') key: string, @Body() form: PolicyReviewForm, @Res() res: Response): Promise<void> {
     const policy = await this.pages.byKey(actor, key);
     await this.reviews.create(actor, policy.id, { outcome: form.outcome, notes: form.notes });
+    // a revision asked for: the security office goes on to write it
+    if (form.outcome === 'revise' && may(actor, POLICIES.revise)) {
+      flash(res, 'notice.reviewRecordedRevise');
+      res.redirect(303, reviseHref(key));
+      return;
+    }
     flash(res, 'notice.reviewRecorded');
     res.redirect(303, '/reviews');
   }

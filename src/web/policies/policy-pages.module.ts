@@ -8,6 +8,7 @@ import { PolicyPagesController, ReviewPagesController } from './policy-pages.con
 import { PolicyPagesService } from './policy-pages.service.js';
 import { PolicyWorkItems } from './policy-work-items.js';
 import { ReviewFormErrorFilter } from './review-form.filter.js';
+import { RevisionFormErrorFilter } from './revision-form.filter.js';
 
 /** ポリシー: the texts, versions and diffs, the review queue and approval, acknowledging on "my page" and who still owes it; their work queue counts. */
 @Feature({
@@ -21,6 +22,6 @@ import { ReviewFormErrorFilter } from './review-form.filter.js';
 @Module({
   imports: [PoliciesModule],
   controllers: [PolicyPagesController, ReviewPagesController, AcknowledgementPagesController],
-  providers: [PolicyPagesService, ReviewFormErrorFilter, PolicyAcknowledgementDuties, PolicyWorkItems],
+  providers: [PolicyPagesService, ReviewFormErrorFilter, RevisionFormErrorFilter, PolicyAcknowledgementDuties, PolicyWorkItems],
 })
 export class PolicyPagesModule {}

@@ -1,6 +1,9 @@
 import { Marked, type Tokens } from 'marked';
 import type { Locale } from '../../common/locale.js';
+import { splitLanguages } from '../../policies/policy-body.js';
 import { JAPANESE_CHARACTER } from '../text.js';
+
+export { splitLanguages };
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
@@ -54,16 +57,6 @@ export function joinJapaneseLines(html: string): string {
 /** The HTML of a policy text (Markdown); only markup the Markdown itself produces. */
 export function renderPolicyMarkdown(text: string): string {
   return joinJapaneseLines(markdown.parse(text, { async: false }));
-}
-
-const ENGLISH_HEADING = /^##[ \t]+English[ \t]*#*[ \t]*$/m;
-
-/** The parts of a policy body: Japanese first, then (optionally) the text under `## English`. */
-export function splitLanguages(body: string): { ja: string; en: string | null } {
-  const match = ENGLISH_HEADING.exec(body);
-  if (!match) return { ja: body, en: null };
-  const en = body.slice(match.index + match[0].length).trim();
-  return { ja: body.slice(0, match.index).trimEnd(), en: en || null };
 }
 
 export interface PolicyText {

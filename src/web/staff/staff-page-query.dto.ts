@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { ROLES, type Role } from '../../common/roles.js';
+import { EMPLOYMENT_TYPES, type EmploymentType } from '../../staff/employment.js';
 import { EMPLOYMENT_STATUSES, type EmploymentStatus } from '../../staff/staff.entity.js';
 import { blankToUndefined, WebPageQuery } from '../web-query.dto.js';
 
@@ -14,6 +15,11 @@ export class StaffPageQuery extends WebPageQuery {
 
   @IsOptional()
   @Transform(blankToUndefined)
+  @IsUUID()
+  departmentId?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
   @IsIn(EMPLOYMENT_STATUSES)
   status?: EmploymentStatus;
 
@@ -21,4 +27,9 @@ export class StaffPageQuery extends WebPageQuery {
   @Transform(blankToUndefined)
   @IsIn(ROLES)
   role?: Role;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(EMPLOYMENT_TYPES)
+  employmentType?: EmploymentType;
 }
