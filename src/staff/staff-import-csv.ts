@@ -33,6 +33,7 @@ export const IMPORT_ISSUE_CODES = [
   'statusUnknown',
   'employmentTypeUnknown',
   'departmentUnknown',
+  'departmentClosed',
   'duplicate',
   'emailTaken',
   'privilegedRole',

@@ -29,6 +29,8 @@ export interface StaffImportSource {
 /** What the database says about the file's people: who exists, whose addresses are taken, who has an open role request. */
 interface Lookups {
   byNumber: Map<string, Staff>;
+  /** closed departments by id, with their codes */
+  closedDepartments: Map<string, string>;
   emailOwners: Map<string, string>;
   withOpenRequests: Set<string>;
 }
@@ -70,9 +72,10 @@ export class StaffImportService {
     assertMay(tx.actor, STAFF.import);
     const departments = await tx.manager
       .getRepository(Department)
-      .find({ where: { organizationId: tx.actor.organizationId }, select: { id: true, code: true } });
+      .find({ where: { organizationId: tx.actor.organizationId }, select: { id: true, code: true, closedOn: true } });
     const { rows, issues } = await readStaffCsv(text, { departments: new Map(departments.map((d) => [d.code, d.id])) });
-    const plan = planImport(rows, await this.lookups(tx, rows));
+    const closed = new Map(departments.filter((d) => d.closedOn).map((d) => [d.id, d.code]));
+    const plan = planImport(rows, await this.lookups(tx, rows, closed));
     if (issues.length || plan.issues.length) throw rowsRefused([...issues, ...plan.issues]);
     const result: StaffImportResult = { dryRun, rows: rows.length, created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged };
     if (dryRun) return result;
@@ -88,7 +91,7 @@ export class StaffImportService {
         plan.updates.map((update) => update.before.id),
       );
       const rowsToUpdate = plan.updates.map((update) => update.row);
-      const again = planImport(rowsToUpdate, await this.lookups(tx, rowsToUpdate, locked));
+      const again = planImport(rowsToUpdate, await this.lookups(tx, rowsToUpdate, closed, locked));
       if (again.issues.length) throw rowsRefused(again.issues);
       if (again.creates.length) throw new AppException('CONFLICT', 'A person of the file changed during the import; import the file again');
       await this.staff.applyUpdates(tx, again.updates);
@@ -100,7 +103,7 @@ export class StaffImportService {
   }
 
   /** The database's answers about the file's people, one query per question (`locked`: the people as read under their locks). */
-  private async lookups(tx: Transaction, rows: readonly ImportedRow[], locked?: Staff[]): Promise<Lookups> {
+  private async lookups(tx: Transaction, rows: readonly ImportedRow[], closedDepartments: Map<string, string>, locked?: Staff[]): Promise<Lookups> {
     const organizationId = tx.actor.organizationId;
     const existing =
       locked ??
@@ -118,6 +121,7 @@ export class StaffImportService {
       : [];
     return {
       byNumber: new Map(existing.map((s) => [s.employeeNumber, s])),
+      closedDepartments,
       emailOwners: new Map(owners.map((owner) => [owner.email, owner.id])),
       withOpenRequests: await openRoleRequestStaffIds(
         tx,
@@ -154,6 +158,16 @@ function planImport(rows: readonly ImportedRow[], lookups: Lookups): Plan {
     const before = plan.issues.length;
     if (owner && owner !== current?.id)
       plan.issues.push({ line, field: 'email', code: 'emailTaken', message: 'e-mail address already used by another staff member' });
+    // nobody joins a closed department (someone already in it keeps it until they move)
+    const closedCode = fields.departmentId ? lookups.closedDepartments.get(fields.departmentId) : undefined;
+    if (closedCode && fields.departmentId !== current?.departmentId)
+      plan.issues.push({
+        line,
+        field: 'departmentCode',
+        code: 'departmentClosed',
+        values: { value: closedCode },
+        message: `department "${closedCode}" is closed`,
+      });
     const refused = privilegedRoleRefusal(current ? rolesKept(current, fields.status) : [], withStaffRole(fields.roles), current?.id ?? null);
     if (refused) plan.issues.push({ line, field: 'roles', code: 'privilegedRole', values: { roles: fields.roles.join('、') }, message: refused.messages[0]! });
     const locked = current && fields.email !== current.email ? privilegedEmailRefusal(current, lookups.withOpenRequests) : null;

@@ -44,7 +44,9 @@ describe('staff import pages in a browser (WCAG 2.1 AA)', () => {
     const { context, page } = await newPage(browser, t);
     try {
       await signInFully(page, t, admin);
-      await page.goto('/staff/import');
+      await page.goto('/staff');
+      await page.getByRole('link', { name: '人事データ（CSV）から取り込む' }).click();
+      await page.waitForURL('**/staff/import');
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('職員の一括取り込み');
       await check(page, 'form');
 

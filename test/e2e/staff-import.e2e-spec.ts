@@ -10,6 +10,7 @@ import { AcknowledgementDuty } from '../../src/policies/acknowledgement-duty.ent
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
 import { PolicyVersionsService } from '../../src/policies/policy-versions.service.js';
 import { Policy } from '../../src/policies/policy.entity.js';
+import { Department } from '../../src/staff/department.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
 import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -234,6 +235,23 @@ describe('staff CSV import, set-based', () => {
     expect(await type('E1')).toBe('temporary');
     const refused = await upload([header, 'E2,伊藤,二郎,e2@town.example,SOMU,アルバイト']).expect(422);
     expect(refused.body.errors).toEqual([{ line: 2, field: 'employmentType', messages: [expect.stringContaining('アルバイト')] }]);
+  });
+
+  it('refuses a row that puts someone in a closed department; someone already in it keeps it', async () => {
+    const header = '職員番号,氏,名,メールアドレス,所属コード';
+    const haishi = await createDepartment(t, org, { code: 'HAISHI', name: '廃止課' });
+    await upload([header, 'H1,廃止,一郎,h1@town.example,HAISHI', 'H3,廃止,三郎,h3@town.example,SOMU']).expect(200);
+    await t.dataSource.getRepository(Department).update({ id: haishi.id }, { closedOn: '2026-11-01' });
+    const before = await counts();
+    const refused = await upload([header, 'H2,廃止,二郎,h2@town.example,HAISHI', 'H3,廃止,三郎,h3@town.example,HAISHI']).expect(422);
+    expect(refused.body.errors).toEqual([
+      { line: 2, field: 'departmentCode', messages: ['department "HAISHI" is closed'] },
+      { line: 3, field: 'departmentCode', messages: ['department "HAISHI" is closed'] },
+    ]);
+    expect(await counts()).toEqual(before);
+    // H1 is in it already: the row changes their name and keeps the department
+    const kept = await upload([header, 'H1,廃止,一朗,h1@town.example,HAISHI']).expect(200);
+    expect(kept.body).toMatchObject({ updated: 1 });
   });
 
   it('refuses a file over 20 MB as 413 naming the file, and documents the limit', async () => {

@@ -96,6 +96,7 @@ export class StaffPagesService {
       title: 'staffList.title',
       filter,
       canCreate: may(actor, STAFF.create),
+      canImport: may(actor, STAFF.import),
       departments: tree?.map((node) => departmentOption(node, query.departmentId)) ?? null,
       employmentTypes: EMPLOYMENT_TYPES.map((value) => ({ value, selected: value === query.employmentType })),
       statuses: EMPLOYMENT_STATUSES.map((value) => ({ value, selected: value === query.status })),
