@@ -7,6 +7,7 @@
  */
 import type { Role } from '../src/common/roles.js';
 import type { EmploymentStatus } from '../src/staff/staff.entity.js';
+import type { EmploymentType } from '../src/staff/employment.js';
 
 export const DEMO_ORGANIZATION = { code: 'mamori-town', name: '守町' } as const;
 
@@ -342,6 +343,19 @@ export const DEMO_PRNG_SEED = 0x6d616d6f; // "mamo"
 export interface GeneratedStaffMember extends SeedPerson {
   status: EmploymentStatus;
   leftOn: string | null;
+}
+
+/**
+ * The generated staff's employment type, from their employee number (not the PRNG, so the people
+ * stay who they are): about one in four a fiscal-year appointee (会計年度任用職員, as in most
+ * municipalities), a few temporary staff and contractors' people, the rest regular staff.
+ */
+export function demoEmploymentType(employeeNumber: string): EmploymentType {
+  const n = Number(employeeNumber);
+  if (n % 4 === 1) return 'fiscal_year_appointed';
+  if (n % 50 === 7) return 'temporary';
+  if (n % 50 === 23) return 'contractor';
+  return 'regular';
 }
 
 /** mulberry32: a small, fast, seeded PRNG returning floats in [0, 1). */

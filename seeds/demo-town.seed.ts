@@ -12,7 +12,15 @@ import type { Transaction, UnitOfWork } from '../src/database/unit-of-work.js';
 import type { OrganizationsService } from '../src/organizations/organizations.service.js';
 import { Department } from '../src/staff/department.entity.js';
 import { Staff } from '../src/staff/staff.entity.js';
-import { DEMO_ACCOUNTS, DEMO_DEPARTMENTS, DEMO_ORGANIZATION, DEMO_TOTP_CONFIRMED_AT, generatedStaff, type DemoDepartment } from './demo-town.data.js';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_DEPARTMENTS,
+  DEMO_ORGANIZATION,
+  DEMO_TOTP_CONFIRMED_AT,
+  demoEmploymentType,
+  generatedStaff,
+  type DemoDepartment,
+} from './demo-town.data.js';
 
 export interface SeedDemoTownDeps {
   uow: UnitOfWork;
@@ -49,7 +57,7 @@ type StaffRow = Pick<
   | 'leftOn'
   | 'locale'
   | 'totpConfirmedAt'
-> & { passwordHash?: string | null; totpSecret?: string | null };
+> & { passwordHash?: string | null; totpSecret?: string | null; employmentType?: Staff['employmentType'] };
 
 export async function seedDemoTown(deps: SeedDemoTownDeps): Promise<SeedDemoTownResult> {
   const { uow, organizations } = deps;
@@ -157,6 +165,7 @@ async function seedStaff(tx: Transaction, deps: SeedDemoTownDeps, organizationId
       departmentId: departmentId(person.departmentCode),
       roles: person.roles,
       status: person.status,
+      employmentType: demoEmploymentType(person.employeeNumber),
       joinedOn: person.joinedOn,
       leftOn: person.leftOn,
       locale: 'ja',
