@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { deriveKey, secretKeyRing } from '../common/secrets.js';
@@ -234,10 +234,12 @@ export class AuditTrailWriter {
       if (list) list.push(entry);
       else byOrganization.set(entry.organizationId, [entry]);
     }
+    // a name of this call's own: a transaction may append in bulk more than once
+    const stagingPrefix = `audit_trail_staging_${randomBytes(6).toString('hex')}`;
     let staged = 0;
     for (const [organizationId, list] of [...byOrganization].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const rows = `[${list.map((entry) => `${entry.material}}`).join(',')}]`;
-      const staging = list.length >= STAGE_FROM ? `audit_trail_staging_${staged++}` : null;
+      const staging = list.length >= STAGE_FROM ? `${stagingPrefix}_${staged++}` : null;
       if (staging) {
         await manager.query(`CREATE TEMPORARY TABLE ${staging} (n bigint PRIMARY KEY, ${RECORD_COLUMNS}) ON COMMIT DROP`);
         await manager.query(

@@ -7,6 +7,7 @@ export const POLICY_PROBLEMS = {
   POLICY_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'Policy not found' },
   POLICY_VERSION_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'Policy version not found' },
   POLICY_VERSION_NOT_DRAFT: { status: HttpStatus.CONFLICT, title: 'Only a draft version can be approved' },
+  POLICY_OWN_DRAFT: { status: HttpStatus.FORBIDDEN, title: 'Nobody approves a draft they wrote: another CISO approves it' },
   POLICY_VERSION_NOT_LATEST: { status: HttpStatus.CONFLICT, title: 'Only the latest draft of a policy can be approved' },
   POLICY_TEXT_UNCHANGED: { status: HttpStatus.CONFLICT, title: 'The text is the same as the version it revises' },
   POLICY_DRAFT_OPEN: { status: HttpStatus.CONFLICT, title: 'A draft of this policy awaits approval; name it in replacesDraft to replace it' },

@@ -73,6 +73,7 @@ export class PolicyReviewsController {
   @ApiOperation({ summary: 'Approve the latest draft (second factor required); optionally ask all active staff to acknowledge it' })
   @ApiOkResponse({ type: ApprovalResultView })
   @ApiProblems({
+    403: 'The caller drafted this version in the application: another person approves it (POLICY_OWN_DRAFT)',
     404: 'No such policy or version (POLICY_NOT_FOUND, POLICY_VERSION_NOT_FOUND)',
     409: 'Not a draft, or not the latest one (POLICY_VERSION_NOT_DRAFT with `versionStatus`, POLICY_VERSION_NOT_LATEST with `latestVersion`)',
   })

@@ -139,6 +139,8 @@ export class PolicyVersionsService {
       if (!target) throw new AppException('POLICY_VERSION_NOT_FOUND');
       if (target.status !== 'draft')
         throw new AppException('POLICY_VERSION_NOT_DRAFT', `Version ${target.version} is ${target.status}`, undefined, { versionStatus: target.status });
+      // two people: whoever drafted a text in the application does not also put it in force
+      if (target.draftedBy && target.draftedBy === actor.staffId) throw new AppException('POLICY_OWN_DRAFT');
       const latest = await versions.findOne({ where: { organizationId: org, policyId }, order: { version: 'DESC' }, select: { id: true, version: true } });
       if (latest && latest.id !== target.id) {
         throw new AppException('POLICY_VERSION_NOT_LATEST', `Version ${latest.version} is newer`, undefined, { latestVersion: latest.version });

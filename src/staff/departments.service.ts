@@ -193,7 +193,10 @@ export class DepartmentsService {
   }
 
   private async mustBeOpen(tx: Transaction, id: string, field: string): Promise<void> {
-    const found = await tx.manager.getRepository(Department).findOneBy({ id, organizationId: tx.actor.organizationId });
+    // read FOR SHARE: a close of that department (FOR UPDATE) waits for this change, or this waits for it
+    const found = await tx.manager
+      .getRepository(Department)
+      .findOne({ where: { id, organizationId: tx.actor.organizationId }, lock: { mode: 'pessimistic_read' } });
     if (!found) throw new AppException('DEPARTMENT_NOT_FOUND', `${field} names no department`, [{ field, messages: ['no such department'] }]);
     if (found.closedOn) {
       throw new AppException('DEPARTMENT_CLOSED', `${found.code} (${found.name}) was closed on ${found.closedOn}`, [

@@ -34,6 +34,7 @@ export const IMPORT_ISSUE_CODES = [
   'employmentTypeUnknown',
   'departmentUnknown',
   'departmentClosed',
+  'ownRoles',
   'duplicate',
   'emailTaken',
   'privilegedRole',

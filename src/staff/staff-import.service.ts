@@ -31,6 +31,8 @@ interface Lookups {
   byNumber: Map<string, Staff>;
   /** closed departments by id, with their codes */
   closedDepartments: Map<string, string>;
+  /** the person importing: nobody changes their own roles */
+  self: string | null;
   emailOwners: Map<string, string>;
   withOpenRequests: Set<string>;
 }
@@ -122,6 +124,7 @@ export class StaffImportService {
     return {
       byNumber: new Map(existing.map((s) => [s.employeeNumber, s])),
       closedDepartments,
+      self: tx.actor.staffId ?? null,
       emailOwners: new Map(owners.map((owner) => [owner.email, owner.id])),
       withOpenRequests: await openRoleRequestStaffIds(
         tx,
@@ -158,6 +161,8 @@ function planImport(rows: readonly ImportedRow[], lookups: Lookups): Plan {
     const before = plan.issues.length;
     if (owner && owner !== current?.id)
       plan.issues.push({ line, field: 'email', code: 'emailTaken', message: 'e-mail address already used by another staff member' });
+    if (current && current.id === lookups.self && sameRoles(current.roles, fields.roles) === false)
+      plan.issues.push({ line, field: 'roles', code: 'ownRoles', message: 'you cannot change your own roles' });
     // nobody joins a closed department (someone already in it keeps it until they move)
     const closedCode = fields.departmentId ? lookups.closedDepartments.get(fields.departmentId) : undefined;
     if (closedCode && fields.departmentId !== current?.departmentId)
@@ -204,4 +209,10 @@ function changedStaffFields(current: Staff, next: StaffFieldsDto): Partial<Staff
     if ((next[key] ?? null) !== ((current as unknown as Record<string, unknown>)[key] ?? null)) (changes as Record<string, unknown>)[key] = next[key] ?? null;
   }
   return changes;
+}
+
+/** Whether two lists of roles hold the same roles (everyone holds `staff`). */
+function sameRoles(a: readonly string[], b: readonly string[]): boolean {
+  const key = (roles: readonly string[]) => [...new Set([...roles, 'staff'])].sort().join(',');
+  return key(a) === key(b);
 }

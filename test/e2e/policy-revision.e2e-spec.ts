@@ -201,4 +201,14 @@ describe('policy revision in the app (API)', () => {
     const plain = await review(bearer.ciso, { outcome: 'revise', notes: '草案を確認中' }).expect(201);
     expect(plain.body.draft).toBeNull();
   });
+
+  it('nobody approves a draft they wrote: a CISO who is also in the security office drafts, another CISO approves', async () => {
+    const both = await createPerson(t, org, { roles: ['ciso', 'security_officer'] });
+    const asBoth = { Authorization: `Bearer ${(await signIn(t, both)).accessToken}` };
+    const draft = await revise(asBoth, { body: edited('少なくとも年3回開催して'), changeNote: '年3回に改める（兼務者）。', replacesDraft: 4 }).expect(201);
+    const own = await http().post(`/api/v1/policies/${standards.id}/versions/${draft.body.version}/approve`).set(asBoth).send({}).expect(403);
+    expect(own.body.code).toBe('POLICY_OWN_DRAFT');
+    expect((await version(draft.body.version)).status).toBe('draft');
+    await http().post(`/api/v1/policies/${standards.id}/versions/${draft.body.version}/approve`).set(bearer.ciso).send({}).expect(200);
+  });
 });

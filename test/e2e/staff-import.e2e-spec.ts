@@ -20,6 +20,7 @@ describe('staff CSV import, set-based', () => {
   let t: TestApp;
   let org: string;
   let admin: string;
+  let adminPerson: TestPerson;
   let somu: string;
   let zaisei: string;
 
@@ -42,7 +43,8 @@ describe('staff CSV import, set-based', () => {
     org = await testOrganization(t);
     somu = (await createDepartment(t, org, { code: 'SOMU', name: '総務課' })).id;
     zaisei = (await createDepartment(t, org, { code: 'ZAISEI', name: '財政課' })).id;
-    admin = (await signIn(t, await createPerson(t, org, { roles: ['admin'] }))).accessToken;
+    adminPerson = await createPerson(t, org, { roles: ['admin'] });
+    admin = (await signIn(t, adminPerson)).accessToken;
     // a policy in force that everyone acknowledges: joiners owe it
     await t.get(PoliciesSyncService).sync(systemActor(org, 'test'));
     const ciso = await createPerson(t, org, { roles: ['ciso'] });
@@ -252,6 +254,15 @@ describe('staff CSV import, set-based', () => {
     // H1 is in it already: the row changes their name and keeps the department
     const kept = await upload([header, 'H1,廃止,一朗,h1@town.example,HAISHI']).expect(200);
     expect(kept.body).toMatchObject({ updated: 1 });
+  });
+
+  it('refuses a row that changes the importing administrator’s own roles, as the API does', async () => {
+    const me = adminPerson.staff;
+    const header = '職員番号,氏,名,メールアドレス,役割';
+    const refused = await upload([header, `${me.employeeNumber},${me.familyName},${me.givenName},${me.email},admin;manager`]).expect(422);
+    expect(refused.body.errors).toEqual([{ line: 2, field: 'roles', messages: ['you cannot change your own roles'] }]);
+    // the same roles pass: a file may list the administrator among everyone else
+    await upload([header, `${me.employeeNumber},${me.familyName},${me.givenName},${me.email},admin`]).expect(200);
   });
 
   it('refuses a file over 20 MB as 413 naming the file, and documents the limit', async () => {

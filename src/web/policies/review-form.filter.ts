@@ -7,7 +7,12 @@ import { FORM_PROBLEMS, FormErrorFilter, formErrorsOf, type FormPage } from '../
 import { PolicyPagesService } from './policy-pages.service.js';
 
 /** What the review and approval forms explain on the review queue. */
-export const REVIEW_FORM_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCode>([...FORM_PROBLEMS, 'POLICY_VERSION_NOT_DRAFT', 'POLICY_VERSION_NOT_LATEST']);
+export const REVIEW_FORM_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
+  ...FORM_PROBLEMS,
+  'POLICY_VERSION_NOT_DRAFT',
+  'POLICY_VERSION_NOT_LATEST',
+  'POLICY_OWN_DRAFT',
+]);
 
 /** The ids of a policy's review and approval fields on the review queue (each policy has its forms). */
 export const reviewFieldId = (key: string, field: string): string => (field === 'outcome' ? `review-${key}-outcome-no_change` : `review-${key}-${field}`);
