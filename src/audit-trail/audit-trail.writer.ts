@@ -142,6 +142,8 @@ const RECORD_COLUMNS = `id uuid, organization_id uuid, actor_id uuid, actor_labe
 const RECORD_NAMES = 'id, organization_id, actor_id, actor_label, action, entity_type, entity_id, changes, client_address, occurred_at, key_id';
 /** Entries of one organisation from which `appendAll` stages the rows before it takes the chain lock. */
 const STAGE_FROM = 1_000;
+/** Entries per statement filling the staging table: one JSON text per chunk stays far below V8's longest string (an import may chain millions). */
+const STAGE_CHUNK = 20_000;
 
 /**
  * The audit trail's writer. A transaction's events are recorded as they happen (`pending`, ready
@@ -238,14 +240,16 @@ export class AuditTrailWriter {
     const stagingPrefix = `audit_trail_staging_${randomBytes(6).toString('hex')}`;
     let staged = 0;
     for (const [organizationId, list] of [...byOrganization].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const rows = `[${list.map((entry) => `${entry.material}}`).join(',')}]`;
+      const json = (slice: readonly PreparedAuditEntry[]): string => `[${slice.map((entry) => `${entry.material}}`).join(',')}]`;
       const staging = list.length >= STAGE_FROM ? `${stagingPrefix}_${staged++}` : null;
       if (staging) {
         await manager.query(`CREATE TEMPORARY TABLE ${staging} (n bigint PRIMARY KEY, ${RECORD_COLUMNS}) ON COMMIT DROP`);
-        await manager.query(
-          `INSERT INTO ${staging} SELECT n, ${RECORD_NAMES} FROM ROWS FROM (json_to_recordset($1::json) AS (${MATERIAL_COLUMNS})) WITH ORDINALITY AS row (${RECORD_NAMES}, n)`,
-          [rows],
-        );
+        for (let from = 0; from < list.length; from += STAGE_CHUNK) {
+          await manager.query(
+            `INSERT INTO ${staging} SELECT n + $2::bigint, ${RECORD_NAMES} FROM ROWS FROM (json_to_recordset($1::json) AS (${MATERIAL_COLUMNS})) WITH ORDINALITY AS row (${RECORD_NAMES}, n)`,
+            [json(list.slice(from, from + STAGE_CHUNK)), from],
+          );
+        }
       }
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit_trail:${organizationId}`]);
       const [last] = (await manager.query('SELECT hash FROM audit_trail WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1', [organizationId])) as {
@@ -266,7 +270,7 @@ export class AuditTrailWriter {
              FROM ROWS FROM (json_to_recordset($1::json) AS (${MATERIAL_COLUMNS}), unnest($2::text[]), unnest($3::text[])) WITH ORDINALITY
                   AS row (${RECORD_NAMES}, previous_hash, hash, n)
             ORDER BY n`, // seq (the column's default) follows the chain
-          [rows, previous, hashes],
+          [json(list), previous, hashes],
         );
         continue;
       }

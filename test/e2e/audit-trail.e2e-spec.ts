@@ -74,6 +74,22 @@ describe('audit trail', () => {
     expect(broken.body).toMatchObject({ ok: false, firstBreak: { id: victim.id, seq: victim.seq, reason: 'hash_mismatch' } });
   });
 
+  it('appends a bulk of more entries than one staging statement takes: every entry once, in chain order, and the chain verifies', async () => {
+    const bulk = await t.dataSource.query(`INSERT INTO organizations (code, name) VALUES ('bulk-town', '一括町') RETURNING id`);
+    const bulkOrg = bulk[0].id as string;
+    const { systemActor } = await import('../../src/common/actor.js');
+    const writer = t.get(AuditTrailWriter);
+    const count = 20_000 * 2 + 7; // three staging statements
+    const entries = await writer.prepareMany(
+      systemActor(bulkOrg, 'test'),
+      Array.from({ length: count }, (_, i) => ({ action: 'test.bulk', entityType: 'test', entityId: String(i) })),
+    );
+    await t.dataSource.transaction((manager) => writer.appendAll(manager, entries));
+    const rows = (await t.dataSource.query(`SELECT entity_id FROM audit_trail WHERE organization_id = $1 ORDER BY seq`, [bulkOrg])) as { entity_id: string }[];
+    expect(rows.map((row) => Number(row.entity_id))).toEqual(Array.from({ length: count }, (_, i) => i));
+    expect(await t.get(AuditTrailService).verify(bulkOrg)).toMatchObject({ ok: true, checked: count });
+  }, 120_000);
+
   it("finds a row deleted behind the trigger's back as a broken link", async () => {
     const other = await t.dataSource.query(`INSERT INTO organizations (code, name) VALUES ('other-town', '別町') RETURNING id`);
     const otherOrg = other[0].id as string;
