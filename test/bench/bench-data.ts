@@ -10,6 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { FAMILY_NAMES, GIVEN_NAMES } from '../../seeds/demo-town.data.js';
 
 export interface BenchDataOptions {
   /** how many people to add (employee numbers continue after the organisation's highest B-number) */
@@ -24,41 +25,6 @@ export interface BenchDataResult {
   staffAdded: number;
   ms: number;
 }
-
-/** Family and given names with their readings: names repeat as in a real town, combinations vary. */
-const FAMILY = [
-  ['佐藤', 'サトウ'],
-  ['鈴木', 'スズキ'],
-  ['高橋', 'タカハシ'],
-  ['田中', 'タナカ'],
-  ['伊藤', 'イトウ'],
-  ['渡辺', 'ワタナベ'],
-  ['山本', 'ヤマモト'],
-  ['中村', 'ナカムラ'],
-  ['小林', 'コバヤシ'],
-  ['加藤', 'カトウ'],
-  ['吉田', 'ヨシダ'],
-  ['山田', 'ヤマダ'],
-  ['佐々木', 'ササキ'],
-  ['山口', 'ヤマグチ'],
-  ['松本', 'マツモト'],
-  ['井上', 'イノウエ'],
-];
-const GIVEN = [
-  ['花子', 'ハナコ'],
-  ['太郎', 'タロウ'],
-  ['一郎', 'イチロウ'],
-  ['陽子', 'ヨウコ'],
-  ['誠', 'マコト'],
-  ['美咲', 'ミサキ'],
-  ['健太', 'ケンタ'],
-  ['由美', 'ユミ'],
-  ['翔', 'ショウ'],
-  ['恵', 'メグミ'],
-  ['大輔', 'ダイスケ'],
-  ['真由美', 'マユミ'],
-  ['拓也', 'タクヤ'],
-];
 
 /**
  * Adds `options.staff` people to the organisation `code` (created when missing): about one in four a
@@ -109,10 +75,11 @@ export async function generateBenchData(databaseUrl: string, code: string, optio
         organizationId,
         first,
         first + options.staff - 1,
-        FAMILY.map(([name]) => name),
-        FAMILY.map(([, kana]) => kana),
-        GIVEN.map(([name]) => name),
-        GIVEN.map(([, kana]) => kana),
+        // the demo town's sixty family and sixty given names, with their readings: names repeat as in a real town
+        FAMILY_NAMES.map((family) => family.name),
+        FAMILY_NAMES.map((family) => family.kana),
+        GIVEN_NAMES.map((given) => given.name),
+        GIVEN_NAMES.map((given) => given.kana),
         code,
         departments.map((department) => department.id),
       ],
