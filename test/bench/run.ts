@@ -12,7 +12,7 @@ import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js
 import { PolicyVersionsService } from '../../src/policies/policy-versions.service.js';
 import { Policy } from '../../src/policies/policy.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
-import { createDepartment, createPerson, signIn, testOrganization } from '../factories/staff.factory.js';
+import { actorOf, createDepartment, createPerson, signIn, testOrganization } from '../factories/staff.factory.js';
 import { createTestApp, TEST_SECRET_KEY } from '../support/test-app.js';
 import { CONNECTIONS, measureSideBySide, startFloor, startMamori, type RouteFigures, type Server } from './request-path.js';
 
@@ -96,16 +96,7 @@ async function main(): Promise<void> {
       // the CISO approves a policy version that every active member of staff must acknowledge
       await t.get(PoliciesSyncService).sync(systemActor(org, 'bench'));
       const ciso = await createPerson(t, org, { roles: ['ciso'] });
-      const cisoActor = {
-        staffId: ciso.staff.id,
-        organizationId: org,
-        roles: ciso.staff.roles,
-        departmentId: null,
-        clientAddress: null,
-        sessionId: null,
-        mfa: true,
-        label: ciso.email,
-      };
+      const cisoActor = actorOf(ciso);
       const policy = await t.dataSource.getRepository(Policy).findOneByOrFail({ organizationId: org, key: 'basic-policy' });
       const activeStaff = await t.dataSource.getRepository(Staff).countBy({ organizationId: org, status: 'active' });
       start = performance.now();
@@ -285,16 +276,7 @@ async function ensureAcknowledgedPolicy(t: Awaited<ReturnType<typeof createTestA
   if (n > 0) return;
   await t.get(PoliciesSyncService).sync(systemActor(org, 'bench'));
   const ciso = await createPerson(t, org, { roles: ['ciso'] });
-  const actor = {
-    staffId: ciso.staff.id,
-    organizationId: org,
-    roles: ciso.staff.roles,
-    departmentId: null,
-    clientAddress: null,
-    sessionId: null,
-    mfa: true,
-    label: ciso.email,
-  };
+  const actor = actorOf(ciso);
   const policy = await t.dataSource.getRepository(Policy).findOneByOrFail({ organizationId: org, key: 'basic-policy' });
   await t.get(PolicyVersionsService).approve(actor, policy.id, 1, { requireAcknowledgement: true });
 }

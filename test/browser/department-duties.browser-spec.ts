@@ -6,7 +6,7 @@ import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js
 import { PolicyVersionsService } from '../../src/policies/policy-versions.service.js';
 import { Policy } from '../../src/policies/policy.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
-import { createDepartment, createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { actorOf, createDepartment, createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { deliverOutbox } from '../support/mail.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { expectAccessible, expectNoSidewaysScroll, focused, launchBrowser, mainText, newPage, signInFully } from './support.js';
@@ -37,21 +37,7 @@ describe('department duties page in a browser (WCAG 2.1 AA)', () => {
     const ciso = await createPerson(t, org, { roles: ['ciso'], departmentId: other });
     await t.get(PoliciesSyncService).sync(systemActor(org, 'test'));
     const standards = await t.dataSource.getRepository(Policy).findOneByOrFail({ organizationId: org, key: 'standards' });
-    await t.get(PolicyVersionsService).approve(
-      {
-        staffId: ciso.staff.id,
-        organizationId: org,
-        roles: ['ciso'],
-        departmentId: other,
-        clientAddress: null,
-        sessionId: null,
-        mfa: true,
-        label: ciso.email,
-      },
-      standards.id,
-      1,
-      { requireAcknowledgement: true },
-    );
+    await t.get(PolicyVersionsService).approve(actorOf(ciso), standards.id, 1, { requireAcknowledgement: true });
     await t.dataSource.getRepository(AcknowledgementDuty).update({ staffId: late.staff.id }, { dueOn: addDays(tokyoToday(), -3) });
     await deliverOutbox(t);
     browser = await launchBrowser();

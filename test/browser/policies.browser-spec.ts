@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { IsNull, Not } from 'typeorm';
-import { systemActor, type Actor } from '../../src/common/actor.js';
+import { systemActor } from '../../src/common/actor.js';
 import { addDays, tokyoToday } from '../../src/common/calendar.js';
 import { AcknowledgementDuty } from '../../src/policies/acknowledgement-duty.entity.js';
 import { ControlEvidence } from '../../src/controls/control-evidence.entity.js';
@@ -12,7 +12,7 @@ import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js
 import { PolicyVersion } from '../../src/policies/policy-version.entity.js';
 import { PolicyVersionsService } from '../../src/policies/policy-versions.service.js';
 import { Policy } from '../../src/policies/policy.entity.js';
-import { createDepartment, createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { actorOf, createDepartment, createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { csrfTokenOf, expectAccessible, expectNoSidewaysScroll, focused, launchBrowser, mainText, newPage, signIn, signInFully } from './support.js';
 
@@ -21,17 +21,6 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntraile
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(40, 1)]);
 const OLD_CLAUSE = '少なくとも年1回開催して';
 const NEW_CLAUSE = '少なくとも年2回開催して';
-
-const asCiso = (person: TestPerson, organizationId: string): Actor => ({
-  staffId: person.staff.id,
-  organizationId,
-  roles: person.staff.roles,
-  departmentId: person.staff.departmentId,
-  clientAddress: '127.0.0.1',
-  sessionId: null,
-  mfa: true,
-  label: person.email,
-});
 
 describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
   let t: TestApp;
@@ -56,7 +45,7 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     const sync = t.get(PoliciesSyncService);
     await sync.sync(systemActor(org, 'test'));
     const policies = await t.dataSource.getRepository(Policy).findBy({ organizationId: org });
-    for (const policy of policies) await t.get(PolicyVersionsService).approve(asCiso(ciso, org), policy.id, 1, {});
+    for (const policy of policies) await t.get(PolicyVersionsService).approve(actorOf(ciso), policy.id, 1, {});
     tmp = mkdtempSync(join(tmpdir(), 'mamori-browser-policies-'));
     cpSync(PoliciesSyncService.defaultRoot(), tmp, { recursive: true });
     const standards = join(tmp, 'standards.md');

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { systemActor, type Actor } from '../../src/common/actor.js';
+import { systemActor } from '../../src/common/actor.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
 import { PolicyVersion } from '../../src/policies/policy-version.entity.js';
 import { PolicyVersionsService } from '../../src/policies/policy-versions.service.js';
 import { Policy } from '../../src/policies/policy.entity.js';
-import { createDepartment, createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { actorOf, createDepartment, createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { expectAccessible, expectNoSidewaysScroll, focused, launchBrowser, mainText, newPage, signInFully } from './support.js';
 
@@ -43,16 +43,7 @@ describe('policy revision in the browser (WCAG 2.1 AA)', () => {
     ciso = await createPerson(t, org, { roles: ['ciso'], departmentId: department.id });
     officer = await createPerson(t, org, { roles: ['security_officer'], departmentId: department.id });
     await t.get(PoliciesSyncService).sync(systemActor(org, 'test'));
-    const asCiso: Actor = {
-      staffId: ciso.staff.id,
-      organizationId: org,
-      roles: ciso.staff.roles,
-      departmentId: department.id,
-      clientAddress: '127.0.0.1',
-      sessionId: null,
-      mfa: true,
-      label: ciso.email,
-    };
+    const asCiso = actorOf(ciso);
     for (const policy of await t.dataSource.getRepository(Policy).findBy({ organizationId: org })) {
       await t.get(PolicyVersionsService).approve(asCiso, policy.id, 1, {});
     }

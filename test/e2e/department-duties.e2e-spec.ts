@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { IsNull } from 'typeorm';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
-import { systemActor, type Actor } from '../../src/common/actor.js';
+import { systemActor } from '../../src/common/actor.js';
 import { addDays, tokyoToday } from '../../src/common/calendar.js';
 import { DutyReminder } from '../../src/department-duties/duty-reminder.entity.js';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity.js';
@@ -12,22 +12,9 @@ import { PolicyVersionsService } from '../../src/policies/policy-versions.servic
 import { Policy } from '../../src/policies/policy.entity.js';
 import type { Department } from '../../src/staff/department.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
-import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { actorOf, createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { deliverOutbox } from '../support/mail.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-
-function actorOf(person: TestPerson, organizationId: string, mfa = true): Actor {
-  return {
-    staffId: person.staff.id,
-    organizationId,
-    roles: person.staff.roles,
-    departmentId: person.staff.departmentId,
-    clientAddress: '127.0.0.1',
-    sessionId: null,
-    mfa,
-    label: person.email,
-  };
-}
 
 interface PersonItem {
   staff: { id: string; familyName: string };
@@ -75,11 +62,11 @@ describe('department duties: who still owes what, and one reminder per person pe
     await t.get(PoliciesSyncService).sync(systemActor(org, 'test'));
     const standards = await t.dataSource.getRepository(Policy).findOneByOrFail({ organizationId: org, key: 'standards' });
     dueOn = addDays(today, 14);
-    await t.get(PolicyVersionsService).approve(actorOf(people.ciso, org), standards.id, 1, { requireAcknowledgement: true, acknowledgementDueOn: dueOn });
+    await t.get(PolicyVersionsService).approve(actorOf(people.ciso), standards.id, 1, { requireAcknowledgement: true, acknowledgementDueOn: dueOn });
     // one of them is late, one has acknowledged already
     await t.dataSource.getRepository(AcknowledgementDuty).update({ staffId: people.late.staff.id }, { dueOn: addDays(today, -3) });
-    const [done] = (await t.get(AcknowledgementsService).mine(actorOf(people.done, org, false))).items;
-    await t.get(AcknowledgementsService).acknowledge(actorOf(people.done, org, false), done!.id);
+    const [done] = (await t.get(AcknowledgementsService).mine(actorOf(people.done, { mfa: false }))).items;
+    await t.get(AcknowledgementsService).acknowledge(actorOf(people.done, { mfa: false }), done!.id);
     await deliverOutbox(t); // the requests to acknowledge: not what this file counts
   });
   afterAll(() => t.close());
@@ -212,8 +199,8 @@ describe('department duties: who still owes what, and one reminder per person pe
   it('sends nothing to someone who has done everything by the time the mail goes out', async () => {
     const reminded = await remind('manager', hisho.id).expect(200);
     expect(reminded.body).toEqual({ sent: 1, alreadyRemindedToday: 0, nothingOutstanding: 0 });
-    const [duty] = (await t.get(AcknowledgementsService).mine(actorOf(people.secretary, org, false))).items;
-    await t.get(AcknowledgementsService).acknowledge(actorOf(people.secretary, org, false), duty!.id);
+    const [duty] = (await t.get(AcknowledgementsService).mine(actorOf(people.secretary, { mfa: false }))).items;
+    await t.get(AcknowledgementsService).acknowledge(actorOf(people.secretary, { mfa: false }), duty!.id);
     expect(await deliverOutbox(t, { organizationId: org, topic: 'duty.reminder', dispatchedAt: IsNull() })).toEqual([]);
   });
 

@@ -12,22 +12,11 @@ import { PolicyRevisionsService } from '../../src/policies/policy-revisions.serv
 import { PolicyVersion } from '../../src/policies/policy-version.entity.js';
 import { PolicyVersionsService } from '../../src/policies/policy-versions.service.js';
 import { Policy } from '../../src/policies/policy.entity.js';
-import { createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { actorOf, createPerson, testOrganization } from '../factories/staff.factory.js';
 import { createTestApp, TEST_SECRET_KEY, type TestApp } from '../support/test-app.js';
 
 const OLD_CLAUSE = '少なくとも年1回開催して';
 const NEW_CLAUSE = '少なくとも年2回開催して';
-
-const actorOf = (person: TestPerson, organizationId: string): Actor => ({
-  staffId: person.staff.id,
-  organizationId,
-  roles: person.staff.roles,
-  departmentId: null,
-  clientAddress: '127.0.0.1',
-  sessionId: null,
-  mfa: true,
-  label: person.email,
-});
 
 /** `policies:export` (the compiled CLI, as an operator runs it): the texts in force back to files, which `policies:sync` then finds unchanged. */
 describe('policies:export → policies:sync round trip', () => {
@@ -42,8 +31,8 @@ describe('policies:export → policies:sync round trip', () => {
   beforeAll(async () => {
     t = await createTestApp();
     org = await testOrganization(t);
-    ciso = actorOf(await createPerson(t, org, { roles: ['ciso'] }), org);
-    officer = actorOf(await createPerson(t, org, { roles: ['security_officer'] }), org);
+    ciso = actorOf(await createPerson(t, org, { roles: ['ciso'] }));
+    officer = actorOf(await createPerson(t, org, { roles: ['security_officer'] }));
     await t.get(PoliciesSyncService).sync(systemActor(org, 'test'));
     for (const policy of await t.dataSource.getRepository(Policy).findBy({ organizationId: org })) {
       await t.get(PolicyVersionsService).approve(ciso, policy.id, 1, {});

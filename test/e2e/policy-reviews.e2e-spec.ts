@@ -19,7 +19,7 @@ import { Policy } from '../../src/policies/policy.entity.js';
 import { ReviewDueService } from '../../src/policies/review-due.service.js';
 import { Staff } from '../../src/staff/staff.entity.js';
 import { StaffService } from '../../src/staff/staff.service.js';
-import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { actorOf, createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { deliverOutbox } from '../support/mail.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -40,19 +40,6 @@ function standardsWith(from: string, to: string): string {
   if (after === before) throw new Error('edit changed nothing');
   writeFileSync(path, after);
   return dir;
-}
-
-function actorOf(person: TestPerson, organizationId: string, mfa: boolean): Actor {
-  return {
-    staffId: person.staff.id,
-    organizationId,
-    roles: person.staff.roles,
-    departmentId: person.staff.departmentId,
-    clientAddress: '127.0.0.1',
-    sessionId: null,
-    mfa,
-    label: person.email,
-  };
 }
 
 describe('policy reviews → revision → CISO approval (MFA) → acknowledgement duties', () => {
@@ -274,8 +261,8 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
     const after = await http().get('/api/v1/acknowledgements/me').set(bearer.staffA!).expect(200);
     expect(after.body.items[0].acknowledgedAt).toEqual(expect.any(String));
     const acknowledgements = t.get(AcknowledgementsService);
-    expect(await acknowledgements.openDuties(actorOf(people.staffA, org, false))).toEqual([]);
-    expect(await acknowledgements.openDuties(actorOf(people.staffB, org, false))).toEqual([
+    expect(await acknowledgements.openDuties(actorOf(people.staffA, { mfa: false }))).toEqual([]);
+    expect(await acknowledgements.openDuties(actorOf(people.staffB, { mfa: false }))).toEqual([
       { id: dutyB, policyTitle: '情報セキュリティ対策基準', policyTitleEn: 'Information Security Standards', version: 3, dueOn: addDays(today, 14) },
     ]);
 
@@ -293,7 +280,7 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
 
   it('refuses approval from a session without a second factor, even for the CISO', async () => {
     const service = t.get(PolicyVersionsService);
-    const error = await service.approve(actorOf(people.ciso, org, false), basic.id, 1, {}).then(
+    const error = await service.approve(actorOf(people.ciso, { mfa: false }), basic.id, 1, {}).then(
       () => null,
       (e: unknown) => e,
     );
@@ -309,7 +296,7 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
        SELECT $1, 'BULK' || n, '一括', '職員' || n, 'bulk' || n || '@test.example' FROM generate_series(1, 400) n`,
       [org],
     );
-    const approved = await t.get(PolicyVersionsService).approve(actorOf(people.ciso, org, true), basic.id, 1, { requireAcknowledgement: true });
+    const approved = await t.get(PolicyVersionsService).approve(actorOf(people.ciso, { mfa: true }), basic.id, 1, { requireAcknowledgement: true });
     expect(approved.acknowledgement).toEqual({ dueOn: addDays(today, 30), duties: 405, emails: 405 });
     const v1 = await version(basic, 1);
     const duties = await t.dataSource.getRepository(AcknowledgementDuty).findBy({ policyVersionId: v1.id });

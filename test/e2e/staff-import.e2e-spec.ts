@@ -12,7 +12,7 @@ import { PolicyVersionsService } from '../../src/policies/policy-versions.servic
 import { Policy } from '../../src/policies/policy.entity.js';
 import { Department } from '../../src/staff/department.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
-import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { actorOf, createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 /** The set-based HR import over the API: what a large file writes, and what a bad one does not. */
@@ -49,21 +49,7 @@ describe('staff CSV import, set-based', () => {
     await t.get(PoliciesSyncService).sync(systemActor(org, 'test'));
     const ciso = await createPerson(t, org, { roles: ['ciso'] });
     const policy = await t.dataSource.getRepository(Policy).findOneByOrFail({ organizationId: org, key: 'basic-policy' });
-    await t.get(PolicyVersionsService).approve(
-      {
-        staffId: ciso.staff.id,
-        organizationId: org,
-        roles: ciso.staff.roles,
-        departmentId: null,
-        clientAddress: null,
-        sessionId: null,
-        mfa: true,
-        label: ciso.email,
-      },
-      policy.id,
-      1,
-      { requireAcknowledgement: true },
-    );
+    await t.get(PolicyVersionsService).approve(actorOf(ciso), policy.id, 1, { requireAcknowledgement: true });
   });
   afterAll(() => t.close());
 

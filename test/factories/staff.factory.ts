@@ -3,7 +3,7 @@ import request from 'supertest';
 import { AuthService } from '../../src/auth/auth.service.js';
 import { requiresSecondFactor, type Role } from '../../src/common/roles.js';
 import { currentTotp, TotpService } from '../../src/auth/totp.service.js';
-import { systemActor } from '../../src/common/actor.js';
+import { systemActor, type Actor } from '../../src/common/actor.js';
 import { UnitOfWork } from '../../src/database/unit-of-work.js';
 import { OrganizationsService } from '../../src/organizations/organizations.service.js';
 import { Department } from '../../src/staff/department.entity.js';
@@ -60,6 +60,20 @@ export async function createPerson(
         ),
     );
   return { staff, email, password, totpSecret: secret?.base32 ?? null };
+}
+
+/** The actor of a service call made as this person, signed in (with their second factor when they have one, unless `mfa` says otherwise). */
+export function actorOf(person: TestPerson, options: { mfa?: boolean } = {}): Actor {
+  return {
+    staffId: person.staff.id,
+    organizationId: person.staff.organizationId,
+    roles: person.staff.roles,
+    departmentId: person.staff.departmentId,
+    clientAddress: '127.0.0.1',
+    sessionId: null,
+    mfa: options.mfa ?? person.totpSecret !== null,
+    label: person.email,
+  };
 }
 
 /** Each TOTP time step is accepted once; successive sign-ins of one person use the next step. */
