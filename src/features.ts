@@ -6,6 +6,7 @@ import { ControlsModule } from './controls/controls.module.js';
 import { DepartmentDutiesModule } from './department-duties/department-duties.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
+import { TrainingModule } from './training/training.module.js';
 import { SecurityDigestModule } from './security-digest/security-digest.module.js';
 import { DepartmentsModule } from './staff/departments.module.js';
 import { RoleRequestsModule } from './staff/role-requests.module.js';
@@ -42,6 +43,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: AuditTrailModule, pages: AuditTrailPagesModule },
   { module: PoliciesModule, pages: PolicyPagesModule },
   { module: ControlsModule, pages: ControlPagesModule },
+  { module: TrainingModule },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];

@@ -1,0 +1,51 @@
+import { In, type EntityManager } from 'typeorm';
+import type { AuditRecordFacts, AuditTrailVocabulary } from '../audit-trail/audit-vocabulary.js';
+import { Course } from './course.entity.js';
+
+/** A course by its title and fiscal year: 「情報セキュリティ研修（全職員） 2022年度」. */
+async function courseNames(manager: EntityManager, organizationId: string, ids: readonly string[]): Promise<Map<string, AuditRecordFacts>> {
+  const courses = await manager
+    .getRepository(Course)
+    .find({ where: { organizationId, id: In([...ids]) }, select: { id: true, title: true, titleEn: true, fiscalYear: true } });
+  return new Map(
+    courses.map((course) => [
+      course.id,
+      { name: `${course.title}（${course.fiscalYear}年度）`, nameEn: `${course.titleEn ?? course.title} (FY${course.fiscalYear})` },
+    ]),
+  );
+}
+
+/** An enrolment by its person and course: 「山田 花子：情報セキュリティ研修（全職員）」. */
+async function enrolmentNames(manager: EntityManager, organizationId: string, ids: readonly string[]): Promise<Map<string, AuditRecordFacts>> {
+  const rows = (await manager.query(
+    `SELECT e.id, s.family_name, s.given_name, s.email, c.title, c.title_en
+       FROM enrolments e JOIN staff s ON s.id = e.staff_id JOIN courses c ON c.id = e.course_id
+      WHERE e.organization_id = $1 AND e.id = ANY($2::uuid[])`,
+    [organizationId, ids],
+  )) as { id: string; family_name: string; given_name: string; email: string; title: string; title_en: string | null }[];
+  return new Map(
+    rows.map((row) => {
+      const person = `${row.family_name} ${row.given_name}`;
+      return [row.id, { name: `${person}：${row.title}`, nameEn: `${person}: ${row.title_en ?? row.title}`, detail: row.email }];
+    }),
+  );
+}
+
+/** The audit trail of training, in words. */
+export const TRAINING_AUDIT = {
+  actions: {
+    'course.create': { ja: '研修を作成', en: 'Created a course' },
+    'course.update': { ja: '研修を変更', en: 'Changed a course' },
+    'course.publish': { ja: '研修を公開し対象者を登録', en: 'Published a course and enrolled its audience' },
+    'course.close': { ja: '研修を終了', en: 'Closed a course' },
+    'enrolment.enrol': { ja: '研修の受講者に登録', en: 'Enrolled someone in a course' },
+    'enrolment.reopen': { ja: '復帰した職員の受講を再開', en: 'Reopened the enrolment of someone who returned' },
+    'enrolment.move': { ja: '異動に伴い受講の所属を変更', en: 'Moved an enrolment with a transfer' },
+    'enrolment.withdraw': { ja: '退職に伴い受講を取消', en: 'Withdrew the enrolment of someone who left' },
+    'enrolment.complete': { ja: '研修の受講を完了', en: 'Completed a course' },
+  },
+  entityTypes: {
+    course: { ja: '研修', en: 'Course', page: '/training/courses/:id', records: courseNames },
+    enrolment: { ja: '受講', en: 'Enrolment', records: enrolmentNames },
+  },
+} as const satisfies AuditTrailVocabulary;

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Locale } from '../common/locale.js';
+import { mailDate } from '../notifications/mail-layout.js';
+import { NotificationTemplate, type Mail, type NotificationIntent, type NotificationRecipient } from '../notifications/notification-intent.js';
+
+declare module '../outbox/outbox-topics.js' {
+  interface OutboxTopics {
+    /** tell everyone a publication enrolled that they owe the course (read when sent: who completed meanwhile gets nothing) */
+    'training.course_published': { courseId: string };
+    /** tell people enrolled one by one (joiners, returners, movers, follow-ups) what they now owe */
+    'training.enrolled': { enrolmentIds: string[] };
+    /** confirm a completion to the person (one per enrolment: the dedupe key names it) */
+    'training.completed': { enrolmentId: string };
+  }
+}
+
+/** How many enrolments one `training.enrolled` message carries. */
+export const ENROLMENTS_PER_MESSAGE = 500;
+
+interface OwedCourse {
+  title: string;
+  titleEn: string | null;
+  dueOn: string;
+  enrolmentId: string;
+}
+
+interface OwedRow {
+  enrolment_id: string;
+  email: string;
+  family_name: string;
+  given_name: string;
+  locale: Locale;
+  title: string;
+  title_en: string | null;
+  due_on: string;
+}
+
+const OWED_COLUMNS = `e.id AS enrolment_id, s.email, s.family_name, s.given_name, s.locale, c.title, c.title_en, e.due_on::text AS due_on
+   FROM enrolments e JOIN staff s ON s.id = e.staff_id JOIN courses c ON c.id = e.course_id`;
+
+const OPEN = `e.completed_at IS NULL AND e.exempt_at IS NULL AND e.withdrawn_at IS NULL AND s.status = 'active' AND c.status = 'published'`;
+
+function recipientOf(row: OwedRow): NotificationRecipient<OwedCourse> {
+  return {
+    key: row.enrolment_id,
+    email: row.email,
+    familyName: row.family_name,
+    givenName: row.given_name,
+    locale: row.locale,
+    data: { title: row.title, titleEn: row.title_en, dueOn: row.due_on, enrolmentId: row.enrolment_id },
+  };
+}
+
+function owedMail(locale: Locale, data: OwedCourse): Mail {
+  if (locale === 'en') {
+    return {
+      subject: `[Mamori] Training to complete: ${data.titleEn ?? data.title}`,
+      text: `You are enrolled in the security training "${data.titleEn ?? data.title}".\nPlease complete it in Mamori (My training) by ${mailDate(data.dueOn, 'en')}.\n\n  /training/enrolments/${data.enrolmentId}`,
+    };
+  }
+  return {
+    subject: `【研修のお知らせ】${data.title}`,
+    text: `情報セキュリティ研修「${data.title}」の受講対象になりました。\n${mailDate(data.dueOn, 'ja')}までに Mamori の「わたしの研修」から受講してください。\n\n  /training/enrolments/${data.enrolmentId}`,
+  };
+}
+
+/** The mail a publication sends to each person it enrolled (and still owes the course when it is sent). */
+@Injectable()
+@NotificationTemplate('training.course_published')
+export class CoursePublishedMail implements NotificationIntent<'training.course_published', OwedCourse> {
+  async recipients(manager: EntityManager, payload: { courseId: string }, organizationId: string): Promise<NotificationRecipient<OwedCourse>[]> {
+    const rows = (await manager.query(
+      `SELECT ${OWED_COLUMNS}
+        WHERE e.course_id = $1 AND e.organization_id = $2 AND e.source = 'publish' AND ${OPEN}
+        ORDER BY s.employee_number`,
+      [payload.courseId, organizationId],
+    )) as OwedRow[];
+    return rows.map(recipientOf);
+  }
+
+  render(locale: Locale, data: OwedCourse): Mail {
+    return owedMail(locale, data);
+  }
+}
+
+/** The mail to people enrolled one by one (joiners, returners, movers, follow-ups of a drill). */
+@Injectable()
+@NotificationTemplate('training.enrolled')
+export class EnrolledMail implements NotificationIntent<'training.enrolled', OwedCourse> {
+  async recipients(manager: EntityManager, payload: { enrolmentIds: string[] }, organizationId: string): Promise<NotificationRecipient<OwedCourse>[]> {
+    if (payload.enrolmentIds.length === 0) return [];
+    const rows = (await manager.query(
+      `SELECT ${OWED_COLUMNS}
+        WHERE e.id = ANY($1::uuid[]) AND e.organization_id = $2 AND ${OPEN}
+        ORDER BY s.employee_number`,
+      [payload.enrolmentIds, organizationId],
+    )) as OwedRow[];
+    return rows.map(recipientOf);
+  }
+
+  render(locale: Locale, data: OwedCourse): Mail {
+    return owedMail(locale, data);
+  }
+}
+
+interface CompletedData {
+  title: string;
+  titleEn: string | null;
+  completedOn: string;
+  enrolmentId: string;
+}
+
+/** The confirmation of a completion, with the link to its certificate (受講証明). */
+@Injectable()
+@NotificationTemplate('training.completed')
+export class CompletedMail implements NotificationIntent<'training.completed', CompletedData> {
+  async recipients(manager: EntityManager, payload: { enrolmentId: string }, organizationId: string): Promise<NotificationRecipient<CompletedData>[]> {
+    const rows = (await manager.query(
+      `SELECT e.id AS enrolment_id, s.email, s.family_name, s.given_name, s.locale, c.title, c.title_en,
+              (e.completed_at AT TIME ZONE 'Asia/Tokyo')::date::text AS completed_on
+         FROM enrolments e JOIN staff s ON s.id = e.staff_id JOIN courses c ON c.id = e.course_id
+        WHERE e.id = $1 AND e.organization_id = $2 AND e.completed_at IS NOT NULL AND s.status = 'active'`,
+      [payload.enrolmentId, organizationId],
+    )) as (Omit<OwedRow, 'due_on'> & { completed_on: string })[];
+    return rows.map((row) => ({
+      key: row.enrolment_id,
+      email: row.email,
+      familyName: row.family_name,
+      givenName: row.given_name,
+      locale: row.locale,
+      data: { title: row.title, titleEn: row.title_en, completedOn: row.completed_on, enrolmentId: row.enrolment_id },
+    }));
+  }
+
+  render(locale: Locale, data: CompletedData): Mail {
+    if (locale === 'en') {
+      return {
+        subject: `[Mamori] Training completed: ${data.titleEn ?? data.title}`,
+        text: `Your completion of "${data.titleEn ?? data.title}" on ${mailDate(data.completedOn, 'en')} is recorded.\nThe certificate can be printed from Mamori:\n\n  /training/enrolments/${data.enrolmentId}/certificate`,
+      };
+    }
+    return {
+      subject: `【受講完了】${data.title}`,
+      text: `「${data.title}」の受講完了（${mailDate(data.completedOn, 'ja')}）を記録しました。\n受講証明は Mamori から印刷できます。\n\n  /training/enrolments/${data.enrolmentId}/certificate`,
+    };
+  }
+}
