@@ -321,6 +321,36 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(await call('post', `/api/v1/role-requests/${withdrawn}/withdraw`, 'admin'), 200);
     });
 
+    /** the published course every role's GET reads */
+    let courseId = '';
+
+    it('training: write, change, publish, repeat and close a course', async () => {
+      const fiscalYear = new Date().getFullYear();
+      const created = await call('post', '/api/v1/training/courses', 'security_officer', (r) =>
+        r.send({
+          fiscalYear,
+          kind: 'e_learning',
+          title: '情報セキュリティ研修',
+          audience: { all: true },
+          dueDate: `${fiscalYear + 1}-03-31`,
+          quiz: { passMark: 100, questions: [{ id: 'q1', text: '不審なメールは？', choices: [{ id: 'a', text: '報告する' }, { id: 'b', text: '開く' }], correct: ['a'] }] },
+        }),
+      );
+      expectStatus(created, 201);
+      courseId = created.body.id as string;
+      expectStatus(await call('patch', `/api/v1/training/courses/${courseId}`, 'security_officer', (r) => r.send({ titleEn: 'Information security training' })), 200);
+      const published = await call('post', `/api/v1/training/courses/${courseId}/publish`, 'security_officer');
+      expectStatus(published, 200);
+      expect(published.body.enrolled).toBeGreaterThan(0);
+      const repeated = await call('post', `/api/v1/training/courses/${courseId}/repeat`, 'security_officer', (r) => r.send({ fiscalYear: fiscalYear + 1 }));
+      expectStatus(repeated, 201);
+      const other = await call('post', '/api/v1/training/courses', 'security_officer', (r) =>
+        r.send({ fiscalYear, kind: 'classroom', title: '集合研修', audience: { roles: ['manager'] }, dueDate: `${fiscalYear + 1}-03-31` }),
+      );
+      expectStatus(await call('post', `/api/v1/training/courses/${other.body.id as string}/publish`, 'security_officer'), 200);
+      expectStatus(await call('post', `/api/v1/training/courses/${other.body.id as string}/close`, 'security_officer'), 200);
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
@@ -330,6 +360,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/policies/{id}', `/policies/${standards.id}`)
           .replace('/versions/{v}', '/versions/1')
           .replace('/controls/{id}', `/controls/${control.id}`)
+          .replace('/training/courses/{id}', `/training/courses/${courseId}`)
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
       let calls = 0;
