@@ -84,6 +84,7 @@ export class CoursesService {
         }
       }
       const fields = await this.checked(tx, course, dto);
+      const previousDueOn = course.dueOn;
       const statementChanged =
         (fields.statement !== undefined && fields.statement !== course.statement) ||
         (fields.statementEn !== undefined && fields.statementEn !== course.statementEn);
@@ -94,11 +95,11 @@ export class CoursesService {
       );
       if (statementChanged) await this.recordStatement(tx, updated);
       if (fields.dueOn !== undefined && course.status === 'published') {
-        // people enrolled with the course's date follow it; a joiner's later date stays
-        await tx.manager.query(`UPDATE enrolments SET due_on = GREATEST($2::date, due_on) WHERE course_id = $1 AND completed_at IS NULL`, [
-          course.id,
-          fields.dueOn,
-        ]);
+        // people enrolled with the course's date follow it; a joiner's own later date stays
+        await tx.manager.query(
+          `UPDATE enrolments SET due_on = $3::date, updated_at = now() WHERE course_id = $1 AND completed_at IS NULL AND due_on = $2::date`,
+          [course.id, previousDueOn, fields.dueOn],
+        );
       }
       return updated;
     });
