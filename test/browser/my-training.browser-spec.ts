@@ -130,6 +130,17 @@ describe('my training in a browser, on a desk and on a phone (WCAG 2.1 AA)', () 
         );
         await check(page, width, 'my-enrolment');
 
+        if (width === 1280) {
+          // no certificate before completion; nobody else's course
+          const early = await page.goto(`${coursePage}/certificate`);
+          expect(early?.status()).toBe(409);
+          await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('この研修はまだ受講が完了していません');
+          const theirs = (await t.dataSource.query(`SELECT id FROM enrolments WHERE staff_id = $1`, [trainees[1]!.person.staff.id])) as { id: string }[];
+          const other = await page.goto(`/training/enrolments/${theirs[0]!.id}`);
+          expect(other?.status()).toBe(404);
+          await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('この研修の受講が見つかりません');
+          await page.goto(coursePage);
+        }
         if (width === 375) {
           // nothing answered, nothing ticked: each question and the box are named, no attempt is used
           await submit(page);
