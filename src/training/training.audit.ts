@@ -42,6 +42,7 @@ export const TRAINING_AUDIT = {
     'enrolment.reopen': { ja: '復帰した職員の受講を再開', en: 'Reopened the enrolment of someone who returned' },
     'enrolment.move': { ja: '異動に伴い受講の所属を変更', en: 'Moved an enrolment with a transfer' },
     'enrolment.withdraw': { ja: '退職に伴い受講を取消', en: 'Withdrew the enrolment of someone who left' },
+    'enrolment.quiz_attempt': { ja: '研修の確認テストを受験', en: 'Took the quiz of a course' },
     'enrolment.complete': { ja: '研修の受講を完了', en: 'Completed a course' },
   },
   entityTypes: {

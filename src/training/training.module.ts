@@ -8,6 +8,8 @@ import { CoursesService } from './courses.service.js';
 import { EnrolmentCompletion } from './enrolment-completion.js';
 import { Enrolment } from './enrolment.entity.js';
 import { MailDrillResult } from './mail-drill-result.entity.js';
+import { MyTrainingController } from './my-training.controller.js';
+import { MyTrainingService } from './my-training.service.js';
 import { QuizAttempt } from './quiz-attempt.entity.js';
 import { StaffEnrolments } from './staff-enrolments.js';
 import { TRAINING_AUDIT } from './training.audit.js';
@@ -27,8 +29,8 @@ import { TrainingReminder } from './training-reminder.entity.js';
   auditTrail: TRAINING_AUDIT,
 })
 @Module({
-  controllers: [CoursesController],
-  providers: [CoursesService, EnrolmentCompletion, StaffEnrolments, CoursePublishedMail, EnrolledMail, CompletedMail],
-  exports: [CoursesService, EnrolmentCompletion],
+  controllers: [CoursesController, MyTrainingController],
+  providers: [CoursesService, EnrolmentCompletion, StaffEnrolments, CoursePublishedMail, EnrolledMail, CompletedMail, MyTrainingService],
+  exports: [CoursesService, EnrolmentCompletion, MyTrainingService],
 })
 export class TrainingModule {}

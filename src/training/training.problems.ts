@@ -22,6 +22,8 @@ export const TRAINING_PROBLEMS = {
   QUIZ_NOT_PASSED: { status: HttpStatus.CONFLICT, title: 'The quiz must be passed before the course can be completed' },
   QUIZ_NO_ATTEMPTS_LEFT: { status: HttpStatus.CONFLICT, title: 'No quiz attempts are left; the security office can reset them' },
   QUIZ_ANSWERS_INVALID: { status: HttpStatus.BAD_REQUEST, title: 'The answers do not match the quiz' },
+  COURSE_HAS_NO_QUIZ: { status: HttpStatus.CONFLICT, title: 'The course has no quiz: complete it with the acknowledgement alone' },
+  ENROLMENT_NOT_COMPLETED: { status: HttpStatus.CONFLICT, title: 'The course is not completed yet: the certificate comes with the completion' },
   ACKNOWLEDGEMENT_REQUIRED: { status: HttpStatus.BAD_REQUEST, title: 'Tick the acknowledgement to complete the course' },
   ALREADY_EXEMPT: { status: HttpStatus.CONFLICT, title: 'The person is already exempt from this course' },
   NOT_EXEMPT: { status: HttpStatus.CONFLICT, title: 'The person is not exempt from this course' },

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { currentTotp } from '../../src/auth/totp.service.js';
 import { systemActor } from '../../src/common/actor.js';
+import { tokyoToday } from '../../src/common/calendar.js';
 import type { Role } from '../../src/common/roles.js';
 import { Control } from '../../src/controls/control.entity.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
@@ -351,6 +352,34 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(await call('post', `/api/v1/training/courses/${other.body.id as string}/close`, 'security_officer'), 200);
     });
 
+    /** each role's own enrolment in that course: every role reads only its own */
+    const enrolmentOf = {} as Record<Role, string>;
+
+    it('training taking: my enrolments, the material, the quiz, completion and the certificate', async () => {
+      // the course opens on the first day of its fiscal year: open it today, whatever the month
+      expectStatus(await call('patch', `/api/v1/training/courses/${courseId}`, 'security_officer', (r) => r.send({ opensOn: tokyoToday() })), 200);
+      for (const role of ROLES_UNDER_TEST) {
+        const mine = await call('get', '/api/v1/training/me', role);
+        expectStatus(mine, 200);
+        enrolmentOf[role] = (mine.body.items as { id: string; course: { id: string } }[]).find((item) => item.course.id === courseId)!.id;
+      }
+      const own = `/api/v1/training/enrolments/${enrolmentOf.staff}`;
+      expectStatus(await call('get', own, 'staff'), 200);
+      const failed = await call('post', `${own}/quiz-attempts`, 'staff', (r) => r.send({ answers: { q1: ['b'] } }));
+      expectStatus(failed, 201);
+      expect(failed.body).toMatchObject({ passed: false, recorded: true });
+      expectStatus(await call('post', `${own}/quiz-attempts`, 'staff', (r) => r.send({ answers: { q1: ['a'] } })), 201);
+      expectStatus(await call('post', `${own}/complete`, 'staff', (r) => r.send({ acknowledged: true })), 200);
+      // after completion an attempt records nothing (200)
+      expectStatus(await call('post', `${own}/quiz-attempts`, 'staff', (r) => r.send({ answers: { q1: ['a'] } })), 200);
+      // everyone else completes theirs with the answers, so every role's certificate answers 200
+      for (const role of ROLES_UNDER_TEST.filter((r) => r !== 'staff')) {
+        const path = `/api/v1/training/enrolments/${enrolmentOf[role]}/complete`;
+        expectStatus(await call('post', path, role, (r) => r.send({ acknowledged: true, answers: { q1: ['a'] } })), 200);
+      }
+      expectStatus(await call('get', `${own}/certificate`, 'staff'), 200);
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
@@ -361,6 +390,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/versions/{v}', '/versions/1')
           .replace('/controls/{id}', `/controls/${control.id}`)
           .replace('/training/courses/{id}', `/training/courses/${courseId}`)
+          .replace('/training/enrolments/{id}', `/training/enrolments/${enrolmentOf[role]}`) // each role its own
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
       let calls = 0;
