@@ -8,6 +8,10 @@ import { CoursesService } from './courses.service.js';
 import { EnrolmentCompletion } from './enrolment-completion.js';
 import { Enrolment } from './enrolment.entity.js';
 import { MailDrillResult } from './mail-drill-result.entity.js';
+import { MailDrillUpload } from './mail-drill-upload.entity.js';
+import { MailDrillUploadsService } from './mail-drill-uploads.service.js';
+import { MailDrillsController } from './mail-drills.controller.js';
+import { MailDrillsService } from './mail-drills.service.js';
 import { QuizAttempt } from './quiz-attempt.entity.js';
 import { StaffEnrolments } from './staff-enrolments.js';
 import { TRAINING_AUDIT } from './training.audit.js';
@@ -22,13 +26,22 @@ import { TrainingReminder } from './training-reminder.entity.js';
  */
 @Feature({
   name: 'training',
-  entities: [Course, CourseStatement, CourseAttachment, Enrolment, QuizAttempt, TrainingReminder, MailDrillResult],
+  entities: [Course, CourseStatement, CourseAttachment, Enrolment, QuizAttempt, TrainingReminder, MailDrillResult, MailDrillUpload],
   problems: TRAINING_PROBLEMS,
   auditTrail: TRAINING_AUDIT,
 })
 @Module({
-  controllers: [CoursesController],
-  providers: [CoursesService, EnrolmentCompletion, StaffEnrolments, CoursePublishedMail, EnrolledMail, CompletedMail],
-  exports: [CoursesService, EnrolmentCompletion],
+  controllers: [CoursesController, MailDrillsController],
+  providers: [
+    CoursesService,
+    EnrolmentCompletion,
+    StaffEnrolments,
+    CoursePublishedMail,
+    EnrolledMail,
+    CompletedMail,
+    MailDrillsService,
+    MailDrillUploadsService,
+  ],
+  exports: [CoursesService, EnrolmentCompletion, MailDrillsService, MailDrillUploadsService],
 })
 export class TrainingModule {}
