@@ -55,7 +55,9 @@ describe('the drill results file', () => {
   });
 
   it('reads a plain file by employee number or address, with Japanese headers and 1/0, true/false, はい/いいえ, cumulatively', async () => {
-    const file = await readDrillCsv('\uFEFF職員番号,氏名,送信,開封,クリック,入力,報告\nK001,山田 花子,1,0,0,1,0\nK002,佐藤 一郎,はい,はい,いいえ,いいえ,はい\nK003,鈴木,true,,false,,false\n');
+    const file = await readDrillCsv(
+      '\uFEFF職員番号,氏名,送信,開封,クリック,入力,報告\nK001,山田 花子,1,0,0,1,0\nK002,佐藤 一郎,はい,はい,いいえ,いいえ,はい\nK003,鈴木,true,,false,,false\n',
+    );
     expect(file).toMatchObject({ format: 'plain', key: 'employeeNumber', issues: [] });
     expect(file.rows).toEqual([
       { line: 2, employeeNumber: 'K001', sent: true, opened: true, clicked: true, submittedData: true, reported: false },

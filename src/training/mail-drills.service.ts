@@ -488,6 +488,12 @@ export class MailDrillsService {
     };
   }
 
+  /** One targeted-mail drill (its results' readers may see it, draft or not). */
+  async drill(actor: Actor, courseId: string): Promise<Course> {
+    assertMay(actor, TRAINING.read_figures);
+    return this.drillCourse(this.uow.manager, actor, courseId, false);
+  }
+
   /** The targeted-mail drills of the organisation, newest fiscal year first (the pages' list). */
   async drills(actor: Actor): Promise<(Course & { recipients: number; reported: number; clicked: number })[]> {
     assertMay(actor, TRAINING.read_figures);
