@@ -227,6 +227,19 @@ describe('training: targeted-mail drills (Gophish or plain CSV), follow-ups, fig
     expect(figures.status).toBe(200);
     expect(figures.body.departments.map((d: { departmentId: string }) => d.departmentId)).toEqual([somu.id]);
     expect(figures.body.total).toMatchObject({ recipients: 5, reported: 2, reportRate: 0.4 });
+    // the drill's page: their department's figures and people, no upload form
+    const token = managerBearer.Authorization.slice('Bearer '.length);
+    const page = await http().get(`/training/courses/${drillId}/drill-results`).set('Accept', 'text/html').set('Cookie', `mamori_at=${token}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('訓練メールが届いたのは 5 人で、報告率は 40.0%、クリック率は 40.0% です。');
+    expect(page.text).toContain('総務課');
+    expect(page.text).not.toContain('企画課');
+    expect(page.text).not.toContain('enctype="multipart/form-data"');
+    const english = await http()
+      .get(`/training/courses/${drillId}/drill-results?show=clickedNotReported&lang=en`)
+      .set('Accept', 'text/html')
+      .set('Cookie', `mamori_at=${token}; mamori_locale=en`);
+    expect(english.text).toContain('Results by person (1–2 of 2)');
     const staff = await createPerson(t, org, { departmentId: somu.id });
     const refused = await http()
       .get('/api/v1/training/drill-figures')
