@@ -17,6 +17,7 @@ import { ControlPagesModule } from './web/controls/control-pages.module.js';
 import { DepartmentDutyPagesModule } from './web/department-duties/department-duty-pages.module.js';
 import { DepartmentPagesModule } from './web/departments/department-pages.module.js';
 import { MyTrainingPagesModule } from './web/my-training/my-training-pages.module.js';
+import { MailDrillPagesModule } from './web/mail-drills/mail-drill-pages.module.js';
 import { PolicyPagesModule } from './web/policies/policy-pages.module.js';
 import { RoleRequestPagesModule } from './web/role-requests/role-request-pages.module.js';
 import { StaffImportPagesModule } from './web/staff-import/staff-import-pages.module.js';
@@ -45,6 +46,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: PoliciesModule, pages: PolicyPagesModule },
   { module: ControlsModule, pages: ControlPagesModule },
   { module: TrainingModule, pages: MyTrainingPagesModule },
+  { module: MailDrillPagesModule },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];

@@ -253,7 +253,8 @@ export async function readStaffCsv(text: string, context: ReadContext): Promise<
   return { rows, issues };
 }
 
-interface CsvRecord {
+/** One record of a CSV file and the line it ends on. */
+export interface CsvRecord {
   record: string[];
   info: { lines: number };
 }
@@ -263,8 +264,8 @@ const CHARS_PER_SLICE = 128 * 1024;
 const ROWS_PER_SLICE = 500;
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** The file's records with the line each ends on, parsed a slice at a time. */
-async function parseCsv(text: string): Promise<CsvRecord[]> {
+/** The file's records with the line each ends on, parsed a slice at a time (the drill results import reads its files with it too). */
+export async function parseCsv(text: string): Promise<CsvRecord[]> {
   const parser = parse({ bom: true, info: true, skip_empty_lines: true, trim: true, relax_column_count: false });
   const records: CsvRecord[] = [];
   let failure: unknown = null;

@@ -44,6 +44,15 @@ export const TRAINING_AUDIT = {
     'enrolment.withdraw': { ja: '退職に伴い受講を取消', en: 'Withdrew the enrolment of someone who left' },
     'enrolment.quiz_attempt': { ja: '研修の確認テストを受験', en: 'Took the quiz of a course' },
     'enrolment.complete': { ja: '研修の受講を完了', en: 'Completed a course' },
+    'course.check_drill_results': {
+      ja: '標的型メール訓練の結果ファイルを確認（取り込み前）',
+      en: 'Checked a targeted-mail drill results file (before importing it)',
+    },
+    'course.import_drill_results': { ja: '標的型メール訓練の結果を取り込み', en: 'Imported the results of a targeted-mail drill' },
+    'enrolment.follow_up': {
+      ja: '標的型メール訓練でリンクを開き報告しなかった職員をフォローアップ研修に登録',
+      en: 'Enrolled someone who clicked without reporting in a targeted-mail drill in its follow-up course',
+    },
   },
   entityTypes: {
     course: { ja: '研修', en: 'Course', page: '/training/courses/:id', records: courseNames },

@@ -8,8 +8,15 @@ import { CoursesService } from './courses.service.js';
 import { EnrolmentCompletion } from './enrolment-completion.js';
 import { Enrolment } from './enrolment.entity.js';
 import { MailDrillResult } from './mail-drill-result.entity.js';
+<<<<<<< HEAD
 import { MyTrainingController } from './my-training.controller.js';
 import { MyTrainingService } from './my-training.service.js';
+=======
+import { MailDrillUpload } from './mail-drill-upload.entity.js';
+import { MailDrillUploadsService } from './mail-drill-uploads.service.js';
+import { MailDrillsController } from './mail-drills.controller.js';
+import { MailDrillsService } from './mail-drills.service.js';
+>>>>>>> i9-drills
 import { QuizAttempt } from './quiz-attempt.entity.js';
 import { StaffEnrolments } from './staff-enrolments.js';
 import { TRAINING_AUDIT } from './training.audit.js';
@@ -24,13 +31,28 @@ import { TrainingReminder } from './training-reminder.entity.js';
  */
 @Feature({
   name: 'training',
-  entities: [Course, CourseStatement, CourseAttachment, Enrolment, QuizAttempt, TrainingReminder, MailDrillResult],
+  entities: [Course, CourseStatement, CourseAttachment, Enrolment, QuizAttempt, TrainingReminder, MailDrillResult, MailDrillUpload],
   problems: TRAINING_PROBLEMS,
   auditTrail: TRAINING_AUDIT,
 })
 @Module({
+<<<<<<< HEAD
   controllers: [CoursesController, MyTrainingController],
   providers: [CoursesService, EnrolmentCompletion, StaffEnrolments, CoursePublishedMail, EnrolledMail, CompletedMail, MyTrainingService],
   exports: [CoursesService, EnrolmentCompletion, MyTrainingService],
+=======
+  controllers: [CoursesController, MailDrillsController],
+  providers: [
+    CoursesService,
+    EnrolmentCompletion,
+    StaffEnrolments,
+    CoursePublishedMail,
+    EnrolledMail,
+    CompletedMail,
+    MailDrillsService,
+    MailDrillUploadsService,
+  ],
+  exports: [CoursesService, EnrolmentCompletion, MailDrillsService, MailDrillUploadsService],
+>>>>>>> i9-drills
 })
 export class TrainingModule {}

@@ -31,6 +31,8 @@ export const TRAINING_PROBLEMS = {
   ATTENDANCE_NOT_CLASSROOM: { status: HttpStatus.CONFLICT, title: 'Attendance is recorded only for classroom courses' },
   DRILL_RESULTS_INVALID: { status: HttpStatus.BAD_REQUEST, title: 'The drill results have bad rows; nothing was imported' },
   DRILL_NOT_MAIL_DRILL: { status: HttpStatus.CONFLICT, title: 'Drill results are imported only into a targeted-mail drill course' },
+  DRILL_UPLOAD_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'No such checked drill results file of yours' },
+  DRILL_UPLOAD_EXPIRED: { status: HttpStatus.GONE, title: 'The checked drill results file has expired; upload it again' },
   ATTACHMENT_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'No such attachment' },
   ATTACHMENT_REFUSED: { status: HttpStatus.BAD_REQUEST, title: 'The file is not a kind of course material Mamori serves (PDF, slides, MP4, images)' },
 } as const satisfies ProblemTable;

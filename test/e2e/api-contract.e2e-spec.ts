@@ -380,6 +380,35 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(await call('get', `${own}/certificate`, 'staff'), 200);
     });
 
+    /** the targeted-mail drill every reader's GET reads */
+    let drillId = '';
+
+    it('training drills: import a Gophish results file (a dry run, then for real) into a drill, read its results and figures', async () => {
+      const fiscalYear = new Date().getFullYear();
+      const drill = await call('post', '/api/v1/training/courses', 'security_officer', (r) =>
+        r.send({
+          fiscalYear,
+          kind: 'targeted_mail_drill',
+          title: '標的型メール訓練',
+          audience: { all: true },
+          dueDate: `${fiscalYear + 1}-03-31`,
+          followUpCourseId: courseId,
+        }),
+      );
+      expectStatus(drill, 201);
+      drillId = drill.body.id as string;
+      const header = 'id,status,ip,latitude,longitude,send_date,reported,modified_date,email,first_name,last_name,position';
+      const rows = (['manager', 'staff'] as const).map(
+        (role, i) => `r${i},Clicked Link,203.0.113.${i},0,0,2026-10-01T09:00:00+09:00,${role === 'manager'},2026-10-01T09:10:00+09:00,${people[role].email},,,`,
+      );
+      const file = Buffer.from(`${[header, ...rows].join('\r\n')}\r\n`, 'utf8');
+      const attach = (r: request.Test) => r.attach('file', file, { filename: 'drill - Results.csv', contentType: 'text/csv' });
+      const preview = await call('post', `/api/v1/training/courses/${drillId}/drill-results?dryRun=true`, 'security_officer', attach);
+      expectStatus(preview, 200);
+      expect(preview.body).toMatchObject({ dryRun: true, rows: 2, clicked: 2, reported: 1 });
+      expectStatus(await call('post', `/api/v1/training/courses/${drillId}/drill-results`, 'security_officer', attach), 200);
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
@@ -389,6 +418,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/policies/{id}', `/policies/${standards.id}`)
           .replace('/versions/{v}', '/versions/1')
           .replace('/controls/{id}', `/controls/${control.id}`)
+          .replace('/training/courses/{id}/drill-results', `/training/courses/${drillId}/drill-results`) // a drill: only they have results
           .replace('/training/courses/{id}', `/training/courses/${courseId}`)
           .replace('/training/enrolments/{id}', `/training/enrolments/${enrolmentOf[role]}`) // each role its own
           .replace('{evidenceId}', evidenceId);

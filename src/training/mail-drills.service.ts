@@ -1,0 +1,548 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { accessScope, scopeConditions } from '../auth/access-scope.js';
+import type { Actor } from '../common/actor.js';
+import { tokyoToday } from '../common/calendar.js';
+import { fiscalYearOf } from '../common/dates.js';
+import { AppException } from '../common/errors/app.exception.js';
+import { pageOf, skipTake, type Page, type PageQuery } from '../common/pagination.js';
+import { assertMay } from '../common/permissions.js';
+import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
+import { decodeCsv } from '../staff/staff-import-csv.js';
+import { Course } from './course.entity.js';
+import { joinerDueOn } from './courses.service.js';
+import { readDrillCsv, type DrillFile, type DrillFormat, type DrillIssue, type DrillRow } from './mail-drill-csv.js';
+import { ENROLMENTS_PER_MESSAGE } from './training.notifications.js';
+import { TRAINING, TRAINING_SCOPE } from './training.permissions.js';
+
+/** What an import did (or, on a dry run, would do). */
+export interface DrillImportResult {
+  dryRun: boolean;
+  format: DrillFormat;
+  /** people in the file */
+  rows: number;
+  sent: number;
+  opened: number;
+  clicked: number;
+  submittedData: number;
+  reported: number;
+  /** clicked the link (or submitted data) and did not report the mail */
+  clickedNotReported: number;
+  /** results new to the course, changed, the same as before */
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** results of people the new file no longer lists, removed (a re-import replaces the course's results) */
+  removed: number;
+  /** the course people who clicked without reporting are enrolled in (null: none set) */
+  followUpCourseId: string | null;
+  /** whether that course is published (only then are people enrolled in it) */
+  followUpOpen: boolean;
+  /** how many were enrolled in it (a dry run: would be); people already enrolled are not counted */
+  followUpEnrolled: number;
+}
+
+/** Where an import's rows came from, for the audit trail. */
+export interface DrillImportSource {
+  fileName?: string;
+  sha256?: string;
+  uploadId?: string;
+}
+
+/** The rows of a file that has been read (the pages' upload keeps them between preview and import). */
+export type DrillRows = Pick<DrillFile, 'format' | 'key' | 'rows' | 'issues'>;
+
+/** A refused file: 400 DRILL_RESULTS_INVALID listing every bad row by line (the pages word the issues). */
+export class DrillResultsRefused extends AppException {
+  readonly issues: DrillIssue[];
+
+  constructor(issues: readonly DrillIssue[]) {
+    const sorted = [...issues].sort((a, b) => a.line - b.line);
+    super(
+      'DRILL_RESULTS_INVALID',
+      `${new Set(sorted.map((issue) => issue.line)).size} bad row(s); nothing was imported`,
+      sorted.map(({ line, field, message }) => ({ line, field, messages: [message] })),
+    );
+    this.issues = sorted;
+  }
+}
+
+/** One person's result as the list shows it. */
+export interface DrillResultItem {
+  staffId: string;
+  employeeNumber: string;
+  familyName: string;
+  givenName: string;
+  email: string;
+  departmentId: string | null;
+  departmentCode: string | null;
+  departmentName: string | null;
+  departmentNameEn: string | null;
+  sent: boolean;
+  opened: boolean;
+  clicked: boolean;
+  submittedData: boolean;
+  reported: boolean;
+  /** enrolled in the drill's follow-up course (by this import or otherwise) */
+  followUpEnrolled: boolean;
+  followUpCompleted: boolean;
+  updatedAt: Date;
+}
+
+export interface DrillResultsFilter extends PageQuery {
+  clicked?: boolean;
+  reported?: boolean;
+  departmentId?: string;
+}
+
+/** The figures of one department (or of everyone, `departmentId` null in the total). */
+export interface DrillFigureRow {
+  departmentId: string | null;
+  departmentCode: string | null;
+  departmentName: string | null;
+  departmentNameEn: string | null;
+  /** mails that reached someone (a person counts once per drill) */
+  recipients: number;
+  opened: number;
+  clicked: number;
+  submitted: number;
+  reported: number;
+  /** reported ÷ recipients (4 decimals; null without recipients) */
+  reportRate: number | null;
+  /** clicked ÷ recipients */
+  clickRate: number | null;
+}
+
+export interface DrillFigures {
+  fiscalYear: number;
+  courseId: string | null;
+  /** drills counted */
+  drills: number;
+  departments: DrillFigureRow[];
+  total: DrillFigureRow;
+}
+
+interface Matched {
+  line: number;
+  staff_id: string | null;
+  status: string | null;
+}
+
+interface FigureSqlRow {
+  is_total: number;
+  department_id: string | null;
+  code: string | null;
+  name: string | null;
+  name_en: string | null;
+  drills: number;
+  recipients: number;
+  opened: number;
+  clicked: number;
+  submitted: number;
+  reported: number;
+}
+
+const rate = (part: number, whole: number): number | null => (whole ? Math.round((part / whole) * 10_000) / 10_000 : null);
+
+/** The file's results as `json_to_recordset` reads them, matched people only. */
+const INCOMING = `SELECT i.staff_id, s.department_id, s.status AS staff_status, i.sent, i.opened, i.clicked, i.submitted_data, i.reported
+    FROM json_to_recordset($3::json) AS i(staff_id uuid, sent boolean, opened boolean, clicked boolean, submitted_data boolean, reported boolean)
+    JOIN staff s ON s.id = i.staff_id AND s.organization_id = $1`;
+
+const RESULT_COLUMNS = ['department_id', 'sent', 'opened', 'clicked', 'submitted_data', 'reported'] as const;
+
+/**
+ * Targeted-mail drills (標的型メール訓練): the results of a drill run with Gophish (its campaign
+ * results CSV) or listed in a plain CSV are imported into the drill's course, all or nothing, every
+ * bad row refused by its line; a re-import replaces the course's results. People who clicked the
+ * link (or submitted data) without reporting the mail are enrolled in the course's follow-up course.
+ * The report and click rates by department are figures of the fiscal year.
+ *
+ * Set-based for a prefecture's 5,000+ recipients: the file's people are matched to staff in one
+ * query, the results written in one upsert, the follow-ups enrolled in one INSERT … SELECT.
+ */
+@Injectable()
+export class MailDrillsService {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  /** Reads an uploaded file and imports it (`dryRun`: checks it and counts what it would do, writing nothing). */
+  async importFile(
+    actor: Actor,
+    courseId: string,
+    buffer: Buffer,
+    options: { format?: DrillFormat; dryRun: boolean; fileName?: string },
+  ): Promise<DrillImportResult> {
+    assertMay(actor, TRAINING.import_drill_results);
+    const rows = await this.read(buffer, options.format);
+    return this.uow.run(actor, (tx) =>
+      this.importRows(tx, courseId, rows, options.dryRun, { fileName: options.fileName, sha256: createHash('sha256').update(buffer).digest('hex') }),
+    );
+  }
+
+  /** A file's rows, read and checked on their own (the database is asked at the import). */
+  async read(buffer: Buffer, format?: DrillFormat): Promise<DrillRows> {
+    return readDrillCsv(decodeCsv(buffer), format);
+  }
+
+  /**
+   * Imports read rows into a targeted-mail drill in the caller's change: every row's person is
+   * looked up (one query), any bad row refuses the whole file; then the course's results are
+   * replaced by the file's (one statement), the follow-ups enrolled (one statement, never twice),
+   * and the import audited with its counts, each follow-up enrolment with its own row.
+   */
+  async importRows(tx: Transaction, courseId: string, file: DrillRows, dryRun: boolean, source: DrillImportSource = {}): Promise<DrillImportResult> {
+    assertMay(tx.actor, TRAINING.import_drill_results);
+    const organizationId = tx.actor.organizationId;
+    const course = await this.drillCourse(tx.manager, tx.actor, courseId, !dryRun);
+    const matched = await this.match(tx.manager, organizationId, file);
+    const issues = [...file.issues];
+    const byStaff = new Map<string, number>();
+    const people: { row: DrillRow; staffId: string }[] = [];
+    for (const [i, row] of file.rows.entries()) {
+      const found = matched[i]!;
+      const who = row.email ?? row.employeeNumber ?? '';
+      if (!found.staff_id) {
+        issues.push({
+          line: row.line,
+          field: file.key,
+          code: 'staffUnknown',
+          values: { value: who },
+          message: file.key === 'email' ? `no member of staff has the address ${who}` : `no member of staff has the employee number ${who}`,
+        });
+      } else if (found.status === 'retired') {
+        issues.push({ line: row.line, field: file.key, code: 'staffRetired', values: { value: who }, message: `${who} has retired` });
+      } else if (byStaff.has(found.staff_id)) {
+        const first = String(byStaff.get(found.staff_id));
+        issues.push({ line: row.line, field: file.key, code: 'duplicate', values: { firstLine: first }, message: `same person as line ${first}` });
+      } else {
+        byStaff.set(found.staff_id, row.line);
+        people.push({ row, staffId: found.staff_id });
+      }
+    }
+    if (issues.length) throw new DrillResultsRefused(issues);
+
+    const count = (flag: 'sent' | 'opened' | 'clicked' | 'submittedData' | 'reported') => people.filter(({ row }) => row[flag]).length;
+    const followUp = course.followUpCourseId
+      ? await tx.manager.getRepository(Course).findOne({ where: { id: course.followUpCourseId, organizationId } })
+      : null;
+    const followUpOpen = followUp?.status === 'published';
+    const incoming = JSON.stringify(
+      people.map(({ row, staffId }) => ({
+        staff_id: staffId,
+        sent: row.sent,
+        opened: row.opened,
+        clicked: row.clicked,
+        submitted_data: row.submittedData,
+        reported: row.reported,
+      })),
+    );
+    const result: DrillImportResult = {
+      dryRun,
+      format: file.format,
+      rows: people.length,
+      sent: count('sent'),
+      opened: count('opened'),
+      clicked: count('clicked'),
+      submittedData: count('submittedData'),
+      reported: count('reported'),
+      clickedNotReported: people.filter(({ row }) => row.clicked && !row.reported).length,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      removed: 0,
+      followUpCourseId: course.followUpCourseId,
+      followUpOpen,
+      followUpEnrolled: 0,
+    };
+
+    if (dryRun) {
+      const [preview] = (await tx.manager.query(
+        `WITH incoming AS (${INCOMING})
+         SELECT count(*) FILTER (WHERE m.id IS NULL)::int AS created,
+                count(*) FILTER (WHERE m.id IS NOT NULL AND (${RESULT_COLUMNS.map((c) => `m.${c}`).join(', ')})
+                                   IS DISTINCT FROM (${RESULT_COLUMNS.map((c) => `i.${c}`).join(', ')}))::int AS updated,
+                (SELECT count(*) FROM mail_drill_results x
+                  WHERE x.organization_id = $1 AND x.course_id = $2 AND NOT EXISTS (SELECT 1 FROM incoming n WHERE n.staff_id = x.staff_id))::int AS removed,
+                count(*) FILTER (WHERE $4::uuid IS NOT NULL AND i.clicked AND NOT i.reported AND i.staff_status = 'active'
+                                   AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.course_id = $4::uuid AND e.staff_id = i.staff_id))::int AS follow_up
+           FROM incoming i LEFT JOIN mail_drill_results m ON m.course_id = $2 AND m.staff_id = i.staff_id`,
+        [organizationId, course.id, incoming, followUpOpen ? followUp!.id : null],
+      )) as { created: number; updated: number; removed: number; follow_up: number }[];
+      return {
+        ...result,
+        created: preview!.created,
+        updated: preview!.updated,
+        unchanged: people.length - preview!.created - preview!.updated,
+        removed: preview!.removed,
+        followUpEnrolled: preview!.follow_up,
+      };
+    }
+
+    // the course's results become the file's: the people it no longer lists removed, the others written where they changed
+    const [written] = (await tx.manager.query(
+      `WITH incoming AS (${INCOMING}),
+       removed AS (
+         DELETE FROM mail_drill_results x
+          WHERE x.organization_id = $1 AND x.course_id = $2 AND NOT EXISTS (SELECT 1 FROM incoming n WHERE n.staff_id = x.staff_id)
+         RETURNING 1),
+       written AS (
+         INSERT INTO mail_drill_results AS m (organization_id, course_id, staff_id, department_id, sent, opened, clicked, submitted_data, reported, imported_by_id)
+         SELECT $1, $2, i.staff_id, i.department_id, i.sent, i.opened, i.clicked, i.submitted_data, i.reported, $4 FROM incoming i
+         ON CONFLICT (course_id, staff_id) DO UPDATE
+            SET ${RESULT_COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, imported_by_id = EXCLUDED.imported_by_id, updated_at = now()
+          WHERE (${RESULT_COLUMNS.map((c) => `m.${c}`).join(', ')}) IS DISTINCT FROM (${RESULT_COLUMNS.map((c) => `EXCLUDED.${c}`).join(', ')})
+         RETURNING (m.xmax = 0) AS created)
+       SELECT (SELECT count(*) FROM removed)::int AS removed,
+              count(*) FILTER (WHERE created)::int AS created, count(*) FILTER (WHERE NOT created)::int AS updated
+         FROM written`,
+      [organizationId, course.id, incoming, tx.actor.staffId],
+    )) as { removed: number; created: number; updated: number }[];
+    result.created = written!.created;
+    result.updated = written!.updated;
+    result.unchanged = people.length - written!.created - written!.updated;
+    result.removed = written!.removed;
+
+    if (followUp && followUpOpen) result.followUpEnrolled = await this.enrolFollowUps(tx, course, followUp);
+    tx.audit({
+      action: 'course.import_drill_results',
+      entityType: 'course',
+      entityId: course.id,
+      context: { ...result, ...source },
+    });
+    return result;
+  }
+
+  /**
+   * Enrols the people of the drill who clicked (or submitted data) without reporting in its
+   * follow-up course, in one INSERT … SELECT: due 30 days on, as a joiner is; someone enrolled
+   * already (by an earlier import, or otherwise) is left as they are. Each new enrolment has its
+   * audit row, and the people are told in messages of ENROLMENTS_PER_MESSAGE.
+   */
+  private async enrolFollowUps(tx: Transaction, drill: Course, followUp: Course): Promise<number> {
+    const rows = (await tx.manager.query(
+      `INSERT INTO enrolments (organization_id, course_id, fiscal_year, staff_id, department_id, source, due_on)
+       SELECT m.organization_id, $3, $4, s.id, s.department_id, 'follow_up', $5::date
+         FROM mail_drill_results m JOIN staff s ON s.id = m.staff_id
+        WHERE m.organization_id = $1 AND m.course_id = $2 AND m.clicked AND NOT m.reported AND s.status = 'active'
+        ORDER BY s.employee_number
+       ON CONFLICT (course_id, staff_id) DO NOTHING
+       RETURNING id, staff_id, department_id, due_on::text AS due_on`,
+      [tx.actor.organizationId, drill.id, followUp.id, followUp.fiscalYear, joinerDueOn(followUp.dueOn, followUp.fiscalYear)],
+    )) as { id: string; staff_id: string; department_id: string | null; due_on: string }[];
+    if (rows.length === 0) return 0;
+    tx.auditMany(
+      rows.map((row) => ({
+        action: 'enrolment.follow_up',
+        entityType: 'enrolment',
+        entityId: row.id,
+        after: { staffId: row.staff_id, departmentId: row.department_id, dueOn: row.due_on, source: 'follow_up' },
+        context: { courseId: followUp.id, drillCourseId: drill.id },
+      })),
+    );
+    const messages = [];
+    for (let i = 0; i < rows.length; i += ENROLMENTS_PER_MESSAGE) {
+      const chunk = rows.slice(i, i + ENROLMENTS_PER_MESSAGE).map((row) => row.id);
+      messages.push({ topic: 'training.enrolled' as const, dedupeKey: `enrolled:${chunk[0]}`, payload: { enrolmentIds: chunk } });
+    }
+    await tx.outbox(messages);
+    return rows.length;
+  }
+
+  /**
+   * The results of a drill, one row per person, by department code then employee number: the whole
+   * organisation for the security office and the CISO, their own department for a manager.
+   */
+  async results(actor: Actor, courseId: string, query: DrillResultsFilter): Promise<Page<DrillResultItem> & { course: Course }> {
+    assertMay(actor, TRAINING.read_figures);
+    const course = await this.drillCourse(this.uow.manager, actor, courseId, false);
+    const where = scopeConditions(actor, accessScope(actor, TRAINING_SCOPE), {
+      organization: 'm.organization_id',
+      department: 'm.department_id',
+      owner: 'm.staff_id',
+    }).add('m.course_id = ?', course.id);
+    if (query.clicked !== undefined) where.add('m.clicked = ?', query.clicked);
+    if (query.reported !== undefined) where.add('m.reported = ?', query.reported);
+    if (query.departmentId) where.add('m.department_id = ?', query.departmentId);
+    const { skip, take } = skipTake(query);
+    const n = where.next();
+    const rows = (await this.uow.manager.query(
+      `SELECT m.staff_id, s.employee_number, s.family_name, s.given_name, s.email, m.department_id,
+              d.code AS department_code, d.name AS department_name, d.name_en AS department_name_en,
+              m.sent, m.opened, m.clicked, m.submitted_data, m.reported, m.updated_at,
+              (f.id IS NOT NULL) AS follow_up_enrolled, (f.completed_at IS NOT NULL) AS follow_up_completed,
+              count(*) OVER () AS total
+         FROM mail_drill_results m
+         JOIN staff s ON s.id = m.staff_id
+         LEFT JOIN departments d ON d.id = m.department_id
+         LEFT JOIN enrolments f ON f.course_id = $${n} AND f.staff_id = m.staff_id
+        WHERE ${where.sql()}
+        ORDER BY d.code NULLS LAST, s.employee_number
+        LIMIT $${n + 1} OFFSET $${n + 2}`,
+      [...where.values, course.followUpCourseId, take, skip],
+    )) as {
+      staff_id: string;
+      employee_number: string;
+      family_name: string;
+      given_name: string;
+      email: string;
+      department_id: string | null;
+      department_code: string | null;
+      department_name: string | null;
+      department_name_en: string | null;
+      sent: boolean;
+      opened: boolean;
+      clicked: boolean;
+      submitted_data: boolean;
+      reported: boolean;
+      updated_at: Date;
+      follow_up_enrolled: boolean;
+      follow_up_completed: boolean;
+      total: string;
+    }[];
+    let total = rows.length ? Number(rows[0]!.total) : 0;
+    if (!rows.length && skip > 0) {
+      const [counted] = (await this.uow.manager.query(`SELECT count(*)::int AS n FROM mail_drill_results m WHERE ${where.sql()}`, where.values)) as {
+        n: number;
+      }[];
+      total = counted!.n;
+    }
+    return {
+      ...pageOf(
+        rows.map((row) => ({
+          staffId: row.staff_id,
+          employeeNumber: row.employee_number,
+          familyName: row.family_name,
+          givenName: row.given_name,
+          email: row.email,
+          departmentId: row.department_id,
+          departmentCode: row.department_code,
+          departmentName: row.department_name,
+          departmentNameEn: row.department_name_en,
+          sent: row.sent,
+          opened: row.opened,
+          clicked: row.clicked,
+          submittedData: row.submitted_data,
+          reported: row.reported,
+          followUpEnrolled: row.follow_up_enrolled,
+          followUpCompleted: row.follow_up_completed,
+          updatedAt: row.updated_at,
+        })),
+        total,
+        query,
+      ),
+      course,
+    };
+  }
+
+  /**
+   * The drill figures of a fiscal year (or of one drill) by department, with the total, in one
+   * query: recipients (mails that reached someone), opened, clicked, submitted, reported, and the
+   * report and click rates over the recipients. A person counts once per drill, credited to the
+   * department they were in at the import. The security office and the CISO see every department;
+   * a manager their own (and the total is theirs).
+   */
+  async drillFigures(actor: Actor, options: { fiscalYear?: number; courseId?: string } = {}): Promise<DrillFigures> {
+    assertMay(actor, TRAINING.read_figures);
+    const fiscalYear = options.fiscalYear ?? fiscalYearOf(tokyoToday());
+    const whole = accessScope(actor, TRAINING_SCOPE).kind === 'all';
+    if (options.courseId) await this.drillCourse(this.uow.manager, actor, options.courseId, false);
+    const rows = (await this.uow.manager.query(
+      `SELECT GROUPING(m.department_id)::int AS is_total, m.department_id, d.code, d.name, d.name_en,
+              count(DISTINCT m.course_id)::int AS drills,
+              count(*) FILTER (WHERE m.sent)::int AS recipients,
+              count(*) FILTER (WHERE m.opened)::int AS opened,
+              count(*) FILTER (WHERE m.clicked)::int AS clicked,
+              count(*) FILTER (WHERE m.submitted_data)::int AS submitted,
+              count(*) FILTER (WHERE m.reported)::int AS reported
+         FROM mail_drill_results m
+         JOIN courses c ON c.id = m.course_id
+         LEFT JOIN departments d ON d.id = m.department_id
+        WHERE m.organization_id = $1 AND c.organization_id = $1 AND c.kind = 'targeted_mail_drill' AND c.fiscal_year = $2
+          AND ($3::uuid IS NULL OR m.course_id = $3::uuid)
+          AND ($4::boolean OR m.department_id = $5::uuid)
+        GROUP BY GROUPING SETS ((m.department_id, d.code, d.name, d.name_en), ())
+        ORDER BY is_total, d.code NULLS LAST`,
+      [actor.organizationId, fiscalYear, options.courseId ?? null, whole, whole ? null : actor.departmentId],
+    )) as FigureSqlRow[];
+    const figure = (row: FigureSqlRow | undefined): DrillFigureRow => ({
+      departmentId: row && !row.is_total ? row.department_id : null,
+      departmentCode: row && !row.is_total ? row.code : null,
+      departmentName: row && !row.is_total ? row.name : null,
+      departmentNameEn: row && !row.is_total ? row.name_en : null,
+      recipients: row?.recipients ?? 0,
+      opened: row?.opened ?? 0,
+      clicked: row?.clicked ?? 0,
+      submitted: row?.submitted ?? 0,
+      reported: row?.reported ?? 0,
+      reportRate: rate(row?.reported ?? 0, row?.recipients ?? 0),
+      clickRate: rate(row?.clicked ?? 0, row?.recipients ?? 0),
+    });
+    const total = rows.find((row) => row.is_total);
+    return {
+      fiscalYear,
+      courseId: options.courseId ?? null,
+      drills: total?.drills ?? 0,
+      departments: rows.filter((row) => !row.is_total).map(figure),
+      total: figure(total),
+    };
+  }
+
+  /** One targeted-mail drill (its results' readers may see it, draft or not). */
+  async drill(actor: Actor, courseId: string): Promise<Course> {
+    assertMay(actor, TRAINING.read_figures);
+    return this.drillCourse(this.uow.manager, actor, courseId, false);
+  }
+
+  /** The targeted-mail drills of the organisation, newest fiscal year first (the pages' list). */
+  async drills(actor: Actor): Promise<(Course & { recipients: number; reported: number; clicked: number })[]> {
+    assertMay(actor, TRAINING.read_figures);
+    const courses = await this.uow.manager.getRepository(Course).find({
+      where: { organizationId: actor.organizationId, kind: 'targeted_mail_drill' },
+      order: { fiscalYear: 'DESC', dueOn: 'DESC', title: 'ASC' },
+    });
+    if (courses.length === 0) return [];
+    const whole = accessScope(actor, TRAINING_SCOPE).kind === 'all';
+    const counts = (await this.uow.manager.query(
+      `SELECT course_id, count(*) FILTER (WHERE sent)::int AS recipients, count(*) FILTER (WHERE reported)::int AS reported,
+              count(*) FILTER (WHERE clicked)::int AS clicked
+         FROM mail_drill_results
+        WHERE organization_id = $1 AND course_id = ANY($2::uuid[]) AND ($3::boolean OR department_id = $4::uuid)
+        GROUP BY course_id`,
+      [actor.organizationId, courses.map((c) => c.id), whole, whole ? null : actor.departmentId],
+    )) as { course_id: string; recipients: number; reported: number; clicked: number }[];
+    const byCourse = new Map(counts.map((row) => [row.course_id, row]));
+    return courses.map((course) =>
+      Object.assign(course, {
+        recipients: byCourse.get(course.id)?.recipients ?? 0,
+        reported: byCourse.get(course.id)?.reported ?? 0,
+        clicked: byCourse.get(course.id)?.clicked ?? 0,
+      }),
+    );
+  }
+
+  /** The course, which must be a targeted-mail drill of the organisation (404, 409 DRILL_NOT_MAIL_DRILL); locked for an import. */
+  async drillCourse(manager: EntityManager, actor: Actor, id: string, lock: boolean): Promise<Course> {
+    const course = await manager
+      .getRepository(Course)
+      .findOne({ where: { id, organizationId: actor.organizationId }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!course) throw new AppException('COURSE_NOT_FOUND');
+    if (course.kind !== 'targeted_mail_drill')
+      throw new AppException('DRILL_NOT_MAIL_DRILL', `The course is a ${course.kind} course, not a targeted-mail drill`);
+    return course;
+  }
+
+  /** The staff the rows name, in the rows' order (one query: e-mail addresses are stored lower-case; employee numbers as given). */
+  private async match(manager: EntityManager, organizationId: string, file: DrillRows): Promise<Matched[]> {
+    if (file.rows.length === 0) return [];
+    const column = file.key === 'email' ? 's.email' : 's.employee_number';
+    const found = (await manager.query(
+      `SELECT r.line, s.id AS staff_id, s.status
+         FROM json_to_recordset($2::json) AS r(line int, key text)
+         LEFT JOIN staff s ON s.organization_id = $1 AND ${column} = r.key`,
+      [organizationId, JSON.stringify(file.rows.map((row) => ({ line: row.line, key: row.email ?? row.employeeNumber })))],
+    )) as Matched[];
+    const byLine = new Map(found.map((row) => [row.line, row]));
+    return file.rows.map((row) => byLine.get(row.line) ?? { line: row.line, staff_id: null, status: null });
+  }
+}
