@@ -8,15 +8,12 @@ import { CoursesService } from './courses.service.js';
 import { EnrolmentCompletion } from './enrolment-completion.js';
 import { Enrolment } from './enrolment.entity.js';
 import { MailDrillResult } from './mail-drill-result.entity.js';
-<<<<<<< HEAD
 import { MyTrainingController } from './my-training.controller.js';
 import { MyTrainingService } from './my-training.service.js';
-=======
 import { MailDrillUpload } from './mail-drill-upload.entity.js';
 import { MailDrillUploadsService } from './mail-drill-uploads.service.js';
 import { MailDrillsController } from './mail-drills.controller.js';
 import { MailDrillsService } from './mail-drills.service.js';
->>>>>>> i9-drills
 import { QuizAttempt } from './quiz-attempt.entity.js';
 import { StaffEnrolments } from './staff-enrolments.js';
 import { TRAINING_AUDIT } from './training.audit.js';
@@ -36,12 +33,11 @@ import { TrainingReminder } from './training-reminder.entity.js';
   auditTrail: TRAINING_AUDIT,
 })
 @Module({
-<<<<<<< HEAD
-  controllers: [CoursesController, MyTrainingController],
-  providers: [CoursesService, EnrolmentCompletion, StaffEnrolments, CoursePublishedMail, EnrolledMail, CompletedMail, MyTrainingService],
-  exports: [CoursesService, EnrolmentCompletion, MyTrainingService],
-=======
-  controllers: [CoursesController, MailDrillsController],
+  controllers: [
+    CoursesController,
+    MyTrainingController,
+    MailDrillsController,
+  ],
   providers: [
     CoursesService,
     EnrolmentCompletion,
@@ -49,10 +45,16 @@ import { TrainingReminder } from './training-reminder.entity.js';
     CoursePublishedMail,
     EnrolledMail,
     CompletedMail,
+    MyTrainingService,
     MailDrillsService,
     MailDrillUploadsService,
   ],
-  exports: [CoursesService, EnrolmentCompletion, MailDrillsService, MailDrillUploadsService],
->>>>>>> i9-drills
+  exports: [
+    CoursesService,
+    EnrolmentCompletion,
+    MyTrainingService,
+    MailDrillsService,
+    MailDrillUploadsService,
+  ],
 })
 export class TrainingModule {}
