@@ -178,8 +178,10 @@ export class CoursesService {
     return { course: published, enrolled };
   }
 
-  /** The one statement that enrols a course's audience; returns how many it enrolled. */
+  /** The one statement that enrols a course's audience (none for a targeted-mail drill); returns how many it enrolled. */
   async enrolAudience(tx: Transaction, course: Course): Promise<number> {
+    // a targeted-mail drill owes nobody anything: its results are imported, its audience is who got the mail
+    if (course.kind === 'targeted_mail_drill') return 0;
     const params: unknown[] = [course.organizationId, course.id, course.fiscalYear, course.dueOn];
     const condition = audienceSql(course.audience, params);
     const [row] = (await tx.manager.query(
