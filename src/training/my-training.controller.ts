@@ -79,7 +79,7 @@ export class MyTrainingController {
   @ApiProblems({
     400: 'acknowledged is not true (ACKNOWLEDGEMENT_REQUIRED, field `acknowledged`), a field is wrong (VALIDATION_FAILED), the answers do not fit the quiz (QUIZ_ANSWERS_INVALID)',
     404: NOT_YOURS,
-    409: 'The quiz is not passed (QUIZ_NOT_PASSED; nothing recorded), no attempts are left (QUIZ_NO_ATTEMPTS_LEFT), the enrolment is exempt or withdrawn (ENROLMENT_NOT_OPEN), the course is closed (COURSE_NOT_PUBLISHED) or not open yet (ENROLMENT_NOT_YET_OPEN)',
+    409: 'The quiz is not passed (QUIZ_NOT_PASSED; answers given here are recorded as an attempt and its `score` and `attemptsLeft` told), no attempts are left (QUIZ_NO_ATTEMPTS_LEFT), the enrolment is exempt or withdrawn (ENROLMENT_NOT_OPEN), the course is closed (COURSE_NOT_PUBLISHED) or not open yet (ENROLMENT_NOT_YET_OPEN)',
   })
   complete(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Body() dto: CompleteEnrolmentDto): Promise<MyEnrolmentView> {
     return this.myTraining.complete(actor, id, dto);

@@ -180,10 +180,11 @@ export class MyTrainingService {
 
   /**
    * Completes one's enrolment: the acknowledgement ticked (400 ACKNOWLEDGEMENT_REQUIRED), and, for a
-   * course with a quiz, a passed attempt — or `answers` given here that pass, recorded as an attempt
-   * in the same transaction. Answers that fail are refused (409 QUIZ_NOT_PASSED) and nothing is
-   * recorded: a refusal writes nothing, so attempts that count are recorded by the quiz-attempts
-   * route. Not before the course opens, not once exempt or withdrawn, not in a closed course.
+   * course with a quiz, a passed attempt — or `answers` given here, recorded as an attempt like the
+   * quiz-attempts route records one. Answers that fail are an attempt too (it counts against the
+   * attempts allowed, so the quiz cannot be guessed here for free): the attempt is committed and the
+   * completion refused with 409 QUIZ_NOT_PASSED carrying the score and the attempts left. Not before
+   * the course opens, not once exempt or withdrawn, not in a closed course.
    * Completing twice is harmless: the first completion is answered again (one record, one audit row,
    * one confirmation mail).
    */
@@ -192,7 +193,7 @@ export class MyTrainingService {
     if (dto.acknowledged !== true) {
       throw new AppException('ACKNOWLEDGEMENT_REQUIRED', undefined, [{ field: 'acknowledged', messages: ['tick the acknowledgement statement'] }]);
     }
-    return this.uow.run(actor, async (tx) => {
+    const outcome = await this.uow.run(actor, async (tx): Promise<MyEnrolmentView | { failed: { score: number; attemptsLeft: number | null } }> => {
       const enrolment = await this.own(tx.manager, actor, id, true);
       const course = await this.courseOf(tx.manager, enrolment);
       if (!enrolment.completedAt) {
@@ -203,9 +204,8 @@ export class MyTrainingService {
           if (!dto.answers) throw new AppException('QUIZ_NOT_PASSED', 'Pass the quiz first (POST …/quiz-attempts), or send answers that pass');
           this.assertAttemptsLeft(quiz, enrolment);
           const result = this.scored(quiz, dto.answers);
-          // the score is not told here: attempts that count are recorded by the quiz-attempts route
-          if (!result.passed) throw new AppException('QUIZ_NOT_PASSED', 'The answers do not pass; nothing was recorded');
-          await this.recordAttempt(tx, enrolment, dto.answers, result);
+          const attempt = await this.recordAttempt(tx, enrolment, dto.answers, result);
+          if (!result.passed) return { failed: { score: result.score, attemptsLeft: attemptsLeft(quiz, attempt.attempt) } };
           score = Math.max(score ?? 0, result.score);
         }
         await this.completion.record(tx, course.id, [
@@ -215,6 +215,15 @@ export class MyTrainingService {
       const now = await tx.manager.getRepository(Enrolment).findOneByOrFail({ id: enrolment.id, organizationId: actor.organizationId });
       return myEnrolmentView(now, course, tokyoToday());
     });
+    if ('failed' in outcome) {
+      throw new AppException(
+        'QUIZ_NOT_PASSED',
+        `The answers scored ${outcome.failed.score}%, below the pass mark; the attempt was recorded`,
+        [{ field: 'answers', messages: ['the answers do not reach the pass mark'] }],
+        outcome.failed,
+      );
+    }
+    return outcome;
   }
 
   /** 受講証明: the facts of one's completion (409 ENROLMENT_NOT_COMPLETED before it). */
