@@ -6,7 +6,7 @@ import { ApiProblem, ApiProblems } from '../common/openapi.js';
 import { uuidParam } from '../staff/uuid-param.js';
 import { AttendanceUploadInterceptor } from './attendance-upload.interceptor.js';
 import { AttendanceService } from './attendance.service.js';
-import { AttendanceCsvDto, AttendanceDto, AttendanceProblemView, AttendanceResultView } from './dto/attendance.dto.js';
+import { AttendanceCsvDto, AttendanceDto, AttendanceResultView } from './dto/attendance.dto.js';
 import { TRAINING } from './training.permissions.js';
 
 const REFUSALS = {
@@ -28,7 +28,7 @@ export class AttendanceController {
   })
   @ApiOkResponse({ type: AttendanceResultView })
   @ApiProblems(REFUSALS)
-  @ApiProblem(400, 'Bad rows (ATTENDANCE_INVALID, each by `line`), or a field is wrong (VALIDATION_FAILED)', AttendanceProblemView)
+  @ApiProblem(400, 'Bad rows (ATTENDANCE_INVALID, each by `line`), or a field is wrong (VALIDATION_FAILED)')
   record(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Body() dto: AttendanceDto): Promise<AttendanceResultView> {
     return this.attendance.recordList(actor, id, dto.employeeNumbers, dto.attendedAt);
   }
@@ -57,7 +57,7 @@ export class AttendanceController {
   })
   @ApiOkResponse({ type: AttendanceResultView })
   @ApiProblems({ ...REFUSALS, 413: 'The file is larger than 2 MB (PAYLOAD_TOO_LARGE)' })
-  @ApiProblem(400, 'Bad rows or a bad file (ATTENDANCE_INVALID, by `line`), no file or a wrong attendedAt (VALIDATION_FAILED)', AttendanceProblemView)
+  @ApiProblem(400, 'Bad rows or a bad file (ATTENDANCE_INVALID, by `line`), no file or a wrong attendedAt (VALIDATION_FAILED)')
   recordCsv(
     @CurrentActor() actor: Actor,
     @Param('id', uuidParam('id')) id: string,

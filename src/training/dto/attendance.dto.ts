@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ApiResponseSchema, ProblemDocumentView } from '../../common/openapi.js';
 import { IsCalendarDateTime } from '../../common/validators.js';
 
 /** The most people one attendance list names (a prefecture's largest hall, many times over). */
@@ -44,11 +43,3 @@ export class AttendanceResultView {
   @ApiProperty({ description: 'people present who had completed the course before (nothing changed for them)' })
   alreadyCompleted!: number;
 }
-
-/**
- * A refused attendance list: nothing was recorded. ATTENDANCE_INVALID names every bad row by `line`
- * (field `employeeNumber`: blank, named twice, no such employee number, not enrolled, exempt) or the
- * file (field `file`: not UTF-8 or Shift_JIS text, no 職員番号 column, not well-formed CSV).
- */
-@ApiResponseSchema({ name: 'AttendanceProblem', description: 'A refused attendance list: `errors` names every bad row by line; nothing was recorded.' })
-export class AttendanceProblemView extends ProblemDocumentView {}
