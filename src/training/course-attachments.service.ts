@@ -127,6 +127,7 @@ export class CourseAttachmentsService {
     const sniffed = await sniffCourseMaterial(read, file.size, fileName);
     if (!sniffed.ok) {
       throw new AppException('ATTACHMENT_REFUSED', sniffed.message, [{ field: 'file', messages: [sniffed.message] }], {
+        reason: sniffed.reason,
         acceptedExtensions: COURSE_MATERIAL_EXTENSIONS,
         ...(sniffed.reason === 'misnamed' ? { expectedExtension: sniffed.expectedExtension } : {}),
       });

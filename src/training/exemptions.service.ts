@@ -163,7 +163,7 @@ export class ExemptionsService {
    * people as the office knows them: 404 naming `employeeNumber` when there is no such person
    * (STAFF_NOT_FOUND) or they are not enrolled (ENROLMENT_NOT_FOUND).
    */
-  async enrolmentOf(actor: Actor, courseId: string, employeeNumber: string): Promise<string> {
+  async enrolmentOf(actor: Actor, courseId: string, employeeNumber: string): Promise<{ enrolmentId: string; staffId: string }> {
     assertMay(actor, TRAINING.exempt);
     const number = employeeNumber.normalize('NFKC').trim();
     const [row] = (await this.uow.manager.query(
@@ -180,7 +180,7 @@ export class ExemptionsService {
       throw new AppException('ENROLMENT_NOT_FOUND', `${number} is not enrolled in the course`, [
         { field: 'employeeNumber', messages: ['not enrolled in the course'] },
       ]);
-    return row.enrolment_id;
+    return { enrolmentId: row.enrolment_id, staffId: row.staff_id };
   }
 
   private async exemptionOf(actor: Actor, enrolmentId: string): Promise<ExemptionView> {

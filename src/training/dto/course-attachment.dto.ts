@@ -43,6 +43,12 @@ export class CourseAttachmentView {
   description: 'A refused attachment upload: the problem names `file`, and says what the client needs to say why.',
 })
 export class AttachmentProblemView extends ProblemDocumentView {
+  @ApiPropertyOptional({
+    enum: ['empty', 'not_accepted', 'misnamed'],
+    description: 'ATTACHMENT_REFUSED: why: the file is empty, its content is no accepted kind, or its name says another kind than its content',
+  })
+  reason?: 'empty' | 'not_accepted' | 'misnamed';
+
   @ApiPropertyOptional({ type: 'integer', description: 'ATTACHMENT_TOO_LARGE: the largest file accepted, in bytes (500 MB with EVIDENCE_DIR, else 50 MB)' })
   maxBytes?: number;
 
