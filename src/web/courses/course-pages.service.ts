@@ -342,7 +342,7 @@ export class CoursePagesService {
         quiz: course.quiz ? { questions: course.quiz.questions.length, passMark: course.quiz.passMark, maxAttempts: course.quiz.maxAttempts } : null,
         followUp,
         template,
-        daysBeforeText: course.reminders.daysBefore.join('、'),
+        daysBeforeText: { ja: course.reminders.daysBefore.join('、'), en: course.reminders.daysBefore.join(', ') },
       },
       counts: {
         enrolled: summary.enrolled,
