@@ -14,6 +14,7 @@ import { StaffImportModule } from './staff/staff-import.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { AuditTrailPagesModule } from './web/audit-trail/audit-trail-pages.module.js';
 import { ControlPagesModule } from './web/controls/control-pages.module.js';
+import { CoursePagesModule } from './web/courses/course-pages.module.js';
 import { DepartmentDutyPagesModule } from './web/department-duties/department-duty-pages.module.js';
 import { DepartmentPagesModule } from './web/departments/department-pages.module.js';
 import { MyTrainingPagesModule } from './web/my-training/my-training-pages.module.js';
@@ -47,6 +48,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: ControlsModule, pages: ControlPagesModule },
   { module: TrainingModule, pages: MyTrainingPagesModule },
   { module: MailDrillPagesModule },
+  { module: CoursePagesModule },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];

@@ -31,6 +31,17 @@ async function enrolmentNames(manager: EntityManager, organizationId: string, id
   );
 }
 
+/** A file of course material by its name and course: 「標的型メール対策.pdf（情報セキュリティ研修）」. */
+async function attachmentNames(manager: EntityManager, organizationId: string, ids: readonly string[]): Promise<Map<string, AuditRecordFacts>> {
+  const rows = (await manager.query(
+    `SELECT a.id, a.file_name, c.title, c.title_en
+       FROM course_attachments a JOIN courses c ON c.id = a.course_id
+      WHERE a.organization_id = $1 AND a.id = ANY($2::uuid[])`,
+    [organizationId, ids],
+  )) as { id: string; file_name: string; title: string; title_en: string | null }[];
+  return new Map(rows.map((row) => [row.id, { name: `${row.file_name}（${row.title}）`, nameEn: `${row.file_name} (${row.title_en ?? row.title})` }]));
+}
+
 /** The audit trail of training, in words. */
 export const TRAINING_AUDIT = {
   actions: {
@@ -53,9 +64,14 @@ export const TRAINING_AUDIT = {
       ja: '標的型メール訓練でリンクを開き報告しなかった職員をフォローアップ研修に登録',
       en: 'Enrolled someone who clicked without reporting in a targeted-mail drill in its follow-up course',
     },
+    'enrolment.exempt': { ja: '研修の受講を免除', en: 'Exempted someone from a course' },
+    'enrolment.unexempt': { ja: '研修の受講免除を取消', en: 'Lifted an exemption from a course' },
+    'course_attachment.create': { ja: '研修資料を追加', en: 'Added a file of course material' },
+    'course_attachment.delete': { ja: '研修資料を削除', en: 'Removed a file of course material' },
   },
   entityTypes: {
     course: { ja: '研修', en: 'Course', page: '/training/courses/:id', records: courseNames },
     enrolment: { ja: '受講', en: 'Enrolment', records: enrolmentNames },
+    course_attachment: { ja: '研修資料', en: 'Course material', records: attachmentNames },
   },
 } as const satisfies AuditTrailVocabulary;

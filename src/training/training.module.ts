@@ -1,11 +1,17 @@
 import { Module } from '@nestjs/common';
 import { Feature } from '../common/features/feature.js';
+import { AttendanceController } from './attendance.controller.js';
+import { AttendanceService } from './attendance.service.js';
 import { CourseAttachment } from './course-attachment.entity.js';
+import { CourseAttachmentsController } from './course-attachments.controller.js';
+import { CourseAttachmentsService } from './course-attachments.service.js';
 import { CourseStatement } from './course-statement.entity.js';
 import { Course } from './course.entity.js';
 import { CoursesController } from './courses.controller.js';
 import { CoursesService } from './courses.service.js';
 import { EnrolmentCompletion } from './enrolment-completion.js';
+import { ExemptionsController } from './exemptions.controller.js';
+import { ExemptionsService } from './exemptions.service.js';
 import { Enrolment } from './enrolment.entity.js';
 import { MailDrillResult } from './mail-drill-result.entity.js';
 import { MyTrainingController } from './my-training.controller.js';
@@ -33,11 +39,7 @@ import { TrainingReminder } from './training-reminder.entity.js';
   auditTrail: TRAINING_AUDIT,
 })
 @Module({
-  controllers: [
-    CoursesController,
-    MyTrainingController,
-    MailDrillsController,
-  ],
+  controllers: [CoursesController, MyTrainingController, CourseAttachmentsController, ExemptionsController, AttendanceController, MailDrillsController],
   providers: [
     CoursesService,
     EnrolmentCompletion,
@@ -46,6 +48,9 @@ import { TrainingReminder } from './training-reminder.entity.js';
     EnrolledMail,
     CompletedMail,
     MyTrainingService,
+    CourseAttachmentsService,
+    ExemptionsService,
+    AttendanceService,
     MailDrillsService,
     MailDrillUploadsService,
   ],
@@ -53,6 +58,9 @@ import { TrainingReminder } from './training-reminder.entity.js';
     CoursesService,
     EnrolmentCompletion,
     MyTrainingService,
+    CourseAttachmentsService,
+    ExemptionsService,
+    AttendanceService,
     MailDrillsService,
     MailDrillUploadsService,
   ],

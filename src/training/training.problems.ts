@@ -35,6 +35,9 @@ export const TRAINING_PROBLEMS = {
   DRILL_UPLOAD_EXPIRED: { status: HttpStatus.GONE, title: 'The checked drill results file has expired; upload it again' },
   ATTACHMENT_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'No such attachment' },
   ATTACHMENT_REFUSED: { status: HttpStatus.BAD_REQUEST, title: 'The file is not a kind of course material Mamori serves (PDF, slides, MP4, images)' },
+  ATTACHMENT_TOO_LARGE: { status: HttpStatus.PAYLOAD_TOO_LARGE, title: 'The file of course material is too large' },
+  ATTACHMENT_RANGE_NOT_SATISFIABLE: { status: HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, title: 'The range asked for lies outside the file' },
+  ATTACHMENT_CONTENT_UNAVAILABLE: { status: HttpStatus.INTERNAL_SERVER_ERROR, title: 'The stored file of course material is missing' },
 } as const satisfies ProblemTable;
 
 declare module '../common/errors/problem-registry.js' {

@@ -22,6 +22,7 @@ type Document = { paths: Record<string, Record<string, Operation>>; components: 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 const ROLES_UNDER_TEST: Role[] = ['admin', 'ciso', 'security_officer', 'csirt', 'auditor', 'manager', 'staff'];
 const PROBLEM_SCHEMAS = ['#/components/schemas/ProblemDocument', '#/components/schemas/AccountLockedProblem', '#/components/schemas/EvidenceProblem'];
+PROBLEM_SCHEMAS.push('#/components/schemas/AttachmentProblem'); // course material (training administration)
 const BINARY = { type: 'string', format: 'binary' };
 /** a line of an uploaded text file: it must never come back in a JSON body */
 const EVIDENCE_MARKER = `入退室記録 ${randomBytes(8).toString('hex')}`;
@@ -409,6 +410,55 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(await call('post', `/api/v1/training/courses/${drillId}/drill-results`, 'security_officer', attach), 200);
     });
 
+    /** a file of the published course's material, which every role's GET reads */
+    let attachmentId = '';
+
+    it('training administration: material, exemptions, classroom attendance', async () => {
+      const pdf = Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1');
+      const attach = (name: string) =>
+        call('post', `/api/v1/training/courses/${courseId}/attachments`, 'security_officer', (r) =>
+          r.attach('file', pdf, { filename: name, contentType: 'application/pdf' }),
+        );
+      const material = await attach('研修資料.pdf');
+      expectStatus(material, 201);
+      attachmentId = material.body.id as string;
+      const removed = await attach('古い資料.pdf');
+      expectStatus(await call('delete', `/api/v1/training/courses/${courseId}/attachments/${removed.body.id as string}`, 'security_officer'), 204);
+
+      const [enrolment] = (await t.dataSource.query(`SELECT id FROM enrolments WHERE course_id = $1 AND staff_id = $2`, [courseId, people.staff.staff.id])) as {
+        id: string;
+      }[];
+      expectStatus(
+        await call('put', `/api/v1/training/enrolments/${enrolment!.id}/exemption`, 'security_officer', (r) =>
+          r.send({ kind: 'long_leave', reason: '育児休業' }),
+        ),
+        200,
+      );
+      expectStatus(await call('delete', `/api/v1/training/enrolments/${enrolment!.id}/exemption`, 'security_officer'), 204);
+      const fiscalYear = (await call('get', `/api/v1/training/courses/${courseId}`, 'security_officer')).body.fiscalYear as number;
+      const year = await call('put', `/api/v1/training/staff/${people.auditor.staff.id}/exemptions`, 'security_officer', (r) =>
+        r.send({ fiscalYear, kind: 'secondment', reason: '県へ出向' }),
+      );
+      expectStatus(year, 200);
+      expect(year.body.exempted).toBeGreaterThan(0);
+
+      const classroom = await call('post', '/api/v1/training/courses', 'security_officer', (r) =>
+        r.send({ fiscalYear, kind: 'classroom', title: '集合研修', audience: { all: true }, dueDate: `${fiscalYear + 1}-03-31` }),
+      );
+      const classroomId = classroom.body.id as string;
+      expectStatus(await call('post', `/api/v1/training/courses/${classroomId}/publish`, 'security_officer'), 200);
+      const listed = await call('post', `/api/v1/training/courses/${classroomId}/attendance`, 'security_officer', (r) =>
+        r.send({ employeeNumbers: [people.manager.staff.employeeNumber] }),
+      );
+      expectStatus(listed, 200);
+      expect(listed.body).toEqual({ completed: 1, alreadyCompleted: 0 });
+      const csv = Buffer.from(`\uFEFF職員番号\r\n${people.staff.staff.employeeNumber}\r\n`, 'utf8');
+      const uploaded = await call('post', `/api/v1/training/courses/${classroomId}/attendance.csv`, 'security_officer', (r) =>
+        r.attach('file', csv, { filename: '出席者.csv', contentType: 'text/csv' }),
+      );
+      expectStatus(uploaded, 200);
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
@@ -421,6 +471,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/training/courses/{id}/drill-results', `/training/courses/${drillId}/drill-results`) // a drill: only they have results
           .replace('/training/courses/{id}', `/training/courses/${courseId}`)
           .replace('/training/enrolments/{id}', `/training/enrolments/${enrolmentOf[role]}`) // each role its own
+          .replace('{attachmentId}', attachmentId)
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
       let calls = 0;
