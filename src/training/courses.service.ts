@@ -350,7 +350,7 @@ export class CoursesService {
     return (await this.uow.manager.query(
       `SELECT course_id, count(*) FILTER (WHERE withdrawn_at IS NULL OR completed_at IS NOT NULL)::int AS enrolled,
               count(completed_at)::int AS completed,
-              count(*) FILTER (WHERE exempt_at IS NOT NULL AND completed_at IS NULL)::int AS exempt
+              count(*) FILTER (WHERE exempt_at IS NOT NULL AND completed_at IS NULL AND withdrawn_at IS NULL)::int AS exempt
          FROM enrolments WHERE organization_id = $1 AND course_id = ANY($2::uuid[])
         GROUP BY course_id`,
       [organizationId, courseIds],
