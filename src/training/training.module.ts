@@ -14,6 +14,9 @@ import { TRAINING_AUDIT } from './training.audit.js';
 import { CompletedMail, CoursePublishedMail, EnrolledMail } from './training.notifications.js';
 import { TRAINING_PROBLEMS } from './training.problems.js';
 import { TrainingReminder } from './training-reminder.entity.js';
+import { TrainingFiguresExport } from './training-figures-export.js';
+import { TrainingFiguresController } from './training-figures.controller.js';
+import { TrainingFiguresService } from './training-figures.service.js';
 
 /**
  * Staff security training (plan item III-2): courses per fiscal year published to their audience in
@@ -27,8 +30,17 @@ import { TrainingReminder } from './training-reminder.entity.js';
   auditTrail: TRAINING_AUDIT,
 })
 @Module({
-  controllers: [CoursesController],
-  providers: [CoursesService, EnrolmentCompletion, StaffEnrolments, CoursePublishedMail, EnrolledMail, CompletedMail],
-  exports: [CoursesService, EnrolmentCompletion],
+  controllers: [CoursesController, TrainingFiguresController],
+  providers: [
+    CoursesService,
+    EnrolmentCompletion,
+    StaffEnrolments,
+    CoursePublishedMail,
+    EnrolledMail,
+    CompletedMail,
+    TrainingFiguresService,
+    TrainingFiguresExport,
+  ],
+  exports: [CoursesService, EnrolmentCompletion, TrainingFiguresService, TrainingFiguresExport],
 })
 export class TrainingModule {}
