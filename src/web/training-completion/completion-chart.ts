@@ -32,8 +32,8 @@ export interface Chart {
   barHeight: number;
 }
 
-/** The share of the width the bars may take: the 100% line stands there, the words of the rates end at the right edge. */
-const FULL = 98;
+/** The share of the width the bars may take: the 100% line stands there, inside the edge so that it shows whole. */
+const FULL = 99;
 const ROW = 44;
 const TOP = 26;
 const BAR = 14;
