@@ -59,14 +59,14 @@ export async function generateBenchEnrolments(databaseUrl: string, code: string,
     const { rows: departments } = (await client.query(`SELECT id FROM departments WHERE organization_id = $1 ORDER BY code`, [organizationId])) as {
       rows: { id: string }[];
     };
-    // u: a number in [0, 1) per person and course, spread evenly; the year's completion rate rises by 5 points a year
+    // u: a number in [0, 1) per person and course, spread evenly; the year's completion rate rises by 4 points a year (84, 88, 92, 96%)
     const enrolled = await client.query(
       `WITH people AS (
          SELECT s.id, s.department_id, s.status, row_number() OVER (ORDER BY s.employee_number) AS n
            FROM staff s WHERE s.organization_id = $1
        ), offered AS (
          SELECT c.id, c.fiscal_year, c.opens_on, c.due_on, row_number() OVER (ORDER BY c.fiscal_year, c.title) AS k,
-                least(0.84 + 0.05 * (c.fiscal_year - $3::int), 0.995) AS rate
+                least(0.84 + 0.04 * (c.fiscal_year - $3::int), 0.98) AS rate
            FROM courses c WHERE c.organization_id = $1 AND c.fiscal_year = ANY($2::int[]) AND c.title LIKE 'ベンチ研修 %'
        ), pairs AS (
          SELECT p.id AS staff_id, p.department_id, p.status, p.n, o.*,

@@ -469,6 +469,16 @@ describe('training figures: completion = completed ÷ (enrolled − exempt), as 
       expect((csv.body as Buffer).toString('utf8').startsWith('\uFEFF部署,')).toBe(true);
     });
 
+    it("shows a manager their own department's bar only", async () => {
+      const managerToken = managerBearer.Authorization.slice('Bearer '.length);
+      const response = await http().get('/training/completion?fiscalYear=2022&asOf=2023-03-31').set(page(managerToken));
+      expect(response.status).toBe(200);
+      expect(response.text).toContain('所属部署の数値だけを表示しています。');
+      expect((response.text.match(/<rect /g) ?? []).length).toBe(2);
+      expect(response.text).toContain('総務課 66.7%（4/6人）');
+      expect(response.text).not.toContain('税務課');
+    });
+
     it('lists who has not completed, and refuses a day that is not one on the page itself', async () => {
       const list = await http().get(`/training/completion/not-completed?fiscalYear=2022&asOf=2023-03-31&departmentId=${dept.A}`).set(page(officerToken));
       expect(list.status).toBe(200);
