@@ -23,6 +23,7 @@ import { PolicyPagesModule } from './web/policies/policy-pages.module.js';
 import { RoleRequestPagesModule } from './web/role-requests/role-request-pages.module.js';
 import { StaffImportPagesModule } from './web/staff-import/staff-import-pages.module.js';
 import { StaffPagesModule } from './web/staff/staff-pages.module.js';
+import { TrainingCompletionPagesModule } from './web/training-completion/training-completion-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
@@ -49,6 +50,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: TrainingModule, pages: MyTrainingPagesModule },
   { module: MailDrillPagesModule },
   { module: CoursePagesModule },
+  { module: TrainingCompletionPagesModule },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];

@@ -25,7 +25,7 @@ export type EnrolmentState = 'open' | 'completed' | 'exempt' | 'withdrawn';
 @Entity('enrolments')
 @Index('uq_enrolments_course_staff', ['courseId', 'staffId'], { unique: true })
 @Index('ix_enrolments_staff_open', ['organizationId', 'staffId'], { where: 'completed_at IS NULL AND exempt_at IS NULL AND withdrawn_at IS NULL' })
-/** the figures of a fiscal year by department read this index alone (made in the migration: INCLUDE is not TypeORM's) */
+/** the completion figures read this index alone (made in the migrations: INCLUDE is not TypeORM's) */
 @Index('ix_enrolments_figures', { synchronize: false })
 @Check('ck_enrolments_exemption', `(exempt_at IS NULL) = (exemption_reason IS NULL)`)
 export class Enrolment extends OrganizationScopedEntity {

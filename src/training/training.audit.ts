@@ -68,6 +68,7 @@ export const TRAINING_AUDIT = {
     'enrolment.unexempt': { ja: '研修の受講免除を取消', en: 'Lifted an exemption from a course' },
     'course_attachment.create': { ja: '研修資料を追加', en: 'Added a file of course material' },
     'course_attachment.delete': { ja: '研修資料を削除', en: 'Removed a file of course material' },
+    'training.export': { ja: '研修の受講状況を出力', en: 'Exported training figures' },
   },
   entityTypes: {
     course: { ja: '研修', en: 'Course', page: '/training/courses/:id', records: courseNames },

@@ -26,6 +26,9 @@ import { TRAINING_AUDIT } from './training.audit.js';
 import { CompletedMail, CoursePublishedMail, EnrolledMail } from './training.notifications.js';
 import { TRAINING_PROBLEMS } from './training.problems.js';
 import { TrainingReminder } from './training-reminder.entity.js';
+import { TrainingFiguresExport } from './training-figures-export.js';
+import { TrainingFiguresController } from './training-figures.controller.js';
+import { TrainingFiguresService } from './training-figures.service.js';
 
 /**
  * Staff security training (plan item III-2): courses per fiscal year published to their audience in
@@ -39,7 +42,15 @@ import { TrainingReminder } from './training-reminder.entity.js';
   auditTrail: TRAINING_AUDIT,
 })
 @Module({
-  controllers: [CoursesController, MyTrainingController, CourseAttachmentsController, ExemptionsController, AttendanceController, MailDrillsController],
+  controllers: [
+    CoursesController,
+    MyTrainingController,
+    CourseAttachmentsController,
+    ExemptionsController,
+    AttendanceController,
+    MailDrillsController,
+    TrainingFiguresController,
+  ],
   providers: [
     CoursesService,
     EnrolmentCompletion,
@@ -53,6 +64,8 @@ import { TrainingReminder } from './training-reminder.entity.js';
     AttendanceService,
     MailDrillsService,
     MailDrillUploadsService,
+    TrainingFiguresService,
+    TrainingFiguresExport,
   ],
   exports: [
     CoursesService,
@@ -63,6 +76,8 @@ import { TrainingReminder } from './training-reminder.entity.js';
     AttendanceService,
     MailDrillsService,
     MailDrillUploadsService,
+    TrainingFiguresService,
+    TrainingFiguresExport,
   ],
 })
 export class TrainingModule {}

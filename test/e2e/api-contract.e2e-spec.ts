@@ -139,7 +139,8 @@ describe('API contract: documented responses, no internals', () => {
       let test = request(t.http)[method as 'get'](url);
       if (role) test = test.set('Authorization', `Bearer ${bearer[role]}`);
       const response = await (send ? send(test) : test);
-      if (!/\/content$|\.xlsx$|\.csv$/.test(url)) bodies.push({ label: `${method.toUpperCase()} ${url} → ${response.status}`, text: response.text ?? '' });
+      if (!/\/content$|\.xlsx(\?|$)|\.csv(\?|$)/.test(url))
+        bodies.push({ label: `${method.toUpperCase()} ${url} → ${response.status}`, text: response.text ?? '' });
       return response;
     }
     /** like `.expect(status)`, but says what came instead */
@@ -335,12 +336,28 @@ describe('API contract: documented responses, no internals', () => {
           title: '情報セキュリティ研修',
           audience: { all: true },
           dueDate: `${fiscalYear + 1}-03-31`,
-          quiz: { passMark: 100, questions: [{ id: 'q1', text: '不審なメールは？', choices: [{ id: 'a', text: '報告する' }, { id: 'b', text: '開く' }], correct: ['a'] }] },
+          quiz: {
+            passMark: 100,
+            questions: [
+              {
+                id: 'q1',
+                text: '不審なメールは？',
+                choices: [
+                  { id: 'a', text: '報告する' },
+                  { id: 'b', text: '開く' },
+                ],
+                correct: ['a'],
+              },
+            ],
+          },
         }),
       );
       expectStatus(created, 201);
       courseId = created.body.id as string;
-      expectStatus(await call('patch', `/api/v1/training/courses/${courseId}`, 'security_officer', (r) => r.send({ titleEn: 'Information security training' })), 200);
+      expectStatus(
+        await call('patch', `/api/v1/training/courses/${courseId}`, 'security_officer', (r) => r.send({ titleEn: 'Information security training' })),
+        200,
+      );
       const published = await call('post', `/api/v1/training/courses/${courseId}/publish`, 'security_officer');
       expectStatus(published, 200);
       expect(published.body.enrolled).toBeGreaterThan(0);
@@ -459,6 +476,21 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(uploaded, 200);
     });
 
+    it('training figures: completion by every grouping, the not-completed and exempt lists, and their exports', async () => {
+      const fiscalYear = new Date().getFullYear();
+      for (const groupBy of ['department', 'course', 'role', 'employment_type', 'fiscal_year']) {
+        const figures = await call('get', `/api/v1/training/completion?fiscalYear=${fiscalYear}&groupBy=${groupBy}`, 'security_officer');
+        expectStatus(figures, 200);
+        expect(figures.body.totals.enrolled).toBeGreaterThan(0);
+      }
+      const listed = await call('get', `/api/v1/training/not-completed?fiscalYear=${fiscalYear}&pageSize=5`, 'manager');
+      expectStatus(listed, 200);
+      expect(listed.body.total).toBeGreaterThan(0);
+      expectStatus(await call('get', `/api/v1/training/not-completed?fiscalYear=${fiscalYear}&state=exempt`, 'ciso'), 200);
+      for (const file of ['completion.xlsx', 'completion.csv', 'not-completed.xlsx', 'not-completed.csv'])
+        expectStatus(await call('get', `/api/v1/training/${file}?fiscalYear=${fiscalYear}&lang=en`, 'security_officer'), 200);
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
@@ -472,6 +504,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/training/courses/{id}', `/training/courses/${courseId}`)
           .replace('/training/enrolments/{id}', `/training/enrolments/${enrolmentOf[role]}`) // each role its own
           .replace('{attachmentId}', attachmentId)
+          .replace(/^(\/api\/v1\/training\/(?:completion|not-completed)(?:\.xlsx|\.csv)?)$/, '$1?fiscalYear=2022') // the figures need a fiscal year
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
       let calls = 0;
