@@ -312,6 +312,26 @@ export class TrainingFiguresService {
     return rows.map((row) => ({ id: row.id, code: row.code, name: row.name, nameEn: row.name_en }));
   }
 
+  /**
+   * The open enrolments of published courses of the reader's scope (everyone's for the security
+   * office and the CISO, their department's for a manager), and how many are past their due day:
+   * the work queue's count. One query.
+   */
+  async openCounts(actor: Actor, today: string): Promise<{ open: number; overdue: number }> {
+    assertMay(actor, TRAINING.read_figures);
+    const scope = accessScope(actor, TRAINING_SCOPE);
+    if (scope.kind !== 'all' && !actor.departmentId) return { open: 0, overdue: 0 };
+    const [row] = (await this.uow.manager.query(
+      `SELECT count(*)::int AS open, count(*) FILTER (WHERE e.due_on < $3::date)::int AS overdue
+         FROM enrolments e JOIN courses c ON c.id = e.course_id JOIN staff s ON s.id = e.staff_id
+        WHERE e.organization_id = $1 AND ($2::uuid IS NULL OR e.department_id = $2::uuid)
+          AND e.completed_at IS NULL AND e.exempt_at IS NULL AND e.withdrawn_at IS NULL
+          AND c.status = 'published' AND s.status = 'active'`,
+      [actor.organizationId, scope.kind === 'all' ? null : actor.departmentId, today],
+    )) as { open: number; overdue: number }[];
+    return row!;
+  }
+
   /** What a reader's query selects: the day, the kinds of course, their scope. */
   private selection(actor: Actor, query: { fiscalYear: number; asOf?: string; courseId?: string; kind?: CourseKind }): Selection {
     const scope = accessScope(actor, TRAINING_SCOPE);

@@ -2,7 +2,9 @@ import { jest } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { randomToken } from '../../src/common/secrets.js';
+import { tokyoToday } from '../../src/common/calendar.js';
 import { TrainingFiguresService } from '../../src/training/training-figures.service.js';
+import { TrainingWorkItems } from '../../src/web/training-completion/training-work-items.js';
 import { actorOf, createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -290,6 +292,23 @@ describe('training figures: completion = completed ÷ (enrolled − exempt), as 
     expect(ciso.body.items).toHaveLength(3);
     expect((await completion('fiscalYear=2022', staffBearer)).status).toBe(403);
     expect((await http().get('/api/v1/training/not-completed?fiscalYear=2022').set(staffBearer)).status).toBe(403);
+  });
+
+  it('counts for the work queue what people still owe today, all of it overdue here (a manager: their department only)', async () => {
+    const items = t.get(TrainingWorkItems);
+    const days = { today: tokyoToday(), until: tokyoToday() };
+    const [office] = await items.workItems(actorOf(officer), days);
+    const [mine] = await items.workItems(actorOf(managerA), days);
+    const [{ open }] = (await t.dataSource.query(
+      `SELECT count(*)::int AS open FROM enrolments e JOIN courses c ON c.id = e.course_id
+        WHERE e.organization_id = $1 AND c.status = 'published' AND e.completed_at IS NULL AND e.exempt_at IS NULL AND e.withdrawn_at IS NULL`,
+      [org],
+    )) as { open: number }[];
+    expect(office).toMatchObject({ label: 'work.trainingOpen', count: open, overdue: open, href: '/training/completion/not-completed' });
+    expect(office!.count).toBeGreaterThan(mine!.count);
+    expect(mine!.count).toBeGreaterThan(0);
+    expect(mine!.overdue).toBe(mine!.count);
+    expect(await items.workItems(actorOf(await createPerson(t, org, { departmentId: dept.A })), days)).toEqual([]);
   });
 
   it('lists who has not completed as of the day, by department and person, with days overdue, a page at a time; the exempt apart', async () => {

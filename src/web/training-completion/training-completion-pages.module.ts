@@ -1,3 +1,4 @@
+import { TrainingWorkItems } from './training-work-items.js';
 import { Module } from '@nestjs/common';
 import { Feature } from '../../common/features/feature.js';
 import { TrainingModule } from '../../training/training.module.js';
@@ -14,6 +15,6 @@ import { TrainingCompletionPagesService } from './training-completion-pages.serv
 @Module({
   imports: [TrainingModule],
   controllers: [TrainingCompletionPagesController],
-  providers: [TrainingCompletionPagesService, CompletionFilterErrorFilter, NotCompletedFilterErrorFilter],
+  providers: [TrainingCompletionPagesService, TrainingWorkItems, CompletionFilterErrorFilter, NotCompletedFilterErrorFilter],
 })
 export class TrainingCompletionPagesModule {}
