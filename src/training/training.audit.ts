@@ -43,6 +43,10 @@ export const TRAINING_AUDIT = {
     'enrolment.move': { ja: '異動に伴い受講の所属を変更', en: 'Moved an enrolment with a transfer' },
     'enrolment.withdraw': { ja: '退職に伴い受講を取消', en: 'Withdrew the enrolment of someone who left' },
     'enrolment.complete': { ja: '研修の受講を完了', en: 'Completed a course' },
+    'training.reminders_sent': {
+      ja: '研修の催促・所属長等への通知を送信（日次）',
+      en: 'Sent the daily training reminders and escalations',
+    },
   },
   entityTypes: {
     course: { ja: '研修', en: 'Course', page: '/training/courses/:id', records: courseNames },

@@ -14,6 +14,9 @@ import { TRAINING_AUDIT } from './training.audit.js';
 import { CompletedMail, CoursePublishedMail, EnrolledMail } from './training.notifications.js';
 import { TRAINING_PROBLEMS } from './training.problems.js';
 import { TrainingReminder } from './training-reminder.entity.js';
+import { TrainingEscalationMail, TrainingReminderMail } from './training-reminders.notifications.js';
+import { TRAINING_REMINDERS_SCHEDULE, TrainingRemindersService } from './training-reminders.service.js';
+import { OutstandingTraining } from './outstanding-training.js';
 
 /**
  * Staff security training (plan item III-2): courses per fiscal year published to their audience in
@@ -25,10 +28,22 @@ import { TrainingReminder } from './training-reminder.entity.js';
   entities: [Course, CourseStatement, CourseAttachment, Enrolment, QuizAttempt, TrainingReminder, MailDrillResult],
   problems: TRAINING_PROBLEMS,
   auditTrail: TRAINING_AUDIT,
+  schedules: [TRAINING_REMINDERS_SCHEDULE],
 })
 @Module({
   controllers: [CoursesController],
-  providers: [CoursesService, EnrolmentCompletion, StaffEnrolments, CoursePublishedMail, EnrolledMail, CompletedMail],
-  exports: [CoursesService, EnrolmentCompletion],
+  providers: [
+    CoursesService,
+    EnrolmentCompletion,
+    StaffEnrolments,
+    CoursePublishedMail,
+    EnrolledMail,
+    CompletedMail,
+    TrainingRemindersService,
+    TrainingReminderMail,
+    TrainingEscalationMail,
+    OutstandingTraining,
+  ],
+  exports: [CoursesService, EnrolmentCompletion, TrainingRemindersService],
 })
 export class TrainingModule {}
