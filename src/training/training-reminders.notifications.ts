@@ -165,6 +165,49 @@ interface LateRow {
   total: number;
 }
 
+const LATE_COLUMNS = `p.employee_number, p.family_name, p.given_name, d.name AS department_name, d.name_en AS department_name_en,
+       c.title, c.title_en, e.due_on::text AS due_on, ($2::date - e.due_on) AS days_overdue, count(*) OVER ()::int AS total`;
+const LATE_ORDER = `ORDER BY d.code NULLS LAST, p.employee_number, e.due_on, c.title LIMIT ${ESCALATION_LINES}`;
+
+/**
+ * The people an escalation of the day lists, still open when it is sent (the first ESCALATION_LINES,
+ * each row with the total): a manager's are found from their departments (those they head, and
+ * their own as a manager; never themselves), the security office's from the day's rows.
+ */
+async function latePeople(
+  manager: EntityManager,
+  organizationId: string,
+  payload: { rule: EscalationRule; day: string },
+  recipient: { id: string; departments: string[] },
+): Promise<LateRow[]> {
+  if (payload.rule === 'manager_weekly') {
+    if (recipient.departments.length === 0) return [];
+    return (await manager.query(
+      `SELECT ${LATE_COLUMNS}
+         FROM staff p
+         JOIN enrolments e ON e.organization_id = p.organization_id AND e.staff_id = p.id
+         JOIN training_reminders r ON r.enrolment_id = e.id AND r.rule = 'manager_weekly' AND r.sent_on = $2
+         JOIN courses c ON c.id = e.course_id
+         LEFT JOIN departments d ON d.id = e.department_id
+        WHERE p.organization_id = $1 AND p.department_id = ANY($3::uuid[]) AND e.department_id = ANY($3::uuid[]) AND p.id <> $4
+          AND p.status = 'active' AND ${OPEN}
+        ${LATE_ORDER}`,
+      [organizationId, payload.day, recipient.departments, recipient.id],
+    )) as LateRow[];
+  }
+  return (await manager.query(
+    `SELECT ${LATE_COLUMNS}
+       FROM enrolments e
+       JOIN training_reminders r ON r.enrolment_id = e.id AND r.rule = 'security_office' AND r.sent_on = $2
+       JOIN staff p ON p.id = e.staff_id
+       JOIN courses c ON c.id = e.course_id
+       LEFT JOIN departments d ON d.id = e.department_id
+      WHERE e.organization_id = $1 AND p.status = 'active' AND ${OPEN}
+      ${LATE_ORDER}`,
+    [organizationId, payload.day],
+  )) as LateRow[];
+}
+
 /**
  * A digest of the people who are late, to one manager (their people whose weekly escalation fell on
  * that day: the department they head or belong to as a manager) or to one member of the security
@@ -186,29 +229,16 @@ export class TrainingEscalationMail implements NotificationIntent<'training.esca
     organizationId: string,
   ): Promise<NotificationRecipient<EscalationData>[]> {
     const [recipient] = (await manager.query(
-      `SELECT s.id, s.email, s.family_name, s.given_name, s.locale FROM staff s
+      `SELECT s.id, s.email, s.family_name, s.given_name, s.locale,
+              ARRAY(SELECT d.id FROM departments d WHERE d.organization_id = s.organization_id AND d.head_id = s.id
+                    UNION SELECT s.department_id WHERE 'manager' = ANY(s.roles) AND s.department_id IS NOT NULL)::text[] AS departments
+         FROM staff s
         WHERE s.id = $1 AND s.organization_id = $2 AND s.status = 'active'
           AND ($3 <> 'security_office' OR 'security_officer' = ANY(s.roles))`,
       [payload.recipientId, organizationId, payload.rule],
-    )) as { id: string; email: string; family_name: string; given_name: string; locale: Locale }[];
+    )) as { id: string; email: string; family_name: string; given_name: string; locale: Locale; departments: string[] }[];
     if (!recipient) return [];
-    // the manager's own people: of the departments they head, or belong to as a manager (never themselves)
-    const whose =
-      payload.rule === 'manager_weekly' ? `AND p.id <> m.id AND (d.head_id = m.id OR (e.department_id = m.department_id AND 'manager' = ANY(m.roles)))` : '';
-    const rows = (await manager.query(
-      `SELECT p.employee_number, p.family_name, p.given_name, d.name AS department_name, d.name_en AS department_name_en,
-              c.title, c.title_en, e.due_on::text AS due_on, ($4::date - e.due_on) AS days_overdue, count(*) OVER ()::int AS total
-         FROM training_reminders r
-         JOIN enrolments e ON e.id = r.enrolment_id
-         JOIN staff p ON p.id = e.staff_id
-         JOIN courses c ON c.id = e.course_id
-         LEFT JOIN departments d ON d.id = e.department_id
-         JOIN staff m ON m.id = $3
-        WHERE r.organization_id = $1 AND r.rule = $2 AND r.sent_on = $4 AND ${OPEN} AND p.status = 'active' ${whose}
-        ORDER BY d.code NULLS LAST, p.employee_number, e.due_on, c.title
-        LIMIT ${ESCALATION_LINES}`,
-      [organizationId, payload.rule, recipient.id, payload.day],
-    )) as LateRow[];
+    const rows = await latePeople(manager, organizationId, payload, recipient);
     if (rows.length === 0) return [];
     return [
       {

@@ -28,35 +28,55 @@ export interface TrainingRemindersResult {
 }
 
 /**
- * The enrolments the rules read: open (not completed, exempt or withdrawn) enrolments of published
- * courses that have opened, of active staff (someone on leave is not chased; the security office
- * exempts them), with the course's settings over the defaults (`cfg.r`).
+ * The settings of the organisation's published courses that have opened, over the defaults, read
+ * once per statement (not per enrolment): the due days that are N days from today, whether the due
+ * day reminds, the overdue limit, whether managers are told, after how many days the office is.
+ */
+const COURSE_SETTINGS = `
+  settings AS MATERIALIZED (
+    SELECT c.id AS course_id,
+           ARRAY(SELECT $2::date + n::int FROM jsonb_array_elements_text(CASE jsonb_typeof(r.r->'daysBefore') WHEN 'array' THEN r.r->'daysBefore' ELSE '[]' END) n)
+             AS before_days,
+           coalesce((r.r->>'onDueDate')::boolean, false) AS on_due_date,
+           coalesce((r.r->>'overdueDailyLimit')::int, 0) AS overdue_limit,
+           coalesce((r.r->>'managerWeekly')::boolean, false) AS manager_weekly,
+           (r.r->>'securityOfficeAfterDays')::int AS office_after
+      FROM courses c CROSS JOIN LATERAL (SELECT $3::jsonb || c.reminders AS r) r
+     WHERE c.organization_id = $1 AND c.status = 'published' AND c.opens_on <= $2::date)`;
+
+/**
+ * The enrolments the rules read: open (not completed, exempt or withdrawn) enrolments of those
+ * courses, of active staff (someone on leave is not chased; the security office exempts them).
  */
 const OPEN_ENROLMENTS = `
   FROM enrolments e
-  JOIN courses c ON c.id = e.course_id
+  JOIN settings cfg ON cfg.course_id = e.course_id
   JOIN staff s ON s.id = e.staff_id
-  CROSS JOIN LATERAL (SELECT $3::jsonb || c.reminders AS r) cfg
  WHERE e.organization_id = $1
-   AND e.completed_at IS NULL AND e.exempt_at IS NULL AND e.withdrawn_at IS NULL
-   AND c.status = 'published' AND c.opens_on <= $2::date AND s.status = 'active'`;
+   AND e.completed_at IS NULL AND e.exempt_at IS NULL AND e.withdrawn_at IS NULL AND s.status = 'active'`;
 
-/** The active managers of an enrolment `e` (the head of its department, and managers who belong to it), never the person themselves. */
-const MANAGERS_OF_E = `
-  SELECT m.id FROM staff m LEFT JOIN departments d ON d.id = e.department_id
-   WHERE m.organization_id = e.organization_id AND m.status = 'active' AND m.id <> e.staff_id
-     AND (m.id = d.head_id OR (m.department_id = e.department_id AND 'manager' = ANY(m.roles)))`;
+/**
+ * Who manages each department: its head and the active managers who belong to it (a handful of rows
+ * for the organisation, joined by department; never read per enrolment).
+ */
+const DEPARTMENT_MANAGERS = `
+  managers AS MATERIALIZED (
+    SELECT d.id AS department_id, h.id AS manager_id
+      FROM departments d JOIN staff h ON h.id = d.head_id AND h.status = 'active'
+     WHERE d.organization_id = $1
+    UNION
+    SELECT m.department_id, m.id FROM staff m
+     WHERE m.organization_id = $1 AND m.status = 'active' AND 'manager' = ANY(m.roles) AND m.department_id IS NOT NULL)`;
 
 /** When each rule reminds the person of an enrolment (on top of OPEN_ENROLMENTS; `$2` is today). */
 const PERSON_RULES: Record<PersonReminderRule, string> = {
   // N days before the due day, for each N of the course's daysBefore
-  before_due: `e.due_on > $2::date AND cfg.r->'daysBefore' @> to_jsonb(e.due_on - $2::date)`,
-  due_today: `e.due_on = $2::date AND (cfg.r->>'onDueDate')::boolean`,
+  before_due: `e.due_on = ANY(cfg.before_days)`,
+  due_today: `e.due_on = $2::date AND cfg.on_due_date`,
   // daily after the due day, as many times in all as the course allows (counted since this due day)
-  overdue: `e.due_on < $2::date
+  overdue: `e.due_on < $2::date AND cfg.overdue_limit > 0
     AND (SELECT count(*) FROM training_reminders t
-          WHERE t.enrolment_id = e.id AND t.rule = 'overdue' AND t.sent_on > e.due_on AND t.sent_on < $2::date)
-        < coalesce((cfg.r->>'overdueDailyLimit')::int, 0)`,
+          WHERE t.enrolment_id = e.id AND t.rule = 'overdue' AND t.sent_on > e.due_on AND t.sent_on < $2::date) < cfg.overdue_limit`,
 };
 
 /**
@@ -109,7 +129,8 @@ export class TrainingRemindersService {
 
     for (const rule of Object.keys(PERSON_RULES) as PersonReminderRule[]) {
       const inserted = (await tx.manager.query(
-        `INSERT INTO training_reminders (organization_id, enrolment_id, rule, sent_on, recipient_id)
+        `WITH ${COURSE_SETTINGS}
+         INSERT INTO training_reminders (organization_id, enrolment_id, rule, sent_on, recipient_id)
          SELECT e.organization_id, e.id, '${rule}', $2::date, e.staff_id ${OPEN_ENROLMENTS} AND ${PERSON_RULES[rule]}
          ON CONFLICT (enrolment_id, rule, sent_on) DO NOTHING
          RETURNING enrolment_id, recipient_id`,
@@ -127,16 +148,18 @@ export class TrainingRemindersService {
 
     // weekly to the managers: the rows name no one recipient (there may be several); the messages do
     const [weekly] = (await tx.manager.query(
-      `WITH fired AS (
+      `WITH ${COURSE_SETTINGS}, ${DEPARTMENT_MANAGERS},
+       fired AS (
          INSERT INTO training_reminders (organization_id, enrolment_id, rule, sent_on, recipient_id)
          SELECT e.organization_id, e.id, 'manager_weekly', $2::date, NULL ${OPEN_ENROLMENTS}
-            AND (cfg.r->>'managerWeekly')::boolean AND e.due_on < $2::date AND ($2::date - e.due_on) % 7 = 0
-            AND EXISTS (${MANAGERS_OF_E})
+            AND cfg.manager_weekly AND e.due_on < $2::date AND ($2::date - e.due_on) % 7 = 0
+            AND EXISTS (SELECT 1 FROM managers m WHERE m.department_id = e.department_id AND m.manager_id <> e.staff_id)
          ON CONFLICT (enrolment_id, rule, sent_on) DO NOTHING
          RETURNING enrolment_id)
        SELECT (SELECT count(*) FROM fired)::int AS fired,
-              ARRAY(SELECT DISTINCT managers.id FROM fired JOIN enrolments e ON e.id = fired.enrolment_id
-                      CROSS JOIN LATERAL (${MANAGERS_OF_E}) managers ORDER BY managers.id)::text[] AS recipients`,
+              ARRAY(SELECT DISTINCT m.manager_id FROM fired JOIN enrolments e ON e.id = fired.enrolment_id
+                      JOIN managers m ON m.department_id = e.department_id AND m.manager_id <> e.staff_id
+                     ORDER BY m.manager_id)::text[] AS recipients`,
       params,
     )) as { fired: number; recipients: string[] }[];
     fired.manager_weekly = weekly!.fired;
@@ -144,10 +167,11 @@ export class TrainingRemindersService {
 
     // once to the security office, when the course's days have passed since the due day
     const [office] = (await tx.manager.query(
-      `WITH fired AS (
+      `WITH ${COURSE_SETTINGS},
+       fired AS (
          INSERT INTO training_reminders (organization_id, enrolment_id, rule, sent_on, recipient_id)
          SELECT e.organization_id, e.id, 'security_office', $2::date, NULL ${OPEN_ENROLMENTS}
-            AND e.due_on < $2::date AND ($2::date - e.due_on) >= (cfg.r->>'securityOfficeAfterDays')::int
+            AND e.due_on < $2::date AND e.due_on <= $2::date - cfg.office_after
             AND NOT EXISTS (SELECT 1 FROM training_reminders t WHERE t.enrolment_id = e.id AND t.rule = 'security_office')
             AND EXISTS (SELECT 1 FROM staff o WHERE o.organization_id = $1 AND o.status = 'active' AND 'security_officer' = ANY(o.roles))
          ON CONFLICT (enrolment_id, rule, sent_on) DO NOTHING

@@ -319,4 +319,40 @@ describe('training reminders: each rule once per enrolment and day, to the perso
     expect(mail!.text).toContain('・【研修】情報セキュリティ研修（全職員）（期限: ');
     expect(mail!.text).toContain(`http://localhost:3000/training/enrolments/${(await enrolmentOf('late', general)).id}`);
   });
+  it('lists at most 200 people in a digest and counts the rest', async () => {
+    const bulk = await createDepartment(t, org, { code: 'BULK', name: '一括課' });
+    const head = await createPerson(t, org, { roles: ['manager'], departmentId: bulk.id });
+    await t.dataSource.query(
+      `INSERT INTO staff (organization_id, employee_number, family_name, given_name, email, department_id, status, employment_type, roles, joined_on)
+       SELECT $1, 'BULK' || lpad(g::text, 4, '0'), '一括', '職員' || g, 'bulk' || g || '@bulk.example', $2, 'active', 'regular', '{staff}', '2015-04-01'
+         FROM generate_series(1, 205) g`,
+      [org, bulk.id],
+    );
+    const office = actorOf(people.officer);
+    // due 23 days after the general course: its 7th day after is the general course's 30th (nothing else falls on it)
+    const course = await t.get(CoursesService).create(office, {
+      fiscalYear: fy,
+      kind: 'e_learning',
+      title: '一括課の研修',
+      audience: { departmentIds: [bulk.id] },
+      dueDate: day(23),
+      reminders: { overdueDailyLimit: 0 },
+    } as CreateCourseDto);
+    await t.get(CoursesService).publish(office, course.id);
+    // the head has done theirs (this course's, and the general one they were enrolled in when they joined)
+    await t.get(UnitOfWork).run(systemActor(org, 'test'), async (tx) => {
+      for (const own of await tx.manager.getRepository(Enrolment).findBy({ staffId: head.staff.id })) {
+        await t.get(EnrolmentCompletion).record(tx, own.courseId, [{ enrolmentId: own.id, via: 'attendance' }]);
+      }
+    });
+    await deliverOutbox(t);
+    const { result, mails } = await runTwice(30);
+    expect(result.fired).toEqual({ ...NONE, manager_weekly: 205 });
+    expect(mails.map((mail) => mail.to)).toEqual([head.email]);
+    expect(mails[0]!.subject).toBe('【研修未受講】所属の職員205名が受講期限を過ぎています');
+    expect(mails[0]!.text.split('\n').filter((line) => line.startsWith('・一括課 '))).toHaveLength(200);
+    expect(mails[0]!.text).toContain('（BULK0200）');
+    expect(mails[0]!.text).not.toContain('（BULK0201）');
+    expect(mails[0]!.text).toContain('・ほか5名');
+  });
 });
