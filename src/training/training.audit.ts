@@ -69,6 +69,10 @@ export const TRAINING_AUDIT = {
     'course_attachment.create': { ja: '研修資料を追加', en: 'Added a file of course material' },
     'course_attachment.delete': { ja: '研修資料を削除', en: 'Removed a file of course material' },
     'training.export': { ja: '研修の受講状況を出力', en: 'Exported training figures' },
+    'training.reminders_sent': {
+      ja: '研修の催促・所属長等への通知を送信（日次）',
+      en: 'Sent the daily training reminders and escalations',
+    },
   },
   entityTypes: {
     course: { ja: '研修', en: 'Course', page: '/training/courses/:id', records: courseNames },

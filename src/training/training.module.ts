@@ -29,6 +29,9 @@ import { TrainingReminder } from './training-reminder.entity.js';
 import { TrainingFiguresExport } from './training-figures-export.js';
 import { TrainingFiguresController } from './training-figures.controller.js';
 import { TrainingFiguresService } from './training-figures.service.js';
+import { TrainingEscalationMail, TrainingReminderMail } from './training-reminders.notifications.js';
+import { TRAINING_REMINDERS_SCHEDULE, TrainingRemindersService } from './training-reminders.service.js';
+import { OutstandingTraining } from './outstanding-training.js';
 
 /**
  * Staff security training (plan item III-2): courses per fiscal year published to their audience in
@@ -40,6 +43,7 @@ import { TrainingFiguresService } from './training-figures.service.js';
   entities: [Course, CourseStatement, CourseAttachment, Enrolment, QuizAttempt, TrainingReminder, MailDrillResult, MailDrillUpload],
   problems: TRAINING_PROBLEMS,
   auditTrail: TRAINING_AUDIT,
+  schedules: [TRAINING_REMINDERS_SCHEDULE],
 })
 @Module({
   controllers: [
@@ -66,6 +70,10 @@ import { TrainingFiguresService } from './training-figures.service.js';
     MailDrillUploadsService,
     TrainingFiguresService,
     TrainingFiguresExport,
+    TrainingRemindersService,
+    TrainingReminderMail,
+    TrainingEscalationMail,
+    OutstandingTraining,
   ],
   exports: [
     CoursesService,
@@ -78,6 +86,7 @@ import { TrainingFiguresService } from './training-figures.service.js';
     MailDrillUploadsService,
     TrainingFiguresService,
     TrainingFiguresExport,
+    TrainingRemindersService,
   ],
 })
 export class TrainingModule {}

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import type { Locale } from '../common/locale.js';
+import type { MamoriConfig } from '../config/configuration.js';
 import { mailDate } from '../notifications/mail-layout.js';
 import { NotificationTemplate, type Mail, type NotificationIntent, type NotificationRecipient } from '../notifications/notification-intent.js';
 
@@ -23,6 +25,8 @@ interface OwedCourse {
   titleEn: string | null;
   dueOn: string;
   enrolmentId: string;
+  /** the enrolment's page, absolute (the configured public address) */
+  url: string;
 }
 
 interface OwedRow {
@@ -41,14 +45,20 @@ const OWED_COLUMNS = `e.id AS enrolment_id, s.email, s.family_name, s.given_name
 
 const OPEN = `e.completed_at IS NULL AND e.exempt_at IS NULL AND e.withdrawn_at IS NULL AND s.status = 'active' AND c.status = 'published'`;
 
-function recipientOf(row: OwedRow): NotificationRecipient<OwedCourse> {
+function recipientOf(row: OwedRow, publicUrl: string): NotificationRecipient<OwedCourse> {
   return {
     key: row.enrolment_id,
     email: row.email,
     familyName: row.family_name,
     givenName: row.given_name,
     locale: row.locale,
-    data: { title: row.title, titleEn: row.title_en, dueOn: row.due_on, enrolmentId: row.enrolment_id },
+    data: {
+      title: row.title,
+      titleEn: row.title_en,
+      dueOn: row.due_on,
+      enrolmentId: row.enrolment_id,
+      url: `${publicUrl}/training/enrolments/${row.enrolment_id}`,
+    },
   };
 }
 
@@ -56,12 +66,12 @@ function owedMail(locale: Locale, data: OwedCourse): Mail {
   if (locale === 'en') {
     return {
       subject: `[Mamori] Training to complete: ${data.titleEn ?? data.title}`,
-      text: `You are enrolled in the security training "${data.titleEn ?? data.title}".\nPlease complete it in Mamori (My training) by ${mailDate(data.dueOn, 'en')}.\n\n  /training/enrolments/${data.enrolmentId}`,
+      text: `You are enrolled in the security training "${data.titleEn ?? data.title}".\nPlease complete it in Mamori (My training) by ${mailDate(data.dueOn, 'en')}.\n\n  ${data.url}`,
     };
   }
   return {
     subject: `【研修のお知らせ】${data.title}`,
-    text: `情報セキュリティ研修「${data.title}」の受講対象になりました。\n${mailDate(data.dueOn, 'ja')}までに Mamori の「わたしの研修」から受講してください。\n\n  /training/enrolments/${data.enrolmentId}`,
+    text: `情報セキュリティ研修「${data.title}」の受講対象になりました。\n${mailDate(data.dueOn, 'ja')}までに Mamori の「わたしの研修」から受講してください。\n\n  ${data.url}`,
   };
 }
 
@@ -69,6 +79,12 @@ function owedMail(locale: Locale, data: OwedCourse): Mail {
 @Injectable()
 @NotificationTemplate('training.course_published')
 export class CoursePublishedMail implements NotificationIntent<'training.course_published', OwedCourse> {
+  private readonly publicUrl: string;
+
+  constructor(config: ConfigService<MamoriConfig, true>) {
+    this.publicUrl = config.get('app', { infer: true }).publicUrl;
+  }
+
   async recipients(manager: EntityManager, payload: { courseId: string }, organizationId: string): Promise<NotificationRecipient<OwedCourse>[]> {
     const rows = (await manager.query(
       `SELECT ${OWED_COLUMNS}
@@ -76,7 +92,7 @@ export class CoursePublishedMail implements NotificationIntent<'training.course_
         ORDER BY s.employee_number`,
       [payload.courseId, organizationId],
     )) as OwedRow[];
-    return rows.map(recipientOf);
+    return rows.map((row) => recipientOf(row, this.publicUrl));
   }
 
   render(locale: Locale, data: OwedCourse): Mail {
@@ -88,6 +104,12 @@ export class CoursePublishedMail implements NotificationIntent<'training.course_
 @Injectable()
 @NotificationTemplate('training.enrolled')
 export class EnrolledMail implements NotificationIntent<'training.enrolled', OwedCourse> {
+  private readonly publicUrl: string;
+
+  constructor(config: ConfigService<MamoriConfig, true>) {
+    this.publicUrl = config.get('app', { infer: true }).publicUrl;
+  }
+
   async recipients(manager: EntityManager, payload: { enrolmentIds: string[] }, organizationId: string): Promise<NotificationRecipient<OwedCourse>[]> {
     if (payload.enrolmentIds.length === 0) return [];
     const rows = (await manager.query(
@@ -96,7 +118,7 @@ export class EnrolledMail implements NotificationIntent<'training.enrolled', Owe
         ORDER BY s.employee_number`,
       [payload.enrolmentIds, organizationId],
     )) as OwedRow[];
-    return rows.map(recipientOf);
+    return rows.map((row) => recipientOf(row, this.publicUrl));
   }
 
   render(locale: Locale, data: OwedCourse): Mail {
@@ -109,12 +131,20 @@ interface CompletedData {
   titleEn: string | null;
   completedOn: string;
   enrolmentId: string;
+  /** the certificate's page, absolute */
+  url: string;
 }
 
 /** The confirmation of a completion, with the link to its certificate (受講証明). */
 @Injectable()
 @NotificationTemplate('training.completed')
 export class CompletedMail implements NotificationIntent<'training.completed', CompletedData> {
+  private readonly publicUrl: string;
+
+  constructor(config: ConfigService<MamoriConfig, true>) {
+    this.publicUrl = config.get('app', { infer: true }).publicUrl;
+  }
+
   async recipients(manager: EntityManager, payload: { enrolmentId: string }, organizationId: string): Promise<NotificationRecipient<CompletedData>[]> {
     const rows = (await manager.query(
       `SELECT e.id AS enrolment_id, s.email, s.family_name, s.given_name, s.locale, c.title, c.title_en,
@@ -129,7 +159,13 @@ export class CompletedMail implements NotificationIntent<'training.completed', C
       familyName: row.family_name,
       givenName: row.given_name,
       locale: row.locale,
-      data: { title: row.title, titleEn: row.title_en, completedOn: row.completed_on, enrolmentId: row.enrolment_id },
+      data: {
+        title: row.title,
+        titleEn: row.title_en,
+        completedOn: row.completed_on,
+        enrolmentId: row.enrolment_id,
+        url: `${this.publicUrl}/training/enrolments/${row.enrolment_id}/certificate`,
+      },
     }));
   }
 
@@ -137,12 +173,12 @@ export class CompletedMail implements NotificationIntent<'training.completed', C
     if (locale === 'en') {
       return {
         subject: `[Mamori] Training completed: ${data.titleEn ?? data.title}`,
-        text: `Your completion of "${data.titleEn ?? data.title}" on ${mailDate(data.completedOn, 'en')} is recorded.\nThe certificate can be printed from Mamori:\n\n  /training/enrolments/${data.enrolmentId}/certificate`,
+        text: `Your completion of "${data.titleEn ?? data.title}" on ${mailDate(data.completedOn, 'en')} is recorded.\nThe certificate can be printed from Mamori:\n\n  ${data.url}`,
       };
     }
     return {
       subject: `【受講完了】${data.title}`,
-      text: `「${data.title}」の受講完了（${mailDate(data.completedOn, 'ja')}）を記録しました。\n受講証明は Mamori から印刷できます。\n\n  /training/enrolments/${data.enrolmentId}/certificate`,
+      text: `「${data.title}」の受講完了（${mailDate(data.completedOn, 'ja')}）を記録しました。\n受講証明は Mamori から印刷できます。\n\n  ${data.url}`,
     };
   }
 }

@@ -21,7 +21,10 @@ export class RemindDepartmentDto {
 
 /** One thing a person still owes. */
 export class OutstandingDutyView {
-  @ApiProperty({ example: 'policy_acknowledgement', description: 'policy_acknowledgement (training will add its own kind)' })
+  @ApiProperty({
+    example: 'policy_acknowledgement',
+    description: 'what kind of duty: policy_acknowledgement (a policy version to acknowledge), training (a course to complete; its href is the enrolment)',
+  })
   kind!: string;
 
   @ApiProperty({ example: '情報セキュリティ対策基準' })

@@ -21,6 +21,7 @@ describe('department duties pages', () => {
       ...[...REMINDER_FORM_PROBLEMS].filter((code) => code !== 'VALIDATION_FAILED').map((code) => `formError.${code}`),
       'formField.remind.staffId',
       'duty.kind.policy_acknowledgement',
+      'duty.kind.training',
     ];
     for (const locale of LOCALES) {
       const catalogue = loadCatalogue(locale);
