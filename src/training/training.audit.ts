@@ -43,9 +43,14 @@ export const TRAINING_AUDIT = {
     'enrolment.move': { ja: '異動に伴い受講の所属を変更', en: 'Moved an enrolment with a transfer' },
     'enrolment.withdraw': { ja: '退職に伴い受講を取消', en: 'Withdrew the enrolment of someone who left' },
     'enrolment.complete': { ja: '研修の受講を完了', en: 'Completed a course' },
+    // written by the policies module before its acknowledgement duties became enrolments (same ids)
+    'acknowledgement_duty.create': { ja: 'ポリシーの確認を依頼', en: 'Asked for a policy acknowledgement' },
+    'acknowledgement_duty.acknowledge': { ja: 'ポリシーを確認', en: 'Acknowledged a policy' },
   },
   entityTypes: {
     course: { ja: '研修', en: 'Course', page: '/training/courses/:id', records: courseNames },
     enrolment: { ja: '受講', en: 'Enrolment', records: enrolmentNames },
+    // the duties kept their ids as enrolments: old rows name the person and the acknowledgement course
+    acknowledgement_duty: { ja: 'ポリシーの確認', en: 'Policy acknowledgement', records: enrolmentNames },
   },
 } as const satisfies AuditTrailVocabulary;

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Feature } from '../common/features/feature.js';
+import { AcknowledgementsController, PolicyAcknowledgementsController } from './acknowledgements.controller.js';
+import { AcknowledgementsService } from './acknowledgements.service.js';
 import { CourseAttachment } from './course-attachment.entity.js';
 import { CourseStatement } from './course-statement.entity.js';
 import { Course } from './course.entity.js';
@@ -8,6 +10,9 @@ import { CoursesService } from './courses.service.js';
 import { EnrolmentCompletion } from './enrolment-completion.js';
 import { Enrolment } from './enrolment.entity.js';
 import { MailDrillResult } from './mail-drill-result.entity.js';
+import { OutstandingAcknowledgements } from './outstanding-acknowledgements.js';
+import { AcknowledgementRequestedMail } from './policy-acknowledgement.notifications.js';
+import { PolicyAcknowledgementCourses } from './policy-acknowledgements.js';
 import { QuizAttempt } from './quiz-attempt.entity.js';
 import { StaffEnrolments } from './staff-enrolments.js';
 import { TRAINING_AUDIT } from './training.audit.js';
@@ -27,8 +32,20 @@ import { TrainingReminder } from './training-reminder.entity.js';
   auditTrail: TRAINING_AUDIT,
 })
 @Module({
-  controllers: [CoursesController],
-  providers: [CoursesService, EnrolmentCompletion, StaffEnrolments, CoursePublishedMail, EnrolledMail, CompletedMail],
-  exports: [CoursesService, EnrolmentCompletion],
+  controllers: [CoursesController, AcknowledgementsController, PolicyAcknowledgementsController],
+  providers: [
+    CoursesService,
+    EnrolmentCompletion,
+    StaffEnrolments,
+    CoursePublishedMail,
+    EnrolledMail,
+    CompletedMail,
+    // policy acknowledgements: a course per approved version that asks for it (issue 9 adopted the policies' duties)
+    PolicyAcknowledgementCourses,
+    AcknowledgementsService,
+    OutstandingAcknowledgements,
+    AcknowledgementRequestedMail,
+  ],
+  exports: [CoursesService, EnrolmentCompletion, AcknowledgementsService],
 })
 export class TrainingModule {}
