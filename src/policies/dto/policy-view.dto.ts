@@ -144,10 +144,10 @@ export class AcknowledgementRequestView {
   @ApiProperty({ type: String, format: 'date' })
   dueOn!: string;
 
-  @ApiProperty({ type: 'integer', description: 'duties created, one per active member of staff' })
+  @ApiProperty({ type: 'integer', description: "duties made, one per active member of staff (enrolments in the version's acknowledgement course)" })
   duties!: number;
 
-  @ApiProperty({ type: 'integer', description: 'e-mails queued' })
+  @ApiProperty({ type: 'integer', description: 'e-mails asked for, one per duty' })
   emails!: number;
 }
 

@@ -73,7 +73,7 @@ export class AcknowledgementSummaryView {
 
 /** One of the caller's acknowledgement duties. */
 export class MyAcknowledgementView {
-  @ApiProperty({ format: 'uuid', description: 'the duty' })
+  @ApiProperty({ format: 'uuid', description: "the duty: the person's enrolment in the version's acknowledgement course" })
   id!: string;
 
   @ApiProperty({ format: 'uuid' })
