@@ -41,7 +41,7 @@ async function reviewNames(manager: EntityManager, organizationId: string, ids: 
   return new Map(rows.map((row) => [row.id, { name: `${row.title}の見直し`, nameEn: `Review of ${row.titleEn ?? row.title}`, params: { key: row.key } }]));
 }
 
-/** The audit trail of policies, their versions, reviews and acknowledgements, in words; their records' pages. */
+/** The audit trail of policies, their versions and reviews, in words; their records' pages (acknowledgements: training.audit.ts). */
 export const POLICIES_AUDIT = {
   actions: {
     'policy.create': { ja: 'ポリシーを登録', en: 'Added a policy' },
@@ -51,13 +51,10 @@ export const POLICIES_AUDIT = {
     'policy_version.create': { ja: 'ポリシーの新しい版を作成', en: 'Created a policy version' },
     'policy_version.approve': { ja: 'ポリシーの版を承認', en: 'Approved a policy version' },
     'policy_version.supersede': { ja: 'ポリシーの旧版を失効', en: 'Superseded a policy version' },
-    'acknowledgement_duty.create': { ja: 'ポリシーの確認を依頼', en: 'Asked for a policy acknowledgement' },
-    'acknowledgement_duty.acknowledge': { ja: 'ポリシーを確認', en: 'Acknowledged a policy' },
   },
   entityTypes: {
     policy: { ja: 'ポリシー', en: 'Policy', page: '/policies/:key', records: policyNames },
     policy_version: { ja: 'ポリシーの版', en: 'Policy version', page: '/policies/:key/versions/:version', records: versionNames },
     policy_review: { ja: 'ポリシーの見直し', en: 'Policy review', page: '/policies/:key', records: reviewNames },
-    acknowledgement_duty: { ja: 'ポリシーの確認', en: 'Policy acknowledgement' },
   },
 } as const satisfies AuditTrailVocabulary;

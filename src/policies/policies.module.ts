@@ -1,15 +1,11 @@
 import { Module } from '@nestjs/common';
 import { Feature } from '../common/features/feature.js';
-import { AcknowledgementDuty } from './acknowledgement-duty.entity.js';
-import { AcknowledgementsController } from './acknowledgements.controller.js';
-import { AcknowledgementsService } from './acknowledgements.service.js';
-import { OutstandingAcknowledgements } from './outstanding-acknowledgements.js';
 import { POLICIES_EXPORT_COMMAND } from './policies-export.command.js';
 import { PoliciesExportService } from './policies-export.service.js';
 import { POLICIES_SYNC_COMMAND } from './policies-sync.command.js';
 import { PoliciesSyncService } from './policies-sync.service.js';
 import { PoliciesController } from './policies.controller.js';
-import { AcknowledgementRequestedMail, ReviewDueMail } from './policies.notifications.js';
+import { ReviewDueMail } from './policies.notifications.js';
 import { POLICY_PROBLEMS } from './policies.problems.js';
 import { PoliciesService } from './policies.service.js';
 import { PolicyReview } from './policy-review.entity.js';
@@ -23,19 +19,20 @@ import { REVIEW_DUE_SCHEDULE, ReviewDueService } from './review-due.service.js';
 import { POLICIES_AUDIT } from './policies.audit.js';
 
 /**
- * The security policy as documents: versions synced from `policies/`, reviews on their interval, the
- * CISO's approval, and the acknowledgement duties of staff (enrolled when they join: staff.joined).
+ * The security policy as documents: versions synced from `policies/`, reviews on their interval, and
+ * the CISO's approval (`policy.version_approved`: training makes the acknowledgement course staff
+ * are asked to complete, and enrols joiners in it).
  */
 @Feature({
   name: 'policies',
-  entities: [Policy, PolicyVersion, PolicyReview, AcknowledgementDuty],
+  entities: [Policy, PolicyVersion, PolicyReview],
   problems: POLICY_PROBLEMS,
   schedules: [REVIEW_DUE_SCHEDULE],
   commands: [POLICIES_SYNC_COMMAND, POLICIES_EXPORT_COMMAND],
   auditTrail: POLICIES_AUDIT,
 })
 @Module({
-  controllers: [PoliciesController, PolicyReviewsController, AcknowledgementsController],
+  controllers: [PoliciesController, PolicyReviewsController],
   providers: [
     PoliciesService,
     PoliciesSyncService,
@@ -43,21 +40,9 @@ import { POLICIES_AUDIT } from './policies.audit.js';
     PolicyReviewsService,
     PolicyVersionsService,
     PolicyRevisionsService,
-    AcknowledgementsService,
     ReviewDueService,
-    AcknowledgementRequestedMail,
     ReviewDueMail,
-    OutstandingAcknowledgements,
   ],
-  exports: [
-    PoliciesService,
-    PoliciesSyncService,
-    PoliciesExportService,
-    PolicyReviewsService,
-    PolicyVersionsService,
-    PolicyRevisionsService,
-    AcknowledgementsService,
-    ReviewDueService,
-  ],
+  exports: [PoliciesService, PoliciesSyncService, PoliciesExportService, PolicyReviewsService, PolicyVersionsService, PolicyRevisionsService, ReviewDueService],
 })
 export class PoliciesModule {}

@@ -9,71 +9,8 @@ export type ReviewDueKind = 'due_soon' | 'overdue';
 
 declare module '../outbox/outbox-topics.js' {
   interface OutboxTopics {
-    /** ask the people of these duties to acknowledge the approved version (one e-mail each) */
-    'policy.acknowledgement_requested': { dutyIds: string[] };
     /** remind one member of the security office that a policy's review is due soon or overdue */
     'policy.review_due': { policyId: string; staffId: string; dueOn: string; kind: ReviewDueKind };
-  }
-}
-
-/** How many duties one outbox message carries (a big approval is split, so a failure retries a part). */
-export const DUTIES_PER_MESSAGE = 500;
-
-interface AcknowledgementData {
-  title: string;
-  titleEn: string | null;
-  version: number;
-  dueOn: string;
-}
-
-@Injectable()
-@NotificationTemplate('policy.acknowledgement_requested')
-export class AcknowledgementRequestedMail implements NotificationIntent<'policy.acknowledgement_requested', AcknowledgementData> {
-  async recipients(manager: EntityManager, payload: { dutyIds: string[] }, organizationId: string): Promise<NotificationRecipient<AcknowledgementData>[]> {
-    if (payload.dutyIds.length === 0) return [];
-    const rows = (await manager.query(
-      `SELECT d.id AS duty_id, s.email, s.family_name, s.given_name, s.locale, p.title, p.title_en, v.version, d.due_on::text AS due_on
-         FROM acknowledgement_duties d
-         JOIN staff s ON s.id = d.staff_id
-         JOIN policy_versions v ON v.id = d.policy_version_id
-         JOIN policies p ON p.id = v.policy_id
-        WHERE d.id = ANY($1::uuid[]) AND d.organization_id = $2 AND d.acknowledged_at IS NULL AND s.status = 'active'
-        ORDER BY s.employee_number, p.key`,
-      [payload.dutyIds, organizationId],
-    )) as {
-      duty_id: string;
-      email: string;
-      family_name: string;
-      given_name: string;
-      locale: Locale;
-      title: string;
-      title_en: string | null;
-      version: number;
-      due_on: string;
-    }[];
-    // one mail per duty: someone who joins owes each version in force its own acknowledgement
-    return rows.map((row) => ({
-      key: row.duty_id,
-      email: row.email,
-      familyName: row.family_name,
-      givenName: row.given_name,
-      locale: row.locale,
-      data: { title: row.title, titleEn: row.title_en, version: row.version, dueOn: row.due_on },
-    }));
-  }
-
-  render(locale: Locale, data: AcknowledgementData): Mail {
-    if (locale === 'en') {
-      const title = data.titleEn ?? data.title;
-      return {
-        subject: `[Mamori] Please acknowledge the information security policy "${title}", version ${data.version}`,
-        text: `Version ${data.version} of the information security policy "${title}" has been approved.\nPlease read it and acknowledge it in Mamori (my page) by ${mailDate(data.dueOn, 'en')}.`,
-      };
-    }
-    return {
-      subject: `【確認依頼】情報セキュリティポリシー「${data.title}」第${data.version}版`,
-      text: `情報セキュリティポリシー「${data.title}」の第${data.version}版が承認されました。\n内容を確認のうえ、${mailDate(data.dueOn, 'ja')}までに Mamori のマイページで確認（誓約）を行ってください。`,
-    };
   }
 }
 

@@ -1,20 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, May } from '../common/access.decorators.js';
 import { POLICIES } from './policies.permissions.js';
 import type { Actor } from '../common/actor.js';
 import { ApiProblems } from '../common/openapi.js';
 import { ListOf, type List } from '../common/pagination.js';
-import { AcknowledgementsService } from './acknowledgements.service.js';
-import { AcknowledgementSummaryQuery, ApprovePolicyVersionDto, CreatePolicyReviewDto, CreatePolicyVersionDto } from './dto/policy-review.dto.js';
-import {
-  AcknowledgementSummaryView,
-  ApprovalResultView,
-  PolicyReviewResultView,
-  PolicyReviewView,
-  PolicyVersionDetailView,
-  PolicyVersionSummaryView,
-} from './dto/policy-view.dto.js';
+import { ApprovePolicyVersionDto, CreatePolicyReviewDto, CreatePolicyVersionDto } from './dto/policy-review.dto.js';
+import { ApprovalResultView, PolicyReviewResultView, PolicyReviewView, PolicyVersionDetailView, PolicyVersionSummaryView } from './dto/policy-view.dto.js';
 import { PolicyReviewsService } from './policy-reviews.service.js';
 import { PolicyRevisionsService } from './policy-revisions.service.js';
 import { PolicyVersionsService } from './policy-versions.service.js';
@@ -26,7 +18,6 @@ export class PolicyReviewsController {
     private readonly reviews: PolicyReviewsService,
     private readonly versions: PolicyVersionsService,
     private readonly revisions: PolicyRevisionsService,
-    private readonly acknowledgements: AcknowledgementsService,
   ) {}
 
   @Get('versions')
@@ -84,20 +75,6 @@ export class PolicyReviewsController {
     @Body() dto: ApprovePolicyVersionDto,
   ): Promise<ApprovalResultView> {
     return this.versions.approve(actor, id, v, dto);
-  }
-
-  @Get('versions/:v/acknowledgements')
-  @May(POLICIES.read_acknowledgements)
-  @ApiOperation({ summary: 'How many have acknowledged a version (a manager: their department); ?items=true lists each person' })
-  @ApiOkResponse({ type: AcknowledgementSummaryView })
-  @ApiProblems({ 404: 'No such policy or version (POLICY_NOT_FOUND, POLICY_VERSION_NOT_FOUND)' })
-  acknowledgementSummary(
-    @CurrentActor() actor: Actor,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('v', ParseIntPipe) v: number,
-    @Query() query: AcknowledgementSummaryQuery,
-  ): Promise<AcknowledgementSummaryView> {
-    return this.acknowledgements.summary(actor, id, v, query.items === 'true');
   }
 
   @Post('reviews')

@@ -5,7 +5,6 @@ import { addDays, addMonths, isCalendarDate, tokyoToday } from '../common/calend
 import { AppException } from '../common/errors/app.exception.js';
 import { assertMay, may } from '../common/permissions.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
-import { AcknowledgementsService, DEFAULT_ACKNOWLEDGEMENT_DAYS } from './acknowledgements.service.js';
 import type { ApprovePolicyVersionDto } from './dto/policy-review.dto.js';
 import './policies.events.js';
 import { diffBaseVersion } from './policy-body.js';
@@ -65,16 +64,16 @@ export function versionDetail(v: PolicyVersion): PolicyVersionDetail {
   return { ...versionSummary(v), body: v.body, frontMatter: v.frontMatter, diff: v.diff, diffAgainst: diffBaseVersion(v.diff) };
 }
 
+/** Days a person has to acknowledge a newly approved version, unless the CISO sets a date. */
+export const DEFAULT_ACKNOWLEDGEMENT_DAYS = 30;
+
 /** Staff read versions that were in force: approved, or approved once and superseded since (never a skipped draft). */
 const IN_FORCE_ONCE = { approvedAt: Not(IsNull()) } as const;
 
 /** Policy versions: reading them (drafts only for the security office) and the CISO's approval. */
 @Injectable()
 export class PolicyVersionsService {
-  constructor(
-    private readonly uow: UnitOfWork,
-    private readonly acknowledgements: AcknowledgementsService,
-  ) {}
+  constructor(private readonly uow: UnitOfWork) {}
 
   async list(actor: Actor, policyId: string): Promise<{ items: PolicyVersionSummary[]; total: number }> {
     assertMay(actor, POLICIES.read);
@@ -113,7 +112,9 @@ export class PolicyVersionsService {
   /**
    * The CISO approves the latest draft (second factor required). In one transaction: the previous
    * approved version and any older drafts are superseded, the next review is due one interval
-   * from today, and, when asked, every active member of staff gets a duty to acknowledge it.
+   * from today, and, when asked, every active member of staff is asked to acknowledge it: training
+   * reacts to `policy.version_approved` with the version's acknowledgement course, published to all
+   * active staff in this transaction (and closes the older versions' courses).
    */
   async approve(actor: Actor, policyId: string, versionNumber: number, dto: ApprovePolicyVersionDto): Promise<ApprovalResult> {
     assertMay(actor, POLICIES.approve);
@@ -174,7 +175,6 @@ export class PolicyVersionsService {
         { action: 'policy.update', entityType: 'policy', context: { reason: 'version_approved', version: target.version } },
       );
 
-      const acknowledgement = requireAcknowledgement ? await this.acknowledgements.createDuties(tx, policy, approved, dueOn) : null;
       await tx.publish({
         type: 'policy.version_approved',
         policyId: policy.id,
@@ -184,8 +184,24 @@ export class PolicyVersionsService {
         acknowledgementRequired: requireAcknowledgement,
         acknowledgementDueOn: requireAcknowledgement ? dueOn : null,
       });
+      const acknowledgement = requireAcknowledgement ? { dueOn, ...(await this.askedToAcknowledge(tx, approved.id)) } : null;
       return { version: versionSummary(approved), superseded, nextReviewDue, acknowledgement };
     });
+  }
+
+  /**
+   * How many the approval asked to acknowledge the version, read back from what training made of
+   * `policy.version_approved` in this transaction (the enrolments of the version's acknowledgement
+   * course; each is told by one e-mail). A read of training's tables by SQL: policies builds on
+   * nothing of training, which comes after it.
+   */
+  private async askedToAcknowledge(tx: Transaction, versionId: string): Promise<{ duties: number; emails: number }> {
+    const [row] = (await tx.manager.query(
+      `SELECT count(*)::int AS n FROM enrolments e JOIN courses c ON c.id = e.course_id
+        WHERE c.organization_id = $1 AND c.policy_version_id = $2 AND c.kind = 'policy_acknowledgement'`,
+      [tx.actor.organizationId, versionId],
+    )) as { n: number }[];
+    return { duties: row!.n, emails: row!.n };
   }
 
   /** A version's status change, recorded like any update (its texts stay out of the trail). */

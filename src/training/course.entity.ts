@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import type { Role } from '../common/roles.js';
 import { OrganizationScopedEntity } from '../database/organization-scoped.entity.js';
+import { PolicyVersion } from '../policies/policy-version.entity.js';
 import type { EmploymentType } from '../staff/employment.js';
 
 /** What kind of training a course is (研修の種類). */
@@ -153,6 +154,10 @@ export class Course extends OrganizationScopedEntity {
   /** for a policy acknowledgement: the approved policy version it asks people to acknowledge */
   @Column({ type: 'uuid', nullable: true })
   policyVersionId!: string | null;
+
+  @ManyToOne(() => PolicyVersion, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'policy_version_id' })
+  policyVersion?: Relation<PolicyVersion>;
 
   @Column({ type: 'uuid', nullable: true })
   createdById!: string | null;

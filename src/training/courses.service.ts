@@ -261,7 +261,8 @@ export class CoursesService {
     return course;
   }
 
-  private async recordStatement(tx: Transaction, course: Course): Promise<void> {
+  /** Keeps the course's current statement as its version `statementVersion` (a new course, a changed statement). */
+  async recordStatement(tx: Transaction, course: Course): Promise<void> {
     await tx.manager.getRepository(CourseStatement).insert({
       organizationId: course.organizationId,
       courseId: course.id,

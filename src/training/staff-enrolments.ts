@@ -23,7 +23,8 @@ interface NewEnrolment {
  *
  * - a joiner (or someone back from leave or retirement) is enrolled in the published courses of the
  *   current fiscal year whose audience they are in, due 30 days on (not before the course's date,
- *   not after the fiscal year); enrolments withdrawn when they left are opened again;
+ *   not after the fiscal year), and in the acknowledgement courses of the policy versions in force,
+ *   due 30 days on; enrolments withdrawn when they left are opened again;
  * - on a transfer, open enrolments move with the person (the new manager chases them) and courses
  *   for their new department enrol them; completed ones stay credited where they were done;
  * - someone who retires has their open enrolments withdrawn (out of every figure from then);
@@ -116,18 +117,26 @@ export class StaffEnrolments {
   /**
    * Enrols the people in the published courses of the current fiscal year whose audience they are
    * in and which they do not owe yet (targeted-mail drills enrol nobody this way: their results are
-   * imported). One statement; one audit row and one mail per enrolment made.
+   * imported), and in the acknowledgement course of every policy version in force, whatever its year
+   * (a version approved years ago is acknowledged by whoever joins while it is in force), due 30
+   * days on. One statement; one audit row and one mail per enrolment made.
    */
   private async enrolInOpenCourses(tx: Transaction, people: { staff_id: string; source: string }[]): Promise<NewEnrolment[]> {
     const today = tokyoToday();
     const rows = (await tx.manager.query(
       `INSERT INTO enrolments (organization_id, course_id, fiscal_year, staff_id, department_id, source, due_on)
        SELECT s.organization_id, c.id, c.fiscal_year, s.id, s.department_id, p.source,
-              GREATEST(c.due_on, LEAST($3::date + 30, make_date(c.fiscal_year + 1, 3, 31)))
+              CASE WHEN c.kind = 'policy_acknowledgement' THEN GREATEST(c.due_on, $3::date + 30)
+                   ELSE GREATEST(c.due_on, LEAST($3::date + 30, make_date(c.fiscal_year + 1, 3, 31))) END
          FROM json_to_recordset($2::json) AS p(staff_id uuid, source varchar)
-         JOIN staff s ON s.id = p.staff_id AND s.organization_id = $1 AND s.status = 'active'
-         JOIN courses c ON c.organization_id = $1 AND c.status = 'published' AND c.fiscal_year = $4
-                       AND c.kind <> 'targeted_mail_drill'
+         -- one primary-key look-up per person (OFFSET 0 keeps it so): joiners an import has just added are
+         -- not in the planner's statistics yet, and a plan that scans them all per person is quadratic
+         -- (50,000 joiners: minutes, not a second)
+         CROSS JOIN LATERAL (SELECT * FROM staff WHERE staff.id = p.staff_id AND staff.organization_id = $1 AND staff.status = 'active' OFFSET 0) s
+         JOIN courses c ON c.organization_id = $1 AND c.status = 'published' AND c.kind <> 'targeted_mail_drill'
+                       AND (c.fiscal_year = $4
+                            OR (c.kind = 'policy_acknowledgement'
+                                AND EXISTS (SELECT 1 FROM policy_versions v WHERE v.id = c.policy_version_id AND v.status = 'approved')))
         WHERE ${AUDIENCE_FROM_COLUMN}
        ON CONFLICT (course_id, staff_id) DO NOTHING
        RETURNING id, staff_id, course_id, department_id, due_on::text AS due_on, source`,

@@ -73,10 +73,15 @@ export const TRAINING_AUDIT = {
       ja: '研修の催促・所属長等への通知を送信（日次）',
       en: 'Sent the daily training reminders and escalations',
     },
+    // written by the policies module before its acknowledgement duties became enrolments (same ids)
+    'acknowledgement_duty.create': { ja: 'ポリシーの確認を依頼', en: 'Asked for a policy acknowledgement' },
+    'acknowledgement_duty.acknowledge': { ja: 'ポリシーを確認', en: 'Acknowledged a policy' },
   },
   entityTypes: {
     course: { ja: '研修', en: 'Course', page: '/training/courses/:id', records: courseNames },
     enrolment: { ja: '受講', en: 'Enrolment', records: enrolmentNames },
     course_attachment: { ja: '研修資料', en: 'Course material', records: attachmentNames },
+    // the duties kept their ids as enrolments: old rows name the person and the acknowledgement course
+    acknowledgement_duty: { ja: 'ポリシーの確認', en: 'Policy acknowledgement', records: enrolmentNames },
   },
 } as const satisfies AuditTrailVocabulary;

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { Feature } from '../common/features/feature.js';
 import { AttendanceController } from './attendance.controller.js';
 import { AttendanceService } from './attendance.service.js';
+import { AcknowledgementsController, PolicyAcknowledgementsController } from './acknowledgements.controller.js';
+import { AcknowledgementsService } from './acknowledgements.service.js';
 import { CourseAttachment } from './course-attachment.entity.js';
 import { CourseAttachmentsController } from './course-attachments.controller.js';
 import { CourseAttachmentsService } from './course-attachments.service.js';
@@ -20,6 +22,9 @@ import { MailDrillUpload } from './mail-drill-upload.entity.js';
 import { MailDrillUploadsService } from './mail-drill-uploads.service.js';
 import { MailDrillsController } from './mail-drills.controller.js';
 import { MailDrillsService } from './mail-drills.service.js';
+import { OutstandingAcknowledgements } from './outstanding-acknowledgements.js';
+import { AcknowledgementRequestedMail } from './policy-acknowledgement.notifications.js';
+import { PolicyAcknowledgementCourses } from './policy-acknowledgements.js';
 import { QuizAttempt } from './quiz-attempt.entity.js';
 import { StaffEnrolments } from './staff-enrolments.js';
 import { TRAINING_AUDIT } from './training.audit.js';
@@ -54,6 +59,8 @@ import { OutstandingTraining } from './outstanding-training.js';
     AttendanceController,
     MailDrillsController,
     TrainingFiguresController,
+    AcknowledgementsController,
+    PolicyAcknowledgementsController,
   ],
   providers: [
     CoursesService,
@@ -74,6 +81,11 @@ import { OutstandingTraining } from './outstanding-training.js';
     TrainingReminderMail,
     TrainingEscalationMail,
     OutstandingTraining,
+    // policy acknowledgements: a course per approved version that asks for it (issue 9 adopted the policies' duties)
+    PolicyAcknowledgementCourses,
+    AcknowledgementsService,
+    OutstandingAcknowledgements,
+    AcknowledgementRequestedMail,
   ],
   exports: [
     CoursesService,
@@ -87,6 +99,7 @@ import { OutstandingTraining } from './outstanding-training.js';
     TrainingFiguresService,
     TrainingFiguresExport,
     TrainingRemindersService,
+    AcknowledgementsService,
   ],
 })
 export class TrainingModule {}

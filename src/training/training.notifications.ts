@@ -5,6 +5,7 @@ import type { Locale } from '../common/locale.js';
 import type { MamoriConfig } from '../config/configuration.js';
 import { mailDate } from '../notifications/mail-layout.js';
 import { NotificationTemplate, type Mail, type NotificationIntent, type NotificationRecipient } from '../notifications/notification-intent.js';
+import { acknowledgementRequestMail } from './policy-acknowledgement.notifications.js';
 
 declare module '../outbox/outbox-topics.js' {
   interface OutboxTopics {
@@ -27,6 +28,8 @@ interface OwedCourse {
   enrolmentId: string;
   /** the enrolment's page, absolute (the configured public address) */
   url: string;
+  /** for a policy acknowledgement course: the policy and version, worded as a request to acknowledge it */
+  policy?: { title: string; titleEn: string | null; version: number };
 }
 
 interface OwedRow {
@@ -38,10 +41,15 @@ interface OwedRow {
   title: string;
   title_en: string | null;
   due_on: string;
+  policy_title: string | null;
+  policy_title_en: string | null;
+  policy_version: number | null;
 }
 
-const OWED_COLUMNS = `e.id AS enrolment_id, s.email, s.family_name, s.given_name, s.locale, c.title, c.title_en, e.due_on::text AS due_on
-   FROM enrolments e JOIN staff s ON s.id = e.staff_id JOIN courses c ON c.id = e.course_id`;
+const OWED_COLUMNS = `e.id AS enrolment_id, s.email, s.family_name, s.given_name, s.locale, c.title, c.title_en, e.due_on::text AS due_on,
+       p.title AS policy_title, p.title_en AS policy_title_en, v.version AS policy_version
+   FROM enrolments e JOIN staff s ON s.id = e.staff_id JOIN courses c ON c.id = e.course_id
+   LEFT JOIN policy_versions v ON v.id = c.policy_version_id AND c.kind = 'policy_acknowledgement' LEFT JOIN policies p ON p.id = v.policy_id`;
 
 const OPEN = `e.completed_at IS NULL AND e.exempt_at IS NULL AND e.withdrawn_at IS NULL AND s.status = 'active' AND c.status = 'published'`;
 
@@ -58,11 +66,15 @@ function recipientOf(row: OwedRow, publicUrl: string): NotificationRecipient<Owe
       dueOn: row.due_on,
       enrolmentId: row.enrolment_id,
       url: `${publicUrl}/training/enrolments/${row.enrolment_id}`,
+      ...(row.policy_title !== null && row.policy_version !== null
+        ? { policy: { title: row.policy_title, titleEn: row.policy_title_en, version: row.policy_version } }
+        : {}),
     },
   };
 }
 
 function owedMail(locale: Locale, data: OwedCourse): Mail {
+  if (data.policy) return acknowledgementRequestMail(locale, { ...data.policy, dueOn: data.dueOn, dutyId: data.enrolmentId });
   if (locale === 'en') {
     return {
       subject: `[Mamori] Training to complete: ${data.titleEn ?? data.title}`,

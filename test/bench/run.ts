@@ -191,7 +191,8 @@ async function main(): Promise<void> {
         if (preview.status !== 200 || imported.status !== 200 || imported.body.created !== size)
           throw new Error(`import of ${size} rows answered ${preview.status}/${imported.status} ${JSON.stringify(imported.body)}`);
         const duties = await t.dataSource.query(
-          `SELECT count(*)::int AS n FROM acknowledgement_duties d JOIN staff s ON s.id = d.staff_id WHERE s.employee_number LIKE $1`,
+          `SELECT count(*)::int AS n FROM enrolments e JOIN courses c ON c.id = e.course_id AND c.kind = 'policy_acknowledgement'
+             JOIN staff s ON s.id = e.staff_id WHERE s.employee_number LIKE $1`,
           [`${prefix}%`],
         );
         const label = `staff CSV import, ${size} new rows`;

@@ -1,12 +1,12 @@
 import type { Browser } from 'playwright-core';
 import { systemActor } from '../../src/common/actor.js';
 import { addDays, tokyoToday } from '../../src/common/calendar.js';
-import { AcknowledgementDuty } from '../../src/policies/acknowledgement-duty.entity.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
 import { PolicyVersionsService } from '../../src/policies/policy-versions.service.js';
 import { Policy } from '../../src/policies/policy.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
 import { actorOf, createDepartment, createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { setAcknowledgementDue } from '../support/acknowledgements.js';
 import { deliverOutbox } from '../support/mail.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { expectAccessible, expectNoSidewaysScroll, focused, launchBrowser, mainText, newPage, signInFully } from './support.js';
@@ -38,7 +38,7 @@ describe('department duties page in a browser (WCAG 2.1 AA)', () => {
     await t.get(PoliciesSyncService).sync(systemActor(org, 'test'));
     const standards = await t.dataSource.getRepository(Policy).findOneByOrFail({ organizationId: org, key: 'standards' });
     await t.get(PolicyVersionsService).approve(actorOf(ciso), standards.id, 1, { requireAcknowledgement: true });
-    await t.dataSource.getRepository(AcknowledgementDuty).update({ staffId: late.staff.id }, { dueOn: addDays(tokyoToday(), -3) });
+    await setAcknowledgementDue(t, late.staff.id, addDays(tokyoToday(), -3));
     await deliverOutbox(t);
     browser = await launchBrowser();
   }, 120_000);

@@ -5,14 +5,14 @@ import { systemActor } from '../../src/common/actor.js';
 import { addDays, tokyoToday } from '../../src/common/calendar.js';
 import { DutyReminder } from '../../src/department-duties/duty-reminder.entity.js';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity.js';
-import { AcknowledgementDuty } from '../../src/policies/acknowledgement-duty.entity.js';
-import { AcknowledgementsService } from '../../src/policies/acknowledgements.service.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
 import { PolicyVersionsService } from '../../src/policies/policy-versions.service.js';
 import { Policy } from '../../src/policies/policy.entity.js';
 import type { Department } from '../../src/staff/department.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
+import { AcknowledgementsService } from '../../src/training/acknowledgements.service.js';
 import { actorOf, createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { acknowledgementDuties, setAcknowledgementDue } from '../support/acknowledgements.js';
 import { deliverOutbox } from '../support/mail.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -64,7 +64,7 @@ describe('department duties: who still owes what, and one reminder per person pe
     dueOn = addDays(today, 14);
     await t.get(PolicyVersionsService).approve(actorOf(people.ciso), standards.id, 1, { requireAcknowledgement: true, acknowledgementDueOn: dueOn });
     // one of them is late, one has acknowledged already
-    await t.dataSource.getRepository(AcknowledgementDuty).update({ staffId: people.late.staff.id }, { dueOn: addDays(today, -3) });
+    await setAcknowledgementDue(t, people.late.staff.id, addDays(today, -3));
     const [done] = (await t.get(AcknowledgementsService).mine(actorOf(people.done, { mfa: false }))).items;
     await t.get(AcknowledgementsService).acknowledge(actorOf(people.done, { mfa: false }), done!.id);
     await deliverOutbox(t); // the requests to acknowledge: not what this file counts
@@ -172,7 +172,7 @@ describe('department duties: who still owes what, and one reminder per person pe
     const mails = await deliverOutbox(t, { organizationId: org, topic: 'duty.reminder', dispatchedAt: IsNull() });
     expect(mails.map((m) => m.to).sort()).toEqual([people.late.email, people.manager.email].sort());
     const [toLate] = mails.filter((m) => m.to === people.late.email);
-    const [duty] = await t.dataSource.getRepository(AcknowledgementDuty).findBy({ staffId: people.late.staff.id });
+    const [duty] = await acknowledgementDuties(t, { staffId: people.late.staff.id });
     expect(toLate!.subject).toBe('【催促】未完了の研修・確認事項があります');
     expect(toLate!.text).toContain('試験 太郎 さん（総務課）から');
     expect(toLate!.text).toContain('・【ポリシーの確認】情報セキュリティ対策基準 第1版（期限: ');

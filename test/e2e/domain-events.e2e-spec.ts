@@ -2,9 +2,9 @@ import request from 'supertest';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
 import { DomainEventBus } from '../../src/common/events/domain-events.js';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity.js';
-import { AcknowledgementDuty } from '../../src/policies/acknowledgement-duty.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
 import { createPerson, signIn, testOrganization } from '../factories/staff.factory.js';
+import { countAcknowledgementDuties } from '../support/acknowledgements.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 /** `tx.publish`: the features that react run in the publisher's transaction, before it commits. */
@@ -52,7 +52,7 @@ describe('domain events in the transaction', () => {
       staff: await t.dataSource.getRepository(Staff).countBy({ organizationId: org }),
       audit: await t.dataSource.getRepository(AuditTrailEntry).countBy({ organizationId: org }),
       outbox: await t.dataSource.getRepository(OutboxMessage).countBy({ organizationId: org }),
-      duties: await t.dataSource.getRepository(AcknowledgementDuty).countBy({ organizationId: org }),
+      duties: await countAcknowledgementDuties(t, { organizationId: org }),
     });
     const before = await counts();
     const unsubscribe = t.get(DomainEventBus).subscribe('staff.joined', async () => {

@@ -9,8 +9,6 @@ import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.
 import { systemActor, type Actor } from '../../src/common/actor.js';
 import { AppException } from '../../src/common/errors/app.exception.js';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity.js';
-import { AcknowledgementDuty } from '../../src/policies/acknowledgement-duty.entity.js';
-import { AcknowledgementsService } from '../../src/policies/acknowledgements.service.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
 import { addDays, addMonths, tokyoToday } from '../../src/common/calendar.js';
 import { PolicyVersion } from '../../src/policies/policy-version.entity.js';
@@ -19,7 +17,11 @@ import { Policy } from '../../src/policies/policy.entity.js';
 import { ReviewDueService } from '../../src/policies/review-due.service.js';
 import { Staff } from '../../src/staff/staff.entity.js';
 import { StaffService } from '../../src/staff/staff.service.js';
+import { AcknowledgementsService } from '../../src/training/acknowledgements.service.js';
+import { Course } from '../../src/training/course.entity.js';
+import { CoursePublishedMail } from '../../src/training/training.notifications.js';
 import { actorOf, createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { acknowledgementDuties, countAcknowledgementDuties } from '../support/acknowledgements.js';
 import { deliverOutbox } from '../support/mail.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -106,7 +108,7 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
       acknowledgement: null,
     });
     expect(await reload(standards)).toMatchObject({ nextReviewDue: addMonths(today, 12), revisionRequested: false });
-    expect(await t.dataSource.getRepository(AcknowledgementDuty).count()).toBe(0);
+    expect(await countAcknowledgementDuties(t)).toBe(0);
     // now staff see it
     const forStaff = await http().get(`/api/v1/policies/${standards.id}/versions/1`).set(bearer.staffA!).expect(200);
     expect(forStaff.body).toMatchObject({ status: 'approved', body: expect.any(String) });
@@ -196,15 +198,23 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
     expect(await reload(standards)).toMatchObject({ revisionRequested: false, nextReviewDue: addMonths(today, 12) });
 
     const active = [people.ciso, people.officer, people.manager, people.staffA, people.staffB].map((p) => p.staff.id).sort();
-    const duties = await t.dataSource.getRepository(AcknowledgementDuty).findBy({ policyVersionId: v3.id });
+    // the duties: enrolments in the version's acknowledgement course, published to all active staff
+    const course = await t.dataSource.getRepository(Course).findOneByOrFail({ organizationId: org, policyVersionId: v3.id });
+    expect(course).toMatchObject({
+      kind: 'policy_acknowledgement',
+      status: 'published',
+      dueOn,
+      audience: { all: true },
+      title: '情報セキュリティ対策基準 第3版の確認',
+    });
+    const duties = await acknowledgementDuties(t, { policyVersionId: v3.id });
     expect(duties.map((d) => d.staffId).sort()).toEqual(active); // not the retired, not the one on leave
     expect(duties.every((d) => d.dueOn === dueOn && d.acknowledgedAt === null && d.organizationId === org)).toBe(true);
 
-    // the outbox carries the duties' ids; each active person gets one mail, in their language
-    const requests = await t.dataSource.getRepository(OutboxMessage).findBy({ organizationId: org, topic: 'policy.acknowledgement_requested' });
-    const requested = requests.flatMap((m) => (m.payload as { dutyIds: string[] }).dutyIds);
-    expect(requested.filter((id) => duties.some((d) => d.id === id)).sort()).toEqual(duties.map((d) => d.id).sort());
-    const mails = (await deliverOutbox(t, { organizationId: org, topic: 'policy.acknowledgement_requested', dispatchedAt: IsNull() })).filter((m) =>
+    // the outbox carries the course's id (read when sent); each active person gets one mail, in their language
+    const requests = await t.dataSource.getRepository(OutboxMessage).findBy({ organizationId: org, topic: 'training.course_published' });
+    expect(requests.map((m) => m.payload)).toEqual([{ courseId: course.id }]);
+    const mails = (await deliverOutbox(t, { organizationId: org, topic: 'training.course_published', dispatchedAt: IsNull() })).filter((m) =>
       m.subject.includes('第3版'),
     );
     const emails = await t.dataSource.getRepository(Staff).findBy({ id: In(active) });
@@ -218,7 +228,8 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
       [v1.id, 'policy_version.supersede'],
       [v2.id, 'policy_version.supersede'],
       [v3.id, 'policy_version.approve'],
-      ...duties.map((d) => [d.id, 'acknowledgement_duty.create'] as const),
+      [course.id, 'course.create'],
+      [course.id, 'course.publish'],
     ] as const) {
       expect(await audits(action, id)).toBe(1);
     }
@@ -245,7 +256,7 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
       items: [{ policyTitle: '情報セキュリティ対策基準', version: 3, acknowledgedAt: null, policyVersionId: v3.id }],
     });
     const dutyA = mine.body.items[0].id as string;
-    const dutyB = (await t.dataSource.getRepository(AcknowledgementDuty).findOneByOrFail({ staffId: people.staffB.staff.id, policyVersionId: v3.id })).id;
+    const dutyB = (await acknowledgementDuties(t, { staffId: people.staffB.staff.id, policyVersionId: v3.id }))[0]!.id;
 
     const other = await http().post(`/api/v1/acknowledgements/${dutyB}/acknowledge`).set(bearer.staffA!).expect(404);
     expect(other.body.code).toBe('ACKNOWLEDGEMENT_DUTY_NOT_FOUND');
@@ -253,10 +264,10 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
     expect(done.body).toMatchObject({ id: dutyA, acknowledgedAt: expect.any(String), version: 3 });
     const twice = await http().post(`/api/v1/acknowledgements/${dutyA}/acknowledge`).set(bearer.staffA!).expect(409);
     expect(twice.body.code).toBe('ALREADY_ACKNOWLEDGED');
-    const stored = await t.dataSource.getRepository(AcknowledgementDuty).findOneByOrFail({ id: dutyA });
+    const stored = (await acknowledgementDuties(t, { staffId: people.staffA.staff.id })).find((d) => d.id === dutyA)!;
     expect(stored.acknowledgedAt).toBeInstanceOf(Date);
     expect(stored.clientAddress).toEqual(expect.any(String));
-    expect(await audits('acknowledgement_duty.acknowledge', dutyA)).toBe(1);
+    expect(await audits('enrolment.complete', dutyA)).toBe(1);
 
     const after = await http().get('/api/v1/acknowledgements/me').set(bearer.staffA!).expect(200);
     expect(after.body.items[0].acknowledgedAt).toEqual(expect.any(String));
@@ -299,35 +310,38 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
     const approved = await t.get(PolicyVersionsService).approve(actorOf(people.ciso, { mfa: true }), basic.id, 1, { requireAcknowledgement: true });
     expect(approved.acknowledgement).toEqual({ dueOn: addDays(today, 30), duties: 405, emails: 405 });
     const v1 = await version(basic, 1);
-    const duties = await t.dataSource.getRepository(AcknowledgementDuty).findBy({ policyVersionId: v1.id });
+    const duties = await acknowledgementDuties(t, { policyVersionId: v1.id });
     expect(duties).toHaveLength(405);
-    expect(await t.dataSource.getRepository(AuditTrailEntry).countBy({ action: 'acknowledgement_duty.create', entityId: In(duties.map((d) => d.id)) })).toBe(
-      405,
-    );
-    // one e-mail each, asked for by outbox messages carrying the duties' ids (not 405 rendered mails)
+    // the publication's audit row says how many it enrolled; each enrolment says it came from it
+    const courseId = duties[0]!.courseId;
+    const published = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ action: 'course.publish', entityId: courseId });
+    expect(published.changes['@context']).toEqual({ after: expect.objectContaining({ enrolled: 405, audience: { all: true } }) });
+    expect(Number((await t.dataSource.query(`SELECT count(*) FROM enrolments WHERE course_id = $1 AND source = 'publish'`, [courseId]))[0].count)).toBe(405);
+    // one e-mail each, asked for by one outbox message carrying the course's id (not 405 rendered mails)
     const requests = await t.dataSource
       .getRepository(OutboxMessage)
       .createQueryBuilder('m')
-      .where("m.topic = 'policy.acknowledgement_requested' AND m.payload -> 'dutyIds' ?| :ids", { ids: duties.map((d) => d.id) })
+      .where("m.topic = 'training.course_published' AND m.payload ->> 'courseId' = :courseId", { courseId })
       .getMany();
     expect(requests).toHaveLength(1);
-    expect(requests.flatMap((m) => (m.payload as { dutyIds: string[] }).dutyIds).sort()).toEqual(duties.map((d) => d.id).sort());
+    const recipients = await t.get(CoursePublishedMail).recipients(t.dataSource.manager, { courseId }, org);
+    expect(recipients.map((r) => r.key).sort()).toEqual(duties.map((d) => d.id).sort());
   });
 
   it('gives the duties of the versions in force to someone who joins later, and to someone back from leave', async () => {
     const inForce = await t.dataSource.getRepository(PolicyVersion).findBy({ organizationId: org, status: 'approved', acknowledgementRequired: true });
     expect(inForce.length).toBeGreaterThan(0);
     const newcomer = await createPerson(t, org); // created through StaffService, like the API and the import
-    const dutiesOf = (staffId: string) => t.dataSource.getRepository(AcknowledgementDuty).findBy({ staffId });
+    const dutiesOf = (staffId: string) => acknowledgementDuties(t, { staffId });
     const owed = await dutiesOf(newcomer.staff.id);
     expect(owed.map((d) => d.policyVersionId).sort()).toEqual(inForce.map((v) => v.id).sort());
     expect(owed.every((d) => d.dueOn === addDays(today, 30) && d.acknowledgedAt === null)).toBe(true);
     const asked = await t.dataSource
       .getRepository(OutboxMessage)
       .createQueryBuilder('m')
-      .where("m.topic = 'policy.acknowledgement_requested' AND m.payload -> 'dutyIds' ?| :ids", { ids: owed.map((d) => d.id) })
+      .where("m.topic = 'training.enrolled' AND m.payload -> 'enrolmentIds' ?| :ids", { ids: owed.map((d) => d.id) })
       .getMany();
-    expect(asked.flatMap((m) => (m.payload as { dutyIds: string[] }).dutyIds).sort()).toEqual(owed.map((d) => d.id).sort());
+    expect(asked.flatMap((m) => (m.payload as { enrolmentIds: string[] }).enrolmentIds).sort()).toEqual(owed.map((d) => d.id).sort());
     // one e-mail for each version owed
     expect(owed.length).toBeGreaterThanOrEqual(2);
     const mails = await deliverOutbox(t, { id: In(asked.map((m) => m.id)) });
@@ -342,6 +356,42 @@ describe('policy reviews → revision → CISO approval (MFA) → acknowledgemen
     const admin: Actor = { ...systemActor(org, 'test'), roles: ['admin'] };
     await t.get(StaffService).update(admin, people.onLeave.staff.id, { status: 'active' });
     expect(await dutiesOf(people.onLeave.staff.id)).toHaveLength(inForce.length);
+  });
+
+  it('closes the acknowledgement course of the version a new approval supersedes; joiners owe the version in force, whatever its fiscal year', async () => {
+    const v3 = await version(standards, 3);
+    const v3Course = await t.dataSource.getRepository(Course).findOneByOrFail({ organizationId: org, policyVersionId: v3.id });
+    const doneBefore = await countAcknowledgementDuties(t, { policyVersionId: v3.id, acknowledged: true });
+    expect(doneBefore).toBeGreaterThan(0);
+    await t.get(PoliciesSyncService).sync(systemActor(org, 'test'), { root: standardsWith(oldClause, '少なくとも年4回開催して') });
+    const approved = await t.get(PolicyVersionsService).approve(actorOf(people.ciso, { mfa: true }), standards.id, 4, { requireAcknowledgement: true });
+    expect(approved).toMatchObject({ superseded: [3], acknowledgement: { duties: expect.any(Number) } });
+    const v4 = await version(standards, 4);
+    const courses = await t.dataSource.getRepository(Course).findBy({ organizationId: org, kind: 'policy_acknowledgement' });
+    expect(courses.find((c) => c.policyVersionId === v3.id)).toMatchObject({ status: 'closed', closedAt: expect.any(Date) });
+    expect(courses.find((c) => c.policyVersionId === v4.id)).toMatchObject({ status: 'published', title: '情報セキュリティ対策基準 第4版の確認' });
+    expect(await audits('course.close', v3Course.id)).toBe(1);
+    // what was acknowledged stays; what was not is asked no more (version 4 is)
+    expect(await countAcknowledgementDuties(t, { policyVersionId: v3.id, acknowledged: true })).toBe(doneBefore);
+    const mine = await http().get('/api/v1/acknowledgements/me').set(bearer.staffB!).expect(200);
+    const owedOfStandards = (mine.body.items as { policyId: string; version: number; acknowledgedAt: string | null }[]).filter(
+      (i) => i.policyId === standards.id && i.acknowledgedAt === null,
+    );
+    expect(owedOfStandards.map((i) => i.version)).toEqual([4]);
+    const open = await t.get(AcknowledgementsService).openByVersion(actorOf(people.officer, { mfa: false }), today);
+    expect(open.filter((row) => row.policyKey === 'standards').map((row) => row.version)).toEqual([4]);
+
+    // a version approved in an earlier fiscal year is still acknowledged by whoever joins while it is in force
+    await t.dataSource.query(`UPDATE courses SET fiscal_year = fiscal_year - 2 WHERE policy_version_id = $1`, [v4.id]);
+    const joiner = await createPerson(t, org);
+    const owed = await acknowledgementDuties(t, { staffId: joiner.staff.id });
+    expect(owed.map((d) => d.policyVersionId).sort()).toEqual(
+      (await t.dataSource.getRepository(PolicyVersion).findBy({ organizationId: org, status: 'approved', acknowledgementRequired: true }))
+        .map((v) => v.id)
+        .sort(),
+    );
+    expect(owed.find((d) => d.policyVersionId === v4.id)!.dueOn).toBe(addDays(today, 30));
+    expect(owed.some((d) => d.policyVersionId === v3.id)).toBe(false);
   });
 });
 

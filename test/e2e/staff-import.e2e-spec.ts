@@ -6,13 +6,14 @@ import { AuthSession } from '../../src/auth/auth-session.entity.js';
 import { systemActor } from '../../src/common/actor.js';
 import { DomainEventBus } from '../../src/common/events/domain-events.js';
 import { OutboxMessage } from '../../src/outbox/outbox-message.entity.js';
-import { AcknowledgementDuty } from '../../src/policies/acknowledgement-duty.entity.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
 import { PolicyVersionsService } from '../../src/policies/policy-versions.service.js';
 import { Policy } from '../../src/policies/policy.entity.js';
 import { Department } from '../../src/staff/department.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
+import { Course } from '../../src/training/course.entity.js';
 import { actorOf, createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { acknowledgementDuties, countAcknowledgementDuties } from '../support/acknowledgements.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 /** The set-based HR import over the API: what a large file writes, and what a bad one does not. */
@@ -35,7 +36,7 @@ describe('staff CSV import, set-based', () => {
     staff: await t.dataSource.getRepository(Staff).countBy({ organizationId: org }),
     audit: await t.dataSource.getRepository(AuditTrailEntry).countBy({ organizationId: org }),
     outbox: await t.dataSource.getRepository(OutboxMessage).countBy({ organizationId: org }),
-    duties: await t.dataSource.getRepository(AcknowledgementDuty).countBy({ organizationId: org }),
+    duties: await countAcknowledgementDuties(t, { organizationId: org }),
   });
 
   beforeAll(async () => {
@@ -88,13 +89,13 @@ describe('staff CSV import, set-based', () => {
     });
 
     // each joiner owes the policy in force, and is asked for it
-    const duties = await t.dataSource.getRepository(AcknowledgementDuty).findBy({ organizationId: org, staffId: In(people.map((p) => p.id)) });
+    const duties = await acknowledgementDuties(t, { organizationId: org, staffIds: people.map((p) => p.id) });
     expect(duties).toHaveLength(size);
     const after = await counts();
     expect(after.staff - before.staff).toBe(size);
     expect(after.duties - before.duties).toBe(size);
-    const asked = await t.dataSource.getRepository(OutboxMessage).findBy({ organizationId: org, topic: 'policy.acknowledgement_requested' });
-    expect(new Set(asked.flatMap((m) => (m.payload as { dutyIds: string[] }).dutyIds)).size).toBeGreaterThanOrEqual(size);
+    const asked = await t.dataSource.getRepository(OutboxMessage).findBy({ organizationId: org, topic: 'training.enrolled' });
+    expect(new Set(asked.flatMap((m) => (m.payload as { enrolmentIds: string[] }).enrolmentIds)).size).toBeGreaterThanOrEqual(size);
 
     // audit rows: one per person, one per duty, one for the import; a person's row as the API writes it
     const created = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ action: 'staff.create', entityId: b7.id });
@@ -116,11 +117,13 @@ describe('staff CSV import, set-based', () => {
     const apiRow = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ action: 'staff.create', entityId: viaApi.body.id });
     expect(Object.keys(created.changes).sort()).toEqual(Object.keys(apiRow.changes).sort());
     expect(created.changes.failedLoginCount).toEqual({ after: 0 });
-    const dutyRow = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ action: 'acknowledgement_duty.create', entityId: duties[0]!.id });
-    expect(dutyRow.changes['@context']).toEqual({ after: expect.objectContaining({ policyKey: 'basic-policy', version: 1, reason: 'joined' }) });
-    expect(await t.dataSource.getRepository(AuditTrailEntry).countBy({ action: 'acknowledgement_duty.create', entityId: In(duties.map((d) => d.id)) })).toBe(
-      size,
-    );
+    // a duty's row: the enrolment in the basic policy's acknowledgement course, made because the person joined
+    const course = await t.dataSource.getRepository(Course).findOneByOrFail({ id: duties[0]!.courseId });
+    expect(course).toMatchObject({ kind: 'policy_acknowledgement', title: '情報セキュリティ基本方針 第1版の確認' });
+    const dutyRow = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ action: 'enrolment.enrol', entityId: duties[0]!.id });
+    expect(dutyRow.changes.source).toEqual({ after: 'joined' });
+    expect(dutyRow.changes['@context']).toEqual({ after: { courseId: course.id } });
+    expect(await t.dataSource.getRepository(AuditTrailEntry).countBy({ action: 'enrolment.enrol', entityId: In(duties.map((d) => d.id)) })).toBe(size);
     const imported = await t.dataSource.getRepository(AuditTrailEntry).findOneByOrFail({ action: 'staff.import', organizationId: org });
     expect(imported.changes['@context']).toEqual({ after: { dryRun: false, rows: size, created: size, updated: 0, unchanged: 0 } });
 
@@ -142,7 +145,7 @@ describe('staff CSV import, set-based', () => {
     await request(t.http).patch(`/api/v1/staff/${onLeave.staff.id}`).set(as(admin)).send({ status: 'on_leave' }).expect(200);
     const row = (p: TestPerson, changes: { given?: string; dept?: string; status?: string; left?: string } = {}) =>
       `${p.staff.employeeNumber},試験,${changes.given ?? '太郎'},,,${p.email},${changes.dept ?? 'SOMU'},staff,${changes.status ?? '在職'},,${changes.left ?? ''}`;
-    const dutiesBefore = await t.dataSource.getRepository(AcknowledgementDuty).countBy({ staffId: onLeave.staff.id });
+    const dutiesBefore = await countAcknowledgementDuties(t, { staffId: onLeave.staff.id });
 
     const preview = await upload(
       [HEADER, row(mover, { dept: 'ZAISEI', given: '次郎' }), row(leaver, { status: '退職', left: '2026/03/31' }), row(keeper), row(onLeave)],
@@ -170,7 +173,7 @@ describe('staff CSV import, set-based', () => {
     const sessions = await t.dataSource.getRepository(AuthSession).findBy({ staffId: leaver.staff.id });
     expect(sessions.length).toBeGreaterThan(0);
     expect(sessions.every((s) => s.revokedAt !== null)).toBe(true);
-    expect(await t.dataSource.getRepository(AcknowledgementDuty).countBy({ staffId: onLeave.staff.id })).toBe(dutiesBefore); // owed already, not twice
+    expect(await countAcknowledgementDuties(t, { staffId: onLeave.staff.id })).toBe(dutiesBefore); // owed already, not twice
     expect((await t.get(AuditTrailService).verify(org)).ok).toBe(true);
   });
 

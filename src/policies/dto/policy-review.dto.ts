@@ -93,11 +93,3 @@ export class ApprovePolicyVersionDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'acknowledgementDueOn must be a date YYYY-MM-DD' })
   acknowledgementDueOn?: string;
 }
-
-/** `GET /api/v1/policies/:id/versions/:v/acknowledgements` */
-export class AcknowledgementSummaryQuery {
-  @ApiPropertyOptional({ default: false, description: 'list each person (default: only the counts)' })
-  @IsOptional()
-  @IsIn(['true', 'false'])
-  items?: 'true' | 'false';
-}

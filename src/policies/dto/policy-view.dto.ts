@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { ROLES } from '../../common/roles.js';
 import { REVIEW_OUTCOMES, type ReviewOutcome } from '../policy-review.entity.js';
 import { POLICY_VERSION_STATUSES, type PolicyVersionStatus } from '../policy-version.entity.js';
@@ -144,10 +144,10 @@ export class AcknowledgementRequestView {
   @ApiProperty({ type: String, format: 'date' })
   dueOn!: string;
 
-  @ApiProperty({ type: 'integer', description: 'duties created, one per active member of staff' })
+  @ApiProperty({ type: 'integer', description: "duties made, one per active member of staff (enrolments in the version's acknowledgement course)" })
   duties!: number;
 
-  @ApiProperty({ type: 'integer', description: 'e-mails queued' })
+  @ApiProperty({ type: 'integer', description: 'e-mails asked for, one per duty' })
   emails!: number;
 }
 
@@ -163,95 +163,6 @@ export class ApprovalResultView {
 
   @ApiProperty({ type: AcknowledgementRequestView, nullable: true, description: 'null unless acknowledgement was required' })
   acknowledgement!: AcknowledgementRequestView | null;
-}
-
-/** One person's acknowledgement duty of a version (`?items=true`). */
-export class AcknowledgementSummaryItemView {
-  @ApiProperty({ format: 'uuid' })
-  dutyId!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  staffId!: string;
-
-  @ApiProperty()
-  employeeNumber!: string;
-
-  @ApiProperty()
-  familyName!: string;
-
-  @ApiProperty()
-  givenName!: string;
-
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
-  departmentId!: string | null;
-
-  @ApiProperty({ type: String, format: 'date' })
-  dueOn!: string;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  acknowledgedAt!: Date | null;
-}
-
-/** How many have acknowledged a version. */
-export class AcknowledgementSummaryView {
-  @ApiProperty({ format: 'uuid' })
-  policyVersionId!: string;
-
-  @ApiProperty({ type: 'integer' })
-  version!: number;
-
-  @ApiProperty({
-    type: String,
-    format: 'uuid',
-    nullable: true,
-    description: "the department the figures are limited to (a manager's own), or null for the whole organisation",
-  })
-  departmentId!: string | null;
-
-  @ApiProperty({ type: 'integer' })
-  total!: number;
-
-  @ApiProperty({ type: 'integer' })
-  acknowledged!: number;
-
-  @ApiProperty({
-    type: Number,
-    nullable: true,
-    minimum: 0,
-    maximum: 1,
-    description: 'acknowledged ÷ total (4 decimals); null when nobody owes an acknowledgement',
-  })
-  rate!: number | null;
-
-  @ApiPropertyOptional({ type: [AcknowledgementSummaryItemView], description: 'each person, with `?items=true`' })
-  items?: AcknowledgementSummaryItemView[];
-}
-
-/** One of the caller's acknowledgement duties. */
-export class MyAcknowledgementView {
-  @ApiProperty({ format: 'uuid', description: 'the duty' })
-  id!: string;
-
-  @ApiProperty({ format: 'uuid' })
-  policyId!: string;
-
-  @ApiProperty()
-  policyTitle!: string;
-
-  @ApiProperty({ type: String, nullable: true })
-  policyTitleEn!: string | null;
-
-  @ApiProperty({ format: 'uuid' })
-  policyVersionId!: string;
-
-  @ApiProperty({ type: 'integer' })
-  version!: number;
-
-  @ApiProperty({ type: String, format: 'date' })
-  dueOn!: string;
-
-  @ApiProperty({ type: String, format: 'date-time', nullable: true })
-  acknowledgedAt!: Date | null;
 }
 
 /** ポリシーの見直し: a dated review of a policy (the entity's columns; it carries nothing internal). */

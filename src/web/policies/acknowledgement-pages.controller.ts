@@ -5,7 +5,7 @@ import { CurrentActor, May } from '../../common/access.decorators.js';
 import { POLICIES } from '../../policies/policies.permissions.js';
 import type { Actor } from '../../common/actor.js';
 import { tokyoToday } from '../../common/calendar.js';
-import { AcknowledgementsService } from '../../policies/acknowledgements.service.js';
+import { AcknowledgementsService } from '../../training/acknowledgements.service.js';
 import { PolicyVersionsService } from '../../policies/policy-versions.service.js';
 import { flash } from '../flash.js';
 import { localeOf } from '../locale.js';

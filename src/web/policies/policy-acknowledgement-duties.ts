@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/actor.js';
 import { endOfTokyoDay } from '../../common/calendar.js';
-import { AcknowledgementsService } from '../../policies/acknowledgements.service.js';
+import { AcknowledgementsService } from '../../training/acknowledgements.service.js';
 import { DutySource, type Duty, type DutyProvider } from '../my-page/my-page.service.js';
 
 /** The my page's policy acknowledgements: approved versions the person has not acknowledged yet. */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { Feature } from '../../common/features/feature.js';
 import { PoliciesModule } from '../../policies/policies.module.js';
 import { POLICIES } from '../../policies/policies.permissions.js';
+import { TrainingModule } from '../../training/training.module.js';
 import { AcknowledgementPagesController } from './acknowledgement-pages.controller.js';
 import { PolicyAcknowledgementDuties } from './policy-acknowledgement-duties.js';
 import { PolicyPagesController, ReviewPagesController } from './policy-pages.controller.js';
@@ -20,7 +21,7 @@ import { RevisionFormErrorFilter } from './revision-form.filter.js';
   ],
 })
 @Module({
-  imports: [PoliciesModule],
+  imports: [PoliciesModule, TrainingModule],
   controllers: [PolicyPagesController, ReviewPagesController, AcknowledgementPagesController],
   providers: [PolicyPagesService, ReviewFormErrorFilter, RevisionFormErrorFilter, PolicyAcknowledgementDuties, PolicyWorkItems],
 })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/actor.js';
 import { may } from '../../common/permissions.js';
-import { AcknowledgementsService } from '../../policies/acknowledgements.service.js';
+import { AcknowledgementsService } from '../../training/acknowledgements.service.js';
 import { POLICIES } from '../../policies/policies.permissions.js';
 import { PoliciesService } from '../../policies/policies.service.js';
 import { WorkQueueSource, type WorkDays, type WorkItem, type WorkQueueProvider } from '../work-queue/work-queue.service.js';
