@@ -4,7 +4,10 @@ import { endOfTokyoDay } from '../../common/calendar.js';
 import { MyTrainingService } from '../../training/my-training.service.js';
 import { DutySource, type Duty, type DutyProvider } from '../my-page/my-page.service.js';
 
-/** The my page's training: the courses the person still owes (open enrolments of running courses). */
+/**
+ * The my page's training: the courses the person still owes (open enrolments of running courses).
+ * Policy acknowledgements are listed by the policies' own duty source, worded as policies with their version.
+ */
 @Injectable()
 @DutySource()
 export class MyTrainingDuties implements DutyProvider {
@@ -14,7 +17,7 @@ export class MyTrainingDuties implements DutyProvider {
     if (!actor.staffId) return [];
     const { items } = await this.training.list(actor);
     return items
-      .filter((enrolment) => enrolment.state === 'open' && enrolment.course.status === 'published')
+      .filter((enrolment) => enrolment.state === 'open' && enrolment.course.status === 'published' && enrolment.course.kind !== 'policy_acknowledgement')
       .map((enrolment) => ({
         kind: 'training',
         title: enrolment.course.title,
