@@ -14,6 +14,7 @@ import { Policy } from '../../src/policies/policy.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
 import { actorOf, createDepartment, createPerson, signIn, testOrganization } from '../factories/staff.factory.js';
 import { createTestApp, TEST_SECRET_KEY } from '../support/test-app.js';
+import { benchPublish } from './publish.js';
 import { CONNECTIONS, measureSideBySide, startFloor, startMamori, type RouteFigures, type Server } from './request-path.js';
 
 const CHANGES = 2_000;
@@ -28,7 +29,7 @@ function line(name: string, value: string): void {
   process.stdout.write(`${name.padEnd(60)} ${value}\n`);
 }
 
-/** `npm run bench -- <section>` runs the set-up and that section only (audit-trail, lists, sign-in, approval, contention, import, request-path). */
+/** `npm run bench -- <section>` runs the set-up and that section only (audit-trail, lists, sign-in, approval, contention, import, request-path, publish). */
 const only = process.argv[2];
 const section = (name: string): boolean => !only || only === name;
 
@@ -221,6 +222,9 @@ async function main(): Promise<void> {
       const verified = await t.get(AuditTrailService).verify(org);
       line('audit-trail: verify after the imports', `${verified.checked} rows, ok=${verified.ok}`);
     }
+
+    // training: organisations of their own (10,000 and 100,000 people), after the figures above
+    if (section('publish')) await benchPublish(t, line);
 
     const rss = process.memoryUsage().rss / 1024 / 1024;
     line('resident memory after the run', `${rss.toFixed(0)} MiB`);
