@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { tokyoToday } from '../../src/common/calendar.js';
 import { projectRoot } from '../../src/database/project-root.js';
 import { createTestDatabase } from '../support/databases.js';
 import { TEST_SECRET_KEY } from '../support/test-app.js';
@@ -112,7 +113,8 @@ describe('command line', () => {
       [2020, 91],
       [2021, 96],
       [2022, 99],
-      [yearly[4].fiscal_year, 62],
+      // this year's course opened two months ago (not before 1 April): on 1 April nobody has done it yet
+      [yearly[4].fiscal_year, tokyoToday().endsWith('-04-01') ? 0 : 62],
     ]);
     expect(yearly.map((y) => y.status)).toEqual(['closed', 'closed', 'closed', 'closed', 'published']);
     expect(yearly[4].enrolled).toBe(387); // the active staff, as publishing enrols them
