@@ -52,7 +52,7 @@ function demoStatus(code: string): { status: ControlStatus; reason?: string } {
   return { status: 'implemented' };
 }
 
-async function demoActor(app: INestApplicationContext, organizationId: string, local: string): Promise<Actor> {
+export async function demoActor(app: INestApplicationContext, organizationId: string, local: string): Promise<Actor> {
   const staff = await app
     .get(UnitOfWork)
     .manager.getRepository(Staff)

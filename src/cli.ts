@@ -19,6 +19,7 @@ import { Organization } from './organizations/organization.entity.js';
 import { OrganizationsService } from './organizations/organizations.service.js';
 import { seedDemoCompliance } from '../seeds/demo-compliance.seed.js';
 import { seedDemoTown } from '../seeds/demo-town.seed.js';
+import { seedDemoTraining } from '../seeds/demo-training.seed.js';
 
 interface Command {
   usage: string;
@@ -77,7 +78,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'seed:demo': {
     usage: 'seed:demo',
-    description: 'load the demo town: departments, staff, policies/ (approved), control statuses (idempotent)',
+    description: 'load the demo town: departments, staff, policies/ (approved), control statuses, training FY2019– (idempotent)',
     run: () =>
       withServices(async (app) => {
         const town = await seedDemoTown({
@@ -87,7 +88,8 @@ const COMMANDS: Record<string, Command> = {
           auth: app.get(AuthService),
         });
         const compliance = await seedDemoCompliance(app, town.organizationId);
-        print({ ...town, compliance });
+        const training = await seedDemoTraining(app, town.organizationId);
+        print({ ...town, compliance, training });
         return 0;
       }),
   },

@@ -14,3 +14,17 @@ export function timeOrderedUuid(now = Date.now()): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * Time-ordered ids made in SQL, one per row of a statement that inserts many: an SQL expression
+ * giving the `ordinal`-th row (1, 2, …: a `row_number() OVER (ORDER BY …)`) an id that shares a
+ * {@link timeOrderedUuid}'s time and random bits and counts up from a random point in its last 47
+ * bits. The rows of the statement get increasing ids (they land side by side in the primary-key
+ * index) and another statement's ids, made at another millisecond or with other random bits, never
+ * meet them. The two values it needs are appended to `params`.
+ */
+export function timeOrderedIdsSql(params: unknown[], ordinal: string): string {
+  const base = timeOrderedUuid();
+  params.push(base.slice(0, 24), Number.parseInt(base.slice(24), 16) % 2 ** 47);
+  return `($${params.length - 1}::text || lpad(to_hex($${params.length}::bigint + ${ordinal}), 12, '0'))::uuid`;
+}

@@ -17,6 +17,7 @@ import { actorOf, createDepartment, createPerson, signIn, testOrganization } fro
 import { createTestApp, TEST_SECRET_KEY } from '../support/test-app.js';
 import { generateBenchData } from './bench-data.js';
 import { generateBenchEnrolments } from './bench-enrolments.js';
+import { benchPublish } from './publish.js';
 import { CONNECTIONS, measureSideBySide, startFloor, startMamori, type RouteFigures, type Server } from './request-path.js';
 
 const CHANGES = 2_000;
@@ -35,7 +36,7 @@ function line(name: string, value: string): void {
 const FIGURES_RUNS = 50;
 const FIGURES_TARGET_P95_MS = 100;
 
-/** `npm run bench -- <section>` runs the set-up and that section only (audit-trail, lists, sign-in, approval, contention, import, request-path, training-figures). */
+/** `npm run bench -- <section>` runs the set-up and that section only (audit-trail, lists, sign-in, approval, contention, import, request-path, training-figures, publish). */
 const only = process.argv[2];
 const section = (name: string): boolean => !only || only === name;
 
@@ -232,6 +233,8 @@ async function main(): Promise<void> {
 
     // after the imports: a prefecture's training records of its own (100,000 people, 1,000,000 enrolments)
     if (section('training-figures')) await trainingFigures(t);
+    // training: organisations of their own (10,000 and 100,000 people), after the figures above
+    if (section('publish')) await benchPublish(t, line);
 
     const rss = process.memoryUsage().rss / 1024 / 1024;
     line('resident memory after the run', `${rss.toFixed(0)} MiB`);

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { tokyoToday } from '../../src/common/calendar.js';
 import { projectRoot } from '../../src/database/project-root.js';
 import { createTestDatabase } from '../support/databases.js';
 import { TEST_SECRET_KEY } from '../support/test-app.js';
@@ -97,10 +98,51 @@ describe('command line', () => {
     expect(seeded.compliance).toMatchObject({ policies: { controls: { created: 56 } }, approved: ['basic-policy', 'standards'], controlStatuses: 56 });
     // every active member of staff is asked to acknowledge the basic policy: enrolments in its acknowledgement course
     expect(await count(`enrolments e JOIN courses c ON c.id = e.course_id AND c.kind = 'policy_acknowledgement'`)).toBe(387);
-    const [staff, audit] = [await count('staff'), await count('audit_trail')];
+    // training: FY2019–FY2022 (all staff, managers, new staff, a drill each year) and this fiscal year's all-staff course
+    expect(seeded.training.created).toMatchObject({ courses: 17, enrolments: 2050, drillResults: 1542 });
+    expect(seeded.training.created.quizAttempts).toBeGreaterThan(1500);
+    const { rows: yearly } = await client.query(
+      `SELECT c.fiscal_year, c.status, count(e.id)::int AS enrolled, count(e.exempt_at)::int AS exempt,
+              round(100.0 * count(e.completed_at) / (count(e.id) - count(e.exempt_at)))::int AS rate, count(*) FILTER (WHERE e.completed_late)::int AS late
+         FROM courses c JOIN enrolments e ON e.course_id = c.id
+        WHERE c.kind = 'e_learning' AND c.title LIKE '情報セキュリティ研修（全職員）%'
+        GROUP BY c.fiscal_year, c.status ORDER BY c.fiscal_year`,
+    );
+    // completion rises from the plan's 84% baseline; fewer finish late; the people on leave now were exempt in FY2022
+    expect(yearly.map((y) => [y.fiscal_year, y.rate])).toEqual([
+      [2019, 86],
+      [2020, 91],
+      [2021, 96],
+      [2022, 99],
+      // this year's course opened two months ago (not before 1 April): on 1 April nobody has done it yet
+      [yearly[4].fiscal_year, tokyoToday().endsWith('-04-01') ? 0 : 62],
+    ]);
+    expect(yearly.map((y) => y.status)).toEqual(['closed', 'closed', 'closed', 'closed', 'published']);
+    expect(yearly[4].enrolled).toBe(387); // the active staff, as publishing enrols them
+    expect(yearly[0].late).toBeGreaterThan(yearly[3].late);
+    expect(yearly[3].exempt).toBeGreaterThanOrEqual(12);
+    const { rows: drills } = await client.query(
+      `SELECT c.fiscal_year, round(100.0 * count(*) FILTER (WHERE m.reported) / count(*))::int AS reported
+         FROM mail_drill_results m JOIN courses c ON c.id = m.course_id GROUP BY c.fiscal_year ORDER BY c.fiscal_year`,
+    );
+    expect(drills.map((d) => d.fiscal_year)).toEqual([2019, 2020, 2021, 2022]);
+    expect(drills.map((d) => d.reported)).toEqual([...drills.map((d) => d.reported)].sort((a, b) => a - b));
+    // the demo staff account still owes this year's course; every enrolment is credited to a department
+    const { rows: own } = await client.query(
+      `SELECT count(*) FILTER (WHERE e.completed_at IS NULL AND c.status = 'published' AND c.kind <> 'policy_acknowledgement')::int AS open, count(*) FILTER (WHERE e.department_id IS NULL)::int AS nowhere
+         FROM enrolments e JOIN courses c ON c.id = e.course_id JOIN staff s ON s.id = e.staff_id WHERE s.email = 'staff@demo.mamori.example'`,
+    );
+    expect(own[0]).toEqual({ open: 1, nowhere: 0 });
+    const training = () =>
+      client.query(`SELECT count(*)::int AS n FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE c.kind <> 'policy_acknowledgement'`);
+    const [staff, audit, enrolments] = [await count('staff'), await count('audit_trail'), (await training()).rows[0].n];
     const second = cli(['seed:demo']);
-    expect(JSON.parse(second.stdout)).toMatchObject({ created: { departments: 0, staff: 0 }, compliance: { approved: [], controlStatuses: 0 } });
-    expect([await count('staff'), await count('audit_trail')]).toEqual([staff, audit]);
+    expect(JSON.parse(second.stdout)).toMatchObject({
+      created: { departments: 0, staff: 0 },
+      compliance: { approved: [], controlStatuses: 0 },
+      training: { created: { courses: 0, enrolments: 0, quizAttempts: 0, drillResults: 0 } },
+    });
+    expect([await count('staff'), await count('audit_trail'), (await training()).rows[0].n]).toEqual([staff, audit, enrolments]);
   });
 
   it('syncs policies/: the full catalogue once, nothing the second time, file:line for a broken file', async () => {
