@@ -27,7 +27,7 @@ export class CoreModule {}
 /** The feature modules (src/features.ts). */
 export const FEATURE_MODULES = FEATURES.map((feature) => feature.module);
 /** Their pages. */
-export const PAGE_MODULES = FEATURES.flatMap((feature) => (feature.pages ? [feature.pages] : []));
+export const PAGE_MODULES = FEATURES.flatMap((feature) => (feature.pages ? [feature.pages].flat() : []));
 
 /** The web process: API, pages, health; in development it runs the jobs too. */
 @Module({})

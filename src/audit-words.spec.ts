@@ -68,7 +68,7 @@ function written(): Written[] {
 }
 
 describe('audit-trail words', () => {
-  const definitions = FEATURES.flatMap((feature) => [feature.module, feature.pages]).flatMap((module) => featureOf(module) ?? []);
+  const definitions = FEATURES.flatMap((feature) => [feature.module, ...[feature.pages ?? []].flat()]).flatMap((module) => featureOf(module) ?? []);
   const vocabulary = AuditVocabulary.of(definitions);
   const events = written();
 

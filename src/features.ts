@@ -28,7 +28,8 @@ import { TrainingCompletionPagesModule } from './web/training-completion/trainin
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
   module: Type;
-  pages?: Type;
+  /** the module of its pages, or several (a feature with many pages keeps each set in its own folder) */
+  pages?: Type | readonly Type[];
 }
 
 /**
@@ -47,10 +48,8 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: AuditTrailModule, pages: AuditTrailPagesModule },
   { module: PoliciesModule, pages: PolicyPagesModule },
   { module: ControlsModule, pages: ControlPagesModule },
-  { module: TrainingModule, pages: MyTrainingPagesModule },
-  { module: MailDrillPagesModule },
-  { module: CoursePagesModule },
-  { module: TrainingCompletionPagesModule },
+  // the pages of training: my training, course administration, the completion board, targeted-mail drills
+  { module: TrainingModule, pages: [MyTrainingPagesModule, CoursePagesModule, TrainingCompletionPagesModule, MailDrillPagesModule] },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];

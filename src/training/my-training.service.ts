@@ -26,7 +26,17 @@ import { answerErrors, attemptsLeft, quizToTake, scoreQuiz, type QuizAnswers, ty
 import { TRAINING } from './training.permissions.js';
 
 /** What of a course the list of one's enrolments shows (its material and statement are read on its own page). */
-const COURSE_SUMMARY = { id: true, title: true, titleEn: true, kind: true, fiscalYear: true, opensOn: true, status: true, quiz: true } as const;
+const COURSE_SUMMARY = {
+  id: true,
+  title: true,
+  titleEn: true,
+  kind: true,
+  fiscalYear: true,
+  opensOn: true,
+  status: true,
+  quiz: true,
+  policyVersionId: true,
+} as const;
 
 type CourseSummary = Pick<Course, keyof typeof COURSE_SUMMARY>;
 
@@ -55,6 +65,7 @@ export function myEnrolmentView(enrolment: Enrolment, course: CourseSummary, tod
       opensOn: course.opensOn,
       status: course.status,
       hasQuiz: quiz !== null,
+      policyVersionId: course.policyVersionId,
     },
     dueOn: enrolment.dueOn,
     state,

@@ -27,7 +27,7 @@ export class OutstandingTraining implements OutstandingDutyProvider {
         WHERE e.organization_id = $1 AND e.staff_id = ANY($2::uuid[])
           AND e.completed_at IS NULL AND e.exempt_at IS NULL AND e.withdrawn_at IS NULL
           AND c.status = 'published' AND c.opens_on <= $3::date
-          AND c.kind <> 'policy_acknowledgement' -- listed by OutstandingAcknowledgements, as a policy and its version
+          AND c.policy_version_id IS NULL -- a policy version's acknowledgement is listed by OutstandingAcknowledgements, as the policy and its version
         ORDER BY e.due_on, c.title`,
       [organizationId, staffIds, tokyoToday()],
     )) as { id: string; staff_id: string; title: string; title_en: string | null; due_on: string }[];

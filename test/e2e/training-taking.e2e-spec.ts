@@ -133,6 +133,7 @@ describe('training: a member of staff takes their training — quiz, acknowledge
         opensOn: `${fy}-04-01`,
         status: 'published',
         hasQuiz: true,
+        policyVersionId: null,
       },
       dueOn: dueDate,
       state: 'open',

@@ -106,6 +106,9 @@ export class MyCourseView {
 
   @ApiProperty({ description: 'the course has a quiz to pass' })
   hasQuiz!: boolean;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'a policy acknowledgement: the approved policy version it asks to acknowledge' })
+  policyVersionId!: string | null;
 }
 
 export class MyEnrolmentView {

@@ -6,7 +6,7 @@ import { DutySource, type Duty, type DutyProvider } from '../my-page/my-page.ser
 
 /**
  * The my page's training: the courses the person still owes (open enrolments of running courses).
- * Policy acknowledgements are listed by the policies' own duty source, worded as policies with their version.
+ * The acknowledgement of a policy version is listed by the policies' own duty source, worded as policies with their version.
  */
 @Injectable()
 @DutySource()
@@ -17,7 +17,7 @@ export class MyTrainingDuties implements DutyProvider {
     if (!actor.staffId) return [];
     const { items } = await this.training.list(actor);
     return items
-      .filter((enrolment) => enrolment.state === 'open' && enrolment.course.status === 'published' && enrolment.course.kind !== 'policy_acknowledgement')
+      .filter((enrolment) => enrolment.state === 'open' && enrolment.course.status === 'published' && enrolment.course.policyVersionId === null)
       .map((enrolment) => ({
         kind: 'training',
         title: enrolment.course.title,
