@@ -149,7 +149,12 @@ describe('web pages in a browser (WCAG 2.1 AA)', () => {
     try {
       await signIn(page, staff);
       await page.waitForURL(`${t.baseUrl}/`);
-      expect(await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents()).toEqual(['マイページ', 'わたしの研修', 'ポリシー', '管理策']); // the API documentation is for the privileged roles
+      expect(await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents()).toEqual([
+        'マイページ',
+        'わたしの研修',
+        'ポリシー',
+        '管理策',
+      ]); // the API documentation is for the privileged roles
       const response = await page.goto('/audit-trail');
       expect(response?.status()).toBe(403);
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('このページを表示する権限がありません');
