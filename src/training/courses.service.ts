@@ -8,7 +8,8 @@ import { timeOrderedIdsSql } from '../common/uuid.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { audienceIsEmpty, audienceSql } from './course-audience.js';
 import { CourseStatement } from './course-statement.entity.js';
-import { Course, DEFAULT_REMINDER_SETTINGS, type CourseAudience, type Quiz } from './course.entity.js';
+import { checkedQuiz } from './quiz.js';
+import { Course, DEFAULT_REMINDER_SETTINGS, type CourseAudience } from './course.entity.js';
 import type { CourseQuery, CreateCourseDto, UpdateCourseDto } from './dto/course.dto.js';
 import './training.events.js';
 import { TRAINING } from './training.permissions.js';
@@ -367,36 +368,6 @@ export class CoursesService {
       [organizationId, courseIds],
     )) as { course_id: string; enrolled: number; completed: number; exempt: number }[];
   }
-}
-
-/** A quiz whose right answers name its own choices, with unique ids. */
-export function checkedQuiz(quiz: Quiz | { questions: Quiz['questions']; passMark: number; maxAttempts?: number | null }): Quiz {
-  const errors: { field: string; messages: string[] }[] = [];
-  const questionIds = new Set<string>();
-  quiz.questions.forEach((question, q) => {
-    if (questionIds.has(question.id)) errors.push({ field: `quiz.questions.${q}.id`, messages: [`question id ${question.id} is used twice`] });
-    questionIds.add(question.id);
-    const choiceIds = new Set<string>();
-    question.choices.forEach((choice, c) => {
-      if (choiceIds.has(choice.id)) errors.push({ field: `quiz.questions.${q}.choices.${c}.id`, messages: [`choice id ${choice.id} is used twice`] });
-      choiceIds.add(choice.id);
-    });
-    question.correct.forEach((id, c) => {
-      if (!choiceIds.has(id)) errors.push({ field: `quiz.questions.${q}.correct.${c}`, messages: [`${id} is not one of the question's choices`] });
-    });
-  });
-  if (errors.length) throw new AppException('COURSE_QUIZ_INVALID', undefined, errors);
-  return {
-    questions: quiz.questions.map((question) => ({
-      id: question.id,
-      text: question.text,
-      textEn: question.textEn ?? null,
-      choices: question.choices.map((choice) => ({ id: choice.id, text: choice.text, textEn: choice.textEn ?? null })),
-      correct: [...new Set(question.correct)],
-    })),
-    passMark: quiz.passMark,
-    maxAttempts: quiz.maxAttempts ?? null,
-  };
 }
 
 /** The due day of someone enrolled after the course started: 30 days from today, not before the course's, within its fiscal year. */

@@ -1,4 +1,4 @@
-import type { FieldError } from '../common/errors/app.exception.js';
+import { AppException, type FieldError } from '../common/errors/app.exception.js';
 import type { Quiz } from './course.entity.js';
 
 /** A person's answers to a quiz: question id → the ids of the choices they picked. */
@@ -91,4 +91,34 @@ export function scoreQuiz(quiz: Quiz, answers: QuizAnswers): QuizScore {
 export function attemptsLeft(quiz: Quiz | null, taken: number): number | null {
   if (!quiz || quiz.maxAttempts === null || quiz.maxAttempts === undefined) return null;
   return Math.max(0, quiz.maxAttempts - taken);
+}
+
+/** A quiz whose right answers name its own choices, with unique ids. */
+export function checkedQuiz(quiz: Quiz | { questions: Quiz['questions']; passMark: number; maxAttempts?: number | null }): Quiz {
+  const errors: { field: string; messages: string[] }[] = [];
+  const questionIds = new Set<string>();
+  quiz.questions.forEach((question, q) => {
+    if (questionIds.has(question.id)) errors.push({ field: `quiz.questions.${q}.id`, messages: [`question id ${question.id} is used twice`] });
+    questionIds.add(question.id);
+    const choiceIds = new Set<string>();
+    question.choices.forEach((choice, c) => {
+      if (choiceIds.has(choice.id)) errors.push({ field: `quiz.questions.${q}.choices.${c}.id`, messages: [`choice id ${choice.id} is used twice`] });
+      choiceIds.add(choice.id);
+    });
+    question.correct.forEach((id, c) => {
+      if (!choiceIds.has(id)) errors.push({ field: `quiz.questions.${q}.correct.${c}`, messages: [`${id} is not one of the question's choices`] });
+    });
+  });
+  if (errors.length) throw new AppException('COURSE_QUIZ_INVALID', undefined, errors);
+  return {
+    questions: quiz.questions.map((question) => ({
+      id: question.id,
+      text: question.text,
+      textEn: question.textEn ?? null,
+      choices: question.choices.map((choice) => ({ id: choice.id, text: choice.text, textEn: choice.textEn ?? null })),
+      correct: [...new Set(question.correct)],
+    })),
+    passMark: quiz.passMark,
+    maxAttempts: quiz.maxAttempts ?? null,
+  };
 }
