@@ -36,15 +36,22 @@ export class Navigation {
 
   constructor(private readonly catalog: FeatureCatalog) {}
 
-  /** The menu of a signed-in person: the pages they may open; the one being shown is `current`. */
+  /**
+   * The menu of a signed-in person: the pages they may open. The one being shown is `current`: the
+   * entry whose address is the longest that the path is or lies under (on /training/completion,
+   * 受講状況 and not also わたしの研修 at /training).
+   */
   for(actor: Pick<Actor, 'roles'>, path: string): NavigationItem[] {
     this.entries ??= this.catalog
       .definitions()
       .flatMap((feature) => feature.navigation ?? [])
       .sort((a, b) => a.order - b.order);
-    return this.entries
-      .filter((entry) => may(actor, entry.permission))
-      .map(({ href, label }) => ({ href, label, current: href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`) }));
+    const shown = this.entries.filter((entry) => may(actor, entry.permission));
+    const under = (href: string): boolean => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));
+    const current = shown
+      .filter((entry) => under(entry.href))
+      .reduce<string | null>((best, entry) => (best && best.length >= entry.href.length ? best : entry.href), null);
+    return shown.map(({ href, label }) => ({ href, label, current: href === current }));
   }
 }
 

@@ -71,6 +71,8 @@ describe('completion board in a browser (WCAG 2.1 AA)', () => {
       await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '受講状況' }).click();
       await page.waitForURL('**/training/completion');
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('受講状況');
+      // one menu entry is the current page: 受講状況, not also わたしの研修 (/training) above it
+      await expect(page.locator('.site-nav [aria-current="page"]').allTextContents()).resolves.toEqual(['受講状況']);
       // the chart is one image with a name and a description; the table says the same
       const chart = page.getByRole('img', { name: /部署別の受講率/ });
       await expect(chart.count()).resolves.toBe(1);
