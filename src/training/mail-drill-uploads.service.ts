@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { LessThan } from 'typeorm';
-import type { Actor } from '../common/actor.js';
+import { systemActor, type Actor } from '../common/actor.js';
+import { BUSINESS_TIME_ZONE } from '../common/calendar.js';
+import type { ScheduleDefinition } from '../common/features/feature.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { assertMay } from '../common/permissions.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
+import { ScheduledJob } from '../jobs/job-registry.js';
+import { Organization } from '../organizations/organization.entity.js';
 import { importedFile } from '../staff/staff-import-upload.interceptor.js';
 import type { DrillFormat } from './mail-drill-csv.js';
 import { MailDrillUpload } from './mail-drill-upload.entity.js';
@@ -13,6 +17,14 @@ import { TRAINING } from './training.permissions.js';
 
 /** How long a checked file waits for its confirmation. */
 export const DRILL_UPLOAD_TTL_MINUTES = 60;
+
+/** Checked files past their time are removed every 15 minutes, confirmed or not (they hold who clicked and who reported). */
+export const DRILL_UPLOAD_PURGE_SCHEDULE: ScheduleDefinition = {
+  name: 'drill-upload-purge',
+  jobId: 'drill-upload-purge-quarterly',
+  cron: '*/15 * * * *',
+  tz: BUSINESS_TIME_ZONE,
+};
 
 /** A checked file as the pages show it. */
 export interface DrillUploadView {
@@ -133,5 +145,20 @@ export class MailDrillUploadsService {
       await repository.delete({ id: upload.id });
       return result;
     });
+  }
+
+  /** Removes the checked files past their time (each organisation's count audited). */
+  @ScheduledJob(DRILL_UPLOAD_PURGE_SCHEDULE.name)
+  async purgeExpired(now: Date = new Date()): Promise<{ removed: number }> {
+    let removed = 0;
+    const organizations = await this.uow.manager.getRepository(Organization).find({ select: { id: true } });
+    for (const organization of organizations) {
+      removed += await this.uow.run(systemActor(organization.id, 'scheduler'), async (tx) => {
+        const count = (await tx.manager.getRepository(MailDrillUpload).delete({ organizationId: organization.id, expiresAt: LessThan(now) })).affected ?? 0;
+        if (count) tx.audit({ action: 'drill_upload.purge', entityType: 'course', context: { removed: count } });
+        return count;
+      });
+    }
+    return { removed };
   }
 }

@@ -59,6 +59,7 @@ export const TRAINING_AUDIT = {
       ja: '標的型メール訓練の結果ファイルを確認（取り込み前）',
       en: 'Checked a targeted-mail drill results file (before importing it)',
     },
+    'drill_upload.purge': { ja: '期限切れの訓練結果ファイルを削除', en: 'Removed expired drill result files' },
     'course.import_drill_results': { ja: '標的型メール訓練の結果を取り込み', en: 'Imported the results of a targeted-mail drill' },
     'enrolment.follow_up': {
       ja: '標的型メール訓練でリンクを開き報告しなかった職員をフォローアップ研修に登録',

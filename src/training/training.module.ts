@@ -19,7 +19,7 @@ import { MailDrillResult } from './mail-drill-result.entity.js';
 import { MyTrainingController } from './my-training.controller.js';
 import { MyTrainingService } from './my-training.service.js';
 import { MailDrillUpload } from './mail-drill-upload.entity.js';
-import { MailDrillUploadsService } from './mail-drill-uploads.service.js';
+import { DRILL_UPLOAD_PURGE_SCHEDULE, MailDrillUploadsService } from './mail-drill-uploads.service.js';
 import { MailDrillsController } from './mail-drills.controller.js';
 import { MailDrillsService } from './mail-drills.service.js';
 import { OutstandingAcknowledgements } from './outstanding-acknowledgements.js';
@@ -48,7 +48,7 @@ import { OutstandingTraining } from './outstanding-training.js';
   entities: [Course, CourseStatement, CourseAttachment, Enrolment, QuizAttempt, TrainingReminder, MailDrillResult, MailDrillUpload],
   problems: TRAINING_PROBLEMS,
   auditTrail: TRAINING_AUDIT,
-  schedules: [TRAINING_REMINDERS_SCHEDULE],
+  schedules: [TRAINING_REMINDERS_SCHEDULE, DRILL_UPLOAD_PURGE_SCHEDULE],
 })
 @Module({
   controllers: [

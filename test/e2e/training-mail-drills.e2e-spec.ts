@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { MailDrillUpload } from '../../src/training/mail-drill-upload.entity.js';
+import { MailDrillUploadsService } from '../../src/training/mail-drill-uploads.service.js';
 import { tokyoToday } from '../../src/common/calendar.js';
 import { fiscalYearOf } from '../../src/common/dates.js';
 import type { Department } from '../../src/staff/department.entity.js';
@@ -294,6 +296,23 @@ describe('training: targeted-mail drills (Gophish or plain CSV), follow-ups, fig
     expect(imported.body).toMatchObject({ format: 'plain', rows: 3, sent: 2, opened: 2, clicked: 1, reported: 1, followUpCourseId: null, followUpEnrolled: 0 });
     const unknown = await upload(plain.body.id as string, Buffer.from('職員番号,クリック,報告\r\nX999,1,0\r\n', 'utf8'));
     expect(unknown.body).toMatchObject({ code: 'DRILL_RESULTS_INVALID', errors: [{ line: 2, field: 'employeeNumber' }] });
+  });
+
+  it('removes checked files past their hour every quarter of an hour, confirmed or not, audited per organisation', async () => {
+    const uploads = t.get(MailDrillUploadsService);
+    const plain = await course({ kind: 'targeted_mail_drill', title: '標的型メール訓練（3月）' });
+    const file = { buffer: Buffer.from('職員番号,クリック,報告\r\nS1,1,1\r\n', 'utf8'), originalname: 'drill.csv', mimetype: 'text/csv' };
+    const checked = await uploads.upload(actorOf(officer), plain.body.id as string, file);
+    const count = () => t.dataSource.getRepository(MailDrillUpload).countBy({ organizationId: org });
+    expect(await uploads.purgeExpired(new Date())).toEqual({ removed: 0 }); // within its hour
+    expect(await count()).toBe(1);
+    expect(await uploads.purgeExpired(new Date(Date.now() + 61 * 60_000))).toEqual({ removed: 1 });
+    expect(await count()).toBe(0);
+    await expect(uploads.find(actorOf(officer), plain.body.id as string, checked.id)).rejects.toMatchObject({ code: 'DRILL_UPLOAD_NOT_FOUND' });
+    const [{ n }] = (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_trail WHERE organization_id = $1 AND action = 'drill_upload.purge'`, [
+      org,
+    ])) as { n: number }[];
+    expect(n).toBe(1);
   });
 
   it('imports 5,000 recipients in one go', async () => {
