@@ -32,6 +32,9 @@ export interface PublishResult {
   enrolled: number;
 }
 
+/** The fields of a course that always have a value (the others may be set to null to clear them). */
+const REQUIRED_FIELDS = ['fiscalYear', 'kind', 'title', 'audience', 'dueDate', 'opensOn', 'statement', 'reminders'] as const;
+
 /** The first day of a fiscal year and its last (Asia/Tokyo calendar days). */
 export function fiscalYearDays(fiscalYear: number): { first: string; last: string } {
   return { first: `${fiscalYear}-04-01`, last: `${fiscalYear + 1}-03-31` };
@@ -285,6 +288,14 @@ export class CoursesService {
 
   /** The fields of a create or update, checked against each other and the organisation's records. */
   private async checked(tx: Transaction, current: Course | null, dto: UpdateCourseDto): Promise<Partial<Course>> {
+    // optional is not nullable: leaving a field out keeps it, null would erase what a course must have
+    const nulls = REQUIRED_FIELDS.filter((field) => dto[field] === null);
+    if (nulls.length)
+      throw new AppException(
+        'VALIDATION_FAILED',
+        undefined,
+        nulls.map((field) => ({ field, messages: [`${field} cannot be null; leave it out to keep it`] })),
+      );
     const fields: Partial<Course> = {};
     if (dto.fiscalYear !== undefined) fields.fiscalYear = dto.fiscalYear;
     if (dto.kind !== undefined) fields.kind = dto.kind;
@@ -303,10 +314,11 @@ export class CoursesService {
       if (dto.followUpCourseId !== null) {
         const followUp = await tx.manager
           .getRepository(Course)
-          .findOne({ where: { id: dto.followUpCourseId, organizationId: tx.actor.organizationId }, select: { id: true } });
-        if (!followUp || followUp.id === current?.id) {
+          .findOne({ where: { id: dto.followUpCourseId, organizationId: tx.actor.organizationId }, select: { id: true, kind: true } });
+        // a course to learn from: not another drill, not a policy's acknowledgement
+        if (!followUp || followUp.id === current?.id || followUp.kind === 'targeted_mail_drill' || followUp.kind === 'policy_acknowledgement') {
           throw new AppException('COURSE_FOLLOW_UP_INVALID', undefined, [
-            { field: 'followUpCourseId', messages: ['name another course of this organisation'] },
+            { field: 'followUpCourseId', messages: ['name another course of this organisation that teaches (not a drill, not a policy acknowledgement)'] },
           ]);
         }
       }

@@ -94,9 +94,22 @@ export class ExemptionsService {
     await this.uow.run(actor, async (tx) => {
       const enrolment = await this.lockOpenCourseEnrolment(tx, enrolmentId);
       if (!enrolment.exemptAt || enrolment.completedAt) throw new AppException('NOT_EXEMPT');
+      // someone who retired while exempt owes nothing: the enrolment is withdrawn, as it would have been
+      const [person] = (await tx.manager.query(`SELECT status FROM staff WHERE id = $1 AND organization_id = $2`, [
+        enrolment.staffId,
+        actor.organizationId,
+      ])) as {
+        status: string;
+      }[];
       await tx.update(
         enrolment,
-        { exemptAt: null, exemptionKind: null, exemptionReason: null, exemptedById: null },
+        {
+          exemptAt: null,
+          exemptionKind: null,
+          exemptionReason: null,
+          exemptedById: null,
+          ...(person?.status === 'retired' ? { withdrawnAt: new Date() } : {}),
+        },
         { action: 'enrolment.unexempt', entityType: 'enrolment', context: { courseId: enrolment.courseId } },
       );
     });

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Not, type EntityManager } from 'typeorm';
 import { accessScope, scopeConditions } from '../auth/access-scope.js';
 import type { Actor } from '../common/actor.js';
 import { tokyoToday } from '../common/calendar.js';
 import { fiscalYearOf } from '../common/dates.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { pageOf, skipTake, type Page, type PageQuery } from '../common/pagination.js';
-import { assertMay } from '../common/permissions.js';
+import { assertMay, may } from '../common/permissions.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { decodeCsv } from '../staff/staff-import-csv.js';
 import { Course } from './course.entity.js';
@@ -310,6 +310,14 @@ export class MailDrillsService {
       entityId: course.id,
       context: { ...result, ...source },
     });
+    // the drill has been run: a planned one (a draft, hidden from the managers) is now published with its results
+    if (course.status === 'draft') {
+      await tx.update(
+        course,
+        { status: 'published', publishedAt: new Date(), publishedById: tx.actor.staffId },
+        { action: 'course.publish', entityType: 'course', omit: ['body', 'bodyEn', 'quiz'], context: { reason: 'drill_results_imported', enrolled: 0 } },
+      );
+    }
     return result;
   }
 
@@ -488,7 +496,7 @@ export class MailDrillsService {
     };
   }
 
-  /** One targeted-mail drill (its results' readers may see it, draft or not). */
+  /** One targeted-mail drill (a draft only for the security office: a planned drill is not announced to the managers). */
   async drill(actor: Actor, courseId: string): Promise<Course> {
     assertMay(actor, TRAINING.read_figures);
     return this.drillCourse(this.uow.manager, actor, courseId, false);
@@ -498,7 +506,12 @@ export class MailDrillsService {
   async drills(actor: Actor): Promise<(Course & { recipients: number; reported: number; clicked: number })[]> {
     assertMay(actor, TRAINING.read_figures);
     const courses = await this.uow.manager.getRepository(Course).find({
-      where: { organizationId: actor.organizationId, kind: 'targeted_mail_drill' },
+      where: {
+        organizationId: actor.organizationId,
+        kind: 'targeted_mail_drill',
+        // a planned drill is not announced: drafts only for the security office
+        ...(may(actor, TRAINING.manage_courses) ? {} : { status: Not('draft' as const) }),
+      },
       order: { fiscalYear: 'DESC', dueOn: 'DESC', title: 'ASC' },
     });
     if (courses.length === 0) return [];
@@ -521,12 +534,12 @@ export class MailDrillsService {
     );
   }
 
-  /** The course, which must be a targeted-mail drill of the organisation (404, 409 DRILL_NOT_MAIL_DRILL); locked for an import. */
+  /** The course, which must be a targeted-mail drill of the organisation (404, also a draft for whoever does not manage courses; 409 DRILL_NOT_MAIL_DRILL); locked for an import. */
   async drillCourse(manager: EntityManager, actor: Actor, id: string, lock: boolean): Promise<Course> {
     const course = await manager
       .getRepository(Course)
       .findOne({ where: { id, organizationId: actor.organizationId }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
-    if (!course) throw new AppException('COURSE_NOT_FOUND');
+    if (!course || (course.status === 'draft' && !may(actor, TRAINING.manage_courses))) throw new AppException('COURSE_NOT_FOUND');
     if (course.kind !== 'targeted_mail_drill')
       throw new AppException('DRILL_NOT_MAIL_DRILL', `The course is a ${course.kind} course, not a targeted-mail drill`);
     return course;

@@ -73,7 +73,7 @@ export class MyTrainingController {
   @May(TRAINING.take)
   @ApiOperation({
     summary:
-      'Complete my enrolment: acknowledged must be true; a course with a quiz needs a passed attempt (or answers here that pass, recorded with the completion; failing answers record nothing). Completing twice answers the first completion again',
+      'Complete my enrolment: acknowledged must be true; a course with a quiz needs a passed attempt (or answers given here, recorded as an attempt: failing ones count as an attempt and are answered 409 with the score). Completing twice answers the first completion again',
   })
   @ApiOkResponse({ type: MyEnrolmentView })
   @ApiProblems({

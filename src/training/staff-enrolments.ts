@@ -37,12 +37,15 @@ export class StaffEnrolments {
     if (events.length === 0) return 0;
     const people = events.map((event) => ({ staff_id: event.staffId, source: event.reason === 'created' ? 'joined' : 'returned' }));
     const reopened = (await tx.manager.query(
-      `UPDATE enrolments e SET withdrawn_at = NULL, department_id = s.department_id, updated_at = now()
+      `UPDATE enrolments e SET withdrawn_at = NULL, department_id = s.department_id, updated_at = now(),
+              -- back after the date: 30 days from today, as a joiner, within the course's fiscal year
+              due_on = GREATEST(e.due_on, LEAST($3::date + 30, make_date(c.fiscal_year + 1, 3, 31)))
          FROM staff s, courses c
         WHERE s.id = e.staff_id AND c.id = e.course_id AND e.organization_id = $1 AND e.staff_id = ANY($2::uuid[])
           AND e.withdrawn_at IS NOT NULL AND e.completed_at IS NULL AND c.status = 'published'
+          AND (c.fiscal_year = $4 OR c.policy_version_id IS NOT NULL)
         RETURNING e.id, e.staff_id, e.course_id, e.department_id`,
-      [tx.actor.organizationId, people.map((p) => p.staff_id)],
+      [tx.actor.organizationId, people.map((p) => p.staff_id), tokyoToday(), fiscalYearOf(tokyoToday())],
     )) as [{ id: string; staff_id: string; course_id: string; department_id: string | null }[], number];
     if (reopened[0].length) {
       tx.auditMany(

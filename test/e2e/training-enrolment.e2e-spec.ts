@@ -8,6 +8,7 @@ import { StaffService } from '../../src/staff/staff.service.js';
 import { Course } from '../../src/training/course.entity.js';
 import { CoursesService } from '../../src/training/courses.service.js';
 import { EnrolmentCompletion } from '../../src/training/enrolment-completion.js';
+import { ExemptionsService } from '../../src/training/exemptions.service.js';
 import { Enrolment } from '../../src/training/enrolment.entity.js';
 import { actorOf, createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -98,6 +99,28 @@ describe('training: publishing enrols the audience in one statement; enrolments 
     expect(dates.status).toBe(400);
     expect(dates.body.errors[0].field).toBe('opensOn');
     expect(await t.dataSource.getRepository(Course).countBy({ organizationId: org })).toBe(0);
+  });
+
+  it('refuses null for a field a course must have, and a follow-up that is a drill or a policy acknowledgement, naming the field', async () => {
+    const draft = await t
+      .get(CoursesService)
+      .create(actorOf(officer), { fiscalYear: fy, kind: 'targeted_mail_drill', title: '訓練', audience: { all: true }, dueDate });
+    for (const field of ['title', 'audience', 'statement', 'reminders']) {
+      const refused = await http()
+        .patch(`/api/v1/training/courses/${draft.id}`)
+        .set(officerBearer)
+        .send({ [field]: null });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([{ field, messages: [expect.stringContaining('cannot be null')] }]);
+    }
+    const otherDrill = await t
+      .get(CoursesService)
+      .create(actorOf(officer), { fiscalYear: fy, kind: 'targeted_mail_drill', title: '別の訓練', audience: { all: true }, dueDate });
+    const followUp = await http().patch(`/api/v1/training/courses/${draft.id}`).set(officerBearer).send({ followUpCourseId: otherDrill.id });
+    expect(followUp.status).toBe(400);
+    expect(followUp.body.errors[0].field).toBe('followUpCourseId');
+    await t.dataSource.getRepository(Course).delete({ id: draft.id });
+    await t.dataSource.getRepository(Course).delete({ id: otherDrill.id });
   });
 
   it('publishes to the whole audience in one statement: 3,000 people, on-leave staff left out, once only', async () => {
@@ -203,7 +226,19 @@ describe('training: publishing enrols the audience in one statement; enrolments 
     await t.get(StaffService).update(actorOf(admin), joiner.staff.id, { status: 'active' });
     const back = await t.dataSource.getRepository(Enrolment).findBy({ staffId: joiner.staff.id });
     expect(back.find((e) => e.courseId === somuOnly.id)!.withdrawnAt).toBeNull();
+    expect(back.find((e) => e.courseId === somuOnly.id)!.dueOn >= tokyoToday()).toBe(true); // back after the date: not overdue at once
     expect(back).toHaveLength(2);
+  });
+
+  it('lifting the exemption of someone who retired meanwhile withdraws the enrolment: they owe nothing', async () => {
+    const person = await createPerson(t, org, { departmentId: somu.id });
+    const [enrolment] = await t.dataSource.getRepository(Enrolment).findBy({ staffId: person.staff.id });
+    await t.get(ExemptionsService).exempt(actorOf(officer), enrolment!.id, { kind: 'long_leave', reason: '病気休暇' });
+    await t.get(StaffService).update(actorOf(admin), person.staff.id, { status: 'retired' });
+    await t.get(ExemptionsService).unexempt(actorOf(officer), enrolment!.id);
+    const after = await t.dataSource.getRepository(Enrolment).findOneByOrFail({ id: enrolment!.id });
+    expect(after).toMatchObject({ exemptAt: null, completedAt: null });
+    expect(after.withdrawnAt).not.toBeNull();
   });
 
   it('completing twice records one completion, one audit row and one mail', async () => {

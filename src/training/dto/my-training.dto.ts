@@ -73,7 +73,7 @@ export class CompleteEnrolmentDto {
   @ApiPropertyOptional({
     ...ANSWERS_SCHEMA,
     description:
-      'the quiz answers, when no attempt passed yet: recorded as an attempt with the completion when they pass; when they fail nothing is recorded (409 QUIZ_NOT_PASSED) — record attempts with POST …/quiz-attempts',
+      'the quiz answers, when no attempt passed yet: recorded as an attempt with the completion; answers that fail are an attempt too (counted), answered 409 QUIZ_NOT_PASSED with the score and the attempts left',
   })
   @IsOptional()
   @IsQuizAnswers()
