@@ -8,6 +8,7 @@ import { importedFile, MAX_IMPORT_SIZE_TEXT, StaffImportUploadInterceptor } from
 import { uuidParam } from '../staff/uuid-param.js';
 import { DrillFiguresQuery, DrillFiguresView, DrillImportQuery, DrillImportResultView, DrillResultsQuery, DrillResultView } from './dto/mail-drill.dto.js';
 import { GOPHISH_STATUSES } from './mail-drill-csv.js';
+import { MailDrillResultsService } from './mail-drill-results.service.js';
 import { MailDrillsService } from './mail-drills.service.js';
 import { TRAINING } from './training.permissions.js';
 
@@ -17,7 +18,10 @@ const flag = (value: 'true' | 'false' | undefined): boolean | undefined => (valu
 @ApiTags('training')
 @Controller('api/v1/training')
 export class MailDrillsController {
-  constructor(private readonly drills: MailDrillsService) {}
+  constructor(
+    private readonly drills: MailDrillsService,
+    private readonly drillResults: MailDrillResultsService,
+  ) {}
 
   @Post('courses/:id/drill-results')
   @HttpCode(200)
@@ -76,7 +80,7 @@ export class MailDrillsController {
     409: 'The course is not a targeted-mail drill (DRILL_NOT_MAIL_DRILL)',
   })
   async results(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Query() query: DrillResultsQuery): Promise<Page<DrillResultView>> {
-    const { course: _course, ...page } = await this.drills.results(actor, id, {
+    const { course: _course, ...page } = await this.drillResults.results(actor, id, {
       page: query.page,
       pageSize: query.pageSize,
       clicked: flag(query.clicked),
@@ -99,6 +103,6 @@ export class MailDrillsController {
     409: 'courseId is not a targeted-mail drill (DRILL_NOT_MAIL_DRILL)',
   })
   figures(@CurrentActor() actor: Actor, @Query() query: DrillFiguresQuery): Promise<DrillFiguresView> {
-    return this.drills.drillFigures(actor, { fiscalYear: query.fiscalYear, courseId: query.courseId });
+    return this.drillResults.drillFigures(actor, { fiscalYear: query.fiscalYear, courseId: query.courseId });
   }
 }

@@ -21,6 +21,7 @@ import { MyTrainingService } from './my-training.service.js';
 import { MailDrillUpload } from './mail-drill-upload.entity.js';
 import { DRILL_UPLOAD_PURGE_SCHEDULE, MailDrillUploadsService } from './mail-drill-uploads.service.js';
 import { MailDrillsController } from './mail-drills.controller.js';
+import { MailDrillResultsService } from './mail-drill-results.service.js';
 import { MailDrillsService } from './mail-drills.service.js';
 import { OutstandingAcknowledgements } from './outstanding-acknowledgements.js';
 import { AcknowledgementRequestedMail } from './policy-acknowledgement.notifications.js';
@@ -74,6 +75,7 @@ import { OutstandingTraining } from './outstanding-training.js';
     ExemptionsService,
     AttendanceService,
     MailDrillsService,
+    MailDrillResultsService,
     MailDrillUploadsService,
     TrainingFiguresService,
     TrainingFiguresExport,
@@ -95,6 +97,7 @@ import { OutstandingTraining } from './outstanding-training.js';
     ExemptionsService,
     AttendanceService,
     MailDrillsService,
+    MailDrillResultsService,
     MailDrillUploadsService,
     TrainingFiguresService,
     TrainingFiguresExport,

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { MailDrillUpload } from '../../src/training/mail-drill-upload.entity.js';
 import { MailDrillUploadsService } from '../../src/training/mail-drill-uploads.service.js';
-import { MailDrillsService } from '../../src/training/mail-drills.service.js';
+import { MailDrillResultsService } from '../../src/training/mail-drill-results.service.js';
 import { tokyoToday } from '../../src/common/calendar.js';
 import { fiscalYearOf } from '../../src/common/dates.js';
 import type { Department } from '../../src/staff/department.entity.js';
@@ -321,7 +321,7 @@ describe('training: targeted-mail drills (Gophish or plain CSV), follow-ups, fig
     const id = planned.body.id as string;
     expect((await http().get(`/api/v1/training/courses/${id}/drill-results`).set(managerBearer)).status).toBe(404);
     expect((await http().get(`/api/v1/training/courses/${id}/drill-results`).set(officerBearer)).status).toBe(200);
-    expect(await t.get(MailDrillsService).drills(actorOf(somuManager))).not.toContainEqual(expect.objectContaining({ id }));
+    expect(await t.get(MailDrillResultsService).drills(actorOf(somuManager))).not.toContainEqual(expect.objectContaining({ id }));
     const imported = await upload(id, Buffer.from('職員番号,クリック,報告\r\nS1,1,1\r\n', 'utf8'));
     expect(imported.status).toBe(200);
     expect((await http().get(`/api/v1/training/courses/${id}`).set(officerBearer)).body.status).toBe('published');

@@ -5,7 +5,8 @@ import { may } from '../../common/permissions.js';
 import { MAX_IMPORT_SIZE_TEXT } from '../../staff/staff-import-upload.interceptor.js';
 import { DRILL_FORMATS, GOPHISH_STATUSES, type DrillIssue } from '../../training/mail-drill-csv.js';
 import { DRILL_UPLOAD_TTL_MINUTES, MailDrillUploadsService } from '../../training/mail-drill-uploads.service.js';
-import { MailDrillsService, type DrillImportResult } from '../../training/mail-drills.service.js';
+import { MailDrillResultsService } from '../../training/mail-drill-results.service.js';
+import { type DrillImportResult } from '../../training/mail-drills.service.js';
 import { TRAINING } from '../../training/training.permissions.js';
 import type { FormErrors } from '../forms/form-error.js';
 import { I18nService } from '../i18n/i18n.service.js';
@@ -47,7 +48,7 @@ export function importCounts(result: DrillImportResult): { key: string; count: n
 @Injectable()
 export class MailDrillPagesService {
   constructor(
-    private readonly drills: MailDrillsService,
+    private readonly drills: MailDrillResultsService,
     private readonly uploads: MailDrillUploadsService,
     private readonly i18n: I18nService,
   ) {}
