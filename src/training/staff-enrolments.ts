@@ -18,6 +18,16 @@ interface NewEnrolment {
 }
 
 /**
+ * The due day of someone enrolled (or enrolled again) after a course started, in SQL over course `c`
+ * with today as $3: 30 days on, not before `base`; within the course's fiscal year, except for a
+ * policy's acknowledgement, which is owed for as long as the version is in force.
+ */
+function dueFromToday(base: string): string {
+  return `CASE WHEN c.kind = 'policy_acknowledgement' THEN GREATEST(${base}, $3::date + 30)
+               ELSE GREATEST(${base}, LEAST($3::date + 30, make_date(c.fiscal_year + 1, 3, 31))) END`;
+}
+
+/**
  * How training follows the staff events of the year, in the transaction of the change (one statement
  * for however many people an HR import brings):
  *
@@ -38,8 +48,8 @@ export class StaffEnrolments {
     const people = events.map((event) => ({ staff_id: event.staffId, source: event.reason === 'created' ? 'joined' : 'returned' }));
     const reopened = (await tx.manager.query(
       `UPDATE enrolments e SET withdrawn_at = NULL, department_id = s.department_id, updated_at = now(),
-              -- back after the date: 30 days from today, as a joiner, within the course's fiscal year
-              due_on = GREATEST(e.due_on, LEAST($3::date + 30, make_date(c.fiscal_year + 1, 3, 31)))
+              -- back after the date: due as a joiner is
+              due_on = ${dueFromToday('e.due_on')}
          FROM staff s, courses c
         WHERE s.id = e.staff_id AND c.id = e.course_id AND e.organization_id = $1 AND e.staff_id = ANY($2::uuid[])
           AND e.withdrawn_at IS NOT NULL AND e.completed_at IS NULL AND c.status = 'published'
@@ -129,8 +139,7 @@ export class StaffEnrolments {
     const rows = (await tx.manager.query(
       `INSERT INTO enrolments (organization_id, course_id, fiscal_year, staff_id, department_id, source, due_on)
        SELECT s.organization_id, c.id, c.fiscal_year, s.id, s.department_id, p.source,
-              CASE WHEN c.kind = 'policy_acknowledgement' THEN GREATEST(c.due_on, $3::date + 30)
-                   ELSE GREATEST(c.due_on, LEAST($3::date + 30, make_date(c.fiscal_year + 1, 3, 31))) END
+              ${dueFromToday('c.due_on')}
          FROM json_to_recordset($2::json) AS p(staff_id uuid, source varchar)
          -- one primary-key look-up per person (OFFSET 0 keeps it so): joiners an import has just added are
          -- not in the planner's statistics yet, and a plan that scans them all per person is quadratic
