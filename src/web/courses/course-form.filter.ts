@@ -16,6 +16,7 @@ import {
   CoursePagesService,
   EXEMPTION_FORM,
 } from './course-pages.service.js';
+import { CourseRecordsPagesService } from './course-records-pages.service.js';
 import { QuizTextRefused } from './quiz-text.js';
 
 /** What the course pages' forms explain on their own page (with the problem's status) rather than the error page. */
@@ -101,7 +102,10 @@ export function courseFormMessages(
 export class CourseFormErrorFilter extends FormErrorFilter {
   protected override readonly formProblems = COURSE_FORM_PROBLEMS;
 
-  constructor(private readonly pages: CoursePagesService) {
+  constructor(
+    private readonly pages: CoursePagesService,
+    private readonly records: CourseRecordsPagesService,
+  ) {
     super();
   }
 
@@ -126,7 +130,7 @@ export class CourseFormErrorFilter extends FormErrorFilter {
       const lifting = path.endsWith('/lift');
       const form = lifting ? COURSE_ACTION_FORM : EXEMPTION_FORM;
       const errors = formErrors(form, courseFormMessages(form, error, undefined, lifting ? undefined : 'employeeNumber'), lifting ? {} : body);
-      return { view: 'course-admin-exemptions', data: { ...(await this.pages.exemptionsPage(actor, id, 1, errors)), formErrors: errors } };
+      return { view: 'course-admin-exemptions', data: { ...(await this.records.exemptionsPage(actor, id, 1, errors)), formErrors: errors } };
     }
     if (/\/attendance(\.csv)?$/.test(path)) {
       const csv = path.endsWith('.csv');
@@ -150,7 +154,7 @@ export class CourseFormErrorFilter extends FormErrorFilter {
       const errors = formErrors(form, messages, body);
       return {
         view: 'course-admin-attendance',
-        data: { ...(await this.pages.attendancePage(actor, id, { formErrors: errors, issues: lines })), formErrors: errors },
+        data: { ...(await this.records.attendancePage(actor, id, { formErrors: errors, issues: lines })), formErrors: errors },
       };
     }
     // the course's page: its material, closing and repeating

@@ -15,6 +15,7 @@ import { WebPageQuery } from '../web-query.dto.js';
 import { CourseFormErrorFilter } from './course-form.filter.js';
 import { AttendanceCsvForm, AttendanceForm, CourseForm, CourseListQuery, ExemptionForm } from './course-page.dto.js';
 import { coursePath, CoursePagesService } from './course-pages.service.js';
+import { CourseRecordsPagesService } from './course-records-pages.service.js';
 import { AttachmentFormInterceptor, AttendanceFormInterceptor } from './course-upload-forms.interceptor.js';
 
 /** 翌年度へ複製: the fiscal year of the copy. */
@@ -35,6 +36,7 @@ class RepeatForm {
 export class CoursePagesController {
   constructor(
     private readonly pages: CoursePagesService,
+    private readonly records: CourseRecordsPagesService,
     private readonly courses: CoursesService,
     private readonly attachments: CourseAttachmentsService,
   ) {}
@@ -166,14 +168,14 @@ export class CoursePagesController {
   @May(TRAINING.exempt)
   @Render('course-admin-exemptions')
   exemptionsPage(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() query: WebPageQuery): Promise<object> {
-    return this.pages.exemptionsPage(actor, id, query.page);
+    return this.records.exemptionsPage(actor, id, query.page);
   }
 
   @Post(':id/exemptions')
   @May(TRAINING.exempt)
   @UseFilters(CourseFormErrorFilter)
   async exempt(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() form: ExemptionForm, @Res() res: Response): Promise<void> {
-    const { exempted } = await this.pages.exempt(actor, id, form);
+    const { exempted } = await this.records.exempt(actor, id, form);
     flash(res, form.wholeYear === '1' ? 'notice.courseAdmin_exemptedYear' : 'notice.courseAdmin_exempted', { exempted });
     res.redirect(303, `${coursePath(id)}/exemptions`);
   }
@@ -187,7 +189,7 @@ export class CoursePagesController {
     @Param('enrolmentId', ParseUUIDPipe) enrolmentId: string,
     @Res() res: Response,
   ): Promise<void> {
-    await this.pages.lift(actor, id, enrolmentId);
+    await this.records.lift(actor, id, enrolmentId);
     flash(res, 'notice.courseAdmin_exemptionLifted');
     res.redirect(303, `${coursePath(id)}/exemptions`);
   }
@@ -196,7 +198,7 @@ export class CoursePagesController {
   @May(TRAINING.record_attendance)
   @Render('course-admin-attendance')
   attendancePage(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() _query: WebPageQuery): Promise<object> {
-    return this.pages.attendancePage(actor, id);
+    return this.records.attendancePage(actor, id);
   }
 
   @Post(':id/attendance')
@@ -208,7 +210,7 @@ export class CoursePagesController {
     @Body() form: AttendanceForm,
     @Res() res: Response,
   ): Promise<void> {
-    const result = await this.pages.recordPasted(actor, id, form);
+    const result = await this.records.recordPasted(actor, id, form);
     flash(res, 'notice.courseAdmin_attendanceRecorded', { completed: result.completed, already: result.alreadyCompleted });
     res.redirect(303, `${coursePath(id)}/attendance`);
   }
@@ -224,7 +226,7 @@ export class CoursePagesController {
     @UploadedFile() file: Express.Multer.File | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    const result = await this.pages.recordCsv(actor, id, file, form.csvAttendedAt);
+    const result = await this.records.recordCsv(actor, id, file, form.csvAttendedAt);
     flash(res, 'notice.courseAdmin_attendanceRecorded', { completed: result.completed, already: result.alreadyCompleted });
     res.redirect(303, `${coursePath(id)}/attendance`);
   }

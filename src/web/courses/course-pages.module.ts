@@ -5,6 +5,7 @@ import { TrainingModule } from '../../training/training.module.js';
 import { TRAINING } from '../../training/training.permissions.js';
 import { CourseFormErrorFilter } from './course-form.filter.js';
 import { CoursePagesController } from './course-pages.controller.js';
+import { CourseRecordsPagesService } from './course-records-pages.service.js';
 import { CoursePagesService } from './course-pages.service.js';
 
 /**
@@ -20,6 +21,6 @@ import { CoursePagesService } from './course-pages.service.js';
 @Module({
   imports: [TrainingModule, DepartmentsModule],
   controllers: [CoursePagesController],
-  providers: [CoursePagesService, CourseFormErrorFilter],
+  providers: [CoursePagesService, CourseRecordsPagesService, CourseFormErrorFilter],
 })
 export class CoursePagesModule {}
