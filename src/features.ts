@@ -3,6 +3,8 @@ import { AuditTrailModule } from './audit-trail/audit-trail.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { entitiesOf } from './common/features/feature.js';
 import { ControlsModule } from './controls/controls.module.js';
+import { FindingsModule } from './findings/findings.module.js';
+import { IncidentsModule } from './incidents/incidents.module.js';
 import { DepartmentDutiesModule } from './department-duties/department-duties.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
@@ -50,6 +52,8 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: ControlsModule, pages: ControlPagesModule },
   // the pages of training: my training, course administration, the completion board, targeted-mail drills
   { module: TrainingModule, pages: [MyTrainingPagesModule, CoursePagesModule, TrainingCompletionPagesModule, MailDrillPagesModule] },
+  { module: FindingsModule },
+  { module: IncidentsModule },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];

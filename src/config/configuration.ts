@@ -47,6 +47,12 @@ export interface EvidenceConfig {
   maxBytes: number;
 }
 
+export interface IncidentsConfig {
+  preliminaryReportDays: number;
+  countedSeverities: ('L0' | 'L1' | 'L2' | 'L3')[];
+  residentReportsPerHour: number;
+}
+
 export interface MamoriConfig {
   app: AppConfig;
   database: DatabaseConfig;
@@ -54,6 +60,7 @@ export interface MamoriConfig {
   auth: AuthConfig;
   mail: MailConfig;
   evidence: EvidenceConfig;
+  incidents: IncidentsConfig;
 }
 
 /** Reads and checks the environment once; every area below is a typed view of it. */
@@ -84,6 +91,11 @@ export function loadConfig(raw: Record<string, unknown> = process.env): MamoriCo
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     evidence: { dir: env.EVIDENCE_DIR, maxBytes: env.EVIDENCE_MAX_BYTES },
+    incidents: {
+      preliminaryReportDays: env.PRELIMINARY_REPORT_DAYS,
+      countedSeverities: env.INCIDENT_COUNTED_SEVERITIES.split(',') as IncidentsConfig['countedSeverities'],
+      residentReportsPerHour: env.RESIDENT_REPORTS_PER_HOUR,
+    },
   };
 }
 
@@ -94,4 +106,6 @@ export const authConfig = registerAs('auth', () => loadConfig().auth);
 export const mailConfig = registerAs('mail', () => loadConfig().mail);
 export const evidenceConfig = registerAs('evidence', () => loadConfig().evidence);
 
-export const configLoaders = [appConfig, databaseConfig, queueConfig, authConfig, mailConfig, evidenceConfig];
+export const incidentsConfig = registerAs('incidents', () => loadConfig().incidents);
+
+export const configLoaders = [appConfig, databaseConfig, queueConfig, authConfig, mailConfig, evidenceConfig, incidentsConfig];

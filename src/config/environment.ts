@@ -132,6 +132,22 @@ export class Environment {
   @Min(1)
   @Max(1024 * 1024 * 1024)
   EVIDENCE_MAX_BYTES: number = 10 * 1024 * 1024;
+
+  /** Days from detection within which the preliminary report to the Personal Information Protection Commission is due. */
+  @IsInt()
+  @Min(1)
+  @Max(30)
+  PRELIMINARY_REPORT_DAYS: number = 3;
+
+  /** The severities the "security incidents" indicator counts (comma-separated). */
+  @Matches(/^(L[0-3])(,L[0-3])*$/, { message: 'must be severities such as L1,L2,L3' })
+  INCIDENT_COUNTED_SEVERITIES: string = 'L1,L2,L3';
+
+  /** Reports the public page accepts from one client address per hour. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  RESIDENT_REPORTS_PER_HOUR: number = 5;
 }
 
 const DEVELOPMENT_SECRET = 'mamori-development-secret-do-not-use-in-production';

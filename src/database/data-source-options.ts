@@ -5,11 +5,12 @@ import { Organization } from '../organizations/organization.entity.js';
 import { AuditTrailEntry } from '../audit-trail/audit-trail-entry.entity.js';
 import { OutboxMessage } from '../outbox/outbox-message.entity.js';
 import { projectRoot } from './project-root.js';
+import { ReferenceCounter } from './reference-counter.entity.js';
 
 export type EntityClass = abstract new (...args: never[]) => object;
 
 /** The plumbing's own tables; the features add theirs (`@Feature({ entities })`). */
-export const PLUMBING_ENTITIES: readonly EntityClass[] = [Organization, AuditTrailEntry, OutboxMessage];
+export const PLUMBING_ENTITIES: readonly EntityClass[] = [Organization, AuditTrailEntry, OutboxMessage, ReferenceCounter];
 
 /**
  * The one set of options the web process, the worker, the CLI, TypeORM's migration commands and

@@ -4,6 +4,22 @@ import type { ScheduleDefinition } from '../common/features/feature.js';
 import { OUTBOX_HANDLER, QUEUES, type OutboxJob, type OutboxTopic, type QueueName } from '../outbox/outbox-topics.js';
 
 const SCHEDULED_JOB = Symbol('mamori:scheduled-job');
+const PERIODIC_CHECK = Symbol('mamori:periodic-check');
+
+/** A check that runs every `everyMs` where jobs run, without Redis (it survives Redis losing its timers). */
+export interface PeriodicCheckDefinition {
+  name: string;
+  everyMs: number;
+}
+
+/**
+ * Marks a provider method as a periodic check: `() => Promise<…>`, called every `everyMs` by the
+ * process that runs jobs (the worker, or the web process in development), never twice at once.
+ * For what must re-derive its due work from the database after a restart of anything (escalations).
+ */
+export function PeriodicCheck(name: string, everyMs: number): MethodDecorator {
+  return addMethodMetadata(PERIODIC_CHECK, { name, everyMs } satisfies PeriodicCheckDefinition);
+}
 
 /** Marks a provider method as the handler of a schedule the feature declares: `(now?: Date) => Promise<…>`. */
 export function ScheduledJob(name: string): MethodDecorator {
@@ -29,6 +45,7 @@ export class JobRegistry implements OnModuleInit, OnApplicationBootstrap {
   private readonly topics = new Map<string, Handled<OutboxJobHandler> & { queue: QueueName | null }>();
   private readonly schedules = new Map<string, Handled<ScheduleHandler> & { definition: ScheduleDefinition | null }>();
   private readonly mistakes: string[] = [];
+  private readonly checks: (PeriodicCheckDefinition & { run: () => Promise<unknown> })[] = [];
 
   constructor(private readonly catalog: FeatureCatalog) {}
 
@@ -39,6 +56,15 @@ export class JobRegistry implements OnModuleInit, OnApplicationBootstrap {
     }
     for (const method of this.catalog.methods<OutboxTopic>(OUTBOX_HANDLER)) this.handleTopic(method.metadata, method.name, method.call as OutboxJobHandler);
     for (const method of this.catalog.methods<string>(SCHEDULED_JOB)) this.handleSchedule(method.metadata, method.name, method.call as ScheduleHandler);
+    for (const method of this.catalog.methods<PeriodicCheckDefinition>(PERIODIC_CHECK)) {
+      if (this.checks.some((check) => check.name === method.metadata.name)) this.mistakes.push(`periodic check ${method.metadata.name} is declared twice`);
+      this.checks.push({ ...method.metadata, run: method.call as () => Promise<unknown> });
+    }
+  }
+
+  /** The periodic checks the features declare (run by the JobRunner where jobs run). */
+  periodicChecks(): readonly (PeriodicCheckDefinition & { run: () => Promise<unknown> })[] {
+    return this.checks;
   }
 
   onApplicationBootstrap(): void {

@@ -17,6 +17,8 @@ const CONCURRENCY = { notifications: 4, jobs: 4, schedules: 1 } as const;
 @Injectable()
 export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(JobRunner.name);
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly checksRunning = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly registry: JobRegistry,
@@ -33,6 +35,18 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       void queue.process('*', CONCURRENCY[name], (job: Job<OutboxJob>) => this.runOutboxJob(job.data));
     }
     void this.schedules.process('*', CONCURRENCY.schedules, (job: Job) => this.runSchedule(job.name));
+    for (const check of this.registry.periodicChecks()) {
+      this.timers.push(
+        setInterval(() => {
+          if (this.checksRunning.has(check.name)) return;
+          const run = check
+            .run()
+            .catch((error: Error) => this.logger.warn(`${check.name}: ${error.message}`))
+            .finally(() => this.checksRunning.delete(check.name));
+          this.checksRunning.set(check.name, run);
+        }, check.everyMs),
+      );
+    }
     let timeout: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -49,6 +63,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    await Promise.all(this.checksRunning.values());
     // stop taking jobs; the queues' connections are closed by the bull module
     await Promise.all([this.notifications, this.jobs, this.schedules].map((queue) => queue.pause(true, true).catch(() => undefined)));
   }

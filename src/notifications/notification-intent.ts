@@ -31,6 +31,7 @@ export interface NotificationRecipient<D = unknown> {
  *   message's organisation; one recipient per mail, each with a key unique in the message);
  * - `prepare` (optional) runs in the transaction that claims one recipient's delivery, for what
  *   must be made at the moment of sending (a one-time link);
+ * - `stillWanted` (optional) is asked before each claim: false, and nothing more is sent;
  * - `render` writes the subject and body in the recipient's language.
  *
  * A class with these methods, marked `@NotificationTemplate(topic)` and listed in its feature
@@ -41,6 +42,12 @@ export interface NotificationIntent<K extends OutboxTopic = OutboxTopic, D = unk
   /** reads only the organisation's records (`organizationId` is the message's) */
   recipients(manager: EntityManager, payload: OutboxTopics[K], organizationId: string): Promise<NotificationRecipient<D>[]>;
   prepare?(tx: Transaction, recipient: NotificationRecipient<D>, payload: OutboxTopics[K]): Promise<P>;
+  /**
+   * (optional) whether the mail is still wanted, asked in the transaction that would claim one
+   * recipient's delivery, before claiming it: false leaves it unsent (an escalation acknowledged
+   * meanwhile). Lock what it reads (`FOR SHARE`) so that the change that makes it false waits.
+   */
+  stillWanted?(tx: Transaction, payload: OutboxTopics[K]): Promise<boolean>;
   render(locale: Locale, data: P, recipient: NotificationRecipient<D>): Mail;
 }
 

@@ -82,6 +82,7 @@ export class NotificationsService implements OnModuleInit {
     const actor = systemActor(job.organizationId, 'notifications');
     const claim = await this.uow.run(actor, async (tx): Promise<{ id: string; mail: Mail } | null> => {
       const repo = tx.manager.getRepository(NotificationDelivery);
+      if (intent.stillWanted && !(await intent.stillWanted(tx, job.payload as never))) return null;
       const now = new Date();
       const inserted = await tx.manager
         .createQueryBuilder()

@@ -478,6 +478,36 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(uploaded, 200);
     });
 
+    const incidentOf = {} as Record<Role, string>;
+    it('incidents: everyone reports (once, with an Idempotency-Key), the CSIRT triages, moves, reassesses, writes and acknowledges', async () => {
+      for (const role of ROLES_UNDER_TEST) {
+        const reported = await call('post', '/api/v1/incidents', role, (r) =>
+          r.set('Idempotency-Key', `contract-${role}`).send({ title: `${role} の報告`, description: '画面に警告が出た', nearMiss: role === 'staff' }),
+        );
+        expectStatus(reported, 201);
+        incidentOf[role] = reported.body.id as string;
+        expectStatus(
+          await call('post', '/api/v1/incidents', role, (r) =>
+            r.set('Idempotency-Key', `contract-${role}`).send({ title: `${role} の報告`, description: '画面に警告が出た', nearMiss: role === 'staff' }),
+          ),
+          200,
+        );
+      }
+      const id = incidentOf.manager;
+      expectStatus(
+        await call('post', `/api/v1/incidents/${id}/transitions`, 'csirt', (r) =>
+          r.send({ to: 'triaged', reason: '判定', severity: 'L1', category: 'malware', personalData: { involved: false, affectedPeople: null } }),
+        ),
+        200,
+      );
+      expectStatus(await call('patch', `/api/v1/incidents/${id}/assessment`, 'csirt', (r) => r.send({ reason: '影響範囲を修正', severity: 'L2' })), 200);
+      expectStatus(
+        await call('post', `/api/v1/incidents/${id}/timeline`, 'csirt', (r) => r.send({ kind: 'contact', text: '県へ電話', contact: '県情報政策課' })),
+        201,
+      );
+      expectStatus(await call('post', `/api/v1/incidents/${id}/acknowledge`, 'manager', (r) => r.send({ note: '確認' })), 200);
+    });
+
     it('training figures: completion by every grouping, the not-completed and exempt lists, and their exports', async () => {
       const fiscalYear = new Date().getFullYear();
       for (const groupBy of ['department', 'course', 'role', 'employment_type', 'fiscal_year']) {
@@ -507,6 +537,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/training/enrolments/{id}', `/training/enrolments/${enrolmentOf[role]}`) // each role its own
           .replace('{attachmentId}', attachmentId)
           .replace(/^(\/api\/v1\/training\/(?:completion|not-completed)(?:\.xlsx|\.csv)?)$/, '$1?fiscalYear=2022') // the figures need a fiscal year
+          .replace('/incidents/{id}', `/incidents/${incidentOf[role]}`) // each role its own report
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
       let calls = 0;

@@ -1,0 +1,67 @@
+import { Check, Column, Entity, Index } from 'typeorm';
+import { OrganizationScopedEntity } from '../database/organization-scoped.entity.js';
+
+/** Where a finding came from (DESIGN.md §6). */
+export const FINDING_SOURCES = ['audit', 'incident', 'drill', 'review', 'manual'] as const;
+export type FindingSource = (typeof FINDING_SOURCES)[number];
+
+export const FINDING_SEVERITIES = ['low', 'medium', 'high'] as const;
+export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
+
+/** open → action_planned → in_progress → done → verified | reopened (transitions in findings.service). */
+export const FINDING_STATUSES = ['open', 'action_planned', 'in_progress', 'done', 'verified', 'reopened'] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
+
+/**
+ * A finding (指摘事項): a non-conformity or observation raised by an audit, a drill, an incident's
+ * review or by hand, owned by a department with a due date. Shared by incidents, audits and drills.
+ */
+@Entity('findings')
+@Index('uq_findings_reference', ['organizationId', 'reference'], { unique: true })
+@Index('ix_findings_source', ['organizationId', 'source', 'sourceId'])
+@Index('ix_findings_status', ['organizationId', 'status', 'dueDate'])
+@Check('ck_findings_severity', `"severity" IN ('low', 'medium', 'high')`)
+@Check('ck_findings_status', `"status" IN ('open', 'action_planned', 'in_progress', 'done', 'verified', 'reopened')`)
+export class Finding extends OrganizationScopedEntity {
+  /** FND-2022-0003, gapless per organisation and fiscal year */
+  @Column({ type: 'varchar', length: 20 })
+  reference!: string;
+
+  @Column({ type: 'int' })
+  fiscalYear!: number;
+
+  @Column({ type: 'varchar', length: 12 })
+  source!: FindingSource;
+
+  /** the audit checklist item, incident, drill or review it came from */
+  @Column({ type: 'uuid', nullable: true })
+  sourceId!: string | null;
+
+  @Column({ type: 'varchar', length: 300 })
+  title!: string;
+
+  @Column({ type: 'text', default: '' })
+  description!: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  severity!: FindingSeverity;
+
+  @Column({ type: 'uuid', nullable: true })
+  ownerDepartmentId!: string | null;
+
+  @Column({ type: 'date' })
+  dueDate!: string;
+
+  @Column({ type: 'varchar', length: 16, default: 'open' })
+  status!: FindingStatus;
+
+  /** the controls it concerns */
+  @Column({ type: 'uuid', array: true, default: () => "'{}'" })
+  controlIds!: string[];
+
+  @Column({ type: 'uuid', nullable: true })
+  raisedById!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  verifiedAt!: Date | null;
+}

@@ -1,0 +1,49 @@
+import type { EntityManager } from 'typeorm';
+import type { AuditRecordFacts, AuditTrailVocabulary } from '../audit-trail/audit-vocabulary.js';
+
+/** An incident by its reference and title: 「INC-2022-0007 不審メールの添付を開封」. */
+async function incidentNames(manager: EntityManager, organizationId: string, ids: readonly string[]): Promise<Map<string, AuditRecordFacts>> {
+  const rows = (await manager.query(`SELECT id, reference, title FROM incidents WHERE organization_id = $1 AND id = ANY($2::uuid[])`, [
+    organizationId,
+    ids,
+  ])) as {
+    id: string;
+    reference: string;
+    title: string;
+  }[];
+  return new Map(rows.map((row) => [row.id, { name: `${row.reference} ${row.title}` }]));
+}
+
+/** An escalation policy by its name. */
+async function policyNames(manager: EntityManager, organizationId: string, ids: readonly string[]): Promise<Map<string, AuditRecordFacts>> {
+  const rows = (await manager.query(`SELECT id, name, name_en FROM escalation_policies WHERE organization_id = $1 AND id = ANY($2::uuid[])`, [
+    organizationId,
+    ids,
+  ])) as {
+    id: string;
+    name: string;
+    name_en: string | null;
+  }[];
+  return new Map(rows.map((row) => [row.id, { name: row.name, nameEn: row.name_en }]));
+}
+
+/** The audit trail of incidents, in words. */
+export const INCIDENTS_AUDIT = {
+  actions: {
+    'incident.report': { ja: 'インシデントを報告', en: 'Reported an incident' },
+    'incident.transition': { ja: 'インシデントの状態を変更', en: 'Changed the state of an incident' },
+    'incident.assess': { ja: 'インシデントの判定を変更', en: 'Changed the assessment of an incident' },
+    'incident.acknowledge': { ja: 'インシデントの連絡を確認（エスカレーション停止）', en: 'Acknowledged an incident (escalation stopped)' },
+    'incident.timeline_entry': { ja: 'インシデントの記録を追加', en: 'Wrote on the timeline of an incident' },
+    'escalation.start': { ja: 'エスカレーションを開始', en: 'Started an escalation' },
+    'escalation.stop': { ja: 'エスカレーションを停止', en: 'Stopped an escalation' },
+    'escalation.fire': { ja: 'エスカレーションの連絡を送信', en: 'Told a level of an escalation' },
+    'escalation.webhook_sent': { ja: 'エスカレーションをチャットへ通知', en: 'Posted an escalation to the chat webhook' },
+    'escalation_policy.create': { ja: 'エスカレーション方針を作成', en: 'Created an escalation policy' },
+    'escalation_policy.update': { ja: 'エスカレーション方針を変更', en: 'Changed an escalation policy' },
+  },
+  entityTypes: {
+    incident: { ja: 'インシデント', en: 'Incident', page: '/incidents/:id', records: incidentNames },
+    escalation_policy: { ja: 'エスカレーション方針', en: 'Escalation policy', records: policyNames },
+  },
+} as const satisfies AuditTrailVocabulary;

@@ -1,0 +1,32 @@
+import type { ScopeRules } from '../auth/access-scope.js';
+import { definePermissions } from '../common/permissions.js';
+import { ROLES, type Role } from '../common/roles.js';
+
+/** Who works incidents: the CSIRT and the security office (DESIGN.md §2); the CISO reads everything and acknowledges. */
+const RESPONDERS: readonly Role[] = ['csirt', 'security_officer'];
+const READ_ALL: readonly Role[] = ['csirt', 'security_officer', 'ciso'];
+
+/** Whose incidents a person sees: CSIRT and above all, a manager their department's, everyone their own reports. */
+export const INCIDENT_SCOPE: ScopeRules = { all: READ_ALL, department: ['manager'] };
+
+/** Who may do what with incidents, escalation policies and external reports. */
+export const INCIDENTS = definePermissions('incidents', {
+  /** report an incident or near miss (everyone) */
+  report: ROLES,
+  /** read incidents (each in their scope: own, department, all) */
+  read: ROLES,
+  /** triage, transitions, severity, assignee, tasks, external reports, reviews */
+  respond: RESPONDERS,
+  /** write a note, an action or a contact on the timeline (the responders, the CISO) */
+  write_timeline: [...RESPONDERS, 'ciso'],
+  /** acknowledge an escalation: stops the climb (responders, the CISO, a manager for their department) */
+  acknowledge: [...READ_ALL, 'manager'],
+  /** read every incident and the figures */
+  read_all: READ_ALL,
+  /** the figures (a manager: their department) */
+  read_figures: [...READ_ALL, 'manager'],
+  /** escalation policies: read (responders, the CISO) */
+  read_escalation_policies: READ_ALL,
+  /** escalation policies: change (the security office) */
+  manage_escalation_policies: ['security_officer'],
+});
