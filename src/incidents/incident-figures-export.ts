@@ -5,7 +5,13 @@ import { formatFiscalYear } from '../common/dates.js';
 import { DEFAULT_LOCALE, isLocale, type Locale } from '../common/locale.js';
 import { message } from '../common/messages.js';
 import { XLSX_CONTENT_TYPE } from '../controls/statement-of-applicability.service.js';
-import { INCIDENT_FIGURE_GROUPS, type IncidentCountsView, type IncidentFiguresExportQuery, type IncidentFiguresRowView, type IncidentFiguresView } from './dto/figures.dto.js';
+import {
+  INCIDENT_FIGURE_GROUPS,
+  type IncidentCountsView,
+  type IncidentFiguresExportQuery,
+  type IncidentFiguresRowView,
+  type IncidentFiguresView,
+} from './dto/figures.dto.js';
 import { IncidentFiguresService } from './incident-figures.service.js';
 
 export { XLSX_CONTENT_TYPE };

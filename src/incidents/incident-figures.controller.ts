@@ -26,7 +26,11 @@ export class IncidentFiguresController {
   ) {}
 
   @Get('figures')
-  @ApiOperation({ summary: 'Incidents of a fiscal year by severity, category or department: counts, near misses apart, the indicator’s count, time to acknowledge, contain and close', description: RULES })
+  @ApiOperation({
+    summary:
+      'Incidents of a fiscal year by severity, category or department: counts, near misses apart, the indicator’s count, time to acknowledge, contain and close',
+    description: RULES,
+  })
   @ApiOkResponse({ type: IncidentFiguresView })
   show(@CurrentActor() actor: Actor, @Query() query: IncidentFiguresQuery): Promise<IncidentFiguresView> {
     return this.figures.figures(actor, query);

@@ -74,7 +74,12 @@ export class ResidentReportsService {
       throw new AppException('RESIDENT_REPORT_RATE_LIMITED', `Try again in ${retryAfter} s`, undefined, { retryAfterSeconds: retryAfter });
     }
     const actor: Actor = { ...systemActor(organization.id, RESIDENT_DESK), clientAddress };
-    const scopedKey = key === undefined ? undefined : createHash('sha256').update(`${ResidentReportLimiter.keyOf(clientAddress)}\n${key}`).digest('hex');
+    const scopedKey =
+      key === undefined
+        ? undefined
+        : createHash('sha256')
+            .update(`${ResidentReportLimiter.keyOf(clientAddress)}\n${key}`)
+            .digest('hex');
     const { title, description, name, email, phone } = submission.report;
     const report: ResidentReportDto = { title, description, ...(name ? { name } : {}), ...(email ? { email } : {}), ...(phone ? { phone } : {}) };
     const outcome = await this.incidents.reportAsResident(actor, report, scopedKey);
@@ -99,7 +104,12 @@ export class ResidentReportsService {
     ])) as { source: string }[];
     if (incident?.source !== 'resident') return;
     const { reference: number } = await nextReference(tx.manager, tx.actor.organizationId, ACKNOWLEDGEMENT_SERIES, event.fiscalYear);
-    await tx.manager.insert(ResidentAcknowledgement, { organizationId: tx.actor.organizationId, incidentId: event.incidentId, number, fiscalYear: event.fiscalYear });
+    await tx.manager.insert(ResidentAcknowledgement, {
+      organizationId: tx.actor.organizationId,
+      incidentId: event.incidentId,
+      number,
+      fiscalYear: event.fiscalYear,
+    });
     tx.audit({ action: 'incident.resident_acknowledgement', entityType: 'incident', entityId: event.incidentId, after: { acknowledgementNumber: number } });
     await appendTimeline(tx, event.incidentId, {
       kind: 'note',

@@ -120,7 +120,13 @@ describe('incidents: figures of a fiscal year, the desk’s work', () => {
     const start = Date.parse('2022-06-01T00:00:00Z');
     for (const [i, f] of FIXTURE.entries()) ids.set(f.no, await insert(org, f, new Date(start + i * 3_600_000), 2022, f.department === 'A' ? a.id : b.id));
     // not of the fiscal year: reported in March 2022 (FY2021); not of the organisation
-    await insert(org, { no: 11, department: 'A', severity: 'L3', category: 'web_defacement', status: 'closed', ack: 1, contain: 2, close: 3 }, new Date('2022-03-15T00:00:00Z'), 2021, a.id);
+    await insert(
+      org,
+      { no: 11, department: 'A', severity: 'L3', category: 'web_defacement', status: 'closed', ack: 1, contain: 2, close: 3 },
+      new Date('2022-03-15T00:00:00Z'),
+      2021,
+      a.id,
+    );
     const other = await testOrganization(t, 'other-town');
     const otherDepartment = await createDepartment(t, other, { code: 'X' });
     await insert(other, { no: 12, department: 'A', severity: 'L1', category: 'malware', status: 'triaged', ack: 1 }, new Date(start), 2022, otherDepartment.id);

@@ -40,7 +40,9 @@ describe('incidents: residents’ reports from the public page', () => {
   afterAll(() => t.close());
 
   it('answers 201 with an acknowledgement number of its own series and the time, and nothing of the internal reference', async () => {
-    const response = await submit(freshAddress(), { title: '受付番号の確認', name: '町民 花子', email: 'hanako@example.jp', phone: '0120-000-000' }).expect(201);
+    const response = await submit(freshAddress(), { title: '受付番号の確認', name: '町民 花子', email: 'hanako@example.jp', phone: '0120-000-000' }).expect(
+      201,
+    );
     expect(Object.keys(response.body).sort()).toEqual(['acknowledgementNumber', 'receivedAt']);
     expect(response.body.acknowledgementNumber).toBe(`RCV-${fy}-0001`);
     expect(Date.now() - new Date(response.body.receivedAt as string).getTime()).toBeLessThan(60_000);
@@ -54,17 +56,37 @@ describe('incidents: residents’ reports from the public page', () => {
     expect(incident!.source).toBe('resident');
 
     // the CSIRT sees it on the board like any other, with the contact details and the number on the timeline
-    const seen = await request(t.http).get(`/api/v1/incidents/${incident!.id}`).set('Authorization', `Bearer ${bearer.get(csirt)}`).expect(200);
-    expect(seen.body).toMatchObject({ source: 'resident', status: 'reported', residentContact: { name: '町民 花子', email: 'hanako@example.jp', phone: '0120-000-000' } });
-    const board = await request(t.http).get('/api/v1/incidents?status=reported&pageSize=200').set('Authorization', `Bearer ${bearer.get(csirt)}`).expect(200);
+    const seen = await request(t.http)
+      .get(`/api/v1/incidents/${incident!.id}`)
+      .set('Authorization', `Bearer ${bearer.get(csirt)}`)
+      .expect(200);
+    expect(seen.body).toMatchObject({
+      source: 'resident',
+      status: 'reported',
+      residentContact: { name: '町民 花子', email: 'hanako@example.jp', phone: '0120-000-000' },
+    });
+    const board = await request(t.http)
+      .get('/api/v1/incidents?status=reported&pageSize=200')
+      .set('Authorization', `Bearer ${bearer.get(csirt)}`)
+      .expect(200);
     expect(board.body.items.map((i: { id: string }) => i.id)).toContain(incident!.id);
-    const timeline = await request(t.http).get(`/api/v1/incidents/${incident!.id}/timeline`).set('Authorization', `Bearer ${bearer.get(csirt)}`).expect(200);
+    const timeline = await request(t.http)
+      .get(`/api/v1/incidents/${incident!.id}/timeline`)
+      .set('Authorization', `Bearer ${bearer.get(csirt)}`)
+      .expect(200);
     expect(timeline.body.items.some((e: { data: { acknowledgementNumber?: string } }) => e.data.acknowledgementNumber === `RCV-${fy}-0001`)).toBe(true);
     // a member of staff does not
-    await request(t.http).get(`/api/v1/incidents/${incident!.id}`).set('Authorization', `Bearer ${bearer.get(staff)}`).expect(404);
+    await request(t.http)
+      .get(`/api/v1/incidents/${incident!.id}`)
+      .set('Authorization', `Bearer ${bearer.get(staff)}`)
+      .expect(404);
 
     // a staff report between takes an INC number, not an RCV one: the resident series stays gapless
-    await request(t.http).post('/api/v1/incidents').set('Authorization', `Bearer ${bearer.get(staff)}`).send({ title: '職員の報告', description: '誤送信' }).expect(201);
+    await request(t.http)
+      .post('/api/v1/incidents')
+      .set('Authorization', `Bearer ${bearer.get(staff)}`)
+      .send({ title: '職員の報告', description: '誤送信' })
+      .expect(201);
     expect((await submit(freshAddress(), { title: '二件目' }).expect(201)).body.acknowledgementNumber).toBe(`RCV-${fy}-0002`);
   });
 
@@ -169,7 +191,9 @@ describe('incidents: residents’ reports from the public page', () => {
       expect(english.text).toContain(number!);
       expect(words(english.text)).toContain('Acknowledgement number');
       expect(await count('ページからの通報')).toBe(1);
-      const [{ contact }] = (await t.dataSource.query(`SELECT resident_contact AS contact FROM incidents WHERE title = 'ページからの通報'`)) as { contact: object }[];
+      const [{ contact }] = (await t.dataSource.query(`SELECT resident_contact AS contact FROM incidents WHERE title = 'ページからの通報'`)) as {
+        contact: object;
+      }[];
       expect(contact).toEqual({});
       // without the receipt, the thank-you page leads back to the form
       await request(t.http).get('/report/received').set('Accept', 'text/html').expect(303).expect('Location', '/report');

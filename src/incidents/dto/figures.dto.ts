@@ -10,7 +10,12 @@ export type IncidentFigureGroup = (typeof INCIDENT_FIGURE_GROUPS)[number];
 
 /** The fiscal year of the figures (the fiscal year of each report, Asia/Tokyo). */
 export class IncidentFiguresFilter {
-  @ApiProperty({ example: 2022, minimum: 2000, maximum: 2100, description: 'the fiscal year of the reports (April–March, named by the year it starts: 2022 = 令和4年度)' })
+  @ApiProperty({
+    example: 2022,
+    minimum: 2000,
+    maximum: 2100,
+    description: 'the fiscal year of the reports (April–March, named by the year it starts: 2022 = 令和4年度)',
+  })
   @Type(() => Number)
   @IsInt()
   @Min(2000)
@@ -22,7 +27,8 @@ export class IncidentFiguresQuery extends IncidentFiguresFilter {
   @ApiPropertyOptional({
     enum: INCIDENT_FIGURE_GROUPS,
     default: 'severity',
-    description: 'a row per severity (null: not triaged yet), per category (null: not triaged yet) or per department where it happened (null: none, e.g. a resident’s report)',
+    description:
+      'a row per severity (null: not triaged yet), per category (null: not triaged yet) or per department where it happened (null: none, e.g. a resident’s report)',
   })
   @IsOptional()
   @IsIn(INCIDENT_FIGURE_GROUPS)
@@ -119,7 +125,12 @@ export class IncidentFiguresView {
   @ApiProperty({ enum: ['all', 'department'], description: "all: every department; department: the reader's own (a manager)" })
   scope!: 'all' | 'department';
 
-  @ApiProperty({ enum: SEVERITIES, isArray: true, example: ['L1', 'L2', 'L3'], description: 'the severities the indicator counts (INCIDENT_COUNTED_SEVERITIES)' })
+  @ApiProperty({
+    enum: SEVERITIES,
+    isArray: true,
+    example: ['L1', 'L2', 'L3'],
+    description: 'the severities the indicator counts (INCIDENT_COUNTED_SEVERITIES)',
+  })
   countedSeverities!: Severity[];
 
   @ApiProperty({ type: [IncidentFiguresRowView], description: 'the rows with at least one report' })

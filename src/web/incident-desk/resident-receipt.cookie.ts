@@ -23,7 +23,11 @@ export class ResidentReceiptCookie {
   constructor(private readonly cookies: WebCookies) {}
 
   keep(res: Response, receipt: ResidentReceiptView): void {
-    res.cookie(RECEIPT_COOKIE, `${receipt.acknowledgementNumber}|${receipt.receivedAt.getTime()}`, this.cookies.options('lax', { path: '/report', maxAge: RECEIPT_TTL_MS }));
+    res.cookie(
+      RECEIPT_COOKIE,
+      `${receipt.acknowledgementNumber}|${receipt.receivedAt.getTime()}`,
+      this.cookies.options('lax', { path: '/report', maxAge: RECEIPT_TTL_MS }),
+    );
   }
 
   /** The receipt of the report just sent, or null (none, expired, or not one of ours). */
