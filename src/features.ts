@@ -26,6 +26,7 @@ import { RoleRequestPagesModule } from './web/role-requests/role-request-pages.m
 import { StaffImportPagesModule } from './web/staff-import/staff-import-pages.module.js';
 import { StaffPagesModule } from './web/staff/staff-pages.module.js';
 import { TrainingCompletionPagesModule } from './web/training-completion/training-completion-pages.module.js';
+import { IncidentDeskPagesModule } from './web/incident-desk/incident-desk-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
@@ -53,7 +54,8 @@ export const FEATURES: readonly FeatureEntry[] = [
   // the pages of training: my training, course administration, the completion board, targeted-mail drills
   { module: TrainingModule, pages: [MyTrainingPagesModule, CoursePagesModule, TrainingCompletionPagesModule, MailDrillPagesModule] },
   { module: FindingsModule },
-  { module: IncidentsModule },
+  // the pages of incidents: the desk's first (its /incidents/figures is not an incident's page /incidents/:id)
+  { module: IncidentsModule, pages: [IncidentDeskPagesModule] },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];

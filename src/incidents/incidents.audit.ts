@@ -41,6 +41,7 @@ export const INCIDENTS_AUDIT = {
     'escalation.webhook_sent': { ja: 'エスカレーションをチャットへ通知', en: 'Posted an escalation to the chat webhook' },
     'escalation_policy.create': { ja: 'エスカレーション方針を作成', en: 'Created an escalation policy' },
     'escalation_policy.update': { ja: 'エスカレーション方針を変更', en: 'Changed an escalation policy' },
+    'incident.resident_acknowledgement': { ja: '住民からの報告に受付番号を付与', en: 'Gave a resident’s report its acknowledgement number' },
   },
   entityTypes: {
     incident: { ja: 'インシデント', en: 'Incident', page: '/incidents/:id', records: incidentNames },

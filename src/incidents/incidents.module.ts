@@ -17,6 +17,13 @@ import { IncidentReportedMail } from './incidents.notifications.js';
 import { INCIDENT_PROBLEMS } from './incidents.problems.js';
 import { IncidentsService } from './incidents.service.js';
 import { PostIncidentReview } from './post-incident-review.entity.js';
+import { IncidentFiguresExport } from './incident-figures-export.js';
+import { IncidentFiguresController } from './incident-figures.controller.js';
+import { IncidentFiguresService } from './incident-figures.service.js';
+import { ResidentAcknowledgement } from './resident-acknowledgement.entity.js';
+import { ResidentReportLimiter } from './resident-report-limiter.js';
+import { ResidentReportsController } from './resident-reports.controller.js';
+import { ResidentReportsService } from './resident-reports.service.js';
 
 /**
  * Incident reporting and response (indicator: 0 incidents): the one-minute report, triage on the
@@ -36,14 +43,26 @@ import { PostIncidentReview } from './post-incident-review.entity.js';
     EscalationFiring,
     ExternalReport,
     PostIncidentReview,
+    ResidentAcknowledgement,
   ],
   problems: INCIDENT_PROBLEMS,
   auditTrail: INCIDENTS_AUDIT,
   outbox: { 'incident.escalation_due': 'jobs', 'incident.escalation_webhook': 'jobs' },
 })
 @Module({
-  controllers: [IncidentsController],
-  providers: [IncidentsService, EscalationService, EscalationMail, EscalationWebhook, IncidentReportedMail],
-  exports: [IncidentsService, EscalationService],
+  // the figures before the incidents' own routes: /api/v1/incidents/figures is not /api/v1/incidents/:id
+  controllers: [IncidentFiguresController, IncidentsController, ResidentReportsController],
+  providers: [
+    IncidentsService,
+    EscalationService,
+    EscalationMail,
+    EscalationWebhook,
+    IncidentReportedMail,
+    IncidentFiguresService,
+    IncidentFiguresExport,
+    ResidentReportLimiter,
+    ResidentReportsService,
+  ],
+  exports: [IncidentsService, EscalationService, IncidentFiguresService, IncidentFiguresExport, ResidentReportsService],
 })
 export class IncidentsModule {}

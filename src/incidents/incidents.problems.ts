@@ -38,6 +38,7 @@ export const INCIDENT_PROBLEMS = {
     status: HttpStatus.TOO_MANY_REQUESTS,
     title: 'Too many reports from this address; please try again later or telephone the town hall',
   },
+  RESIDENT_REPORT_ORGANIZATION_UNKNOWN: { status: HttpStatus.BAD_REQUEST, title: 'No such organisation takes reports here (organization)' },
 } as const satisfies ProblemTable;
 
 declare module '../common/errors/problem-registry.js' {

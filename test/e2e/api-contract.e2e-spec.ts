@@ -506,6 +506,17 @@ describe('API contract: documented responses, no internals', () => {
         201,
       );
       expectStatus(await call('post', `/api/v1/incidents/${id}/acknowledge`, 'manager', (r) => r.send({ note: '確認' })), 200);
+      // a resident (no account): an acknowledgement number, and the same one for a retry
+      const resident = {
+        organization: 'test-town',
+        title: '町のホームページが改ざんされている',
+        description: 'トップページの表示がおかしい',
+        email: 'resident@example.jp',
+      };
+      const received = await call('post', '/api/v1/public/incident-reports', null, (r) => r.set('Idempotency-Key', 'contract-resident').send(resident));
+      expectStatus(received, 201);
+      expect(received.body.acknowledgementNumber).toMatch(/^RCV-\d{4}-\d{4}$/);
+      expectStatus(await call('post', '/api/v1/public/incident-reports', null, (r) => r.set('Idempotency-Key', 'contract-resident').send(resident)), 200);
     });
 
     it('training figures: completion by every grouping, the not-completed and exempt lists, and their exports', async () => {
@@ -538,6 +549,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('{attachmentId}', attachmentId)
           .replace(/^(\/api\/v1\/training\/(?:completion|not-completed)(?:\.xlsx|\.csv)?)$/, '$1?fiscalYear=2022') // the figures need a fiscal year
           .replace('/incidents/{id}', `/incidents/${incidentOf[role]}`) // each role its own report
+          .replace(/^(\/api\/v1\/incidents\/figures(?:\.xlsx)?)$/, '$1?fiscalYear=2022') // the incident figures need a fiscal year
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
       let calls = 0;
