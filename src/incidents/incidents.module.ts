@@ -17,6 +17,11 @@ import { IncidentReportedMail } from './incidents.notifications.js';
 import { INCIDENT_PROBLEMS } from './incidents.problems.js';
 import { IncidentsService } from './incidents.service.js';
 import { PostIncidentReview } from './post-incident-review.entity.js';
+import { IncidentAttachmentUploadInterceptor } from './incident-attachment-upload.interceptor.js';
+import { IncidentAttachmentsController } from './incident-attachments.controller.js';
+import { IncidentAttachmentsService } from './incident-attachments.service.js';
+import { IncidentTasksController } from './incident-tasks.controller.js';
+import { IncidentTasksService } from './incident-tasks.service.js';
 
 /**
  * Incident reporting and response (indicator: 0 incidents): the one-minute report, triage on the
@@ -42,8 +47,17 @@ import { PostIncidentReview } from './post-incident-review.entity.js';
   outbox: { 'incident.escalation_due': 'jobs', 'incident.escalation_webhook': 'jobs' },
 })
 @Module({
-  controllers: [IncidentsController],
-  providers: [IncidentsService, EscalationService, EscalationMail, EscalationWebhook, IncidentReportedMail],
-  exports: [IncidentsService, EscalationService],
+  controllers: [IncidentsController, IncidentTasksController, IncidentAttachmentsController],
+  providers: [
+    IncidentsService,
+    EscalationService,
+    EscalationMail,
+    EscalationWebhook,
+    IncidentReportedMail,
+    IncidentTasksService,
+    IncidentAttachmentsService,
+    IncidentAttachmentUploadInterceptor,
+  ],
+  exports: [IncidentsService, EscalationService, IncidentTasksService, IncidentAttachmentsService],
 })
 export class IncidentsModule {}
