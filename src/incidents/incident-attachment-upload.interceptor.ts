@@ -43,7 +43,8 @@ export class IncidentAttachmentParser implements NestInterceptor {
       return await this.inner.intercept(context, next);
     } catch (error) {
       if (error instanceof PayloadTooLargeException) throw attachmentTooLarge(this.maxBytes, this.field);
-      if (error instanceof BadRequestException) {
+      // multer's refusals of the count of files ("Too many files", "Unexpected field": a file beyond the count or under another name)
+      if (error instanceof BadRequestException && /too many files|unexpected field/i.test(error.message)) {
         const message = `at most ${this.maxCount} file${this.maxCount === 1 ? '' : 's'}, sent as "${this.field}"`;
         throw new AppException('INCIDENT_ATTACHMENT_REFUSED', message, [{ field: this.field, messages: [message] }], { reason: 'too_many' });
       }

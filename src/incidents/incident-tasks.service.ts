@@ -6,7 +6,7 @@ import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import type { StaffRef } from '../staff/dto/staff-view.dto.js';
 import type { CreateTaskDto, UpdateTaskDto } from './dto/task.dto.js';
 import { IncidentTask } from './incident-task.entity.js';
-import { appendTimeline } from './incident-timeline.js';
+import { appendTimeline, type TimelineEntryInput } from './incident-timeline.js';
 import { isOpen } from './incident-transitions.js';
 import type { Incident } from './incident.entity.js';
 import { IncidentsService } from './incidents.service.js';
@@ -44,14 +44,11 @@ export class IncidentTasksService {
     return this.uow.run(actor, async (tx) => {
       const incident = await this.openIncident(tx, incidentId);
       if (dto.assigneeId) await this.assertAssignee(tx, dto.assigneeId);
-      const [{ next }] = (await tx.manager.query(`SELECT coalesce(max(position), 0)::int + 1 AS next FROM incident_tasks WHERE incident_id = $1`, [
-        incident.id,
-      ])) as [{ next: number }];
       const task = await tx.create(
         IncidentTask,
         {
           incidentId: incident.id,
-          position: next,
+          position: await this.nextPosition(tx, incident.id),
           title: dto.title.trim(),
           phase: dto.phase ?? null,
           role: dto.role ?? null,
@@ -62,19 +59,7 @@ export class IncidentTasksService {
         },
         { action: 'incident_task.create', entityType: 'incident_task', context: { incidentId: incident.id, reference: incident.reference } },
       );
-      await appendTimeline(tx, incident.id, {
-        kind: 'task',
-        data: {
-          event: 'added',
-          taskId: task.id,
-          title: task.title,
-          phase: task.phase,
-          role: task.role,
-          assigneeId: task.assigneeId,
-          dueAt: task.dueAt?.toISOString() ?? null,
-          source: task.source,
-        },
-      });
+      await appendTimeline(tx, incident.id, taskAdded(task));
       return task;
     });
   }
@@ -157,6 +142,18 @@ export class IncidentTasksService {
     return rows.map((row) => ({ id: row.id, employeeNumber: row.employee_number, familyName: row.family_name, givenName: row.given_name }));
   }
 
+  /**
+   * The place after the incident's last task (the incident is locked by the change). The response
+   * plan's playbook steps (a later issue) will be added the same way: at the next places, each with
+   * `taskAdded` on the timeline, `source: 'playbook'` and its `playbookStepId`.
+   */
+  private async nextPosition(tx: Transaction, incidentId: string): Promise<number> {
+    const [{ next }] = (await tx.manager.query(`SELECT coalesce(max(position), 0)::int + 1 AS next FROM incident_tasks WHERE incident_id = $1`, [
+      incidentId,
+    ])) as [{ next: number }];
+    return next;
+  }
+
   /** The incident, locked for the change; a closed or rejected one takes no task changes (reopen it first). */
   private async openIncident(tx: Transaction, incidentId: string): Promise<Incident> {
     const incident = await this.incidents.lock(tx, incidentId);
@@ -172,4 +169,21 @@ export class IncidentTasksService {
     if (found.length === 0)
       throw new AppException('INCIDENT_ASSIGNEE_UNKNOWN', undefined, [{ field: 'assigneeId', messages: ['must be an active member of staff'] }]);
   }
+}
+
+/** The timeline entry of a task added (by hand, or from a playbook). */
+function taskAdded(task: IncidentTask): TimelineEntryInput {
+  return {
+    kind: 'task',
+    data: {
+      event: 'added',
+      taskId: task.id,
+      title: task.title,
+      phase: task.phase,
+      role: task.role,
+      assigneeId: task.assigneeId,
+      dueAt: task.dueAt?.toISOString() ?? null,
+      source: task.source,
+    },
+  };
 }

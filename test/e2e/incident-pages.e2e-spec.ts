@@ -120,6 +120,9 @@ describe('incident pages', () => {
     const exe = await reportForm(reporter, { formToken: token, title: '請求書', description: '添付を保存した' }, [[EXE, '請求書.exe']]).expect(400);
     expect(text(exe.text)).toContain('「請求書.exe」は添付できない種類のファイルです。');
     expect(exe.text).toMatch(/<input id="attachments"[^>]*aria-invalid="true"/);
+    const six = Array.from({ length: 6 }, (_, i): [Buffer, string] => [PNG, `画面${i}.png`]);
+    const many = await reportForm(reporter, { formToken: token, title: '請求書', description: '添付を保存した' }, six).expect(400);
+    expect(text(many.text)).toContain('一度に添付できるファイルは5件までです。');
     expect(await count(`SELECT count(*)::int AS n FROM incidents WHERE organization_id = $1 AND title IN ('請求書', '')`, [org])).toBe(0);
     // the form works again with the same token
     const later = await reportForm(reporter, { formToken: token, title: '請求書', description: '添付を保存した', nearMiss: 'true' }).expect(303);
