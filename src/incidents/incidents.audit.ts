@@ -27,6 +27,26 @@ async function policyNames(manager: EntityManager, organizationId: string, ids: 
   return new Map(rows.map((row) => [row.id, { name: row.name, nameEn: row.name_en }]));
 }
 
+/** A task by its incident's reference and its title: 「INC-2022-0007 端末を切り離す」. */
+async function taskNames(manager: EntityManager, organizationId: string, ids: readonly string[]): Promise<Map<string, AuditRecordFacts>> {
+  const rows = (await manager.query(
+    `SELECT t.id, i.reference, t.title FROM incident_tasks t JOIN incidents i ON i.id = t.incident_id
+      WHERE t.organization_id = $1 AND t.id = ANY($2::uuid[])`,
+    [organizationId, ids],
+  )) as { id: string; reference: string; title: string }[];
+  return new Map(rows.map((row) => [row.id, { name: `${row.reference} ${row.title}` }]));
+}
+
+/** An attachment by its incident's reference and its file name: 「INC-2022-0007 不審メール.eml」. */
+async function attachmentNames(manager: EntityManager, organizationId: string, ids: readonly string[]): Promise<Map<string, AuditRecordFacts>> {
+  const rows = (await manager.query(
+    `SELECT a.id, i.reference, a.file_name FROM incident_attachments a JOIN incidents i ON i.id = a.incident_id
+      WHERE a.organization_id = $1 AND a.id = ANY($2::uuid[])`,
+    [organizationId, ids],
+  )) as { id: string; reference: string; file_name: string }[];
+  return new Map(rows.map((row) => [row.id, { name: `${row.reference} ${row.file_name}` }]));
+}
+
 /** The audit trail of incidents, in words. */
 export const INCIDENTS_AUDIT = {
   actions: {
@@ -42,9 +62,15 @@ export const INCIDENTS_AUDIT = {
     'escalation_policy.create': { ja: 'エスカレーション方針を作成', en: 'Created an escalation policy' },
     'escalation_policy.update': { ja: 'エスカレーション方針を変更', en: 'Changed an escalation policy' },
     'incident.resident_acknowledgement': { ja: '住民からの報告に受付番号を付与', en: 'Gave a resident’s report its acknowledgement number' },
+    'incident_task.create': { ja: 'インシデントの対応タスクを追加', en: 'Added a task to an incident' },
+    'incident_task.update': { ja: 'インシデントの対応タスクを更新（完了・省略・担当）', en: 'Changed a task of an incident (done, skipped, assignee)' },
+    'incident_attachment.create': { ja: 'インシデントにファイルを添付', en: 'Attached a file to an incident' },
+    'incident_attachment.download': { ja: 'インシデントの添付ファイルをダウンロード', en: 'Downloaded a file of an incident' },
   },
   entityTypes: {
     incident: { ja: 'インシデント', en: 'Incident', page: '/incidents/:id', records: incidentNames },
     escalation_policy: { ja: 'エスカレーション方針', en: 'Escalation policy', records: policyNames },
+    incident_task: { ja: 'インシデントの対応タスク', en: 'Incident task', records: taskNames },
+    incident_attachment: { ja: 'インシデントの添付ファイル', en: 'Incident attachment', records: attachmentNames },
   },
 } as const satisfies AuditTrailVocabulary;

@@ -24,6 +24,11 @@ import { ResidentAcknowledgement } from './resident-acknowledgement.entity.js';
 import { ResidentReportLimiter } from './resident-report-limiter.js';
 import { ResidentReportsController } from './resident-reports.controller.js';
 import { ResidentReportsService } from './resident-reports.service.js';
+import { IncidentAttachmentUploadInterceptor } from './incident-attachment-upload.interceptor.js';
+import { IncidentAttachmentsController } from './incident-attachments.controller.js';
+import { IncidentAttachmentsService } from './incident-attachments.service.js';
+import { IncidentTasksController } from './incident-tasks.controller.js';
+import { IncidentTasksService } from './incident-tasks.service.js';
 
 /**
  * Incident reporting and response (indicator: 0 incidents): the one-minute report, triage on the
@@ -51,7 +56,7 @@ import { ResidentReportsService } from './resident-reports.service.js';
 })
 @Module({
   // the figures before the incidents' own routes: /api/v1/incidents/figures is not /api/v1/incidents/:id
-  controllers: [IncidentFiguresController, IncidentsController, ResidentReportsController],
+  controllers: [IncidentFiguresController, IncidentsController, ResidentReportsController, IncidentTasksController, IncidentAttachmentsController],
   providers: [
     IncidentsService,
     EscalationService,
@@ -62,7 +67,10 @@ import { ResidentReportsService } from './resident-reports.service.js';
     IncidentFiguresExport,
     ResidentReportLimiter,
     ResidentReportsService,
+    IncidentTasksService,
+    IncidentAttachmentsService,
+    IncidentAttachmentUploadInterceptor,
   ],
-  exports: [IncidentsService, EscalationService, IncidentFiguresService, IncidentFiguresExport, ResidentReportsService],
+  exports: [IncidentsService, EscalationService, IncidentFiguresService, IncidentFiguresExport, ResidentReportsService, IncidentTasksService, IncidentAttachmentsService],
 })
 export class IncidentsModule {}

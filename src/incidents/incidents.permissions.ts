@@ -29,4 +29,6 @@ export const INCIDENTS = definePermissions('incidents', {
   read_escalation_policies: READ_ALL,
   /** escalation policies: change (the security office) */
   manage_escalation_policies: ['security_officer'],
+  /** attach a file to an incident (the reporter to their own open report; responders to any: checked in the service) */
+  add_attachment: ROLES,
 });

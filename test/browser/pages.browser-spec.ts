@@ -151,7 +151,9 @@ describe('web pages in a browser (WCAG 2.1 AA)', () => {
       await page.waitForURL(`${t.baseUrl}/`);
       expect(await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link').allTextContents()).toEqual([
         'マイページ',
+        'インシデントを報告',
         'わたしの研修',
+        'わたしの報告',
         'ポリシー',
         '管理策',
       ]); // the API documentation is for the privileged roles

@@ -479,6 +479,7 @@ describe('API contract: documented responses, no internals', () => {
     });
 
     const incidentOf = {} as Record<Role, string>;
+    const incidentAttachmentOf = {} as Record<Role, string>;
     it('incidents: everyone reports (once, with an Idempotency-Key), the CSIRT triages, moves, reassesses, writes and acknowledges', async () => {
       for (const role of ROLES_UNDER_TEST) {
         const reported = await call('post', '/api/v1/incidents', role, (r) =>
@@ -517,6 +518,18 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(received, 201);
       expect(received.body.acknowledgementNumber).toMatch(/^RCV-\d{4}-\d{4}$/);
       expectStatus(await call('post', '/api/v1/public/incident-reports', null, (r) => r.set('Idempotency-Key', 'contract-resident').send(resident)), 200);
+      // tasks by hand, ticked off; a file on each role's own report (each role downloads its own below)
+      const task = await call('post', `/api/v1/incidents/${id}/tasks`, 'csirt', (r) => r.send({ title: '端末を切り離す', phase: 'contain' }));
+      expectStatus(task, 201);
+      expectStatus(await call('patch', `/api/v1/incidents/${id}/tasks/${task.body.id}`, 'csirt', (r) => r.send({ status: 'done', note: '完了' })), 200);
+      const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(16)]);
+      for (const role of ROLES_UNDER_TEST) {
+        const attached = await call('post', `/api/v1/incidents/${incidentOf[role]}/attachments`, role, (r) =>
+          r.attach('file', png, { filename: '画面.png', contentType: 'image/png' }),
+        );
+        expectStatus(attached, 201);
+        incidentAttachmentOf[role] = attached.body.id as string;
+      }
     });
 
     it('training figures: completion by every grouping, the not-completed and exempt lists, and their exports', async () => {
@@ -546,6 +559,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/training/courses/{id}/drill-results', `/training/courses/${drillId}/drill-results`) // a drill: only they have results
           .replace('/training/courses/{id}', `/training/courses/${courseId}`)
           .replace('/training/enrolments/{id}', `/training/enrolments/${enrolmentOf[role]}`) // each role its own
+          .replace('/incidents/{id}/attachments/{attachmentId}', `/incidents/{id}/attachments/${incidentAttachmentOf[role]}`) // each role its own file
           .replace('{attachmentId}', attachmentId)
           .replace(/^(\/api\/v1\/training\/(?:completion|not-completed)(?:\.xlsx|\.csv)?)$/, '$1?fiscalYear=2022') // the figures need a fiscal year
           .replace('/incidents/{id}', `/incidents/${incidentOf[role]}`) // each role its own report
