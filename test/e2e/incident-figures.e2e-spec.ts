@@ -216,7 +216,7 @@ describe('incidents: figures of a fiscal year, the desk’s work', () => {
       .expect(200);
     expect(file.headers['content-type']).toContain('spreadsheetml');
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(file.body as Buffer);
+    await workbook.xlsx.load(file.body as unknown as ArrayBuffer);
     expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['重大度別', '分類別', '課別', '条件']);
     const severity = workbook.getWorksheet('重大度別')!;
     expect(severity.getRow(1).getCell(1).value).toBe('重大度');
@@ -233,7 +233,7 @@ describe('incidents: figures of a fiscal year, the desk’s work', () => {
       })
       .expect(200);
     const en = new ExcelJS.Workbook();
-    await en.xlsx.load(english.body as Buffer);
+    await en.xlsx.load(english.body as unknown as ArrayBuffer);
     expect(en.worksheets.map((sheet) => sheet.name)).toEqual(['By severity', 'By category', 'By department', 'Conditions']);
   });
 

@@ -160,6 +160,10 @@ describe('incidents: the report, the reference, idempotency, visibility, the tra
       text: string;
     }[];
     expect(timeline.filter((e) => e.kind === 'transition').map((e) => e.toStatus)).toEqual([...path.map((p) => p.to), 'reopened']);
+    // triage's assessment is on its transition's entry, and the severity change has its own
+    const triage = timeline.find((e) => e.kind === 'transition' && e.toStatus === 'triaged') as unknown as { data: Record<string, unknown> };
+    expect(triage.data.severity).toEqual({ from: null, to: 'L1' });
+    expect(timeline.filter((e) => e.kind === 'severity_changed')).toHaveLength(1);
     await expect(t.dataSource.query(`UPDATE incident_timeline SET text = 'changed' WHERE incident_id = $1`, [incident.id])).rejects.toThrow();
   });
 
