@@ -17,6 +17,15 @@ import { IncidentReportedMail } from './incidents.notifications.js';
 import { INCIDENT_PROBLEMS } from './incidents.problems.js';
 import { IncidentsService } from './incidents.service.js';
 import { PostIncidentReview } from './post-incident-review.entity.js';
+import { FindingsModule } from '../findings/findings.module.js';
+import { ExternalReportDrafts } from './external-report-draft.js';
+import { ExternalReportReminder } from './external-report-reminder.entity.js';
+import { ExternalReportReminderMail } from './external-report.notifications.js';
+import { EXTERNAL_REPORT_REMINDERS_SCHEDULE, ExternalReportRemindersService } from './external-report-reminders.service.js';
+import { ExternalReportsController } from './external-reports.controller.js';
+import { ExternalReportsService } from './external-reports.service.js';
+import { PostIncidentReviewController } from './post-incident-review.controller.js';
+import { PostIncidentReviewService } from './post-incident-review.service.js';
 
 /**
  * Incident reporting and response (indicator: 0 incidents): the one-minute report, triage on the
@@ -36,14 +45,28 @@ import { PostIncidentReview } from './post-incident-review.entity.js';
     EscalationFiring,
     ExternalReport,
     PostIncidentReview,
+    ExternalReportReminder,
   ],
   problems: INCIDENT_PROBLEMS,
   auditTrail: INCIDENTS_AUDIT,
   outbox: { 'incident.escalation_due': 'jobs', 'incident.escalation_webhook': 'jobs' },
+  schedules: [EXTERNAL_REPORT_REMINDERS_SCHEDULE],
 })
 @Module({
-  controllers: [IncidentsController],
-  providers: [IncidentsService, EscalationService, EscalationMail, EscalationWebhook, IncidentReportedMail],
-  exports: [IncidentsService, EscalationService],
+  imports: [FindingsModule],
+  controllers: [IncidentsController, ExternalReportsController, PostIncidentReviewController],
+  providers: [
+    IncidentsService,
+    EscalationService,
+    EscalationMail,
+    EscalationWebhook,
+    IncidentReportedMail,
+    ExternalReportsService,
+    ExternalReportDrafts,
+    ExternalReportRemindersService,
+    ExternalReportReminderMail,
+    PostIncidentReviewService,
+  ],
+  exports: [IncidentsService, EscalationService, ExternalReportsService, ExternalReportDrafts, PostIncidentReviewService],
 })
 export class IncidentsModule {}
