@@ -26,6 +26,7 @@ import { RoleRequestPagesModule } from './web/role-requests/role-request-pages.m
 import { StaffImportPagesModule } from './web/staff-import/staff-import-pages.module.js';
 import { StaffPagesModule } from './web/staff/staff-pages.module.js';
 import { TrainingCompletionPagesModule } from './web/training-completion/training-completion-pages.module.js';
+import { IncidentReportPagesModule } from './web/incident-reports/incident-report-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
@@ -53,7 +54,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   // the pages of training: my training, course administration, the completion board, targeted-mail drills
   { module: TrainingModule, pages: [MyTrainingPagesModule, CoursePagesModule, TrainingCompletionPagesModule, MailDrillPagesModule] },
   { module: FindingsModule },
-  { module: IncidentsModule },
+  { module: IncidentsModule, pages: [IncidentReportPagesModule] },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];
