@@ -28,6 +28,7 @@ import { StaffImportPagesModule } from './web/staff-import/staff-import-pages.mo
 import { StaffPagesModule } from './web/staff/staff-pages.module.js';
 import { TrainingCompletionPagesModule } from './web/training-completion/training-completion-pages.module.js';
 import { IncidentDeskPagesModule } from './web/incident-desk/incident-desk-pages.module.js';
+import { IncidentReportPagesModule } from './web/incident-reports/incident-report-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
@@ -56,7 +57,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: TrainingModule, pages: [MyTrainingPagesModule, CoursePagesModule, TrainingCompletionPagesModule, MailDrillPagesModule] },
   { module: FindingsModule },
   // the pages of incidents: the desk's first (its /incidents/figures is not an incident's page /incidents/:id), then the report form, my reports, the board, an incident's page
-  { module: IncidentsModule, pages: [IncidentDeskPagesModule, IncidentPagesModule] },
+  { module: IncidentsModule, pages: [IncidentDeskPagesModule, IncidentReportPagesModule, IncidentPagesModule] },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];

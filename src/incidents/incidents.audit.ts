@@ -47,6 +47,49 @@ async function attachmentNames(manager: EntityManager, organizationId: string, i
   return new Map(rows.map((row) => [row.id, { name: `${row.reference} ${row.file_name}` }]));
 }
 
+/** Who an external report goes to, in words (the audit trail names a report by its incident and these). */
+const RECIPIENT_WORDS: Record<string, { ja: string; en: string }> = {
+  ppc: { ja: '個人情報保護委員会', en: 'Personal Information Protection Commission' },
+  prefecture: { ja: '都道府県', en: 'Prefecture' },
+  ministry: { ja: '総務省', en: 'Ministry' },
+  police: { ja: '警察', en: 'Police' },
+  affected_people: { ja: '本人', en: 'People affected' },
+};
+const KIND_WORDS: Record<string, { ja: string; en: string }> = {
+  preliminary: { ja: '速報', en: 'preliminary report' },
+  final: { ja: '確報', en: 'final report' },
+  notice: { ja: '通知', en: 'notice' },
+};
+
+/** An external report by its incident and recipient: 「INC-2022-0007 個人情報保護委員会（速報）」. */
+async function externalReportNames(manager: EntityManager, organizationId: string, ids: readonly string[]): Promise<Map<string, AuditRecordFacts>> {
+  const rows = (await manager.query(
+    `SELECT r.id, r.incident_id, r.recipient, r.kind, i.reference FROM external_reports r JOIN incidents i ON i.id = r.incident_id
+      WHERE r.organization_id = $1 AND r.id = ANY($2::uuid[])`,
+    [organizationId, ids],
+  )) as { id: string; incident_id: string; recipient: string; kind: string; reference: string }[];
+  return new Map(
+    rows.map((row) => {
+      const to = RECIPIENT_WORDS[row.recipient] ?? { ja: row.recipient, en: row.recipient };
+      const kind = KIND_WORDS[row.kind] ?? { ja: row.kind, en: row.kind };
+      return [
+        row.id,
+        { name: `${row.reference} ${to.ja}（${kind.ja}）`, nameEn: `${row.reference} ${to.en} (${kind.en})`, params: { incidentId: row.incident_id } },
+      ];
+    }),
+  );
+}
+
+/** A post-incident review by its incident. */
+async function reviewNames(manager: EntityManager, organizationId: string, ids: readonly string[]): Promise<Map<string, AuditRecordFacts>> {
+  const rows = (await manager.query(
+    `SELECT r.id, r.incident_id, i.reference, i.title FROM post_incident_reviews r JOIN incidents i ON i.id = r.incident_id
+      WHERE r.organization_id = $1 AND r.id = ANY($2::uuid[])`,
+    [organizationId, ids],
+  )) as { id: string; incident_id: string; reference: string; title: string }[];
+  return new Map(rows.map((row) => [row.id, { name: `${row.reference} ${row.title}`, params: { incidentId: row.incident_id } }]));
+}
+
 /** The audit trail of incidents, in words. */
 export const INCIDENTS_AUDIT = {
   actions: {
@@ -66,11 +109,21 @@ export const INCIDENTS_AUDIT = {
     'incident_task.update': { ja: 'インシデントの対応タスクを更新（完了・省略・担当）', en: 'Changed a task of an incident (done, skipped, assignee)' },
     'incident_attachment.create': { ja: 'インシデントにファイルを添付', en: 'Attached a file to an incident' },
     'incident_attachment.download': { ja: 'インシデントの添付ファイルをダウンロード', en: 'Downloaded a file of an incident' },
+    'external_report.owe': { ja: '外部報告が必要になった（期限を設定）', en: 'An external report became owed (deadline set)' },
+    'external_report.change': { ja: '外部報告の期限・該当事由を変更', en: 'Changed the deadline or triggers of an external report' },
+    'external_report.cancel': { ja: '外部報告が不要になった（取消）', en: 'An external report is no longer owed (cancelled)' },
+    'external_report.send': { ja: '外部報告の送付を記録', en: 'Recorded an external report as sent' },
+    'external_report.reminders_sent': { ja: '外部報告の期限の通知を送信', en: 'Sent reminders of external reports’ deadlines' },
+    'external_report.export': { ja: '外部報告の案を出力（Excel）', en: 'Exported the draft of an external report (Excel)' },
+    'post_incident_review.write': { ja: '事後レビューを記録', en: 'Wrote the post-incident review' },
+    'post_incident_review.update': { ja: '事後レビューを変更', en: 'Changed the post-incident review' },
   },
   entityTypes: {
     incident: { ja: 'インシデント', en: 'Incident', page: '/incidents/:id', records: incidentNames },
     escalation_policy: { ja: 'エスカレーション方針', en: 'Escalation policy', records: policyNames },
     incident_task: { ja: 'インシデントの対応タスク', en: 'Incident task', records: taskNames },
     incident_attachment: { ja: 'インシデントの添付ファイル', en: 'Incident attachment', records: attachmentNames },
+    external_report: { ja: '外部報告', en: 'External report', page: '/incidents/:incidentId/external-reports', records: externalReportNames },
+    post_incident_review: { ja: '事後レビュー', en: 'Post-incident review', page: '/incidents/:incidentId/review', records: reviewNames },
   },
 } as const satisfies AuditTrailVocabulary;

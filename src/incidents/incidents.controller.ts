@@ -13,13 +13,18 @@ import { incidentView, IncidentView, TimelineEntryView } from './dto/incident-vi
 import { ReportIncidentDto } from './dto/report-incident.dto.js';
 import { AssessmentDto, TimelineNoteDto, TransitionDto } from './dto/transition.dto.js';
 import { IncidentsService } from './incidents.service.js';
+import { externalReportView } from './dto/external-report.dto.js';
+import { ExternalReportsService } from './external-reports.service.js';
 import { INCIDENTS } from './incidents.permissions.js';
 
 /** Incidents: the one-minute report, the board, triage and transitions, acknowledgement, the timeline. */
 @ApiTags('incidents')
 @Controller('api/v1/incidents')
 export class IncidentsController {
-  constructor(private readonly incidents: IncidentsService) {}
+  constructor(
+    private readonly incidents: IncidentsService,
+    private readonly externalReports: ExternalReportsService,
+  ) {}
 
   @Post()
   @May(INCIDENTS.report)
@@ -66,7 +71,10 @@ export class IncidentsController {
   @ApiOkResponse({ type: IncidentView })
   @ApiProblems({ 400: 'id is not a UUID (VALIDATION_FAILED)', 404: 'No such incident in your scope (INCIDENT_NOT_FOUND)' })
   async get(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string): Promise<IncidentView> {
-    return incidentView(await this.incidents.get(actor, id), may(actor, INCIDENTS.read_all));
+    const incident = await this.incidents.get(actor, id);
+    if (!may(actor, INCIDENTS.read_all)) return incidentView(incident, false);
+    const externalReports = (await this.externalReports.forIncident(actor, id)).map((report) => externalReportView(report));
+    return { ...incidentView(incident, true), externalReports };
   }
 
   @Post(':id/transitions')

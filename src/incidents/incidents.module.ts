@@ -29,6 +29,15 @@ import { IncidentAttachmentsController } from './incident-attachments.controller
 import { IncidentAttachmentsService } from './incident-attachments.service.js';
 import { IncidentTasksController } from './incident-tasks.controller.js';
 import { IncidentTasksService } from './incident-tasks.service.js';
+import { FindingsModule } from '../findings/findings.module.js';
+import { ExternalReportDrafts } from './external-report-draft.js';
+import { ExternalReportReminder } from './external-report-reminder.entity.js';
+import { ExternalReportReminderMail } from './external-report.notifications.js';
+import { EXTERNAL_REPORT_REMINDERS_SCHEDULE, ExternalReportRemindersService } from './external-report-reminders.service.js';
+import { ExternalReportsController } from './external-reports.controller.js';
+import { ExternalReportsService } from './external-reports.service.js';
+import { PostIncidentReviewController } from './post-incident-review.controller.js';
+import { PostIncidentReviewService } from './post-incident-review.service.js';
 
 /**
  * Incident reporting and response (indicator: 0 incidents): the one-minute report, triage on the
@@ -49,14 +58,25 @@ import { IncidentTasksService } from './incident-tasks.service.js';
     ExternalReport,
     PostIncidentReview,
     ResidentAcknowledgement,
+    ExternalReportReminder,
   ],
   problems: INCIDENT_PROBLEMS,
   auditTrail: INCIDENTS_AUDIT,
   outbox: { 'incident.escalation_due': 'jobs', 'incident.escalation_webhook': 'jobs' },
+  schedules: [EXTERNAL_REPORT_REMINDERS_SCHEDULE],
 })
 @Module({
   // the figures before the incidents' own routes: /api/v1/incidents/figures is not /api/v1/incidents/:id
-  controllers: [IncidentFiguresController, IncidentsController, ResidentReportsController, IncidentTasksController, IncidentAttachmentsController],
+  imports: [FindingsModule],
+  controllers: [
+    IncidentFiguresController,
+    IncidentsController,
+    ResidentReportsController,
+    IncidentTasksController,
+    IncidentAttachmentsController,
+    ExternalReportsController,
+    PostIncidentReviewController,
+  ],
   providers: [
     IncidentsService,
     EscalationService,
@@ -70,7 +90,23 @@ import { IncidentTasksService } from './incident-tasks.service.js';
     IncidentTasksService,
     IncidentAttachmentsService,
     IncidentAttachmentUploadInterceptor,
+    ExternalReportsService,
+    ExternalReportDrafts,
+    ExternalReportRemindersService,
+    ExternalReportReminderMail,
+    PostIncidentReviewService,
   ],
-  exports: [IncidentsService, EscalationService, IncidentFiguresService, IncidentFiguresExport, ResidentReportsService, IncidentTasksService, IncidentAttachmentsService],
+  exports: [
+    IncidentsService,
+    EscalationService,
+    IncidentFiguresService,
+    IncidentFiguresExport,
+    ResidentReportsService,
+    IncidentTasksService,
+    IncidentAttachmentsService,
+    ExternalReportsService,
+    ExternalReportDrafts,
+    PostIncidentReviewService,
+  ],
 })
 export class IncidentsModule {}

@@ -39,6 +39,9 @@ export const INCIDENT_PROBLEMS = {
     title: 'Too many reports from this address; please try again later or telephone the town hall',
   },
   RESIDENT_REPORT_ORGANIZATION_UNKNOWN: { status: HttpStatus.BAD_REQUEST, title: 'No such organisation takes reports here (organization)' },
+  EXTERNAL_REPORT_CANCELLED: { status: HttpStatus.CONFLICT, title: 'The report is no longer owed (the assessment changed); nothing to record' },
+  EXTERNAL_REPORT_SENT_AT_INVALID: { status: HttpStatus.BAD_REQUEST, title: 'The time it was sent must lie between the detection of the incident and now' },
+  INCIDENT_REVIEW_NOT_ALLOWED: { status: HttpStatus.CONFLICT, title: 'A post-incident review needs a triaged incident that was not rejected' },
 } as const satisfies ProblemTable;
 
 declare module '../common/errors/problem-registry.js' {

@@ -480,6 +480,8 @@ describe('API contract: documented responses, no internals', () => {
 
     const incidentOf = {} as Record<Role, string>;
     const incidentAttachmentOf = {} as Record<Role, string>;
+    let reportOf: { incidentId: string; id: string };
+    let findingId: string;
     it('incidents: everyone reports (once, with an Idempotency-Key), the CSIRT triages, moves, reassesses, writes and acknowledges', async () => {
       for (const role of ROLES_UNDER_TEST) {
         const reported = await call('post', '/api/v1/incidents', role, (r) =>
@@ -530,6 +532,64 @@ describe('API contract: documented responses, no internals', () => {
         expectStatus(attached, 201);
         incidentAttachmentOf[role] = attached.body.id as string;
       }
+
+      // external reports: personal data of more than 100 people owes the Commission its reports; one is sent, its draft exported
+      expectStatus(
+        await call('patch', `/api/v1/incidents/${id}/assessment`, 'csirt', (r) =>
+          r.send({ reason: '個人情報を含む', personalData: { involved: true, affectedPeople: 120 } }),
+        ),
+        200,
+      );
+      const reports = await call('get', `/api/v1/incidents/${id}/external-reports`, 'ciso');
+      expectStatus(reports, 200);
+      const preliminary = (reports.body.items as { id: string; recipient: string; kind: string }[]).find(
+        (r) => r.recipient === 'ppc' && r.kind === 'preliminary',
+      )!;
+      reportOf = { incidentId: id, id: preliminary.id };
+      expectStatus(
+        await call('post', `/api/v1/incidents/${id}/external-reports/${preliminary.id}/sent`, 'csirt', (r) =>
+          r.send({ sentTo: '個人情報保護委員会', sentVia: 'オンライン報告フォーム' }),
+        ),
+        200,
+      );
+      expectStatus(await call('get', `/api/v1/incidents/${id}/external-reports/${preliminary.id}/draft.xlsx?lang=en`, 'security_officer'), 200);
+
+      // the review raises a finding of the department with an action: done by its assignee, verified by an auditor
+      const reviewed = await call('put', `/api/v1/incidents/${id}/review`, 'csirt', (r) =>
+        r.send({
+          cause: '添付ファイルを開いた',
+          whatWorked: 'すぐに報告があった',
+          whatDidNot: '端末の隔離に時間がかかった',
+          lessons: '隔離の手順を周知する',
+          findings: [
+            {
+              title: '端末の隔離手順が周知されていない',
+              severity: 'medium',
+              ownerDepartmentId: department,
+              controlIds: [control.id],
+              actions: [{ description: '隔離手順を周知する', assigneeId: people.staff.staff.id, dueDate: '2030-03-31' }],
+            },
+          ],
+        }),
+      );
+      expectStatus(reviewed, 200);
+      findingId = reviewed.body.findings[0].id as string;
+      const actionId = reviewed.body.findings[0].actions[0].id as string;
+      expectStatus(await call('patch', `/api/v1/corrective-actions/${actionId}`, 'staff', (r) => r.send({ status: 'done', note: '課内で周知した' })), 200);
+      expectStatus(
+        await call('post', `/api/v1/corrective-actions/${actionId}/verify`, 'auditor', (r) => r.send({ verified: true, note: '周知の記録を確認した' })),
+        200,
+      );
+      const manual = await call('post', '/api/v1/findings', 'security_officer', (r) =>
+        r.send({ title: '画面ロックの設定漏れ', severity: 'low', ownerDepartmentId: department, controlIds: [] }),
+      );
+      expectStatus(manual, 201);
+      expectStatus(
+        await call('post', `/api/v1/findings/${manual.body.id as string}/corrective-actions`, 'manager', (r) =>
+          r.send({ description: '画面ロックを5分に設定する', assigneeId: people.manager.staff.id, dueDate: '2030-06-30' }),
+        ),
+        201,
+      );
     });
 
     it('training figures: completion by every grouping, the not-completed and exempt lists, and their exports', async () => {
@@ -562,8 +622,10 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/incidents/{id}/attachments/{attachmentId}', `/incidents/{id}/attachments/${incidentAttachmentOf[role]}`) // each role its own file
           .replace('{attachmentId}', attachmentId)
           .replace(/^(\/api\/v1\/training\/(?:completion|not-completed)(?:\.xlsx|\.csv)?)$/, '$1?fiscalYear=2022') // the figures need a fiscal year
+          .replace('/incidents/{id}/external-reports/{reportId}', `/incidents/${reportOf.incidentId}/external-reports/${reportOf.id}`) // the one with reports
           .replace('/incidents/{id}', `/incidents/${incidentOf[role]}`) // each role its own report
           .replace(/^(\/api\/v1\/incidents\/figures(?:\.xlsx)?)$/, '$1?fiscalYear=2022') // the incident figures need a fiscal year
+          .replace('/findings/{id}', `/findings/${findingId}`) // the manager's department's
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
       let calls = 0;

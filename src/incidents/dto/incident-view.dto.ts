@@ -18,6 +18,7 @@ import {
   type Severity,
 } from '../incident.entity.js';
 import { AffectedSystemDto, PersonalDataDto } from './transition.dto.js';
+import { ExternalReportView } from './external-report.dto.js';
 
 /** An incident as the API shows it (the resident's contact details only to those who work incidents). */
 export class IncidentView {
@@ -116,6 +117,12 @@ export class IncidentView {
 
   @ApiPropertyOptional({ type: Object, nullable: true, description: 'a resident’s contact details (for those who work incidents)' })
   residentContact?: { name?: string; email?: string; phone?: string } | null;
+
+  @ApiPropertyOptional({
+    type: [ExternalReportView],
+    description: 'the reports it owes to outside bodies, soonest due first (in the detail, for those who read every incident)',
+  })
+  externalReports?: ExternalReportView[];
 }
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);

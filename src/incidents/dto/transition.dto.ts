@@ -19,7 +19,7 @@ export class PersonalDataDto {
   @IsBoolean()
   involved!: boolean;
 
-  @ApiPropertyOptional({ minimum: 0, nullable: true })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, nullable: true })
   @IsOptional()
   @IsInt()
   @Min(0)
