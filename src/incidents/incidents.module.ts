@@ -3,6 +3,9 @@ import { Feature } from '../common/features/feature.js';
 import { EscalationClimb } from './escalation-climb.entity.js';
 import { EscalationFiring } from './escalation-firing.entity.js';
 import { EscalationMail, EscalationWebhook } from './escalation.notifications.js';
+import { EscalationPoliciesController } from './escalation-policies.controller.js';
+import { EscalationPoliciesService } from './escalation-policies.service.js';
+import { ESCALATION_SYNC_COMMAND, EscalationPoliciesSync } from './escalation-policies.sync.js';
 import { EscalationPolicy } from './escalation-policy.entity.js';
 import { EscalationService } from './escalation.service.js';
 import { ExternalReport } from './external-report.entity.js';
@@ -40,10 +43,11 @@ import { PostIncidentReview } from './post-incident-review.entity.js';
   problems: INCIDENT_PROBLEMS,
   auditTrail: INCIDENTS_AUDIT,
   outbox: { 'incident.escalation_due': 'jobs', 'incident.escalation_webhook': 'jobs' },
+  commands: [ESCALATION_SYNC_COMMAND],
 })
 @Module({
-  controllers: [IncidentsController],
-  providers: [IncidentsService, EscalationService, EscalationMail, EscalationWebhook, IncidentReportedMail],
-  exports: [IncidentsService, EscalationService],
+  controllers: [IncidentsController, EscalationPoliciesController],
+  providers: [IncidentsService, EscalationService, EscalationMail, EscalationWebhook, IncidentReportedMail, EscalationPoliciesService, EscalationPoliciesSync],
+  exports: [IncidentsService, EscalationService, EscalationPoliciesService, EscalationPoliciesSync],
 })
 export class IncidentsModule {}

@@ -38,6 +38,7 @@ export const INCIDENT_PROBLEMS = {
     status: HttpStatus.TOO_MANY_REQUESTS,
     title: 'Too many reports from this address; please try again later or telephone the town hall',
   },
+  ESCALATION_POLICY_KEY_TAKEN: { status: HttpStatus.CONFLICT, title: 'Another escalation policy already has that key' },
 } as const satisfies ProblemTable;
 
 declare module '../common/errors/problem-registry.js' {
