@@ -19,6 +19,7 @@ import { ControlPagesModule } from './web/controls/control-pages.module.js';
 import { CoursePagesModule } from './web/courses/course-pages.module.js';
 import { DepartmentDutyPagesModule } from './web/department-duties/department-duty-pages.module.js';
 import { DepartmentPagesModule } from './web/departments/department-pages.module.js';
+import { EscalationPolicyPagesModule } from './web/escalation-policies/escalation-policy-pages.module.js';
 import { MyTrainingPagesModule } from './web/my-training/my-training-pages.module.js';
 import { MailDrillPagesModule } from './web/mail-drills/mail-drill-pages.module.js';
 import { PolicyPagesModule } from './web/policies/policy-pages.module.js';
@@ -53,7 +54,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   // the pages of training: my training, course administration, the completion board, targeted-mail drills
   { module: TrainingModule, pages: [MyTrainingPagesModule, CoursePagesModule, TrainingCompletionPagesModule, MailDrillPagesModule] },
   { module: FindingsModule },
-  { module: IncidentsModule },
+  { module: IncidentsModule, pages: [EscalationPolicyPagesModule] },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];
