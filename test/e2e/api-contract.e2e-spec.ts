@@ -479,7 +479,8 @@ describe('API contract: documented responses, no internals', () => {
     });
 
     const incidentOf = {} as Record<Role, string>;
-    it('incidents: everyone reports (once, with an Idempotency-Key), the CSIRT triages, moves, reassesses, writes and acknowledges', async () => {
+    let escalationPolicyId = '';
+    it('incidents: everyone reports (once, with an Idempotency-Key), the CSIRT triages, moves, reassesses, writes and acknowledges; the security office makes and changes an escalation policy', async () => {
       for (const role of ROLES_UNDER_TEST) {
         const reported = await call('post', '/api/v1/incidents', role, (r) =>
           r.set('Idempotency-Key', `contract-${role}`).send({ title: `${role} の報告`, description: '画面に警告が出た', nearMiss: role === 'staff' }),
@@ -506,6 +507,19 @@ describe('API contract: documented responses, no internals', () => {
         201,
       );
       expectStatus(await call('post', `/api/v1/incidents/${id}/acknowledge`, 'manager', (r) => r.send({ note: '確認' })), 200);
+      // escalation policies: the security office makes and changes them
+      const policy = await call('post', '/api/v1/escalation-policies', 'security_officer', (r) =>
+        r.send({
+          key: 'contract-l3',
+          name: '深刻（L3）',
+          triggers: ['L3'],
+          webhookUrl: 'https://chat.example/hooks/l3',
+          levels: [{ recipients: { roles: ['ciso'], reporterManager: true }, channels: ['in_app', 'email', 'webhook'], timeoutMinutes: 10, repeat: 2 }],
+        }),
+      );
+      expectStatus(policy, 201);
+      escalationPolicyId = policy.body.id as string;
+      expectStatus(await call('patch', `/api/v1/escalation-policies/${escalationPolicyId}`, 'security_officer', (r) => r.send({ name: '深刻' })), 200);
     });
 
     it('training figures: completion by every grouping, the not-completed and exempt lists, and their exports', async () => {
@@ -538,6 +552,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('{attachmentId}', attachmentId)
           .replace(/^(\/api\/v1\/training\/(?:completion|not-completed)(?:\.xlsx|\.csv)?)$/, '$1?fiscalYear=2022') // the figures need a fiscal year
           .replace('/incidents/{id}', `/incidents/${incidentOf[role]}`) // each role its own report
+          .replace('/escalation-policies/{id}', `/escalation-policies/${escalationPolicyId}`)
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
       let calls = 0;
