@@ -11,6 +11,7 @@ import { systemActor } from '../src/common/actor.js';
 import { UnitOfWork } from '../src/database/unit-of-work.js';
 import { Control, type ControlStatus } from '../src/controls/control.entity.js';
 import { ControlsService } from '../src/controls/controls.service.js';
+import { EscalationPoliciesSync } from '../src/incidents/escalation-policies.sync.js';
 import { PoliciesSyncService, type SyncResult } from '../src/policies/policies-sync.service.js';
 import { PolicyVersion } from '../src/policies/policy-version.entity.js';
 import { PolicyVersionsService } from '../src/policies/policy-versions.service.js';
@@ -73,6 +74,7 @@ export async function demoActor(app: INestApplicationContext, organizationId: st
 export async function seedDemoCompliance(app: INestApplicationContext, organizationId: string): Promise<DemoComplianceResult> {
   const manager = app.get(UnitOfWork).manager;
   const policies = await app.get(PoliciesSyncService).sync(systemActor(organizationId, 'seed'));
+  await app.get(EscalationPoliciesSync).sync(systemActor(organizationId, 'seed')); // policies/escalation.yaml, as `escalation:sync`
 
   const ciso = await demoActor(app, organizationId, 'ciso');
   const approved: string[] = [];

@@ -20,6 +20,7 @@ import { CoursePagesModule } from './web/courses/course-pages.module.js';
 import { DepartmentDutyPagesModule } from './web/department-duties/department-duty-pages.module.js';
 import { DepartmentPagesModule } from './web/departments/department-pages.module.js';
 import { IncidentPagesModule } from './web/incidents/incident-pages.module.js';
+import { EscalationPolicyPagesModule } from './web/escalation-policies/escalation-policy-pages.module.js';
 import { MyTrainingPagesModule } from './web/my-training/my-training-pages.module.js';
 import { MailDrillPagesModule } from './web/mail-drills/mail-drill-pages.module.js';
 import { PolicyPagesModule } from './web/policies/policy-pages.module.js';
@@ -56,8 +57,8 @@ export const FEATURES: readonly FeatureEntry[] = [
   // the pages of training: my training, course administration, the completion board, targeted-mail drills
   { module: TrainingModule, pages: [MyTrainingPagesModule, CoursePagesModule, TrainingCompletionPagesModule, MailDrillPagesModule] },
   { module: FindingsModule },
-  // the pages of incidents: the desk's first (its /incidents/figures is not an incident's page /incidents/:id), then the report form, my reports, the board, an incident's page
-  { module: IncidentsModule, pages: [IncidentDeskPagesModule, IncidentReportPagesModule, IncidentPagesModule] },
+  // the pages of incidents: the desk's first (its /incidents/figures is not an incident's page /incidents/:id), external reports and reviews, escalation policies, then the report form, my reports, the board, an incident's page
+  { module: IncidentsModule, pages: [IncidentDeskPagesModule, IncidentReportPagesModule, EscalationPolicyPagesModule, IncidentPagesModule] },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];

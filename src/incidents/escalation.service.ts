@@ -18,6 +18,12 @@ const CHECK_GRACE_MS = 1_000;
 const CHECK_EVERY_MS = 1_000;
 /** Climbs the checker fires per round. */
 const CHECK_BATCH = 200;
+/**
+ * How long firing waits for Redis to take the next level's timer. Redis that does not answer holds
+ * a command until it is back (bull's connection queues it): without this bound a fire, and the
+ * checker with it, would wait for the whole outage and no level would climb meanwhile.
+ */
+const TIMER_WAIT_MS = 1_000;
 
 /** The id of the bull delayed job that fires one level's attempt: derived, so setting it twice sets one timer. */
 export function escalationJobId(climbId: string, level: number, attempt: number): string {
@@ -167,7 +173,7 @@ export class EscalationService {
    */
   async fire(organizationId: string, climbId: string, now: () => Date = () => new Date()): Promise<FireOutcome> {
     const outcome = await this.uow.run(systemActor(organizationId, 'escalation'), (tx) => this.fireIn(tx, climbId, now()));
-    if (outcome.next) await this.setTimer(organizationId, climbId, outcome.next);
+    if (outcome.next) await this.setTimer(organizationId, climbId, outcome.next, TIMER_WAIT_MS);
     return outcome;
   }
 
@@ -185,7 +191,13 @@ export class EscalationService {
     const levelIndex = climb.next_level;
     const attempt = climb.next_attempt;
     const level = climb.policy.levels[levelIndex];
-    if (!level) return { fired: null, next: null };
+    if (!level) {
+      // nothing left to tell: the checker must not pick this climb again every round
+      await tx.manager.query(`UPDATE escalation_climbs SET next_level = NULL, next_attempt = NULL, next_due_at = NULL, updated_at = now() WHERE id = $1`, [
+        climbId,
+      ]);
+      return { fired: null, next: null };
+    }
 
     const recipientIds = await this.recipientsOf(tx, climb.incident_id, level.recipients);
     const firedAt = new Date();
@@ -261,26 +273,39 @@ export class EscalationService {
     return rows.map((row) => row.id);
   }
 
-  /** Sets the bull delayed job of the climb's next attempt (a derived id: setting it twice sets one). Redis down: the checker covers it. */
-  private async setTimer(organizationId: string, climbId: string, next: { level: number; attempt: number; dueAt: Date }): Promise<void> {
+  /**
+   * Sets the bull delayed job of the climb's next attempt (a derived id: setting it twice sets one),
+   * waiting at most `waitMs` for Redis. Redis down: the checker fires the level when it is due, and
+   * the timer, held by the connection, is set when Redis is back (firing it then tells nobody twice).
+   */
+  private async setTimer(organizationId: string, climbId: string, next: { level: number; attempt: number; dueAt: Date }, waitMs: number): Promise<void> {
     const job: OutboxJob<'incident.escalation_due'> = {
       outboxMessageId: escalationJobId(climbId, next.level, next.attempt),
       organizationId,
       topic: 'incident.escalation_due',
       payload: { climbId },
     };
-    try {
-      await this.jobs.add('incident.escalation_due', job, {
+    const added = this.jobs
+      .add('incident.escalation_due', job, {
         jobId: escalationJobId(climbId, next.level, next.attempt),
         delay: Math.max(0, next.dueAt.getTime() - Date.now()),
         attempts: 3,
         backoff: { type: 'fixed', delay: 1_000 },
         removeOnComplete: 1_000,
         removeOnFail: 1_000,
-      });
-    } catch (error) {
-      this.logger.warn(`escalation timer of ${climbId} not set (the checker will fire it): ${(error as Error).message}`);
-    }
+      })
+      .then(
+        () => true,
+        (error: Error) => {
+          this.logger.warn(`escalation timer of ${climbId} not set (the checker will fire it): ${error.message}`);
+          return true;
+        },
+      );
+    if (waitMs <= 0) return;
+    let timeout: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([added, new Promise<false>((resolve) => (timeout = setTimeout(() => resolve(false), waitMs)))]);
+    clearTimeout(timeout);
+    if (!waited) this.logger.warn(`escalation timer of ${climbId} waits for Redis (the checker will fire the level when it is due)`);
   }
 
   /**
@@ -297,7 +322,9 @@ export class EscalationService {
     )) as { id: string; organization_id: string }[];
     for (const climb of due) {
       try {
-        await this.fire(climb.organization_id, climb.id);
+        const outcome = await this.uow.run(systemActor(climb.organization_id, 'escalation'), (tx) => this.fireIn(tx, climb.id, new Date()));
+        // the next timer is not waited for: a Redis that does not answer must not hold up the other climbs
+        if (outcome.next) void this.setTimer(climb.organization_id, climb.id, outcome.next, 0);
       } catch (error) {
         this.logger.warn(`escalation ${climb.id}: ${(error as Error).message}`);
       }

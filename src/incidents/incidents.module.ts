@@ -3,6 +3,9 @@ import { Feature } from '../common/features/feature.js';
 import { EscalationClimb } from './escalation-climb.entity.js';
 import { EscalationFiring } from './escalation-firing.entity.js';
 import { EscalationMail, EscalationWebhook } from './escalation.notifications.js';
+import { EscalationPoliciesController } from './escalation-policies.controller.js';
+import { EscalationPoliciesService } from './escalation-policies.service.js';
+import { ESCALATION_SYNC_COMMAND, EscalationPoliciesSync } from './escalation-policies.sync.js';
 import { EscalationPolicy } from './escalation-policy.entity.js';
 import { EscalationService } from './escalation.service.js';
 import { ExternalReport } from './external-report.entity.js';
@@ -64,6 +67,7 @@ import { PostIncidentReviewService } from './post-incident-review.service.js';
   auditTrail: INCIDENTS_AUDIT,
   outbox: { 'incident.escalation_due': 'jobs', 'incident.escalation_webhook': 'jobs' },
   schedules: [EXTERNAL_REPORT_REMINDERS_SCHEDULE],
+  commands: [ESCALATION_SYNC_COMMAND],
 })
 @Module({
   // the figures before the incidents' own routes: /api/v1/incidents/figures is not /api/v1/incidents/:id
@@ -76,6 +80,7 @@ import { PostIncidentReviewService } from './post-incident-review.service.js';
     IncidentAttachmentsController,
     ExternalReportsController,
     PostIncidentReviewController,
+    EscalationPoliciesController,
   ],
   providers: [
     IncidentsService,
@@ -95,6 +100,8 @@ import { PostIncidentReviewService } from './post-incident-review.service.js';
     ExternalReportRemindersService,
     ExternalReportReminderMail,
     PostIncidentReviewService,
+    EscalationPoliciesService,
+    EscalationPoliciesSync,
   ],
   exports: [
     IncidentsService,
@@ -107,6 +114,8 @@ import { PostIncidentReviewService } from './post-incident-review.service.js';
     ExternalReportsService,
     ExternalReportDrafts,
     PostIncidentReviewService,
+    EscalationPoliciesService,
+    EscalationPoliciesSync,
   ],
 })
 export class IncidentsModule {}

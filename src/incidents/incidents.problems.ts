@@ -42,6 +42,7 @@ export const INCIDENT_PROBLEMS = {
   EXTERNAL_REPORT_CANCELLED: { status: HttpStatus.CONFLICT, title: 'The report is no longer owed (the assessment changed); nothing to record' },
   EXTERNAL_REPORT_SENT_AT_INVALID: { status: HttpStatus.BAD_REQUEST, title: 'The time it was sent must lie between the detection of the incident and now' },
   INCIDENT_REVIEW_NOT_ALLOWED: { status: HttpStatus.CONFLICT, title: 'A post-incident review needs a triaged incident that was not rejected' },
+  ESCALATION_POLICY_KEY_TAKEN: { status: HttpStatus.CONFLICT, title: 'Another escalation policy already has that key' },
 } as const satisfies ProblemTable;
 
 declare module '../common/errors/problem-registry.js' {

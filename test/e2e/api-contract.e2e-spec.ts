@@ -482,7 +482,8 @@ describe('API contract: documented responses, no internals', () => {
     const incidentAttachmentOf = {} as Record<Role, string>;
     let reportOf: { incidentId: string; id: string };
     let findingId: string;
-    it('incidents: everyone reports (once, with an Idempotency-Key), the CSIRT triages, moves, reassesses, writes and acknowledges', async () => {
+    let escalationPolicyId = '';
+    it('incidents: everyone reports (once, with an Idempotency-Key), the CSIRT triages, moves, reassesses, writes and acknowledges; the security office makes and changes an escalation policy', async () => {
       for (const role of ROLES_UNDER_TEST) {
         const reported = await call('post', '/api/v1/incidents', role, (r) =>
           r.set('Idempotency-Key', `contract-${role}`).send({ title: `${role} の報告`, description: '画面に警告が出た', nearMiss: role === 'staff' }),
@@ -590,6 +591,19 @@ describe('API contract: documented responses, no internals', () => {
         ),
         201,
       );
+      // escalation policies: the security office makes and changes them
+      const policy = await call('post', '/api/v1/escalation-policies', 'security_officer', (r) =>
+        r.send({
+          key: 'contract-l3',
+          name: '深刻（L3）',
+          triggers: ['L3'],
+          webhookUrl: 'https://chat.example/hooks/l3',
+          levels: [{ recipients: { roles: ['ciso'], reporterManager: true }, channels: ['in_app', 'email', 'webhook'], timeoutMinutes: 10, repeat: 2 }],
+        }),
+      );
+      expectStatus(policy, 201);
+      escalationPolicyId = policy.body.id as string;
+      expectStatus(await call('patch', `/api/v1/escalation-policies/${escalationPolicyId}`, 'security_officer', (r) => r.send({ name: '深刻' })), 200);
     });
 
     it('training figures: completion by every grouping, the not-completed and exempt lists, and their exports', async () => {
@@ -626,6 +640,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/incidents/{id}', `/incidents/${incidentOf[role]}`) // each role its own report
           .replace(/^(\/api\/v1\/incidents\/figures(?:\.xlsx)?)$/, '$1?fiscalYear=2022') // the incident figures need a fiscal year
           .replace('/findings/{id}', `/findings/${findingId}`) // the manager's department's
+          .replace('/escalation-policies/{id}', `/escalation-policies/${escalationPolicyId}`)
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
       let calls = 0;

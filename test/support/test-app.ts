@@ -24,6 +24,9 @@ export interface TestApp {
   appDatabaseUrl: string;
   /** base URL when started with `listen: true` */
   baseUrl: string;
+  /** the Redis it uses, and its key prefix there (another app started with `sharing` uses the same) */
+  redisUrl: string;
+  queuePrefix: string;
   get<T>(token: abstract new (...args: never[]) => T): T;
   /** every response of a documented operation is checked against the OpenAPI document; close() fails on a violation */
   contract: ResponseContract;
@@ -35,15 +38,20 @@ export const TEST_SECRET_KEY = 'mamori-test-secret-key-0123456789abcdef';
 /**
  * The real application on a database and a Redis key prefix of this test file's own. Environment
  * overrides apply to this app only (configuration is read when the app is built).
+ *
+ * `sharing`: another process of the same deployment, on the first app's database and Redis key
+ * prefix (e.g. a worker started again after one was killed); closing it closes the app only, the
+ * first app's `close()` drops the database and empties the queues.
  */
-export async function createTestApp(options: { listen?: boolean; runJobs?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function createTestApp(options: { listen?: boolean; runJobs?: boolean; env?: Record<string, string>; sharing?: TestApp } = {}): Promise<TestApp> {
+  const shared = options.sharing;
+  const database = shared ? { url: shared.appDatabaseUrl, ownerUrl: shared.databaseUrl, drop: () => Promise.resolve() } : await createTestDatabase();
   Object.assign(process.env, {
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
     DATABASE_OWNER_URL: database.ownerUrl,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: `mamori-test-${randomBytes(4).toString('hex')}`,
+    REDIS_URL: shared?.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: shared?.queuePrefix ?? `mamori-test-${randomBytes(4).toString('hex')}`,
     SECRET_KEY: TEST_SECRET_KEY,
     LOG_LEVEL: 'error',
     PUBLIC_URL: 'http://localhost:3000',
@@ -74,10 +82,12 @@ export async function createTestApp(options: { listen?: boolean; runJobs?: boole
     databaseUrl: database.ownerUrl,
     appDatabaseUrl: database.url,
     baseUrl: `http://127.0.0.1:${port}`,
+    redisUrl: process.env.REDIS_URL!,
+    queuePrefix: process.env.QUEUE_PREFIX!,
     get: (token) => app.get(token),
     contract,
     close: async () => {
-      for (const name of Object.values(QUEUES)) {
+      for (const name of shared ? [] : Object.values(QUEUES)) {
         const queue = app.get<Queue>(getQueueToken(name));
         await queue.obliterate({ force: true }).catch(() => undefined);
       }
