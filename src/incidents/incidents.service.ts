@@ -202,7 +202,7 @@ export class IncidentsService {
     const where = new SqlConditions().add('i.organization_id = ?', actor.organizationId);
     if (actor.system || actor.roles.some((role) => INCIDENT_SCOPE.all.includes(role))) return where;
     if (actor.roles.some((role) => INCIDENT_SCOPE.department.includes(role)) && actor.departmentId) {
-      return where.add('i.reporter_id = ? OR i.reporter_department_id = ?2 OR i.department_id = ?2', actor.staffId, actor.departmentId);
+      return where.add('i.reporter_id = ? OR i.reporter_department_id = ? OR i.department_id = ?', actor.staffId, actor.departmentId, actor.departmentId);
     }
     return where.add('i.reporter_id = ?', actor.staffId);
   }
