@@ -6,8 +6,11 @@ import { OrganizationScopedEntity } from '../database/organization-scoped.entity
 export const ESCALATION_CHANNELS = ['in_app', 'email', 'webhook'] as const;
 export type EscalationChannel = (typeof ESCALATION_CHANNELS)[number];
 
-/** What an escalation policy is chosen by: a severity, or `untriaged` (a report nobody has assessed yet). */
-export const ESCALATION_TRIGGERS = ['untriaged', 'L0', 'L1', 'L2', 'L3'] as const;
+/**
+ * What an escalation policy is chosen by: a severity, or `untriaged` (a report nobody has assessed
+ * yet). Never L0: an event or near miss is recorded only (DOMAIN.md), nobody is paged for it.
+ */
+export const ESCALATION_TRIGGERS = ['untriaged', 'L1', 'L2', 'L3'] as const;
 export type EscalationTrigger = (typeof ESCALATION_TRIGGERS)[number];
 
 /** Who a level tells: roles, named people, and/or the reporter's manager (the head of the reporter's department). */

@@ -87,8 +87,10 @@ export class EscalationService {
    * running one (`superseded`). No policy (or one without levels): nothing starts. Returns the climb.
    */
   async start(tx: Transaction, incident: Incident, reason: EscalationClimb['startReason']): Promise<EscalationClimb | null> {
-    const trigger: EscalationTrigger = incident.severity ?? 'untriaged';
     await this.stop(tx, incident.id, 'superseded');
+    // an event or near miss (L0) is recorded only: nobody is paged for it
+    if (incident.severity === 'L0' || (incident.nearMiss && incident.severity === null)) return null;
+    const trigger: EscalationTrigger = incident.severity ?? 'untriaged';
     const policy = await this.policyFor(tx, trigger);
     if (!policy || policy.levels.length === 0) return null;
     const now = new Date();

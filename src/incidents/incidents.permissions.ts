@@ -19,8 +19,11 @@ export const INCIDENTS = definePermissions('incidents', {
   respond: RESPONDERS,
   /** write a note, an action or a contact on the timeline (the responders, the CISO) */
   write_timeline: [...RESPONDERS, 'ciso'],
-  /** acknowledge an escalation: stops the climb (responders, the CISO, a manager for their department) */
-  acknowledge: [...READ_ALL, 'manager'],
+  /**
+   * acknowledge an escalation: stops the whole climb, so only those who take the incident on (the
+   * responders, the CISO); a manager told of it reads it but cannot silence the levels above them
+   */
+  acknowledge: READ_ALL,
   /** read every incident and the figures */
   read_all: READ_ALL,
   /** the figures (a manager: their department) */

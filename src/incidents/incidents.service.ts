@@ -26,6 +26,9 @@ export interface ReportOutcome {
   created: boolean;
 }
 
+/** The timeline entries a reporter or their manager reads (without their text or facts). */
+const OUTSIDERS_SEE: readonly string[] = ['reported', 'transition', 'acknowledgement'];
+
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** The severities ordered: a higher index is more severe. */
@@ -296,7 +299,7 @@ export class IncidentsService {
         changes.rejectionReason = reason;
       }
       const assessed = await this.assessmentChanges(tx, incident, dto, changes);
-      if (dto.to === 'closed' && (assessed.severity === 'L2' || assessed.severity === 'L3')) {
+      if (dto.to === 'closed' && (await this.wasSignificant(tx, incident, assessed))) {
         const review = (await tx.manager.query(`SELECT 1 FROM post_incident_reviews WHERE incident_id = $1`, [incident.id])) as unknown[];
         if (review.length === 0) throw new AppException('INCIDENT_REVIEW_REQUIRED', undefined, undefined, { severity: assessed.severity });
       }
@@ -431,12 +434,20 @@ export class IncidentsService {
     });
   }
 
-  /** The timeline, oldest first. */
+  /**
+   * The timeline, oldest first. Those who work incidents read all of it; the reporter and their
+   * manager read how it went (the report, the states, acknowledgements), without the responders'
+   * notes, contacts, reasons or the facts of triage and escalation.
+   */
   async timeline(actor: Actor, id: string): Promise<IncidentTimelineEntry[]> {
     await this.get(actor, id);
-    return this.uow.manager
+    const entries = await this.uow.manager
       .getRepository(IncidentTimelineEntry)
       .find({ where: { organizationId: actor.organizationId, incidentId: id }, order: { at: 'ASC', createdAt: 'ASC' } });
+    if (actor.system || may(actor, INCIDENTS.read_all)) return entries;
+    return entries
+      .filter((entry) => OUTSIDERS_SEE.includes(entry.kind))
+      .map((entry) => Object.assign(entry, { text: null, data: {} as Record<string, unknown> }));
   }
 
   /** Writes a note, an action taken or a contact made on the timeline. */
@@ -452,6 +463,19 @@ export class IncidentsService {
         .findOneOrFail({ where: { incidentId: incident.id }, order: { createdAt: 'DESC', at: 'DESC' } });
       return entry;
     });
+  }
+
+  /**
+   * Whether an incident is or ever was L2 or above: such an incident closes only after its
+   * post-incident review, even if its severity was lowered since (or by the closing request).
+   */
+  private async wasSignificant(tx: Transaction, before: Incident, after: Incident): Promise<boolean> {
+    if (rank(before.severity) >= rank('L2') || rank(after.severity) >= rank('L2')) return true;
+    const raised = (await tx.manager.query(
+      `SELECT 1 FROM incident_timeline WHERE incident_id = $1 AND kind = 'severity_changed' AND data->>'to' IN ('L2', 'L3') LIMIT 1`,
+      [before.id],
+    )) as unknown[];
+    return raised.length > 0;
   }
 
   /** The incident, locked for the change (404 when the actor may not see it). */

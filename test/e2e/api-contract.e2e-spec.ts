@@ -509,7 +509,7 @@ describe('API contract: documented responses, no internals', () => {
         await call('post', `/api/v1/incidents/${id}/timeline`, 'csirt', (r) => r.send({ kind: 'contact', text: '県へ電話', contact: '県情報政策課' })),
         201,
       );
-      expectStatus(await call('post', `/api/v1/incidents/${id}/acknowledge`, 'manager', (r) => r.send({ note: '確認' })), 200);
+      expectStatus(await call('post', `/api/v1/incidents/${id}/acknowledge`, 'csirt', (r) => r.send({ note: '確認' })), 200);
       // a resident (no account): an acknowledgement number, and the same one for a retry
       const resident = {
         organization: 'test-town',

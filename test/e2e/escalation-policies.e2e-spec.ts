@@ -427,7 +427,7 @@ describe('escalation policies', () => {
         timeoutMinutes: 15,
         repeat: 2,
       });
-      expect(policies.some((p) => p.triggers.includes('L0'))).toBe(false); // a near miss is recorded only
+      expect(policies.some((p) => (p.triggers as string[]).includes('L0'))).toBe(false); // a near miss is recorded only
       const audit = await auditCount();
       expect(await sync()).toMatchObject({ policies: { created: 0, revised: 0, renamed: 0, unchanged: 4 } });
       expect(await auditCount()).toBe(audit);

@@ -122,7 +122,7 @@ describe('incidents: the report, the reference, idempotency, visibility, the tra
     expect(colleagueList.items.map((i: { id: string }) => i.id)).not.toContain(mine.id);
     const kikakuList = (await as(kikakuManager).get('/api/v1/incidents?pageSize=200').expect(200)).body;
     expect(kikakuList.items.map((i: { id: string }) => i.id)).not.toContain(mine.id);
-    await as(kikakuManager).post(`/api/v1/incidents/${mine.id}/acknowledge`).send({}).expect(404);
+    await as(kikakuManager).post(`/api/v1/incidents/${mine.id}/acknowledge`).send({}).expect(403); // managers read, responders acknowledge
     await as(reporter).post(`/api/v1/incidents/${mine.id}/transitions`).send({ to: 'triaged', reason: 'x' }).expect(403);
   });
 
@@ -154,7 +154,7 @@ describe('incidents: the report, the reference, idempotency, visibility, the tra
         .expect(200);
       from = step.to;
     }
-    const timeline = (await as(reporter).get(`/api/v1/incidents/${incident.id}/timeline`).expect(200)).body.items as {
+    const timeline = (await as(csirt).get(`/api/v1/incidents/${incident.id}/timeline`).expect(200)).body.items as {
       kind: string;
       toStatus: string;
       text: string;
@@ -180,6 +180,12 @@ describe('incidents: the report, the reference, idempotency, visibility, the tra
     expect((await as(csirt).post(`/api/v1/incidents/${incident.id}/transitions`).send({ to: 'closed', reason: '終了' }).expect(409)).body.code).toBe(
       'INCIDENT_REVIEW_REQUIRED',
     );
+    // lowering the severity, on the closing request or before it, does not spare the review
+    const lowered = await as(csirt).post(`/api/v1/incidents/${incident.id}/transitions`).send({ to: 'closed', reason: '終了', severity: 'L1' }).expect(409);
+    expect(lowered.body.code).toBe('INCIDENT_REVIEW_REQUIRED');
+    await as(csirt).patch(`/api/v1/incidents/${incident.id}/assessment`).send({ reason: '軽微だった', severity: 'L1' }).expect(200);
+    const later = await as(csirt).post(`/api/v1/incidents/${incident.id}/transitions`).send({ to: 'closed', reason: '終了' }).expect(409);
+    expect(later.body.code).toBe('INCIDENT_REVIEW_REQUIRED');
 
     const dup = (await report(colleague, { title: '重複' })).body;
     expect(
@@ -191,6 +197,46 @@ describe('incidents: the report, the reference, idempotency, visibility, the tra
       .send({ to: 'rejected', reason: '重複', duplicateOfId: incident.id })
       .expect(200);
     expect(rejected.body.duplicateOfId).toBe(incident.id);
+  });
+
+  it('refuses null for what triage must keep, and a list field given as text, naming the field (never a 500)', async () => {
+    const incident = (await report(reporter, { title: 'null' })).body;
+    await as(csirt)
+      .post(`/api/v1/incidents/${incident.id}/transitions`)
+      .send({ to: 'triaged', reason: '判定', severity: 'L1', category: 'malware' })
+      .expect(200);
+    for (const field of ['severity', 'category', 'personalData', 'affectedSystems', 'version']) {
+      const refused = await as(csirt)
+        .patch(`/api/v1/incidents/${incident.id}/assessment`)
+        .send({ reason: 'x', [field]: null })
+        .expect(400);
+      expect(refused.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      await as(csirt)
+        .post(`/api/v1/incidents/${incident.id}/transitions`)
+        .send({ to: 'contained', reason: 'x', [field]: null })
+        .expect(400);
+    }
+    expect((await report(reporter, { systems: 'abc' }).expect(400)).body.errors[0].field).toBe('systems');
+  });
+
+  it('shows the reporter how it went, not the responders’ notes; only responders and the CISO stop an escalation', async () => {
+    const incident = (await report(reporter, { title: '経過' })).body;
+    await as(csirt).post(`/api/v1/incidents/${incident.id}/timeline`).send({ kind: 'contact', text: '警察に相談した', contact: '県警' }).expect(201);
+    await as(csirt)
+      .post(`/api/v1/incidents/${incident.id}/transitions`)
+      .send({ to: 'triaged', reason: '内部の判断', severity: 'L1', category: 'insider' })
+      .expect(200);
+    const seen = (await as(reporter).get(`/api/v1/incidents/${incident.id}/timeline`).expect(200)).body.items as {
+      kind: string;
+      text: string | null;
+      data: object;
+    }[];
+    expect(seen.map((e) => e.kind)).toEqual(['reported', 'transition']);
+    expect(seen.every((e) => e.text === null && Object.keys(e.data).length === 0)).toBe(true);
+    expect(JSON.stringify(seen)).not.toContain('警察');
+    const full = (await as(csirt).get(`/api/v1/incidents/${incident.id}/timeline`).expect(200)).body.items as { kind: string }[];
+    expect(full.some((e) => e.kind === 'contact')).toBe(true);
+    await as(somuManager).post(`/api/v1/incidents/${incident.id}/acknowledge`).send({}).expect(403);
   });
 
   it('escalates: level 1 fires, times out, level 2 fires, acknowledged, nothing more — on the policy as it was when the climb started', async () => {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { IsCalendarDateTime } from '../../common/validators.js';
 import { NETWORK_ZONES, type NetworkZone } from '../incident.entity.js';
 
@@ -50,6 +50,8 @@ export class ReportIncidentDto {
 
   @ApiPropertyOptional({ type: [String], maxLength: 200, description: 'DESIGN.md §6 spelling: the systems (joined into `system`)' })
   @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
   @IsString({ each: true })
   @MaxLength(200, { each: true })
   systems?: string[];

@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import {
   INCIDENT_CATEGORIES,
   INCIDENT_STATUSES,
@@ -103,23 +118,23 @@ export class TransitionDto {
   reason!: string;
 
   @ApiPropertyOptional({ enum: SEVERITIES })
-  @IsOptional()
+  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
   @IsIn(SEVERITIES)
   severity?: Severity;
 
   @ApiPropertyOptional({ enum: INCIDENT_CATEGORIES })
-  @IsOptional()
+  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
   @IsIn(INCIDENT_CATEGORIES)
   category?: IncidentCategory;
 
   @ApiPropertyOptional({ type: PersonalDataDto })
-  @IsOptional()
+  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
   @ValidateNested()
   @Type(() => PersonalDataDto)
   personalData?: PersonalDataDto;
 
   @ApiPropertyOptional({ type: [AffectedSystemDto] })
-  @IsOptional()
+  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
   @IsArray()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
@@ -132,17 +147,17 @@ export class TransitionDto {
   assigneeId?: string | null;
 
   @ApiPropertyOptional({ enum: REJECTION_REASONS, description: 'for `rejected`' })
-  @IsOptional()
+  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
   @IsIn(REJECTION_REASONS)
   rejectionReason?: RejectionReason;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'for a duplicate: the original incident' })
-  @IsOptional()
+  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
   @IsUUID('all')
   duplicateOfId?: string;
 
   @ApiPropertyOptional({ description: 'the incident version the change was made from (409 INCIDENT_VERSION_CONFLICT when changed meanwhile)' })
-  @IsOptional()
+  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
   @IsInt()
   @Min(1)
   version?: number;
@@ -156,23 +171,23 @@ export class AssessmentDto {
   reason!: string;
 
   @ApiPropertyOptional({ enum: SEVERITIES })
-  @IsOptional()
+  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
   @IsIn(SEVERITIES)
   severity?: Severity;
 
   @ApiPropertyOptional({ enum: INCIDENT_CATEGORIES })
-  @IsOptional()
+  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
   @IsIn(INCIDENT_CATEGORIES)
   category?: IncidentCategory;
 
   @ApiPropertyOptional({ type: PersonalDataDto })
-  @IsOptional()
+  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
   @ValidateNested()
   @Type(() => PersonalDataDto)
   personalData?: PersonalDataDto;
 
   @ApiPropertyOptional({ type: [AffectedSystemDto] })
-  @IsOptional()
+  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
   @IsArray()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
@@ -185,7 +200,7 @@ export class AssessmentDto {
   assigneeId?: string | null;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
   @IsInt()
   @Min(1)
   version?: number;
