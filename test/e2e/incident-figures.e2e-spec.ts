@@ -289,6 +289,15 @@ describe('incidents: figures of a fiscal year, the desk’s work', () => {
     const office = (await page('officer', '/work').expect(200)).text;
     expect(office).toContain('href="/incidents?status&#x3D;reported"');
     expect(office).toContain('href="/incidents/external-reports/due"');
+    // every line of the work queue opens a page that answers, and the unacknowledged list is what was counted
+    expect(office).toContain('href="/incidents?unacknowledged&#x3D;true"');
+    const queueHrefs = [...new Set([...office.matchAll(/href="(\/incidents[^"#]*)"/g)].map((m) => m[1]!.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&')))];
+    expect(queueHrefs.length).toBeGreaterThanOrEqual(3);
+    for (const href of [...queueHrefs, '/incidents?open=true']) expect([href, (await page('officer', href)).status]).toEqual([href, 200]);
+    const unacknowledged = (await page('ciso', '/incidents?unacknowledged=true').expect(200)).text;
+    const listed = [...ids.entries()].filter(([, id]) => unacknowledged.includes(`href="/incidents/${id}"`)).map(([no]) => no);
+    expect(listed).toEqual([5]);
+    expect(unacknowledged).toMatch(/<input id="unacknowledged"[^>]*checked/);
     // the CISO does not triage: the other two only
     const ciso = (await page('ciso', '/work').expect(200)).text;
     expect(ciso).not.toContain('判定を待つインシデント');

@@ -203,9 +203,13 @@ describe('incident pages', () => {
     expect(text(again.text)).toContain('このタスクは、すでにその状態です');
     await post(reporter, `/incidents/${incidentId}/tasks`, { title: 'x' }).expect(403);
     await post(csirt, `/incidents/${incidentId}/timeline`, { kind: 'contact', text: '県に電話で第一報', contact: '県情報政策課' }).expect(303);
-    await post(manager, `/incidents/${incidentId}/acknowledge`, { note: '課長確認' }).expect(303);
+    // acknowledging is for those who take the incident on (and the CISO): a manager has no button and is refused
+    expect((await get(manager, `/incidents/${incidentId}`).expect(200)).text).not.toContain(`action="/incidents/${incidentId}/acknowledge"`);
+    await post(manager, `/incidents/${incidentId}/acknowledge`, { note: '課長確認' }).expect(403);
+    expect((await get(csirt, `/incidents/${incidentId}`).expect(200)).text).toContain(`action="/incidents/${incidentId}/acknowledge"`);
+    await post(csirt, `/incidents/${incidentId}/acknowledge`, { note: 'CSIRT確認' }).expect(303);
 
-    const page = text((await get(reporter, `/incidents/${incidentId}`).expect(200)).text);
+    const page = text((await get(csirt, `/incidents/${incidentId}`).expect(200)).text);
     expect(page).toContain('タスク「警察に遺失届を出す」を追加しました。');
     expect(page).toContain('タスク「警察に遺失届を出す」を完了にしました。');
     expect(page).toContain('受理番号 123');
@@ -213,5 +217,67 @@ describe('incident pages', () => {
     expect(page).toContain('「確認しました」を押しました。');
     // newest last
     expect(page.indexOf('報告を受け付けました')).toBeLessThan(page.indexOf('「確認しました」を押しました。'));
+
+    // the reporter (and their manager) read how it went: states and dates, not the responders' notes, tasks or facts
+    for (const reader of [reporter, manager]) {
+      const html = (await get(reader, `/incidents/${incidentId}`).expect(200)).text;
+      const theirs = text(html);
+      expect(theirs).toContain('報告を受け付けました');
+      expect(theirs).toContain('状態を「受付（未判定）」から「判定済み・対応中」に変えました。');
+      expect(theirs).toContain('「確認しました」を押しました。');
+      expect(theirs.indexOf('報告を受け付けました')).toBeLessThan(theirs.indexOf('「確認しました」を押しました。'));
+      for (const hidden of ['受理番号 123', '県に電話で第一報', '県情報政策課', 'CSIRT確認', '名簿の紛失を確認', '重大度：'])
+        expect([hidden, theirs.includes(hidden)]).toEqual([hidden, false]);
+      expect(html).toMatch(/<li class="timeline__entry timeline__entry--transition">\s*<p class="timeline__when"><time datetime="[^"]+">/);
+      expect(html).not.toContain('undefined');
+      expect(html).not.toContain('[object Object]');
+      expect(html).not.toContain('incidentPage.');
+    }
+  });
+
+  it('saves a double-clicked note or task once (the form’s one-time token), and a retried API post with its Idempotency-Key once', async () => {
+    const page = (await get(csirt, `/incidents/${incidentId}`).expect(200)).text;
+    const tokenIn = (action: string) => new RegExp(`action="${action}"[\\s\\S]*?name="formToken" value="([0-9a-f-]{36})"`).exec(page)?.[1];
+    const noteToken = tokenIn(`/incidents/${incidentId}/timeline`)!;
+    const taskToken = tokenIn(`/incidents/${incidentId}/tasks`)!;
+    expect(noteToken).toBeDefined();
+    expect(taskToken).toBeDefined();
+    expect(noteToken).not.toBe(taskToken);
+    const note = { formToken: noteToken, kind: 'note', text: '二度押しのメモ' };
+    const notes = await Promise.all([post(csirt, `/incidents/${incidentId}/timeline`, note), post(csirt, `/incidents/${incidentId}/timeline`, note)]);
+    expect(notes.map((r) => r.status)).toEqual([303, 303]);
+    expect(await count(`SELECT count(*)::int AS n FROM incident_timeline WHERE incident_id = $1 AND text = '二度押しのメモ'`, [incidentId])).toBe(1);
+    const task = { formToken: taskToken, title: '二度押しのタスク', phase: 'contain' };
+    const tasks = await Promise.all([post(csirt, `/incidents/${incidentId}/tasks`, task), post(csirt, `/incidents/${incidentId}/tasks`, task)]);
+    expect(tasks.map((r) => r.status)).toEqual([303, 303]);
+    expect(await count(`SELECT count(*)::int AS n FROM incident_tasks WHERE incident_id = $1 AND title = '二度押しのタスク'`, [incidentId])).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM incident_timeline WHERE incident_id = $1 AND data->>'title' = '二度押しのタスク'`, [incidentId])).toBe(
+      1,
+    );
+    // a refused note keeps its token, so that sending it again still saves once
+    const refused = await post(csirt, `/incidents/${incidentId}/timeline`, { formToken: noteToken, kind: 'note', text: '' }).expect(400);
+    expect(refused.text).toContain(`name="formToken" value="${noteToken}"`);
+
+    const api = (path: string, key: string, body: object) =>
+      request(t.http)
+        .post(path)
+        .set('Authorization', `Bearer ${tokens.get(csirt)}`)
+        .set('Idempotency-Key', key)
+        .send(body);
+    const [a, b] = await Promise.all([
+      api(`/api/v1/incidents/${incidentId}/timeline`, 'note-key-1', { kind: 'action', text: 'API から二度' }),
+      api(`/api/v1/incidents/${incidentId}/timeline`, 'note-key-1', { kind: 'action', text: 'API から二度' }),
+    ]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.id).toBe(b.body.id);
+    expect(await count(`SELECT count(*)::int AS n FROM incident_timeline WHERE incident_id = $1 AND text = 'API から二度'`, [incidentId])).toBe(1);
+    const [c, d] = await Promise.all([
+      api(`/api/v1/incidents/${incidentId}/tasks`, 'task-key-1', { title: 'API のタスク' }),
+      api(`/api/v1/incidents/${incidentId}/tasks`, 'task-key-1', { title: 'API のタスク' }),
+    ]);
+    expect([c.status, d.status]).toEqual([201, 201]);
+    expect(c.body.id).toBe(d.body.id);
+    expect(await count(`SELECT count(*)::int AS n FROM incident_tasks WHERE incident_id = $1 AND title = 'API のタスク'`, [incidentId])).toBe(1);
+    await api(`/api/v1/incidents/${incidentId}/tasks`, 'ü'.repeat(3), { title: 'x' }).expect(400);
   });
 });

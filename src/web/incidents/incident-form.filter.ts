@@ -118,10 +118,14 @@ const PAGE_FORMS: { pattern: RegExp; form: string; fieldId: (field: string, task
     fieldId: (f) => ({ to: 'transition-to', reason: 'transition-reason', version: 'transition-to', affectedPeople: 'triage-affectedPeople' })[f] ?? f,
   },
   { pattern: /\/acknowledge$/, form: 'acknowledge', fieldId: () => 'ack-note' },
-  { pattern: /\/tasks$/, form: 'task', fieldId: (f) => ({ assigneeId: 'task-assigneeId' })[f] ?? `task-${f}` },
+  {
+    pattern: /\/tasks$/,
+    form: 'task',
+    fieldId: (f) => ({ assigneeId: 'task-assigneeId', formToken: 'task-submit', 'Idempotency-Key': 'task-submit' })[f] ?? `task-${f}`,
+  },
   { pattern: /\/tasks\/[^/]+$/, form: 'taskStatus', fieldId: (f, taskId) => (f === 'note' ? `task-${taskId}-note` : `task-${taskId}-status`) },
   { pattern: /\/attachments$/, form: 'attachment', fieldId: () => 'attachment-file' },
-  { pattern: /\/timeline$/, form: 'timeline', fieldId: (f) => `note-${f}` },
+  { pattern: /\/timeline$/, form: 'timeline', fieldId: (f) => ({ formToken: 'note-submit', 'Idempotency-Key': 'note-submit' })[f] ?? `note-${f}` },
 ];
 
 /**

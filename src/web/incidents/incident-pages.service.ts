@@ -36,6 +36,9 @@ function submittedOf(refused: FormErrors | null | undefined, form: string): Reco
   return Object.fromEntries(Object.entries(refused.submitted).flatMap(([k, v]) => (typeof v === 'string' || typeof v === 'number' ? [[k, String(v)]] : [])));
 }
 
+/** A form's one-time token: the one sent with a refused form, else a new one. */
+const formTokenOf = (sent: Record<string, string>): string => (/^[0-9a-f-]{36}$/i.test(sent.formToken ?? '') ? sent.formToken! : randomUUID());
+
 const selected = <T>(values: readonly T[], current: T | undefined | null) => values.map((value) => ({ value, selected: value === current }));
 
 interface ClimbRow {
@@ -148,11 +151,14 @@ export class IncidentPagesService {
   // ---------------------------------------------------------------- the board
 
   async board(actor: Actor, filter: IncidentBoardQuery): Promise<object> {
+    const status = filter.status ?? (filter.open === 'true' ? 'open' : undefined);
+    const unacknowledged = filter.unacknowledged === 'true' ? ('true' as const) : undefined;
     const query = Object.assign(new IncidentQuery(), {
       page: filter.page,
       pageSize: BOARD_PAGE_SIZE,
       sort: 'urgency',
-      ...(filter.status === 'open' ? { open: true } : filter.status ? { status: [filter.status] } : {}),
+      ...(status === 'open' ? { open: true } : status ? { status: [status] } : {}),
+      ...(unacknowledged ? { unacknowledged: true } : {}),
       ...(filter.severity ? { severity: [filter.severity] } : {}),
       ...(filter.category ? { category: [filter.category] } : {}),
       ...(filter.department ? { departmentId: filter.department } : {}),
@@ -164,7 +170,8 @@ export class IncidentPagesService {
     const [result, departments] = await Promise.all([this.incidents.list(actor, query), this.departmentList(actor, 'all')]);
     const names = new Map(departments.map((d) => [d.id, d]));
     const current = {
-      status: filter.status,
+      status,
+      unacknowledged,
       severity: filter.severity,
       category: filter.category,
       department: filter.department,
@@ -176,7 +183,7 @@ export class IncidentPagesService {
     return {
       title: 'incidentBoard.title',
       filter: current,
-      statuses: selected(['open', ...INCIDENT_STATUSES] as const, filter.status),
+      statuses: selected(['open', ...INCIDENT_STATUSES] as const, status),
       severities: selected(SEVERITIES, filter.severity),
       categories: selected(INCIDENT_CATEGORIES, filter.category),
       nearMisses: selected(['only', 'exclude'] as const, filter.nearMiss),
@@ -298,7 +305,7 @@ export class IncidentPagesService {
       canChangeTasks: canRespond && open,
       phases: selected(RESPONSE_PHASES, task.phase),
       taskAssignees: assignees.map((p) => ({ id: p.id, name: fullName(p), selected: p.id === task.assigneeId })),
-      taskForm: { title: task.title ?? '', dueAt: task.dueAt ?? '' },
+      taskForm: { title: task.title ?? '', dueAt: task.dueAt ?? '', formToken: formTokenOf(task) },
       // files
       attachments: attachments.map((a) => ({
         ...a,
@@ -312,7 +319,7 @@ export class IncidentPagesService {
       timeline: timeline.map((entry) => this.timelineEntry(entry, people, locale)),
       canWriteTimeline: may(actor, INCIDENTS.write_timeline),
       noteKinds: selected(['note', 'action', 'contact'] as const, (note.kind as 'note' | 'action' | 'contact' | undefined) ?? 'note'),
-      noteForm: { text: note.text ?? '', contact: note.contact ?? '' },
+      noteForm: { text: note.text ?? '', contact: note.contact ?? '', formToken: formTokenOf(note) },
       // the pages of the external reports and the post-incident review
       externalReportsHref: canRespond ? `/incidents/${incident.id}/external-reports` : null,
       reviewHref: canRespond ? `/incidents/${incident.id}/review` : null,
