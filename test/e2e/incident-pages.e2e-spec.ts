@@ -105,6 +105,11 @@ describe('incident pages', () => {
     const reused = await reportForm(reporter, { ...fields, title: '別の報告' }).expect(422);
     expect(text(reused.text)).toContain('この画面の報告は、すでに別の内容で受け付けています。');
     expect(formTokenOf(reused.text)).not.toBe(token);
+    // the summary links to something on the page: the button that sends it again; and the page says where the first one is
+    expect(reused.text).toContain('href="#report-submit"');
+    expect(reused.text).toContain('id="report-submit"');
+    expect(reused.text).not.toContain('#Idempotency-Key');
+    expect(reused.text).toMatch(/受け付け済みです。[^<]*<a href="\/incidents\/mine">わたしの報告<\/a>/);
   });
 
   it('refuses a report with the error summary, keeping what was typed and the token, and files nothing', async () => {
@@ -165,6 +170,17 @@ describe('incident pages', () => {
     expect(text(refused.text)).toContain('「受付（未判定）」から「完了」には進められません。今の状態から進めるのは 「判定済み・対応中」、「対象外」 です。');
     expect(refused.text).toContain('href="#transition-to"');
     expect(refused.text).toContain('終わった</textarea>');
+    // a duplicate of itself is refused beside the field of the original's reference
+    const reference = ((await t.dataSource.query(`SELECT reference FROM incidents WHERE id = $1`, [incidentId])) as { reference: string }[])[0]!.reference;
+    const self = await post(csirt, `/incidents/${incidentId}/transitions`, {
+      to: 'rejected',
+      reason: '重複',
+      rejectionReason: 'duplicate',
+      duplicateOf: reference,
+    }).expect(400);
+    expect(self.text).toContain('href="#duplicateOf"');
+    expect(self.text).not.toContain('#duplicateOfId');
+    expect(self.text).toMatch(/<input id="duplicateOf"[^>]*aria-invalid="true"/);
     // triage without severity and category names both
     const incomplete = await post(csirt, `/incidents/${incidentId}/transitions`, { to: 'triaged', reason: '確認した' }).expect(400);
     expect(text(incomplete.text)).toContain('判定するには、重大度を選んでください。');
@@ -279,5 +295,26 @@ describe('incident pages', () => {
     expect(c.body.id).toBe(d.body.id);
     expect(await count(`SELECT count(*)::int AS n FROM incident_tasks WHERE incident_id = $1 AND title = 'API のタスク'`, [incidentId])).toBe(1);
     await api(`/api/v1/incidents/${incidentId}/tasks`, 'ü'.repeat(3), { title: 'x' }).expect(400);
+  });
+  it('words each change of an outside report on the timeline: whom, which report, its due time (ja and en)', async () => {
+    const entry = (data: object) =>
+      t.dataSource.query(
+        `INSERT INTO incident_timeline (organization_id, incident_id, kind, actor_label, data) VALUES ($1, $2, 'external_report', 'Mamori', $3::jsonb)`,
+        [org, incidentId, JSON.stringify(data)],
+      );
+    const due = '2026-12-03T13:18:00.000Z'; // 22:18 in Tokyo
+    await entry({ change: 'owed', recipient: 'ppc', kind: 'preliminary', dueAt: due });
+    await entry({ change: 'changed', recipient: 'prefecture', kind: 'notice', dueAt: due });
+    await entry({ change: 'cancelled', recipient: 'police', kind: 'notice', dueAt: due });
+    await entry({ change: 'sent', recipient: 'ppc', kind: 'final', dueAt: due, sentAt: '2026-12-04T00:00:00Z', late: true });
+    const ja = text((await get(csirt, `/incidents/${incidentId}`).expect(200)).text);
+    expect(ja).toContain('個人情報保護委員会（速報）の期限を 2026/12/03 22:18 に設定しました。');
+    expect(ja).toContain('都道府県（通知）の期限を 2026/12/03 22:18 に変えました。');
+    expect(ja).toContain('警察（通知）は不要になりました（期限 2026/12/03 22:18）。');
+    expect(ja).toContain('個人情報保護委員会（確報）に報告しました。期限（2026/12/03 22:18）を過ぎていました。');
+    expect(ja).not.toContain('外部への報告を記録しました。');
+    const en = text((await get(csirt, `/incidents/${incidentId}`, '; mamori_lang=en').expect(200)).text);
+    expect(en).toContain('Set the due time of the preliminary report to the Personal Information Protection Commission: 3 Dec 2026 22:18.');
+    expect(en).toContain('Sent the final report to the Personal Information Protection Commission, after its due time (3 Dec 2026 22:18).');
   });
 });

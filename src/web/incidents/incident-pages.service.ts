@@ -494,9 +494,20 @@ export class IncidentPagesService {
       case 'attachment':
         lines = [t('incidentPage.timeline.attached', { fileName: str(d.fileName), size: formatBytes(Number(d.size)) })];
         break;
-      case 'external_report':
-        lines = [t('incidentPage.timeline.externalReport')];
+      case 'external_report': {
+        const change = str(d.change);
+        const values = {
+          recipient: t(`externalReport.recipient.${str(d.recipient)}`),
+          kind: t(`externalReport.kind.${str(d.kind)}`),
+          dueAt: formatDateTime(str(d.dueAt), locale),
+          sentAt: formatDateTime(str(d.sentAt), locale),
+        };
+        lines =
+          ['owed', 'changed', 'cancelled', 'sent'].includes(change) && values.dueAt
+            ? [t(`incidentPage.timeline.externalReport.${change}${change === 'sent' && d.late === true ? 'Late' : ''}`, values)]
+            : [t('incidentPage.timeline.externalReport')];
         break;
+      }
       case 'review':
         lines = [t('incidentPage.timeline.review')];
         break;
