@@ -365,6 +365,23 @@ describe('escalation policies', () => {
         active: '1',
       }).expect(400);
       expect(summary(unknown.text)).toContain('第1段階：在職中の職員のメールアドレス');
+      // an unknown address with other mistakes: one refusal naming every one of them, and nothing changed
+      const several = await postForm(officer, `/escalation-policies/${formPolicy}/edit`, {
+        name: '深刻',
+        triggers: ['L3'],
+        roles: ['0:ciso'],
+        channels: ['0:email', '1:email'],
+        staffEmails: ['nobody@town.example', '', '', ''],
+        timeoutMinutes: ['', '10', '', ''],
+        repeat: ['1', '1', '', ''],
+        active: '1',
+      }).expect(400);
+      expect(summary(several.text)).toContain('第1段階：在職中の職員のメールアドレス');
+      expect(summary(several.text)).toContain('第1段階：確認を待つ時間');
+      expect(summary(several.text)).toContain('第2段階：連絡先を1つ以上');
+      expect(several.text).toMatch(/id="level-1-staffEmails"[^>]*aria-invalid="true"/);
+      expect(several.text).toMatch(/id="level-1-timeoutMinutes"[^>]*aria-invalid="true"/);
+      expect((await t.dataSource.getRepository(EscalationPolicy).findOneByOrFail({ id: formPolicy })).revision).toBe(1);
       const changed = await postForm(officer, `/escalation-policies/${formPolicy}/edit`, {
         name: '深刻',
         triggers: ['L3'],
