@@ -213,6 +213,7 @@ describe('escalation policies', () => {
       .post('/api/v1/escalation-policies', {
         key: 'l1',
         name: '軽微（L1）',
+        nameEn: 'Minor (L1)',
         triggers: ['L1'],
         levels: [level(), level({ recipients: { roles: ['ciso'] }, channels: ['email'] })],
       })
@@ -241,6 +242,21 @@ describe('escalation policies', () => {
       policy: { revision: number };
     }[];
     expect(climb!.policy.revision).toBe(1);
+    // the snapshot keeps the English name: English pages show it, Japanese pages the Japanese one
+    expect(climb!.policy).toMatchObject({ name: '軽微（L1）', nameEn: 'Minor (L1)' });
+    const incidentPage = (lang: string) =>
+      page(csirt, `/incidents/${climbingIncident.id}`)
+        .set('Cookie', `mamori_at=${tokens.get(csirt)}; mamori_lang=${lang}`)
+        .expect(200)
+        .then((r) => r.text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' '));
+    const english = await incidentPage('en');
+    expect(english).toContain('Minor (L1)');
+    expect(english).not.toContain('軽微（L1）');
+    expect(await incidentPage('ja')).not.toContain('Minor (L1)');
+    // a snapshot taken before the English name was kept: the Japanese name
+    await t.dataSource.query(`UPDATE escalation_climbs SET policy = policy - 'nameEn' WHERE id = $1`, [climb!.id]);
+    expect(await incidentPage('en')).toContain('軽微（L1）');
+    await t.dataSource.query(`UPDATE escalation_climbs SET policy = policy || jsonb_build_object('nameEn', 'Minor (L1)') WHERE id = $1`, [climb!.id]);
     await t.dataSource.query(`UPDATE escalation_climbs SET next_due_at = now() - interval '2 seconds' WHERE id = $1`, [climb!.id]);
     expect(await t.get(EscalationService).checkDue()).toBe(1);
     const second = told(await deliverAll());

@@ -307,7 +307,16 @@ describe('incidents: figures of a fiscal year, the desk’s work', () => {
     const dueText = words(due.text);
     expect(dueText).toContain('3件（うち期限超過 1件、期限まで1日以内 1件）');
     expect(dueText.indexOf('個人情報保護委員会 速報')).toBeLessThan(dueText.indexOf('県 通知'));
-    expect(due.text).toContain(`href="/incidents/${ids.get(2)}"`);
+    // each row opens the incident's checklist of outside reports
+    expect(due.text).toContain(`href="/incidents/${ids.get(2)}/external-reports"`);
+    expect(due.text).not.toContain(`href="/incidents/${ids.get(2)}"`);
+    // the board leads there, for those who may read it
+    for (const who of ['csirt', 'ciso'] as const) expect((await page(who, '/incidents').expect(200)).text).toContain('href="/incidents/external-reports/due"');
+    // the CISO finds the checklist and the review on the incident's page
+    const cisoIncident = (await page('ciso', `/incidents/${ids.get(2)}`).expect(200)).text;
+    expect(cisoIncident).toContain(`href="/incidents/${ids.get(2)}/external-reports"`);
+    expect(cisoIncident).toContain(`href="/incidents/${ids.get(2)}/review"`);
+    await page('ciso', `/incidents/${ids.get(2)}/external-reports`).expect(200);
     await page('managerA', '/incidents/external-reports/due').expect(403);
   });
 });

@@ -66,6 +66,8 @@ describe('incident pages', () => {
     expect(form.text).toContain('<h1>インシデントを報告する</h1>');
     expect(form.text).toContain('enctype="multipart/form-data"');
     expect(form.text).toMatch(new RegExp(`<option value="${somu.id}" selected>総務課</option>`));
+    // departments by code (JOHO before SOMU)
+    expect(form.text.indexOf('>情報政策課</option>')).toBeLessThan(form.text.indexOf('>総務課</option>'));
     const token = formTokenOf(form.text)!;
     expect(token).toBeDefined();
     expect(formTokenOf((await get(reporter, '/incidents/new').expect(200)).text)).not.toBe(token);
@@ -115,6 +117,7 @@ describe('incident pages', () => {
   it('refuses a report with the error summary, keeping what was typed and the token, and files nothing', async () => {
     const token = formTokenOf((await get(reporter, '/incidents/new').expect(200)).text)!;
     const empty = await reportForm(reporter, { formToken: token, title: '', description: '画面に警告が出た', affectedPeople: 'たくさん' }).expect(400);
+    expect(text(empty.text)).toContain('選んだファイルは送られていません。送る前に、もう一度選んでください。');
     expect(empty.text).toMatch(/<title>エラー：/);
     expect(empty.text).toContain('role="alert"');
     expect(text(empty.text)).toContain('何が起きたかを、ひとことで入力してください');
@@ -140,6 +143,7 @@ describe('incident pages', () => {
     await get(csirt, `/incidents/${incidentId}`).expect(200);
     const other = await get(colleague, `/incidents/${incidentId}`).expect(404);
     expect(other.text).not.toContain('USBメモリを紛失した');
+    expect(text(other.text)).toContain('インシデントが見つかりません');
     const attachment = ((await t.dataSource.query(`SELECT id FROM incident_attachments WHERE incident_id = $1`, [incidentId])) as { id: string }[])[0]!.id;
     await get(colleague, `/incidents/${incidentId}/attachments/${attachment}`).expect(404);
     const file = await get(manager, `/incidents/${incidentId}/attachments/${attachment}`).expect(200);
@@ -167,7 +171,7 @@ describe('incident pages', () => {
     expect(page.text).not.toMatch(/<option value="closed"/);
     const refused = await post(csirt, `/incidents/${incidentId}/transitions`, { to: 'closed', reason: '終わった' }).expect(409);
     expect(refused.text).toMatch(/<title>エラー：/);
-    expect(text(refused.text)).toContain('「受付（未判定）」から「完了」には進められません。今の状態から進めるのは 「判定済み・対応中」、「対象外」 です。');
+    expect(text(refused.text)).toContain('「受付（未判定）」から「完了」には進められません。今の状態から進めるのは「判定済み・対応中」、「対象外」です。');
     expect(refused.text).toContain('href="#transition-to"');
     expect(refused.text).toContain('終わった</textarea>');
     // a duplicate of itself is refused beside the field of the original's reference
@@ -203,6 +207,11 @@ describe('incident pages', () => {
     expect(after).toContain('L2 重大');
     expect(after).toContain('含まれる（120 人分）');
     expect(after).toContain('状態を「受付（未判定）」から「判定済み・対応中」に変えました。');
+    // the facts of triage in words, the severity once (the transition tells it; its own entry is not repeated)
+    expect(after).toContain('個人情報：含まれる（120人）');
+    expect(after.split('重大度：未判定 → L2 重大').length - 1).toBe(1);
+    const afterEn = text((await get(csirt, `/incidents/${incidentId}`, '; mamori_lang=en').expect(200)).text);
+    expect(afterEn).toContain('Personal data: involved (120 people)');
     // a form made from an older version is refused
     const stale = await post(csirt, `/incidents/${incidentId}/transitions`, { to: 'contained', reason: '遮断', version: '1' }).expect(409);
     expect(text(stale.text)).toContain('ほかの人が先にこのインシデントを変更しました。');
@@ -223,7 +232,21 @@ describe('incident pages', () => {
     expect((await get(manager, `/incidents/${incidentId}`).expect(200)).text).not.toContain(`action="/incidents/${incidentId}/acknowledge"`);
     await post(manager, `/incidents/${incidentId}/acknowledge`, { note: '課長確認' }).expect(403);
     expect((await get(csirt, `/incidents/${incidentId}`).expect(200)).text).toContain(`action="/incidents/${incidentId}/acknowledge"`);
-    await post(csirt, `/incidents/${incidentId}/acknowledge`, { note: 'CSIRT確認' }).expect(303);
+    const tooLong = await post(csirt, `/incidents/${incidentId}/acknowledge`, { note: `長すぎるメモ${'あ'.repeat(2000)}` }).expect(400);
+    expect(tooLong.text).toMatch(/<input id="ack-note"[^>]*value="長すぎるメモあ/);
+    // a double click: the second press by the same person is done too (one acknowledgement), the API keeps its 409
+    const acks = await Promise.all([
+      post(csirt, `/incidents/${incidentId}/acknowledge`, { note: 'CSIRT確認' }),
+      post(csirt, `/incidents/${incidentId}/acknowledge`, { note: 'CSIRT確認' }),
+    ]);
+    expect(acks.map((r) => r.status)).toEqual([303, 303]);
+    expect(acks.map((r) => flashCookie(r))).toEqual(['mamori_flash=notice.incidentAcknowledged', 'mamori_flash=notice.incidentAcknowledged']);
+    expect(await count(`SELECT count(*)::int AS n FROM incident_timeline WHERE incident_id = $1 AND kind = 'acknowledgement'`, [incidentId])).toBe(1);
+    await request(t.http)
+      .post(`/api/v1/incidents/${incidentId}/acknowledge`)
+      .set('Authorization', `Bearer ${tokens.get(csirt)}`)
+      .send({})
+      .expect(409);
 
     const page = text((await get(csirt, `/incidents/${incidentId}`).expect(200)).text);
     expect(page).toContain('タスク「警察に遺失届を出す」を追加しました。');
@@ -238,7 +261,8 @@ describe('incident pages', () => {
     for (const reader of [reporter, manager]) {
       const html = (await get(reader, `/incidents/${incidentId}`).expect(200)).text;
       const theirs = text(html);
-      expect(theirs).toContain('報告を受け付けました');
+      expect(theirs).toMatch(/報告を受け付けました（INC-\d{4}-\d+）。/);
+      expect(theirs).not.toContain('（）');
       expect(theirs).toContain('状態を「受付（未判定）」から「判定済み・対応中」に変えました。');
       expect(theirs).toContain('「確認しました」を押しました。');
       expect(theirs.indexOf('報告を受け付けました')).toBeLessThan(theirs.indexOf('「確認しました」を押しました。'));

@@ -130,7 +130,7 @@ export class IncidentPagesController {
     @Body() form: IncidentAcknowledgeForm,
     @Res() res: Response,
   ): Promise<void> {
-    await this.incidents.acknowledge(actor, id, form.note);
+    await this.pages.acknowledge(actor, id, form.note);
     flash(res, 'notice.incidentAcknowledged');
     res.redirect(303, `/incidents/${id}`);
   }

@@ -43,7 +43,7 @@ const selected = <T>(values: readonly T[], current: T | undefined | null) => val
 
 interface ClimbRow {
   id: string;
-  policy: { name: string; levels: unknown[] };
+  policy: { name: string; nameEn?: string | null; levels: unknown[] };
   trigger: string;
   start_reason: string;
   started_at: Date;
@@ -85,6 +85,8 @@ export class IncidentPagesService {
     const ticked = (name: string) => sent[name] === 'true';
     return {
       title: 'incidentReport.title',
+      // files never come back with a refused form: the page says to choose them again
+      filesLost: refused !== null,
       form: {
         formToken: !freshToken && /^[0-9a-f-]{36}$/i.test(sent.formToken ?? '') ? sent.formToken : randomUUID(),
         title: sent.title ?? '',
@@ -182,6 +184,8 @@ export class IncidentPagesService {
     };
     return {
       title: 'incidentBoard.title',
+      // the outside reports falling due, of every incident (the page is for those who read every incident, as this board)
+      reportsDueHref: may(actor, INCIDENTS.read_all) ? '/incidents/external-reports/due' : null,
       filter: current,
       statuses: selected(['open', ...INCIDENT_STATUSES] as const, status),
       severities: selected(SEVERITIES, filter.severity),
@@ -229,12 +233,15 @@ export class IncidentPagesService {
     const department = incident.departmentId ? await this.departments.get(actor, incident.departmentId).catch(() => null) : null;
     const open = isOpen(incident.status);
     const running = climbs.find((c) => c.stopped_at === null) ?? null;
+    /** a policy's name in the reader's language (snapshots from before the English name was kept: the Japanese one) */
+    const policyName = (climb: ClimbRow) => (locale === 'en' && climb.policy.nameEn ? climb.policy.nameEn : climb.policy.name);
     const lastStopped = running ? null : (climbs.find((c) => c.stopped_at !== null) ?? null);
     const transition = submittedOf(refused, 'transition');
     const allowed = [...allowedTransitions(incident.status)];
     const to = transition.to ?? allowed[0] ?? null;
     const task = submittedOf(refused, 'task');
     const note = submittedOf(refused, 'timeline');
+    const ack = submittedOf(refused, 'acknowledge');
     const personalData = incident.personalData;
     const personOf = (staffId: string | null) => (staffId ? (people.get(staffId) ?? null) : null);
     return {
@@ -280,7 +287,7 @@ export class IncidentPagesService {
       escalation: running
         ? {
             running: true,
-            policy: running.policy.name,
+            policy: policyName(running),
             levels: running.policy.levels.length,
             told: running.told,
             startReason: running.start_reason,
@@ -290,10 +297,11 @@ export class IncidentPagesService {
             nextDueAt: running.next_due_at,
           }
         : lastStopped
-          ? { running: false, policy: lastStopped.policy.name, stopReason: lastStopped.stop_reason, stoppedAt: lastStopped.stopped_at, told: lastStopped.told }
+          ? { running: false, policy: policyName(lastStopped), stopReason: lastStopped.stop_reason, stoppedAt: lastStopped.stopped_at, told: lastStopped.told }
           : null,
       showEscalation: may(actor, INCIDENTS.read_all) || may(actor, INCIDENTS.acknowledge),
       canAcknowledge: may(actor, INCIDENTS.acknowledge) && open && (running !== null || !incident.acknowledgedAt),
+      ackForm: { note: ack.note ?? '' },
       // tasks
       tasks: tasks.map((t) => ({
         ...t,
@@ -316,14 +324,29 @@ export class IncidentPagesService {
       maxAttachmentSize: this.attachments.maxBytes,
       accept: INCIDENT_ATTACHMENT_EXTENSIONS.join(','),
       // the timeline
-      timeline: timeline.map((entry) => this.timelineEntry(entry, people, locale)),
+      timeline: timeline.filter((entry, i) => !repeatsSeverity(entry, timeline.slice(0, i))).map((entry) => this.timelineEntry(entry, people, locale, incident)),
       canWriteTimeline: may(actor, INCIDENTS.write_timeline),
       noteKinds: selected(['note', 'action', 'contact'] as const, (note.kind as 'note' | 'action' | 'contact' | undefined) ?? 'note'),
       noteForm: { text: note.text ?? '', contact: note.contact ?? '', formToken: formTokenOf(note) },
       // the pages of the external reports and the post-incident review
-      externalReportsHref: canRespond ? `/incidents/${incident.id}/external-reports` : null,
-      reviewHref: canRespond ? `/incidents/${incident.id}/review` : null,
+      // (for all who read every incident: the CISO reads them too; only responders change them)
+      externalReportsHref: may(actor, INCIDENTS.read_all) ? `/incidents/${incident.id}/external-reports` : null,
+      reviewHref: may(actor, INCIDENTS.read_all) ? `/incidents/${incident.id}/review` : null,
     };
+  }
+
+  /**
+   * 確認しました from the page: a second press by the same person (a double click, the page sent
+   * again) when nothing runs any more is done, not an error; the API keeps its 409.
+   */
+  async acknowledge(actor: Actor, id: string, note: string | undefined): Promise<void> {
+    try {
+      await this.incidents.acknowledge(actor, id, note);
+    } catch (error) {
+      if (!(error instanceof AppException && error.code === 'INCIDENT_NOTHING_TO_ACKNOWLEDGE')) throw error;
+      const incident = await this.incidents.get(actor, id);
+      if (!incident.acknowledgedAt || incident.acknowledgedById !== actor.staffId) throw error;
+    }
   }
 
   /** The transition form as the service's transition: the assessment only when triaging, the original of a duplicate by its reference. */
@@ -391,13 +414,14 @@ export class IncidentPagesService {
 
   private async departmentList(actor: Actor, state: 'open' | 'all') {
     const page = await this.departments.list(actor, Object.assign(new DepartmentQuery(), { page: 1, pageSize: 200, state }));
-    return page.items.map((d) => ({ id: d.id, name: d.name, nameEn: d.nameEn }));
+    // by code, as the organisation numbers its departments
+    return [...page.items].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)).map((d) => ({ id: d.id, name: d.name, nameEn: d.nameEn }));
   }
 
   // ---------------------------------------------------------------- the timeline in words
 
   /** One entry as the page tells it: when, who, what happened in a sentence or two, and the text written with it. */
-  private timelineEntry(entry: IncidentTimelineEntry, people: ReadonlyMap<string, string>, locale: Locale) {
+  private timelineEntry(entry: IncidentTimelineEntry, people: ReadonlyMap<string, string>, locale: Locale, incident: Incident) {
     const t = (key: string, values: Record<string, unknown> = {}) => this.i18n.translate(locale, key, values);
     const d = entry.data;
     const str = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
@@ -420,7 +444,9 @@ export class IncidentPagesService {
       if (pd && typeof pd === 'object') {
         lines.push(
           pd.involved
-            ? t('incidentPage.timeline.personalDataInvolved', { count: pd.affectedPeople ?? t('incidentPage.unknownCount') })
+            ? typeof pd.affectedPeople === 'number'
+              ? t('incidentPage.timeline.personalDataInvolved', { count: pd.affectedPeople })
+              : t('incidentPage.timeline.personalDataInvolvedUncounted')
             : t('incidentPage.timeline.personalDataNotInvolved'),
         );
       }
@@ -429,7 +455,12 @@ export class IncidentPagesService {
     let lines: string[];
     switch (entry.kind) {
       case 'reported':
-        lines = [t(d.nearMiss ? 'incidentPage.timeline.reportedNearMiss' : 'incidentPage.timeline.reported', { reference: str(d.reference) })];
+        // (the reporter reads the entry without its facts: the reference is the incident's)
+        lines = [
+          t((d.nearMiss ?? incident.nearMiss) ? 'incidentPage.timeline.reportedNearMiss' : 'incidentPage.timeline.reported', {
+            reference: str(d.reference) || incident.reference,
+          }),
+        ];
         break;
       case 'transition':
         lines = [t('incidentPage.timeline.transition', { from: status(entry.fromStatus), to: status(entry.toStatus) }), ...facts()];
@@ -469,7 +500,7 @@ export class IncidentPagesService {
           d.event === 'started'
             ? [
                 t('incidentPage.timeline.escalationStarted', {
-                  policy: str(d.policyName) || str(d.policy),
+                  policy: (locale === 'en' && str(d.policyNameEn)) || str(d.policyName) || str(d.policy),
                   levels: str(d.levels),
                   reason: t(`incidentPage.climbStart.${str(d.reason)}`),
                 }),
@@ -526,6 +557,18 @@ export class IncidentPagesService {
       text: entry.text,
     };
   }
+}
+
+/**
+ * A change of severity the transition or assessment that made it already tells (triage writes
+ * both, with the escalation's and outside reports' entries between them): the page says it once.
+ */
+function repeatsSeverity(entry: IncidentTimelineEntry, before: readonly IncidentTimelineEntry[]): boolean {
+  if (entry.kind !== 'severity_changed') return false;
+  const previous = before.findLast((e) => e.kind === 'transition' || e.kind === 'triage' || e.kind === 'severity_changed');
+  if (!previous || previous.kind === 'severity_changed') return false;
+  const told = previous.data.severity as { from?: unknown; to?: unknown } | undefined;
+  return !!told && typeof told === 'object' && told.to === entry.data.to && (told.from ?? null) === (entry.data.from ?? null);
 }
 
 /** The staff ids a timeline entry's facts name (assignees before and after, a task's assignee), for their names. */
