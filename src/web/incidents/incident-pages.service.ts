@@ -324,7 +324,9 @@ export class IncidentPagesService {
       maxAttachmentSize: this.attachments.maxBytes,
       accept: INCIDENT_ATTACHMENT_EXTENSIONS.join(','),
       // the timeline
-      timeline: timeline.filter((entry, i) => !repeatsSeverity(entry, timeline.slice(0, i))).map((entry) => this.timelineEntry(entry, people, locale, incident)),
+      timeline: timeline
+        .filter((entry, i) => !repeatsSeverity(entry, timeline.slice(0, i)))
+        .map((entry) => this.timelineEntry(entry, people, locale, incident)),
       canWriteTimeline: may(actor, INCIDENTS.write_timeline),
       noteKinds: selected(['note', 'action', 'contact'] as const, (note.kind as 'note' | 'action' | 'contact' | undefined) ?? 'note'),
       noteForm: { text: note.text ?? '', contact: note.contact ?? '', formToken: formTokenOf(note) },
