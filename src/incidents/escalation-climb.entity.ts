@@ -11,6 +11,8 @@ export interface PolicySnapshot {
   policyId: string;
   key: string;
   name: string;
+  /** the English name (absent from snapshots taken before it was kept: the pages show `name`) */
+  nameEn?: string | null;
   revision: number;
   webhookUrl: string | null;
   levels: EscalationLevel[];

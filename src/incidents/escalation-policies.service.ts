@@ -51,14 +51,23 @@ const readable = (levels: unknown): levels is EscalationLevel[] =>
       Array.isArray((level as EscalationLevel).channels),
   );
 
+/**
+ * Problems found before the service (the pages' unknown e-mail addresses) with the service's own:
+ * the found ones first, and no "no recipient" of a level whose named people were not found.
+ */
+function withFound(problems: FieldError[], found: readonly FieldError[]): FieldError[] {
+  return [...found, ...problems.filter((p) => !found.some((f) => f.field === p.field || f.field.startsWith(`${p.field}.`)))];
+}
+
 /** Refuses a malformed body naming every field at once: the shape's mistakes and, where it can tell, what the levels lack. */
-function refuseMalformed(errors: FieldError[], policy: { levels?: unknown; webhookUrl?: unknown }): void {
-  if (errors.length === 0) return;
-  const fields = new Set(errors.map((e) => e.field));
+function refuseMalformed(shape: FieldError[], policy: { levels?: unknown; webhookUrl?: unknown }, found: readonly FieldError[] = []): void {
+  if (shape.length === 0) return;
+  const fields = new Set(shape.map((e) => e.field));
   if (readable(policy.levels)) {
     const webhookUrl = typeof policy.webhookUrl === 'string' ? policy.webhookUrl : null;
-    for (const problem of escalationPolicyProblems({ levels: policy.levels, webhookUrl })) if (!fields.has(problem.field)) errors.push(problem);
+    for (const problem of escalationPolicyProblems({ levels: policy.levels, webhookUrl })) if (!fields.has(problem.field)) shape.push(problem);
   }
+  const errors = withFound(shape, found);
   throw new AppException('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.messages.join('; ')}`).join('. '), errors);
 }
 
@@ -113,10 +122,10 @@ export class EscalationPoliciesService {
     return policy;
   }
 
-  async create(actor: Actor, body: CreateEscalationPolicyDto): Promise<EscalationPolicy> {
+  async create(actor: Actor, body: CreateEscalationPolicyDto, found: readonly FieldError[] = []): Promise<EscalationPolicy> {
     assertMay(actor, INCIDENTS.manage_escalation_policies);
     const { dto, errors } = checked(CreateEscalationPolicyDto, body);
-    refuseMalformed(errors, dto);
+    refuseMalformed(errors, dto, found);
     const data: EscalationPolicyData = {
       key: dto.key,
       name: dto.name,
@@ -126,11 +135,11 @@ export class EscalationPoliciesService {
       webhookUrl: dto.webhookUrl ?? null,
       active: dto.active ?? true,
     };
-    return this.uow.run(actor, async (tx) => (await this.write(tx, null, data)).policy);
+    return this.uow.run(actor, async (tx) => (await this.write(tx, null, data, { found })).policy);
   }
 
   /** Changes the fields sent; the levels, when sent, replace the old ones. */
-  async update(actor: Actor, id: string, body: UpdateEscalationPolicyDto): Promise<EscalationPolicy> {
+  async update(actor: Actor, id: string, body: UpdateEscalationPolicyDto, found: readonly FieldError[] = []): Promise<EscalationPolicy> {
     assertMay(actor, INCIDENTS.manage_escalation_policies);
     const { dto, errors } = checked(UpdateEscalationPolicyDto, body);
     return this.uow.run(actor, async (tx) => {
@@ -138,7 +147,7 @@ export class EscalationPoliciesService {
         .getRepository(EscalationPolicy)
         .findOne({ where: { id, organizationId: actor.organizationId }, lock: { mode: 'pessimistic_write' } });
       if (!policy) throw new AppException('ESCALATION_POLICY_NOT_FOUND');
-      refuseMalformed(errors, { levels: dto.levels ?? policy.levels, webhookUrl: dto.webhookUrl !== undefined ? dto.webhookUrl : policy.webhookUrl });
+      refuseMalformed(errors, { levels: dto.levels ?? policy.levels, webhookUrl: dto.webhookUrl !== undefined ? dto.webhookUrl : policy.webhookUrl }, found);
       const data: EscalationPolicyData = {
         key: policy.key,
         name: dto.name ?? policy.name,
@@ -148,7 +157,7 @@ export class EscalationPoliciesService {
         webhookUrl: dto.webhookUrl !== undefined ? dto.webhookUrl : policy.webhookUrl,
         active: dto.active ?? policy.active,
       };
-      return (await this.write(tx, policy, data, { checkStaff: dto.levels !== undefined })).policy;
+      return (await this.write(tx, policy, data, { checkStaff: dto.levels !== undefined, found })).policy;
     });
   }
 
@@ -168,11 +177,12 @@ export class EscalationPoliciesService {
     tx: Transaction,
     existing: EscalationPolicy | null,
     data: EscalationPolicyData,
-    options: { checkStaff?: boolean; checkTriggers?: boolean; context?: Record<string, unknown> } = {},
+    options: { checkStaff?: boolean; checkTriggers?: boolean; context?: Record<string, unknown>; found?: readonly FieldError[] } = {},
   ): Promise<{ policy: EscalationPolicy; outcome: EscalationPolicyWrite }> {
     await this.lock(tx);
-    const problems = escalationPolicyProblems(data);
+    let problems = escalationPolicyProblems(data);
     if (options.checkStaff ?? true) problems.push(...(await this.staffProblems(tx, data.levels)));
+    problems = withFound(problems, options.found ?? []);
     if (problems.length) throw new AppException('ESCALATION_POLICY_INVALID', problems.map((p) => `${p.field}: ${p.messages.join('; ')}`).join('. '), problems);
     if (!existing) {
       const taken = await tx.manager.getRepository(EscalationPolicy).existsBy({ organizationId: tx.actor.organizationId, key: data.key });

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, Param, Patch, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, May } from '../common/access.decorators.js';
 import type { Actor } from '../common/actor.js';
 import { ApiProblems } from '../common/openapi.js';
@@ -27,15 +27,23 @@ export class IncidentTasksController {
 
   @Post()
   @May(INCIDENTS.respond)
-  @ApiOperation({ summary: 'Add a task by hand (lands on the timeline)' })
+  @ApiOperation({
+    summary: 'Add a task by hand (lands on the timeline). With an Idempotency-Key, a retried request adds nothing and answers with the first task',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'any unique string per task (e.g. a UUID); 1–200 visible ASCII characters' })
   @ApiCreatedResponse({ type: TaskView })
   @ApiProblems({
-    400: 'A field is missing or wrong (VALIDATION_FAILED, INCIDENT_ASSIGNEE_UNKNOWN)',
+    400: 'A field is missing or wrong (VALIDATION_FAILED, INCIDENT_ASSIGNEE_UNKNOWN, IDEMPOTENCY_KEY_INVALID)',
     404: 'No such incident (INCIDENT_NOT_FOUND)',
     409: 'The incident is closed or rejected (INCIDENT_CLOSED)',
   })
-  async add(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Body() dto: CreateTaskDto): Promise<TaskView> {
-    return taskView(await this.tasks.add(actor, id, dto));
+  async add(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() dto: CreateTaskDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ): Promise<TaskView> {
+    return taskView(await this.tasks.add(actor, id, dto, idempotencyKey));
   }
 
   @Patch(':taskId')

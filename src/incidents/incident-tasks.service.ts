@@ -9,7 +9,7 @@ import { IncidentTask } from './incident-task.entity.js';
 import { appendTimeline, type TimelineEntryInput } from './incident-timeline.js';
 import { isOpen } from './incident-transitions.js';
 import type { Incident } from './incident.entity.js';
-import { IncidentsService } from './incidents.service.js';
+import { assertIdempotencyKey, IncidentsService } from './incidents.service.js';
 import { INCIDENTS } from './incidents.permissions.js';
 
 /** The roles whose members a task (or an incident) is assigned to on the pages: those who work incidents. */
@@ -39,10 +39,19 @@ export class IncidentTasksService {
   }
 
   /** Adds a task by hand at the end of the list. */
-  async add(actor: Actor, incidentId: string, dto: CreateTaskDto): Promise<IncidentTask> {
+  async add(actor: Actor, incidentId: string, dto: CreateTaskDto, idempotencyKey?: string): Promise<IncidentTask> {
     assertMay(actor, INCIDENTS.respond);
+    assertIdempotencyKey(idempotencyKey);
     return this.uow.run(actor, async (tx) => {
       const incident = await this.openIncident(tx, incidentId);
+      // a double-clicked form (or a retried request) with the same key adds one task: the first answers
+      if (idempotencyKey !== undefined) {
+        const [earlier] = (await tx.manager.query(
+          `SELECT data->>'taskId' AS task_id FROM incident_timeline WHERE incident_id = $1 AND kind = 'task' AND data->>'formToken' = $2 LIMIT 1`,
+          [incident.id, idempotencyKey],
+        )) as { task_id: string }[];
+        if (earlier) return tx.manager.getRepository(IncidentTask).findOneByOrFail({ id: earlier.task_id });
+      }
       if (dto.assigneeId) await this.assertAssignee(tx, dto.assigneeId);
       const task = await tx.create(
         IncidentTask,
@@ -59,7 +68,8 @@ export class IncidentTasksService {
         },
         { action: 'incident_task.create', entityType: 'incident_task', context: { incidentId: incident.id, reference: incident.reference } },
       );
-      await appendTimeline(tx, incident.id, taskAdded(task));
+      const added = taskAdded(task);
+      await appendTimeline(tx, incident.id, idempotencyKey !== undefined ? { ...added, data: { ...added.data, formToken: idempotencyKey } } : added);
       return task;
     });
   }

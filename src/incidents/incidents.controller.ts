@@ -144,11 +144,20 @@ export class IncidentsController {
 
   @Post(':id/timeline')
   @May(INCIDENTS.write_timeline)
-  @ApiOperation({ summary: 'Write a note, an action taken or a contact made on the timeline' })
+  @ApiOperation({
+    summary:
+      'Write a note, an action taken or a contact made on the timeline. With an Idempotency-Key, a retried request writes nothing and answers with the first entry',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'any unique string per entry (e.g. a UUID); 1–200 visible ASCII characters' })
   @ApiCreatedResponse({ type: TimelineEntryView })
-  @ApiProblems({ 400: 'A field is wrong (VALIDATION_FAILED)', 404: 'No such incident (INCIDENT_NOT_FOUND)' })
-  async addTimelineEntry(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Body() dto: TimelineNoteDto): Promise<TimelineEntryView> {
-    const entry = await this.incidents.addTimelineEntry(actor, id, dto);
+  @ApiProblems({ 400: 'A field is wrong (VALIDATION_FAILED, IDEMPOTENCY_KEY_INVALID)', 404: 'No such incident (INCIDENT_NOT_FOUND)' })
+  async addTimelineEntry(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('id')) id: string,
+    @Body() dto: TimelineNoteDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ): Promise<TimelineEntryView> {
+    const entry = await this.incidents.addTimelineEntry(actor, id, dto, idempotencyKey);
     return {
       id: entry.id,
       at: entry.at.toISOString(),

@@ -31,6 +31,13 @@ const OUTSIDERS_SEE: readonly string[] = ['reported', 'transition', 'acknowledge
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
+/** An Idempotency-Key (or a form's one-time token) is 1 to 200 visible ASCII characters. */
+export function assertIdempotencyKey(key: string | undefined): void {
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    throw new AppException('IDEMPOTENCY_KEY_INVALID', undefined, [{ field: 'Idempotency-Key', messages: ['must be 1 to 200 visible ASCII characters'] }]);
+  }
+}
+
 /** The severities ordered: a higher index is more severe. */
 function rank(severity: Severity | null): number {
   return severity === null ? -1 : SEVERITIES.indexOf(severity);
@@ -124,9 +131,7 @@ export class IncidentsService {
     body: object,
     fields: (tx: Transaction) => Promise<Partial<Incident>>,
   ): Promise<ReportOutcome> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new AppException('IDEMPOTENCY_KEY_INVALID', undefined, [{ field: 'Idempotency-Key', messages: ['must be 1 to 200 visible ASCII characters'] }]);
-    }
+    assertIdempotencyKey(idempotencyKey);
     const requestHash = fingerprint(body);
     return this.uow.run(actor, async (tx) => {
       if (idempotencyKey !== undefined) {
@@ -221,6 +226,10 @@ export class IncidentsService {
     if (query.mine) q.andWhere('i.reporterId = :mine', { mine: actor.staffId });
     if (query.status?.length) q.andWhere('i.status IN (:...status)', { status: query.status });
     if (query.open) q.andWhere(`i.status NOT IN ('closed', 'rejected')`);
+    if (query.unacknowledged)
+      q.andWhere(
+        `i.status NOT IN ('closed', 'rejected') AND i.acknowledgedAt IS NULL AND NOT (CASE WHEN i.severity IS NOT NULL THEN i.severity = 'L0' ELSE i.nearMiss END)`,
+      );
     if (query.severity?.length) q.andWhere('i.severity IN (:...severity)', { severity: query.severity });
     if (query.category?.length) q.andWhere('i.category IN (:...category)', { category: query.category });
     if (query.departmentId) q.andWhere('(i.departmentId = :department OR i.reporterDepartmentId = :department)', { department: query.departmentId });
@@ -451,12 +460,25 @@ export class IncidentsService {
   }
 
   /** Writes a note, an action taken or a contact made on the timeline. */
-  async addTimelineEntry(actor: Actor, id: string, dto: TimelineNoteDto): Promise<IncidentTimelineEntry> {
+  async addTimelineEntry(actor: Actor, id: string, dto: TimelineNoteDto, idempotencyKey?: string): Promise<IncidentTimelineEntry> {
     assertMay(actor, INCIDENTS.write_timeline);
+    assertIdempotencyKey(idempotencyKey);
     await this.get(actor, id);
     return this.uow.run(actor, async (tx) => {
       const incident = await this.lock(tx, id);
-      await appendTimeline(tx, incident.id, { kind: dto.kind, text: dto.text, data: dto.contact ? { contact: dto.contact } : {} });
+      // a double-clicked form (or a retried request) with the same key writes once: the first entry answers
+      if (idempotencyKey !== undefined) {
+        const [earlier] = (await tx.manager.query(
+          `SELECT id FROM incident_timeline WHERE incident_id = $1 AND kind IN ('note', 'action', 'contact') AND data->>'formToken' = $2 LIMIT 1`,
+          [incident.id, idempotencyKey],
+        )) as { id: string }[];
+        if (earlier) return tx.manager.getRepository(IncidentTimelineEntry).findOneByOrFail({ id: earlier.id });
+      }
+      await appendTimeline(tx, incident.id, {
+        kind: dto.kind,
+        text: dto.text,
+        data: { ...(dto.contact ? { contact: dto.contact } : {}), ...(idempotencyKey !== undefined ? { formToken: idempotencyKey } : {}) },
+      });
       tx.audit({ action: 'incident.timeline_entry', entityType: 'incident', entityId: incident.id, after: { kind: dto.kind, contact: dto.contact ?? null } });
       const entry = await tx.manager
         .getRepository(IncidentTimelineEntry)

@@ -140,6 +140,12 @@ describe('incidents in a browser: a report on a phone, worked by the CSIRT on a 
         expect(timeline).toContain(said);
       }
       await check(desk, 1280, 'incident');
+      if (SHOTS) {
+        // the same page in English, for the pictures only
+        await desk.goto(`${incidentPage}?lang=en`);
+        await check(desk, 1280, 'incident-en');
+        await desk.goto(`${incidentPage}?lang=ja`);
+      }
 
       // ---- back on the phone: my reports say where it stands
       await menu(phone, 'わたしの報告').click();

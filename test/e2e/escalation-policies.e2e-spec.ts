@@ -213,6 +213,7 @@ describe('escalation policies', () => {
       .post('/api/v1/escalation-policies', {
         key: 'l1',
         name: '軽微（L1）',
+        nameEn: 'Minor (L1)',
         triggers: ['L1'],
         levels: [level(), level({ recipients: { roles: ['ciso'] }, channels: ['email'] })],
       })
@@ -241,6 +242,21 @@ describe('escalation policies', () => {
       policy: { revision: number };
     }[];
     expect(climb!.policy.revision).toBe(1);
+    // the snapshot keeps the English name: English pages show it, Japanese pages the Japanese one
+    expect(climb!.policy).toMatchObject({ name: '軽微（L1）', nameEn: 'Minor (L1)' });
+    const incidentPage = (lang: string) =>
+      page(csirt, `/incidents/${climbingIncident.id}`)
+        .set('Cookie', `mamori_at=${tokens.get(csirt)}; mamori_lang=${lang}`)
+        .expect(200)
+        .then((r) => r.text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' '));
+    const english = await incidentPage('en');
+    expect(english).toContain('Minor (L1)');
+    expect(english).not.toContain('軽微（L1）');
+    expect(await incidentPage('ja')).not.toContain('Minor (L1)');
+    // a snapshot taken before the English name was kept: the Japanese name
+    await t.dataSource.query(`UPDATE escalation_climbs SET policy = policy - 'nameEn' WHERE id = $1`, [climb!.id]);
+    expect(await incidentPage('en')).toContain('軽微（L1）');
+    await t.dataSource.query(`UPDATE escalation_climbs SET policy = policy || jsonb_build_object('nameEn', 'Minor (L1)') WHERE id = $1`, [climb!.id]);
     await t.dataSource.query(`UPDATE escalation_climbs SET next_due_at = now() - interval '2 seconds' WHERE id = $1`, [climb!.id]);
     expect(await t.get(EscalationService).checkDue()).toBe(1);
     const second = told(await deliverAll());
@@ -365,6 +381,23 @@ describe('escalation policies', () => {
         active: '1',
       }).expect(400);
       expect(summary(unknown.text)).toContain('第1段階：在職中の職員のメールアドレス');
+      // an unknown address with other mistakes: one refusal naming every one of them, and nothing changed
+      const several = await postForm(officer, `/escalation-policies/${formPolicy}/edit`, {
+        name: '深刻',
+        triggers: ['L3'],
+        roles: ['0:ciso'],
+        channels: ['0:email', '1:email'],
+        staffEmails: ['nobody@town.example', '', '', ''],
+        timeoutMinutes: ['', '10', '', ''],
+        repeat: ['1', '1', '', ''],
+        active: '1',
+      }).expect(400);
+      expect(summary(several.text)).toContain('第1段階：在職中の職員のメールアドレス');
+      expect(summary(several.text)).toContain('第1段階：確認を待つ時間');
+      expect(summary(several.text)).toContain('第2段階：連絡先を1つ以上');
+      expect(several.text).toMatch(/id="level-1-staffEmails"[^>]*aria-invalid="true"/);
+      expect(several.text).toMatch(/id="level-1-timeoutMinutes"[^>]*aria-invalid="true"/);
+      expect((await t.dataSource.getRepository(EscalationPolicy).findOneByOrFail({ id: formPolicy })).revision).toBe(1);
       const changed = await postForm(officer, `/escalation-policies/${formPolicy}/edit`, {
         name: '深刻',
         triggers: ['L3'],

@@ -289,6 +289,15 @@ describe('incidents: figures of a fiscal year, the desk’s work', () => {
     const office = (await page('officer', '/work').expect(200)).text;
     expect(office).toContain('href="/incidents?status&#x3D;reported"');
     expect(office).toContain('href="/incidents/external-reports/due"');
+    // every line of the work queue opens a page that answers, and the unacknowledged list is what was counted
+    expect(office).toContain('href="/incidents?unacknowledged&#x3D;true"');
+    const queueHrefs = [...new Set([...office.matchAll(/href="(\/incidents[^"#]*)"/g)].map((m) => m[1]!.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&')))];
+    expect(queueHrefs.length).toBeGreaterThanOrEqual(3);
+    for (const href of [...queueHrefs, '/incidents?open=true']) expect([href, (await page('officer', href)).status]).toEqual([href, 200]);
+    const unacknowledged = (await page('ciso', '/incidents?unacknowledged=true').expect(200)).text;
+    const listed = [...ids.entries()].filter(([, id]) => unacknowledged.includes(`href="/incidents/${id}"`)).map(([no]) => no);
+    expect(listed).toEqual([5]);
+    expect(unacknowledged).toMatch(/<input id="unacknowledged"[^>]*checked/);
     // the CISO does not triage: the other two only
     const ciso = (await page('ciso', '/work').expect(200)).text;
     expect(ciso).not.toContain('判定を待つインシデント');
@@ -298,7 +307,16 @@ describe('incidents: figures of a fiscal year, the desk’s work', () => {
     const dueText = words(due.text);
     expect(dueText).toContain('3件（うち期限超過 1件、期限まで1日以内 1件）');
     expect(dueText.indexOf('個人情報保護委員会 速報')).toBeLessThan(dueText.indexOf('県 通知'));
-    expect(due.text).toContain(`href="/incidents/${ids.get(2)}"`);
+    // each row opens the incident's checklist of outside reports
+    expect(due.text).toContain(`href="/incidents/${ids.get(2)}/external-reports"`);
+    expect(due.text).not.toContain(`href="/incidents/${ids.get(2)}"`);
+    // the board leads there, for those who may read it
+    for (const who of ['csirt', 'ciso'] as const) expect((await page(who, '/incidents').expect(200)).text).toContain('href="/incidents/external-reports/due"');
+    // the CISO finds the checklist and the review on the incident's page
+    const cisoIncident = (await page('ciso', `/incidents/${ids.get(2)}`).expect(200)).text;
+    expect(cisoIncident).toContain(`href="/incidents/${ids.get(2)}/external-reports"`);
+    expect(cisoIncident).toContain(`href="/incidents/${ids.get(2)}/review"`);
+    await page('ciso', `/incidents/${ids.get(2)}/external-reports`).expect(200);
     await page('managerA', '/incidents/external-reports/due').expect(403);
   });
 });

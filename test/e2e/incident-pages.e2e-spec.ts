@@ -66,6 +66,8 @@ describe('incident pages', () => {
     expect(form.text).toContain('<h1>インシデントを報告する</h1>');
     expect(form.text).toContain('enctype="multipart/form-data"');
     expect(form.text).toMatch(new RegExp(`<option value="${somu.id}" selected>総務課</option>`));
+    // departments by code (JOHO before SOMU)
+    expect(form.text.indexOf('>情報政策課</option>')).toBeLessThan(form.text.indexOf('>総務課</option>'));
     const token = formTokenOf(form.text)!;
     expect(token).toBeDefined();
     expect(formTokenOf((await get(reporter, '/incidents/new').expect(200)).text)).not.toBe(token);
@@ -105,11 +107,17 @@ describe('incident pages', () => {
     const reused = await reportForm(reporter, { ...fields, title: '別の報告' }).expect(422);
     expect(text(reused.text)).toContain('この画面の報告は、すでに別の内容で受け付けています。');
     expect(formTokenOf(reused.text)).not.toBe(token);
+    // the summary links to something on the page: the button that sends it again; and the page says where the first one is
+    expect(reused.text).toContain('href="#report-submit"');
+    expect(reused.text).toContain('id="report-submit"');
+    expect(reused.text).not.toContain('#Idempotency-Key');
+    expect(reused.text).toMatch(/受け付け済みです。[^<]*<a href="\/incidents\/mine">わたしの報告<\/a>/);
   });
 
   it('refuses a report with the error summary, keeping what was typed and the token, and files nothing', async () => {
     const token = formTokenOf((await get(reporter, '/incidents/new').expect(200)).text)!;
     const empty = await reportForm(reporter, { formToken: token, title: '', description: '画面に警告が出た', affectedPeople: 'たくさん' }).expect(400);
+    expect(text(empty.text)).toContain('選んだファイルは送られていません。送る前に、もう一度選んでください。');
     expect(empty.text).toMatch(/<title>エラー：/);
     expect(empty.text).toContain('role="alert"');
     expect(text(empty.text)).toContain('何が起きたかを、ひとことで入力してください');
@@ -135,6 +143,7 @@ describe('incident pages', () => {
     await get(csirt, `/incidents/${incidentId}`).expect(200);
     const other = await get(colleague, `/incidents/${incidentId}`).expect(404);
     expect(other.text).not.toContain('USBメモリを紛失した');
+    expect(text(other.text)).toContain('インシデントが見つかりません');
     const attachment = ((await t.dataSource.query(`SELECT id FROM incident_attachments WHERE incident_id = $1`, [incidentId])) as { id: string }[])[0]!.id;
     await get(colleague, `/incidents/${incidentId}/attachments/${attachment}`).expect(404);
     const file = await get(manager, `/incidents/${incidentId}/attachments/${attachment}`).expect(200);
@@ -162,9 +171,20 @@ describe('incident pages', () => {
     expect(page.text).not.toMatch(/<option value="closed"/);
     const refused = await post(csirt, `/incidents/${incidentId}/transitions`, { to: 'closed', reason: '終わった' }).expect(409);
     expect(refused.text).toMatch(/<title>エラー：/);
-    expect(text(refused.text)).toContain('「受付（未判定）」から「完了」には進められません。今の状態から進めるのは 「判定済み・対応中」、「対象外」 です。');
+    expect(text(refused.text)).toContain('「受付（未判定）」から「完了」には進められません。今の状態から進めるのは「判定済み・対応中」、「対象外」です。');
     expect(refused.text).toContain('href="#transition-to"');
     expect(refused.text).toContain('終わった</textarea>');
+    // a duplicate of itself is refused beside the field of the original's reference
+    const reference = ((await t.dataSource.query(`SELECT reference FROM incidents WHERE id = $1`, [incidentId])) as { reference: string }[])[0]!.reference;
+    const self = await post(csirt, `/incidents/${incidentId}/transitions`, {
+      to: 'rejected',
+      reason: '重複',
+      rejectionReason: 'duplicate',
+      duplicateOf: reference,
+    }).expect(400);
+    expect(self.text).toContain('href="#duplicateOf"');
+    expect(self.text).not.toContain('#duplicateOfId');
+    expect(self.text).toMatch(/<input id="duplicateOf"[^>]*aria-invalid="true"/);
     // triage without severity and category names both
     const incomplete = await post(csirt, `/incidents/${incidentId}/transitions`, { to: 'triaged', reason: '確認した' }).expect(400);
     expect(text(incomplete.text)).toContain('判定するには、重大度を選んでください。');
@@ -187,6 +207,11 @@ describe('incident pages', () => {
     expect(after).toContain('L2 重大');
     expect(after).toContain('含まれる（120 人分）');
     expect(after).toContain('状態を「受付（未判定）」から「判定済み・対応中」に変えました。');
+    // the facts of triage in words, the severity once (the transition tells it; its own entry is not repeated)
+    expect(after).toContain('個人情報：含まれる（120人）');
+    expect(after.split('重大度：未判定 → L2 重大').length - 1).toBe(1);
+    const afterEn = text((await get(csirt, `/incidents/${incidentId}`, '; mamori_lang=en').expect(200)).text);
+    expect(afterEn).toContain('Personal data: involved (120 people)');
     // a form made from an older version is refused
     const stale = await post(csirt, `/incidents/${incidentId}/transitions`, { to: 'contained', reason: '遮断', version: '1' }).expect(409);
     expect(text(stale.text)).toContain('ほかの人が先にこのインシデントを変更しました。');
@@ -203,9 +228,27 @@ describe('incident pages', () => {
     expect(text(again.text)).toContain('このタスクは、すでにその状態です');
     await post(reporter, `/incidents/${incidentId}/tasks`, { title: 'x' }).expect(403);
     await post(csirt, `/incidents/${incidentId}/timeline`, { kind: 'contact', text: '県に電話で第一報', contact: '県情報政策課' }).expect(303);
-    await post(manager, `/incidents/${incidentId}/acknowledge`, { note: '課長確認' }).expect(303);
+    // acknowledging is for those who take the incident on (and the CISO): a manager has no button and is refused
+    expect((await get(manager, `/incidents/${incidentId}`).expect(200)).text).not.toContain(`action="/incidents/${incidentId}/acknowledge"`);
+    await post(manager, `/incidents/${incidentId}/acknowledge`, { note: '課長確認' }).expect(403);
+    expect((await get(csirt, `/incidents/${incidentId}`).expect(200)).text).toContain(`action="/incidents/${incidentId}/acknowledge"`);
+    const tooLong = await post(csirt, `/incidents/${incidentId}/acknowledge`, { note: `長すぎるメモ${'あ'.repeat(2000)}` }).expect(400);
+    expect(tooLong.text).toMatch(/<input id="ack-note"[^>]*value="長すぎるメモあ/);
+    // a double click: the second press by the same person is done too (one acknowledgement), the API keeps its 409
+    const acks = await Promise.all([
+      post(csirt, `/incidents/${incidentId}/acknowledge`, { note: 'CSIRT確認' }),
+      post(csirt, `/incidents/${incidentId}/acknowledge`, { note: 'CSIRT確認' }),
+    ]);
+    expect(acks.map((r) => r.status)).toEqual([303, 303]);
+    expect(acks.map((r) => flashCookie(r))).toEqual(['mamori_flash=notice.incidentAcknowledged', 'mamori_flash=notice.incidentAcknowledged']);
+    expect(await count(`SELECT count(*)::int AS n FROM incident_timeline WHERE incident_id = $1 AND kind = 'acknowledgement'`, [incidentId])).toBe(1);
+    await request(t.http)
+      .post(`/api/v1/incidents/${incidentId}/acknowledge`)
+      .set('Authorization', `Bearer ${tokens.get(csirt)}`)
+      .send({})
+      .expect(409);
 
-    const page = text((await get(reporter, `/incidents/${incidentId}`).expect(200)).text);
+    const page = text((await get(csirt, `/incidents/${incidentId}`).expect(200)).text);
     expect(page).toContain('タスク「警察に遺失届を出す」を追加しました。');
     expect(page).toContain('タスク「警察に遺失届を出す」を完了にしました。');
     expect(page).toContain('受理番号 123');
@@ -213,5 +256,89 @@ describe('incident pages', () => {
     expect(page).toContain('「確認しました」を押しました。');
     // newest last
     expect(page.indexOf('報告を受け付けました')).toBeLessThan(page.indexOf('「確認しました」を押しました。'));
+
+    // the reporter (and their manager) read how it went: states and dates, not the responders' notes, tasks or facts
+    for (const reader of [reporter, manager]) {
+      const html = (await get(reader, `/incidents/${incidentId}`).expect(200)).text;
+      const theirs = text(html);
+      expect(theirs).toMatch(/報告を受け付けました（INC-\d{4}-\d+）。/);
+      expect(theirs).not.toContain('（）');
+      expect(theirs).toContain('状態を「受付（未判定）」から「判定済み・対応中」に変えました。');
+      expect(theirs).toContain('「確認しました」を押しました。');
+      expect(theirs.indexOf('報告を受け付けました')).toBeLessThan(theirs.indexOf('「確認しました」を押しました。'));
+      for (const hidden of ['受理番号 123', '県に電話で第一報', '県情報政策課', 'CSIRT確認', '名簿の紛失を確認', '重大度：'])
+        expect([hidden, theirs.includes(hidden)]).toEqual([hidden, false]);
+      expect(html).toMatch(/<li class="timeline__entry timeline__entry--transition">\s*<p class="timeline__when"><time datetime="[^"]+">/);
+      expect(html).not.toContain('undefined');
+      expect(html).not.toContain('[object Object]');
+      expect(html).not.toContain('incidentPage.');
+    }
+  });
+
+  it('saves a double-clicked note or task once (the form’s one-time token), and a retried API post with its Idempotency-Key once', async () => {
+    const page = (await get(csirt, `/incidents/${incidentId}`).expect(200)).text;
+    const tokenIn = (action: string) => new RegExp(`action="${action}"[\\s\\S]*?name="formToken" value="([0-9a-f-]{36})"`).exec(page)?.[1];
+    const noteToken = tokenIn(`/incidents/${incidentId}/timeline`)!;
+    const taskToken = tokenIn(`/incidents/${incidentId}/tasks`)!;
+    expect(noteToken).toBeDefined();
+    expect(taskToken).toBeDefined();
+    expect(noteToken).not.toBe(taskToken);
+    const note = { formToken: noteToken, kind: 'note', text: '二度押しのメモ' };
+    const notes = await Promise.all([post(csirt, `/incidents/${incidentId}/timeline`, note), post(csirt, `/incidents/${incidentId}/timeline`, note)]);
+    expect(notes.map((r) => r.status)).toEqual([303, 303]);
+    expect(await count(`SELECT count(*)::int AS n FROM incident_timeline WHERE incident_id = $1 AND text = '二度押しのメモ'`, [incidentId])).toBe(1);
+    const task = { formToken: taskToken, title: '二度押しのタスク', phase: 'contain' };
+    const tasks = await Promise.all([post(csirt, `/incidents/${incidentId}/tasks`, task), post(csirt, `/incidents/${incidentId}/tasks`, task)]);
+    expect(tasks.map((r) => r.status)).toEqual([303, 303]);
+    expect(await count(`SELECT count(*)::int AS n FROM incident_tasks WHERE incident_id = $1 AND title = '二度押しのタスク'`, [incidentId])).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM incident_timeline WHERE incident_id = $1 AND data->>'title' = '二度押しのタスク'`, [incidentId])).toBe(
+      1,
+    );
+    // a refused note keeps its token, so that sending it again still saves once
+    const refused = await post(csirt, `/incidents/${incidentId}/timeline`, { formToken: noteToken, kind: 'note', text: '' }).expect(400);
+    expect(refused.text).toContain(`name="formToken" value="${noteToken}"`);
+
+    const api = (path: string, key: string, body: object) =>
+      request(t.http)
+        .post(path)
+        .set('Authorization', `Bearer ${tokens.get(csirt)}`)
+        .set('Idempotency-Key', key)
+        .send(body);
+    const [a, b] = await Promise.all([
+      api(`/api/v1/incidents/${incidentId}/timeline`, 'note-key-1', { kind: 'action', text: 'API から二度' }),
+      api(`/api/v1/incidents/${incidentId}/timeline`, 'note-key-1', { kind: 'action', text: 'API から二度' }),
+    ]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.id).toBe(b.body.id);
+    expect(await count(`SELECT count(*)::int AS n FROM incident_timeline WHERE incident_id = $1 AND text = 'API から二度'`, [incidentId])).toBe(1);
+    const [c, d] = await Promise.all([
+      api(`/api/v1/incidents/${incidentId}/tasks`, 'task-key-1', { title: 'API のタスク' }),
+      api(`/api/v1/incidents/${incidentId}/tasks`, 'task-key-1', { title: 'API のタスク' }),
+    ]);
+    expect([c.status, d.status]).toEqual([201, 201]);
+    expect(c.body.id).toBe(d.body.id);
+    expect(await count(`SELECT count(*)::int AS n FROM incident_tasks WHERE incident_id = $1 AND title = 'API のタスク'`, [incidentId])).toBe(1);
+    await api(`/api/v1/incidents/${incidentId}/tasks`, 'ü'.repeat(3), { title: 'x' }).expect(400);
+  });
+  it('words each change of an outside report on the timeline: whom, which report, its due time (ja and en)', async () => {
+    const entry = (data: object) =>
+      t.dataSource.query(
+        `INSERT INTO incident_timeline (organization_id, incident_id, kind, actor_label, data) VALUES ($1, $2, 'external_report', 'Mamori', $3::jsonb)`,
+        [org, incidentId, JSON.stringify(data)],
+      );
+    const due = '2026-12-03T13:18:00.000Z'; // 22:18 in Tokyo
+    await entry({ change: 'owed', recipient: 'ppc', kind: 'preliminary', dueAt: due });
+    await entry({ change: 'changed', recipient: 'prefecture', kind: 'notice', dueAt: due });
+    await entry({ change: 'cancelled', recipient: 'police', kind: 'notice', dueAt: due });
+    await entry({ change: 'sent', recipient: 'ppc', kind: 'final', dueAt: due, sentAt: '2026-12-04T00:00:00Z', late: true });
+    const ja = text((await get(csirt, `/incidents/${incidentId}`).expect(200)).text);
+    expect(ja).toContain('個人情報保護委員会（速報）の期限を 2026/12/03 22:18 に設定しました。');
+    expect(ja).toContain('都道府県（通知）の期限を 2026/12/03 22:18 に変えました。');
+    expect(ja).toContain('警察（通知）は不要になりました（期限 2026/12/03 22:18）。');
+    expect(ja).toContain('個人情報保護委員会（確報）に報告しました。期限（2026/12/03 22:18）を過ぎていました。');
+    expect(ja).not.toContain('外部への報告を記録しました。');
+    const en = text((await get(csirt, `/incidents/${incidentId}`, '; mamori_lang=en').expect(200)).text);
+    expect(en).toContain('Set the due time of the preliminary report to the Personal Information Protection Commission: 3 Dec 2026 22:18.');
+    expect(en).toContain('Sent the final report to the Personal Information Protection Commission, after its due time (3 Dec 2026 22:18).');
   });
 });

@@ -199,6 +199,37 @@ describe('incidents: residents’ reports from the public page', () => {
       await request(t.http).get('/report/received').set('Accept', 'text/html').expect(303).expect('Location', '/report');
     });
 
+    it('keeps the organisation of the page on the thank-you page, so that another report goes to the same one', async () => {
+      const address = freshAddress();
+      const { cookie, csrf, formToken, page } = await open(address, '/report?organization=resident-town');
+      expect(page.text).toContain('name="organization" value="resident-town"');
+      const sent = await send(address, cookie, {
+        _csrf: csrf,
+        formToken,
+        organization: 'resident-town',
+        title: '町の通報',
+        description: '不審なメール',
+      }).expect(303);
+      expect(sent.headers.location).toBe('/report/received?organization=resident-town');
+      const receipt = (sent.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('mamori_receipt='))!.split(';')[0];
+      const thanks = await request(t.http)
+        .get(sent.headers.location)
+        .set({ Accept: 'text/html', Cookie: `${cookie}; ${receipt}` })
+        .expect(200);
+      expect(thanks.text).toContain('href="/report?organization&#x3D;resident-town"');
+      await request(t.http)
+        .get('/report/received?organization=resident-town')
+        .set('Accept', 'text/html')
+        .expect(303)
+        .expect('Location', '/report?organization=resident-town');
+    });
+
+    it('says in words that an organisation in the address is unknown', async () => {
+      const unknown = await request(t.http).get('/report?organization=nope').set('Accept', 'text/html').expect(400);
+      expect(words(unknown.text)).toContain('通報先の団体が見つかりません');
+      expect(words(unknown.text)).toContain('のあとが正しいか確認してください');
+    });
+
     it('refuses a form without the CSRF token', async () => {
       const address = freshAddress();
       const { cookie, formToken } = await open(address);

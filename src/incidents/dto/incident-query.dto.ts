@@ -24,6 +24,12 @@ export class IncidentQuery extends PageQuery {
   @IsBoolean()
   open?: boolean;
 
+  @ApiPropertyOptional({ description: 'only open incidents nobody has acknowledged (near misses aside)' })
+  @IsOptional()
+  @Transform(bool)
+  @IsBoolean()
+  unacknowledged?: boolean;
+
   @ApiPropertyOptional({ enum: SEVERITIES, isArray: true })
   @IsOptional()
   @Transform(list)

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/actor.js';
-import { AppException, type FieldError } from '../../common/errors/app.exception.js';
+import type { FieldError } from '../../common/errors/app.exception.js';
 import { may } from '../../common/permissions.js';
 import { UnitOfWork } from '../../database/unit-of-work.js';
 import { ESCALATION_LIMITS, ESCALATION_ROLES, normalizedLevel, type CreateEscalationPolicyDto } from '../../incidents/escalation-policies.dto.js';
@@ -184,20 +184,20 @@ export class EscalationPolicyPagesService {
   }
 
   async create(actor: Actor, form: EscalationPolicyForm): Promise<EscalationPolicy> {
-    const body = await this.bodyOf(actor, form);
-    return this.policies.create(actor, { ...body, key: (form.key ?? '').trim() } as CreateEscalationPolicyDto);
+    const { body, unknown } = await this.bodyOf(actor, form);
+    return this.policies.create(actor, { ...body, key: (form.key ?? '').trim() } as CreateEscalationPolicyDto, unknown);
   }
 
   async update(actor: Actor, id: string, form: EscalationPolicyForm): Promise<EscalationPolicy> {
-    const body = await this.bodyOf(actor, form);
-    return this.policies.update(actor, id, body);
+    const { body, unknown } = await this.bodyOf(actor, form);
+    return this.policies.update(actor, id, body, unknown);
   }
 
   /**
    * The API's body of what the form sent: the rows up to the last one filled in (a blank row
    * between two levels is a level without anything, which the check names), people by address.
    */
-  private async bodyOf(actor: Actor, form: EscalationPolicyForm): Promise<Omit<CreateEscalationPolicyDto, 'key'>> {
+  private async bodyOf(actor: Actor, form: EscalationPolicyForm): Promise<{ body: Omit<CreateEscalationPolicyDto, 'key'>; unknown: FieldError[] }> {
     const rows = levelInputs(form);
     let last = rows.length - 1;
     while (last >= 0 && blankRow(rows[last]!)) last--;
@@ -222,15 +222,18 @@ export class EscalationPolicyPagesService {
         repeat: typedNumber(row.repeat) as number,
       };
     });
-    if (unknown.length) throw new AppException('ESCALATION_POLICY_INVALID', unknown.map((u) => u.messages[0]).join('. '), unknown);
     const blankToNull = (value: string | undefined): string | null => (value?.trim() ? value.trim() : null);
+    // the addresses not found are refused with every other mistake of the form, by the service's check
     return {
-      name: (form.name ?? '').trim(),
-      nameEn: blankToNull(form.nameEn),
-      triggers: form.triggers as never,
-      levels,
-      webhookUrl: blankToNull(form.webhookUrl),
-      active: form.active === '1',
+      body: {
+        name: (form.name ?? '').trim(),
+        nameEn: blankToNull(form.nameEn),
+        triggers: form.triggers as never,
+        levels,
+        webhookUrl: blankToNull(form.webhookUrl),
+        active: form.active === '1',
+      },
+      unknown,
     };
   }
 

@@ -118,7 +118,8 @@ export class IncidentDeskPagesService {
       const overdue = due.getTime() < now.getTime();
       return {
         id: row.id,
-        href: `/incidents/${row.incident_id}`,
+        // the incident's checklist of outside reports, where the report is marked sent
+        href: `/incidents/${row.incident_id}/external-reports`,
         reference: row.reference,
         title: row.title,
         recipient: row.recipient,

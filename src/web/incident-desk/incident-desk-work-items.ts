@@ -23,7 +23,13 @@ export class IncidentDeskWorkItems implements WorkQueueProvider {
       ...(may(actor, INCIDENTS.respond)
         ? [{ label: 'work.incidentsToTriage', count: counts.toTriage, overdue: counts.toTriageLate, href: '/incidents?status=reported', order: 1 }]
         : []),
-      { label: 'work.incidentsUnacknowledged', count: counts.unacknowledged, overdue: counts.unacknowledgedEscalated, href: '/incidents?open=true', order: 2 },
+      {
+        label: 'work.incidentsUnacknowledged',
+        count: counts.unacknowledged,
+        overdue: counts.unacknowledgedEscalated,
+        href: '/incidents?unacknowledged=true',
+        order: 2,
+      },
       {
         label: 'work.externalReportsDue',
         count: counts.externalReportsDue,

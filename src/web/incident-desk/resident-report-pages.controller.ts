@@ -39,15 +39,17 @@ export class ResidentReportPagesController {
     const { formToken, organization, ...report } = form;
     const receipt = await this.residents.receive({ organization, report, key: formToken, keyField: 'formToken', clientAddress: clientAddressOf(req) });
     this.receipts.keep(res, receipt);
-    res.redirect(303, '/report/received');
+    // the thank-you page keeps the organisation, so that "another report" goes to the same one
+    res.redirect(303, organization ? `/report/received?organization=${encodeURIComponent(organization)}` : '/report/received');
   }
 
   @Get('received')
   @Public()
-  received(@Query() _query: ResidentReportPageQuery, @Req() req: Request, @Res() res: Response): void {
+  received(@Query() query: ResidentReportPageQuery, @Req() req: Request, @Res() res: Response): void {
+    const again = query.organization ? `/report?organization=${encodeURIComponent(query.organization)}` : '/report';
     const receipt = this.receipts.read(req);
-    if (!receipt) return res.redirect(303, '/report');
+    if (!receipt) return res.redirect(303, again);
     res.set('Cache-Control', 'no-store');
-    res.render('resident-report-received', { title: 'residentReport.received.title', ...receipt });
+    res.render('resident-report-received', { title: 'residentReport.received.title', ...receipt, anotherHref: again });
   }
 }

@@ -81,6 +81,9 @@ export class IncidentReportFormFilter extends FormErrorFilter {
         INCIDENT_DEPARTMENT_UNKNOWN: 'departmentId',
         INCIDENT_ATTACHMENT_REFUSED: 'attachments',
         INCIDENT_ATTACHMENT_TOO_LARGE: 'attachments',
+        // the form's one-time token is no field: the message is about sending the form again
+        IDEMPOTENCY_KEY_REUSED: 'report-submit',
+        IDEMPOTENCY_KEY_INVALID: 'report-submit',
       },
       values: fileValues(error, this.pages.maxAttachmentBytes),
     });
@@ -89,7 +92,9 @@ export class IncidentReportFormFilter extends FormErrorFilter {
       errors = formErrors('incidentReport', [{ key: fileKey, values: fileValues(error, this.pages.maxAttachmentBytes), fieldId: 'attachments' }], req.body);
     // a token spent on another report, or not one of ours: the form gets a fresh one
     const fresh = error.code === 'IDEMPOTENCY_KEY_REUSED' || error.code === 'IDEMPOTENCY_KEY_INVALID';
-    return { view: 'incident-report', data: { ...(await this.pages.reportForm(actor, errors, fresh)), formErrors: errors } };
+    // a token spent on another report: the page says where the first one is
+    const form: object = { ...(await this.pages.reportForm(actor, errors, fresh)), alreadySent: error.code === 'IDEMPOTENCY_KEY_REUSED' };
+    return { view: 'incident-report', data: { ...form, formErrors: errors } };
   }
 }
 
@@ -115,13 +120,20 @@ const PAGE_FORMS: { pattern: RegExp; form: string; fieldId: (field: string, task
   {
     pattern: /\/transitions$/,
     form: 'transition',
-    fieldId: (f) => ({ to: 'transition-to', reason: 'transition-reason', version: 'transition-to', affectedPeople: 'triage-affectedPeople' })[f] ?? f,
+    fieldId: (f) =>
+      ({ to: 'transition-to', reason: 'transition-reason', version: 'transition-to', affectedPeople: 'triage-affectedPeople', duplicateOfId: 'duplicateOf' })[
+        f
+      ] ?? f,
   },
   { pattern: /\/acknowledge$/, form: 'acknowledge', fieldId: () => 'ack-note' },
-  { pattern: /\/tasks$/, form: 'task', fieldId: (f) => ({ assigneeId: 'task-assigneeId' })[f] ?? `task-${f}` },
+  {
+    pattern: /\/tasks$/,
+    form: 'task',
+    fieldId: (f) => ({ assigneeId: 'task-assigneeId', formToken: 'task-submit', 'Idempotency-Key': 'task-submit' })[f] ?? `task-${f}`,
+  },
   { pattern: /\/tasks\/[^/]+$/, form: 'taskStatus', fieldId: (f, taskId) => (f === 'note' ? `task-${taskId}-note` : `task-${taskId}-status`) },
   { pattern: /\/attachments$/, form: 'attachment', fieldId: () => 'attachment-file' },
-  { pattern: /\/timeline$/, form: 'timeline', fieldId: (f) => `note-${f}` },
+  { pattern: /\/timeline$/, form: 'timeline', fieldId: (f) => ({ formToken: 'note-submit', 'Idempotency-Key': 'note-submit' })[f] ?? `note-${f}` },
 ];
 
 /**

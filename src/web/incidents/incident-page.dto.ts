@@ -134,6 +134,18 @@ export class IncidentBoardQuery extends WebPageQuery {
   @IsString()
   @Length(1, 100)
   q?: string;
+
+  /** `true`: every state still being worked (as `status=open`; the work queue links so) */
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(['true'])
+  open?: 'true';
+
+  /** `true`: open incidents nobody has acknowledged, near misses aside (what the work queue counts) */
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(['true'])
+  unacknowledged?: 'true';
 }
 
 /** The transition form of the incident page: where to, why, and (going to 判定済み) the assessment. */
@@ -217,6 +229,11 @@ export class IncidentAcknowledgeForm {
 
 /** A task added by hand on the incident page. */
 export class IncidentTaskForm {
+  /** made when the page was rendered: a double-clicked or resent form saves once */
+  @IsOptional()
+  @IsUUID('all')
+  formToken?: string;
+
   @Transform(blankToUndefined)
   @IsString()
   @Length(1, 300)
@@ -252,6 +269,11 @@ export class IncidentTaskStatusForm {
 
 /** A note, an action taken or a contact made, on the timeline. */
 export class IncidentTimelineForm {
+  /** made when the page was rendered: a double-clicked or resent form saves once */
+  @IsOptional()
+  @IsUUID('all')
+  formToken?: string;
+
   @IsIn(['note', 'action', 'contact'])
   kind!: 'note' | 'action' | 'contact';
 

@@ -130,7 +130,7 @@ export class IncidentPagesController {
     @Body() form: IncidentAcknowledgeForm,
     @Res() res: Response,
   ): Promise<void> {
-    await this.incidents.acknowledge(actor, id, form.note);
+    await this.pages.acknowledge(actor, id, form.note);
     flash(res, 'notice.incidentAcknowledged');
     res.redirect(303, `/incidents/${id}`);
   }
@@ -139,7 +139,7 @@ export class IncidentPagesController {
   @May(INCIDENTS.respond)
   @UseFilters(IncidentPageFormFilter)
   async addTask(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() form: IncidentTaskForm, @Res() res: Response): Promise<void> {
-    await this.tasks.add(actor, id, { title: form.title, phase: form.phase, assigneeId: form.assigneeId, dueAt: tokyoDateTime(form.dueAt) });
+    await this.tasks.add(actor, id, { title: form.title, phase: form.phase, assigneeId: form.assigneeId, dueAt: tokyoDateTime(form.dueAt) }, form.formToken);
     flash(res, 'notice.incidentTaskAdded');
     res.redirect(303, `/incidents/${id}#tasks-heading`);
   }
@@ -190,11 +190,16 @@ export class IncidentPagesController {
   @May(INCIDENTS.write_timeline)
   @UseFilters(IncidentPageFormFilter)
   async write(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() form: IncidentTimelineForm, @Res() res: Response): Promise<void> {
-    await this.incidents.addTimelineEntry(actor, id, {
-      kind: form.kind,
-      text: form.text,
-      ...(form.kind === 'contact' && form.contact ? { contact: form.contact } : {}),
-    });
+    await this.incidents.addTimelineEntry(
+      actor,
+      id,
+      {
+        kind: form.kind,
+        text: form.text,
+        ...(form.kind === 'contact' && form.contact ? { contact: form.contact } : {}),
+      },
+      form.formToken,
+    );
     flash(res, 'notice.incidentTimelineWritten');
     res.redirect(303, `/incidents/${id}#timeline-heading`);
   }

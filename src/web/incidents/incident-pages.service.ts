@@ -36,11 +36,14 @@ function submittedOf(refused: FormErrors | null | undefined, form: string): Reco
   return Object.fromEntries(Object.entries(refused.submitted).flatMap(([k, v]) => (typeof v === 'string' || typeof v === 'number' ? [[k, String(v)]] : [])));
 }
 
+/** A form's one-time token: the one sent with a refused form, else a new one. */
+const formTokenOf = (sent: Record<string, string>): string => (/^[0-9a-f-]{36}$/i.test(sent.formToken ?? '') ? sent.formToken! : randomUUID());
+
 const selected = <T>(values: readonly T[], current: T | undefined | null) => values.map((value) => ({ value, selected: value === current }));
 
 interface ClimbRow {
   id: string;
-  policy: { name: string; levels: unknown[] };
+  policy: { name: string; nameEn?: string | null; levels: unknown[] };
   trigger: string;
   start_reason: string;
   started_at: Date;
@@ -82,6 +85,8 @@ export class IncidentPagesService {
     const ticked = (name: string) => sent[name] === 'true';
     return {
       title: 'incidentReport.title',
+      // files never come back with a refused form: the page says to choose them again
+      filesLost: refused !== null,
       form: {
         formToken: !freshToken && /^[0-9a-f-]{36}$/i.test(sent.formToken ?? '') ? sent.formToken : randomUUID(),
         title: sent.title ?? '',
@@ -148,11 +153,14 @@ export class IncidentPagesService {
   // ---------------------------------------------------------------- the board
 
   async board(actor: Actor, filter: IncidentBoardQuery): Promise<object> {
+    const status = filter.status ?? (filter.open === 'true' ? 'open' : undefined);
+    const unacknowledged = filter.unacknowledged === 'true' ? ('true' as const) : undefined;
     const query = Object.assign(new IncidentQuery(), {
       page: filter.page,
       pageSize: BOARD_PAGE_SIZE,
       sort: 'urgency',
-      ...(filter.status === 'open' ? { open: true } : filter.status ? { status: [filter.status] } : {}),
+      ...(status === 'open' ? { open: true } : status ? { status: [status] } : {}),
+      ...(unacknowledged ? { unacknowledged: true } : {}),
       ...(filter.severity ? { severity: [filter.severity] } : {}),
       ...(filter.category ? { category: [filter.category] } : {}),
       ...(filter.department ? { departmentId: filter.department } : {}),
@@ -164,7 +172,8 @@ export class IncidentPagesService {
     const [result, departments] = await Promise.all([this.incidents.list(actor, query), this.departmentList(actor, 'all')]);
     const names = new Map(departments.map((d) => [d.id, d]));
     const current = {
-      status: filter.status,
+      status,
+      unacknowledged,
       severity: filter.severity,
       category: filter.category,
       department: filter.department,
@@ -175,8 +184,10 @@ export class IncidentPagesService {
     };
     return {
       title: 'incidentBoard.title',
+      // the outside reports falling due, of every incident (the page is for those who read every incident, as this board)
+      reportsDueHref: may(actor, INCIDENTS.read_all) ? '/incidents/external-reports/due' : null,
       filter: current,
-      statuses: selected(['open', ...INCIDENT_STATUSES] as const, filter.status),
+      statuses: selected(['open', ...INCIDENT_STATUSES] as const, status),
       severities: selected(SEVERITIES, filter.severity),
       categories: selected(INCIDENT_CATEGORIES, filter.category),
       nearMisses: selected(['only', 'exclude'] as const, filter.nearMiss),
@@ -222,12 +233,15 @@ export class IncidentPagesService {
     const department = incident.departmentId ? await this.departments.get(actor, incident.departmentId).catch(() => null) : null;
     const open = isOpen(incident.status);
     const running = climbs.find((c) => c.stopped_at === null) ?? null;
+    /** a policy's name in the reader's language (snapshots from before the English name was kept: the Japanese one) */
+    const policyName = (climb: ClimbRow) => (locale === 'en' && climb.policy.nameEn ? climb.policy.nameEn : climb.policy.name);
     const lastStopped = running ? null : (climbs.find((c) => c.stopped_at !== null) ?? null);
     const transition = submittedOf(refused, 'transition');
     const allowed = [...allowedTransitions(incident.status)];
     const to = transition.to ?? allowed[0] ?? null;
     const task = submittedOf(refused, 'task');
     const note = submittedOf(refused, 'timeline');
+    const ack = submittedOf(refused, 'acknowledge');
     const personalData = incident.personalData;
     const personOf = (staffId: string | null) => (staffId ? (people.get(staffId) ?? null) : null);
     return {
@@ -273,7 +287,7 @@ export class IncidentPagesService {
       escalation: running
         ? {
             running: true,
-            policy: running.policy.name,
+            policy: policyName(running),
             levels: running.policy.levels.length,
             told: running.told,
             startReason: running.start_reason,
@@ -283,10 +297,11 @@ export class IncidentPagesService {
             nextDueAt: running.next_due_at,
           }
         : lastStopped
-          ? { running: false, policy: lastStopped.policy.name, stopReason: lastStopped.stop_reason, stoppedAt: lastStopped.stopped_at, told: lastStopped.told }
+          ? { running: false, policy: policyName(lastStopped), stopReason: lastStopped.stop_reason, stoppedAt: lastStopped.stopped_at, told: lastStopped.told }
           : null,
       showEscalation: may(actor, INCIDENTS.read_all) || may(actor, INCIDENTS.acknowledge),
       canAcknowledge: may(actor, INCIDENTS.acknowledge) && open && (running !== null || !incident.acknowledgedAt),
+      ackForm: { note: ack.note ?? '' },
       // tasks
       tasks: tasks.map((t) => ({
         ...t,
@@ -298,7 +313,7 @@ export class IncidentPagesService {
       canChangeTasks: canRespond && open,
       phases: selected(RESPONSE_PHASES, task.phase),
       taskAssignees: assignees.map((p) => ({ id: p.id, name: fullName(p), selected: p.id === task.assigneeId })),
-      taskForm: { title: task.title ?? '', dueAt: task.dueAt ?? '' },
+      taskForm: { title: task.title ?? '', dueAt: task.dueAt ?? '', formToken: formTokenOf(task) },
       // files
       attachments: attachments.map((a) => ({
         ...a,
@@ -309,14 +324,31 @@ export class IncidentPagesService {
       maxAttachmentSize: this.attachments.maxBytes,
       accept: INCIDENT_ATTACHMENT_EXTENSIONS.join(','),
       // the timeline
-      timeline: timeline.map((entry) => this.timelineEntry(entry, people, locale)),
+      timeline: timeline
+        .filter((entry, i) => !repeatsSeverity(entry, timeline.slice(0, i)))
+        .map((entry) => this.timelineEntry(entry, people, locale, incident)),
       canWriteTimeline: may(actor, INCIDENTS.write_timeline),
       noteKinds: selected(['note', 'action', 'contact'] as const, (note.kind as 'note' | 'action' | 'contact' | undefined) ?? 'note'),
-      noteForm: { text: note.text ?? '', contact: note.contact ?? '' },
+      noteForm: { text: note.text ?? '', contact: note.contact ?? '', formToken: formTokenOf(note) },
       // the pages of the external reports and the post-incident review
-      externalReportsHref: canRespond ? `/incidents/${incident.id}/external-reports` : null,
-      reviewHref: canRespond ? `/incidents/${incident.id}/review` : null,
+      // (for all who read every incident: the CISO reads them too; only responders change them)
+      externalReportsHref: may(actor, INCIDENTS.read_all) ? `/incidents/${incident.id}/external-reports` : null,
+      reviewHref: may(actor, INCIDENTS.read_all) ? `/incidents/${incident.id}/review` : null,
     };
+  }
+
+  /**
+   * 確認しました from the page: a second press by the same person (a double click, the page sent
+   * again) when nothing runs any more is done, not an error; the API keeps its 409.
+   */
+  async acknowledge(actor: Actor, id: string, note: string | undefined): Promise<void> {
+    try {
+      await this.incidents.acknowledge(actor, id, note);
+    } catch (error) {
+      if (!(error instanceof AppException && error.code === 'INCIDENT_NOTHING_TO_ACKNOWLEDGE')) throw error;
+      const incident = await this.incidents.get(actor, id);
+      if (!incident.acknowledgedAt || incident.acknowledgedById !== actor.staffId) throw error;
+    }
   }
 
   /** The transition form as the service's transition: the assessment only when triaging, the original of a duplicate by its reference. */
@@ -384,13 +416,14 @@ export class IncidentPagesService {
 
   private async departmentList(actor: Actor, state: 'open' | 'all') {
     const page = await this.departments.list(actor, Object.assign(new DepartmentQuery(), { page: 1, pageSize: 200, state }));
-    return page.items.map((d) => ({ id: d.id, name: d.name, nameEn: d.nameEn }));
+    // by code, as the organisation numbers its departments
+    return [...page.items].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)).map((d) => ({ id: d.id, name: d.name, nameEn: d.nameEn }));
   }
 
   // ---------------------------------------------------------------- the timeline in words
 
   /** One entry as the page tells it: when, who, what happened in a sentence or two, and the text written with it. */
-  private timelineEntry(entry: IncidentTimelineEntry, people: ReadonlyMap<string, string>, locale: Locale) {
+  private timelineEntry(entry: IncidentTimelineEntry, people: ReadonlyMap<string, string>, locale: Locale, incident: Incident) {
     const t = (key: string, values: Record<string, unknown> = {}) => this.i18n.translate(locale, key, values);
     const d = entry.data;
     const str = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
@@ -413,7 +446,9 @@ export class IncidentPagesService {
       if (pd && typeof pd === 'object') {
         lines.push(
           pd.involved
-            ? t('incidentPage.timeline.personalDataInvolved', { count: pd.affectedPeople ?? t('incidentPage.unknownCount') })
+            ? typeof pd.affectedPeople === 'number'
+              ? t('incidentPage.timeline.personalDataInvolved', { count: pd.affectedPeople })
+              : t('incidentPage.timeline.personalDataInvolvedUncounted')
             : t('incidentPage.timeline.personalDataNotInvolved'),
         );
       }
@@ -422,7 +457,12 @@ export class IncidentPagesService {
     let lines: string[];
     switch (entry.kind) {
       case 'reported':
-        lines = [t(d.nearMiss ? 'incidentPage.timeline.reportedNearMiss' : 'incidentPage.timeline.reported', { reference: str(d.reference) })];
+        // (the reporter reads the entry without its facts: the reference is the incident's)
+        lines = [
+          t((d.nearMiss ?? incident.nearMiss) ? 'incidentPage.timeline.reportedNearMiss' : 'incidentPage.timeline.reported', {
+            reference: str(d.reference) || incident.reference,
+          }),
+        ];
         break;
       case 'transition':
         lines = [t('incidentPage.timeline.transition', { from: status(entry.fromStatus), to: status(entry.toStatus) }), ...facts()];
@@ -462,7 +502,7 @@ export class IncidentPagesService {
           d.event === 'started'
             ? [
                 t('incidentPage.timeline.escalationStarted', {
-                  policy: str(d.policyName) || str(d.policy),
+                  policy: (locale === 'en' && str(d.policyNameEn)) || str(d.policyName) || str(d.policy),
                   levels: str(d.levels),
                   reason: t(`incidentPage.climbStart.${str(d.reason)}`),
                 }),
@@ -487,9 +527,20 @@ export class IncidentPagesService {
       case 'attachment':
         lines = [t('incidentPage.timeline.attached', { fileName: str(d.fileName), size: formatBytes(Number(d.size)) })];
         break;
-      case 'external_report':
-        lines = [t('incidentPage.timeline.externalReport')];
+      case 'external_report': {
+        const change = str(d.change);
+        const values = {
+          recipient: t(`externalReport.recipient.${str(d.recipient)}`),
+          kind: t(`externalReport.kind.${str(d.kind)}`),
+          dueAt: formatDateTime(str(d.dueAt), locale),
+          sentAt: formatDateTime(str(d.sentAt), locale),
+        };
+        lines =
+          ['owed', 'changed', 'cancelled', 'sent'].includes(change) && values.dueAt
+            ? [t(`incidentPage.timeline.externalReport.${change}${change === 'sent' && d.late === true ? 'Late' : ''}`, values)]
+            : [t('incidentPage.timeline.externalReport')];
         break;
+      }
       case 'review':
         lines = [t('incidentPage.timeline.review')];
         break;
@@ -508,6 +559,18 @@ export class IncidentPagesService {
       text: entry.text,
     };
   }
+}
+
+/**
+ * A change of severity the transition or assessment that made it already tells (triage writes
+ * both, with the escalation's and outside reports' entries between them): the page says it once.
+ */
+function repeatsSeverity(entry: IncidentTimelineEntry, before: readonly IncidentTimelineEntry[]): boolean {
+  if (entry.kind !== 'severity_changed') return false;
+  const previous = before.findLast((e) => e.kind === 'transition' || e.kind === 'triage' || e.kind === 'severity_changed');
+  if (!previous || previous.kind === 'severity_changed') return false;
+  const told = previous.data.severity as { from?: unknown; to?: unknown } | undefined;
+  return !!told && typeof told === 'object' && told.to === entry.data.to && (told.from ?? null) === (entry.data.from ?? null);
 }
 
 /** The staff ids a timeline entry's facts name (assignees before and after, a task's assignee), for their names. */
