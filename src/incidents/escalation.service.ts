@@ -82,7 +82,8 @@ export class EscalationService {
    */
   async start(tx: Transaction, incident: Incident, reason: EscalationClimb['startReason']): Promise<EscalationClimb | null> {
     const trigger: EscalationTrigger = incident.severity ?? 'untriaged';
-    await this.stop(tx, incident.id, 'superseded');
+    // a report is a new incident: no climb runs yet
+    if (reason !== 'reported') await this.stop(tx, incident.id, 'superseded');
     const policy = await this.policyFor(tx, trigger);
     if (!policy || policy.levels.length === 0) return null;
     const now = new Date();

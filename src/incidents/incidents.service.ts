@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
+import { toJsonData } from '../common/canonical-json.js';
 import { fiscalYearOf } from '../common/dates.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { pageOf, type Page } from '../common/pagination.js';
 import { assertMay, may } from '../common/permissions.js';
-import { nextReference } from '../database/reference-numbers.js';
+import { timeOrderedUuid } from '../common/uuid.js';
 import { SqlConditions } from '../database/sql-conditions.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import type { ReportIncidentDto, ResidentReportDto } from './dto/report-incident.dto.js';
@@ -126,13 +127,15 @@ export class IncidentsService {
     }
     const requestHash = fingerprint(body);
     return this.uow.run(actor, async (tx) => {
+      // the new incident's id, known before its row is written (the key's claim and the climb name it)
+      const incidentId = timeOrderedUuid();
       if (idempotencyKey !== undefined) {
         // a concurrent submission with the same key waits here for the first to commit, then finds it
         const claimed = (await tx.manager.query(
           `INSERT INTO incident_submissions (organization_id, submitter, idempotency_key, request_hash, incident_id)
-           VALUES ($1, $2, $3, $4, gen_random_uuid())
+           VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (organization_id, submitter, idempotency_key) DO NOTHING RETURNING id`,
-          [actor.organizationId, submitter, idempotencyKey, requestHash],
+          [actor.organizationId, submitter, idempotencyKey, requestHash, incidentId],
         )) as { id: string }[];
         if (claimed.length === 0) {
           const earlier = await tx.manager
@@ -146,33 +149,67 @@ export class IncidentsService {
             created: false,
           };
         }
-        const incident = await this.create(tx, await fields(tx));
-        await tx.manager.update(IncidentSubmission, { id: claimed[0]!.id }, { incidentId: incident.id });
-        return { incident, created: true };
       }
-      return { incident: await this.create(tx, await fields(tx)), created: true };
+      return { incident: await this.create(tx, incidentId, await fields(tx)), created: true };
     });
   }
 
-  private async create(tx: Transaction, fields: Partial<Incident>): Promise<Incident> {
+  /**
+   * Writes the report. Its number is taken last: the fiscal year's counter row stays locked from
+   * then until the commit, and concurrent reports queue on it, so everything that needs only the
+   * incident's id (the climb, the outbox rows) is written first, and the number, the incident and
+   * its first timeline entry are one statement.
+   */
+  private async create(tx: Transaction, id: string, fields: Partial<Incident>): Promise<Incident> {
     const reportedAt = new Date();
     const fiscalYear = fiscalYearOf(reportedAt);
-    const { reference } = await nextReference(tx.manager, tx.actor.organizationId, 'INC', fiscalYear);
-    const incident = await tx.create(
-      Incident,
-      { ...fields, reference, fiscalYear, reportedAt, detectedAt: reportedAt, status: 'reported' },
-      { action: 'incident.report', entityType: 'incident', omit: ['description'] },
-    );
-    await appendTimeline(tx, incident.id, {
-      kind: 'reported',
-      toStatus: 'reported',
-      at: reportedAt,
-      data: { reference, source: incident.source, nearMiss: incident.nearMiss },
-    });
-    await tx.publish({ type: 'incident.reported', incidentId: incident.id, reference, fiscalYear, nearMiss: incident.nearMiss });
-    await tx.outbox({ topic: 'incident.reported', payload: { incidentId: incident.id }, dedupeKey: `incident-reported:${incident.id}` });
+    const draft = { ...fields, id, fiscalYear, reportedAt, detectedAt: reportedAt, status: 'reported' as const };
     // a near miss is recorded only (L0): nobody is paged for it
-    if (!incident.nearMiss) await this.escalation.start(tx, incident, 'reported');
+    if (!draft.nearMiss) await this.escalation.start(tx, { ...draft, severity: null } as Incident, 'reported');
+    await tx.outbox({ topic: 'incident.reported', payload: { incidentId: id }, dedupeKey: `incident-reported:${id}` });
+    const incident = await this.insertNumbered(tx, draft);
+    tx.audit({ action: 'incident.report', entityType: 'incident', entityId: id, after: toJsonData({ ...incident, description: undefined }) });
+    await tx.publish({ type: 'incident.reported', incidentId: id, reference: incident.reference, fiscalYear, nearMiss: incident.nearMiss });
+    return incident;
+  }
+
+  /**
+   * The fiscal year's next number (INC-2022-0007; gapless: `reference_counters`, as
+   * nextReference), the incident with it and its `reported` timeline entry, in one statement.
+   */
+  private async insertNumbered(tx: Transaction, fields: Partial<Incident> & { fiscalYear: number; reportedAt: Date }): Promise<Incident> {
+    const metadata = tx.manager.connection.getMetadata(Incident);
+    const driver = tx.manager.connection.driver;
+    const columns: string[] = [];
+    const values: unknown[] = [tx.actor.organizationId, fields.fiscalYear, tx.actor.staffId, tx.actor.label.slice(0, 254)];
+    for (const [property, value] of Object.entries(fields)) {
+      const column = metadata.findColumnWithPropertyName(property);
+      if (!column || value === undefined || property === 'organizationId') continue;
+      columns.push(`"${column.databaseName}"`);
+      values.push(driver.preparePersistentValue(value, column));
+    }
+    const rows = (await tx.manager.query(
+      `WITH number AS (
+              INSERT INTO reference_counters (organization_id, series, fiscal_year, last) VALUES ($1, 'INC', $2, 1)
+              ON CONFLICT (organization_id, series, fiscal_year) DO UPDATE SET last = reference_counters.last + 1
+              RETURNING last),
+            incident AS (
+              INSERT INTO incidents (organization_id, reference, ${columns.join(', ')})
+              VALUES ($1, (SELECT 'INC-' || $2::int || '-' || lpad(last::text, greatest(4, length(last::text)), '0') FROM number),
+                      ${columns.map((_, i) => `$${i + 5}`).join(', ')})
+              RETURNING *),
+            entry AS (
+              INSERT INTO incident_timeline (organization_id, incident_id, at, kind, actor_id, actor_label, to_status, data)
+              SELECT i.organization_id, i.id, i.reported_at, 'reported', $3, $4, 'reported',
+                     jsonb_build_object('reference', i.reference, 'source', i.source, 'nearMiss', i.near_miss)
+                FROM incident i)
+       SELECT * FROM incident`,
+      values,
+    )) as Record<string, unknown>[];
+    const incident = tx.manager.create(Incident);
+    for (const column of metadata.columns) {
+      (incident as unknown as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(rows[0]![column.databaseName], column);
+    }
     return incident;
   }
 
