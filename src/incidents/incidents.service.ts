@@ -4,7 +4,7 @@ import type { Actor } from '../common/actor.js';
 import { toJsonData } from '../common/canonical-json.js';
 import { fiscalYearOf } from '../common/dates.js';
 import { AppException } from '../common/errors/app.exception.js';
-import { pageOf, type Page } from '../common/pagination.js';
+import { pageOf, skipTake, type Page } from '../common/pagination.js';
 import { assertMay, may } from '../common/permissions.js';
 import { timeOrderedUuid } from '../common/uuid.js';
 import { SqlConditions } from '../database/sql-conditions.js';
@@ -206,11 +206,7 @@ export class IncidentsService {
        SELECT * FROM incident`,
       values,
     )) as Record<string, unknown>[];
-    const incident = tx.manager.create(Incident);
-    for (const column of metadata.columns) {
-      (incident as unknown as Record<string, unknown>)[column.propertyName] = driver.prepareHydratedValue(rows[0]![column.databaseName], column);
-    }
-    return incident;
+    return this.hydrate(rows[0]!);
   }
 
   /** One incident, if the actor may see it (others' ids are 404, never 403). */
@@ -239,43 +235,61 @@ export class IncidentsService {
     const where = new SqlConditions().add('i.organization_id = ?', actor.organizationId);
     if (actor.system || actor.roles.some((role) => INCIDENT_SCOPE.all.includes(role))) return where;
     if (actor.roles.some((role) => INCIDENT_SCOPE.department.includes(role)) && actor.departmentId) {
-      return where.add('i.reporter_id = ? OR i.reporter_department_id = ?2 OR i.department_id = ?2', actor.staffId, actor.departmentId);
+      return where.add('i.reporter_id = ? OR i.reporter_department_id = ? OR i.department_id = ?', actor.staffId, actor.departmentId, actor.departmentId);
     }
     return where.add('i.reporter_id = ?', actor.staffId);
   }
 
   /**
    * The incident list: filtered by state, severity, category, department, fiscal year, dates, near
-   * miss and text; sorted by urgency (open first, most severe, then unacknowledged, oldest report)
-   * or by newest.
+   * miss and text; sorted by urgency (open first, most severe, then unacknowledged, latest report
+   * first; `incident_urgency()` of migration IndexTheIncidentBoardByUrgency, which its index
+   * ix_incidents_urgency holds) or by newest. The page's ids are read first (from the index alone
+   * when the filters are on the board's columns: a deep page skips index entries, not rows), then
+   * their rows; the total is a plain count.
    */
   async list(actor: Actor, query: IncidentQuery): Promise<Page<Incident>> {
     assertMay(actor, INCIDENTS.read);
-    const q = this.visible(this.uow.manager.getRepository(Incident).createQueryBuilder('i'), actor);
-    if (query.mine) q.andWhere('i.reporterId = :mine', { mine: actor.staffId });
-    if (query.status?.length) q.andWhere('i.status IN (:...status)', { status: query.status });
-    if (query.open) q.andWhere(`i.status NOT IN ('closed', 'rejected')`);
-    if (query.severity?.length) q.andWhere('i.severity IN (:...severity)', { severity: query.severity });
-    if (query.category?.length) q.andWhere('i.category IN (:...category)', { category: query.category });
-    if (query.departmentId) q.andWhere('(i.departmentId = :department OR i.reporterDepartmentId = :department)', { department: query.departmentId });
-    if (query.fiscalYear) q.andWhere('i.fiscalYear = :fy', { fy: query.fiscalYear });
-    if (query.nearMiss !== undefined) q.andWhere('i.nearMiss = :nearMiss', { nearMiss: query.nearMiss });
-    if (query.from) q.andWhere('i.reportedAt >= :from', { from: new Date(`${query.from}T00:00:00+09:00`) });
-    if (query.to) q.andWhere(`i.reportedAt < :to`, { to: new Date(new Date(`${query.to}T00:00:00+09:00`).getTime() + 86_400_000) });
-    if (query.q) q.andWhere('(i.reference ILIKE :q OR i.title ILIKE :q)', { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
-    if (query.sort === 'newest') {
-      q.orderBy('i.reportedAt', 'DESC');
-    } else {
-      q.orderBy(`CASE WHEN i.status IN ('closed', 'rejected') THEN 1 ELSE 0 END`, 'ASC')
-        .addOrderBy(`CASE i.severity WHEN 'L3' THEN 0 WHEN 'L2' THEN 1 WHEN 'L1' THEN 2 WHEN 'L0' THEN 4 ELSE 3 END`, 'ASC')
-        .addOrderBy('CASE WHEN i.acknowledgedAt IS NULL THEN 0 ELSE 1 END', 'ASC')
-        .addOrderBy('i.reportedAt', 'DESC');
+    const where = this.visibleConditions(actor);
+    if (query.mine) where.add('i.reporter_id = ?', actor.staffId);
+    if (query.status?.length) where.add('i.status = ANY(?::varchar[])', query.status);
+    if (query.open) where.add(`i.status NOT IN ('closed', 'rejected')`);
+    if (query.severity?.length) where.add('i.severity = ANY(?::varchar[])', query.severity);
+    if (query.category?.length) where.add('i.category = ANY(?::varchar[])', query.category);
+    if (query.departmentId) where.add('i.department_id = ? OR i.reporter_department_id = ?1', query.departmentId);
+    if (query.fiscalYear) where.add('i.fiscal_year = ?', query.fiscalYear);
+    if (query.nearMiss !== undefined) where.add('i.near_miss = ?', query.nearMiss);
+    if (query.from) where.add('i.reported_at >= ?', new Date(`${query.from}T00:00:00+09:00`));
+    if (query.to) where.add('i.reported_at < ?', new Date(new Date(`${query.to}T00:00:00+09:00`).getTime() + 86_400_000));
+    if (query.q) where.add('i.reference ILIKE ?1 OR i.title ILIKE ?1', `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const order =
+      query.sort === 'newest' ? 'i.reported_at DESC, i.id DESC' : 'incident_urgency(i.status, i.severity, i.acknowledged_at), i.reported_at DESC, i.id DESC';
+    const { skip, take } = skipTake(query);
+    // unnamed statements: planned for the filters given (a generic plan would not know how many match)
+    const [rows, counted] = await Promise.all([
+      this.uow.manager.query(
+        `SELECT i.* FROM incidents i
+          WHERE i.id IN (SELECT i.id FROM incidents i WHERE ${where.sql()} ORDER BY ${order} LIMIT $${where.next()} OFFSET $${where.next() + 1})
+          ORDER BY ${order}`,
+        [...where.values, take, skip],
+      ) as Promise<Record<string, unknown>[]>,
+      this.uow.manager.query(`SELECT count(*)::int AS total FROM incidents i WHERE ${where.sql()}`, where.values) as Promise<{ total: number }[]>,
+    ]);
+    return pageOf(
+      rows.map((row) => this.hydrate(row)),
+      counted[0]?.total ?? 0,
+      query,
+    );
+  }
+
+  /** An incident from its row as PostgreSQL gives it (`SELECT i.*`, `RETURNING *`). */
+  private hydrate(row: Record<string, unknown>): Incident {
+    const connection = this.uow.manager.connection;
+    const incident = connection.manager.create(Incident);
+    for (const column of connection.getMetadata(Incident).columns) {
+      (incident as unknown as Record<string, unknown>)[column.propertyName] = connection.driver.prepareHydratedValue(row[column.databaseName], column);
     }
-    q.addOrderBy('i.id', 'DESC')
-      .skip((query.page - 1) * query.pageSize)
-      .take(query.pageSize);
-    const [items, total] = await q.getManyAndCount();
-    return pageOf(items, total, query);
+    return incident;
   }
 
   /**
