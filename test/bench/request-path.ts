@@ -87,7 +87,7 @@ export function startFloor(env: Record<string, string>): Promise<Server> {
   return start('dist/test/bench/floor-server.js', env, '/');
 }
 
-async function backendPids(databaseUrl: string): Promise<number[]> {
+export async function backendPids(databaseUrl: string): Promise<number[]> {
   const url = new URL(databaseUrl);
   const database = url.pathname.slice(1);
   url.pathname = '/postgres';
