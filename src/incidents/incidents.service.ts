@@ -351,6 +351,8 @@ export class IncidentsService {
         const review = (await tx.manager.query(`SELECT 1 FROM post_incident_reviews WHERE incident_id = $1`, [incident.id])) as unknown[];
         if (review.length === 0) throw new AppException('INCIDENT_REVIEW_REQUIRED', undefined, undefined, { severity: assessed.severity });
       }
+      // as it was: tx.update merges the changes into `incident`
+      const before = { ...incident } as Incident;
       const saved = await tx.update(incident, changes, {
         action: 'incident.transition',
         entityType: 'incident',
@@ -363,10 +365,10 @@ export class IncidentsService {
         toStatus: dto.to,
         text: dto.reason,
         at: now,
-        data: this.assessmentFacts(incident, saved),
+        data: this.assessmentFacts(before, saved),
       });
       await tx.publish({ type: 'incident.transitioned', incidentId: incident.id, from, to: dto.to, severity: saved.severity, category: saved.category });
-      await this.afterAssessment(tx, incident, saved, dto.to === 'triaged' ? 'triaged' : dto.to === 'reopened' ? 'reopened' : null);
+      await this.afterAssessment(tx, before, saved, dto.to === 'triaged' ? 'triaged' : dto.to === 'reopened' ? 'reopened' : null);
       if (dto.to === 'closed' || dto.to === 'rejected') await this.escalation.stop(tx, incident.id, dto.to);
       return saved;
     });
