@@ -146,7 +146,7 @@ export async function benchIncidentBoard(t: TestApp, line: (name: string, value:
       floor.sort((a, b) => a - b);
       const label = `incident board over ${BOARD_INCIDENTS.toLocaleString('en')}, ${page.label} (${result.total.toLocaleString('en')} match)`;
       line(
-        `${label}: raw-SQL floor (${statements.length} statements)`,
+        `${label}: raw-SQL floor (its ${statements.length} statements, side by side)`,
         `p50 ${percentile(floor, 50).toFixed(1)} ms, p95 ${percentile(floor, 95).toFixed(1)} ms (${RUNS} runs)`,
       );
       const p95 = percentile(web, 95);
@@ -159,7 +159,7 @@ export async function benchIncidentBoard(t: TestApp, line: (name: string, value:
         const { rows } = (await client.query(`EXPLAIN ${statement.text}`, statement.values)) as { rows: { 'QUERY PLAN': string }[] };
         const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
         const scans = [...plan.matchAll(/(Index Only Scan|Index Scan|Seq Scan|Bitmap Heap Scan)(?: Backward)?(?: using (\w+))? on/g)].map(
-          ([, kind, index]) => `${kind!.toLowerCase()}${index ? ` of ${index}` : ''}`,
+          ([, kind, index]) => `${kind!.toLowerCase().replace('index only', 'index-only')}${index ? ` of ${index}` : ''}`,
         );
         // a sort under the limit sorts every match; above it, only the page's rows
         const lines = plan.split('\n');
