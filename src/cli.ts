@@ -18,6 +18,7 @@ import { UnitOfWork } from './database/unit-of-work.js';
 import { Organization } from './organizations/organization.entity.js';
 import { OrganizationsService } from './organizations/organizations.service.js';
 import { seedDemoCompliance } from '../seeds/demo-compliance.seed.js';
+import { seedDemoIncidents } from '../seeds/demo-incidents.seed.js';
 import { seedDemoTown } from '../seeds/demo-town.seed.js';
 import { seedDemoTraining } from '../seeds/demo-training.seed.js';
 
@@ -78,7 +79,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'seed:demo': {
     usage: 'seed:demo',
-    description: 'load the demo town: departments, staff, policies/ (approved), control statuses, training FY2019– (idempotent)',
+    description: 'load the demo town: departments, staff, policies/ (approved), control statuses, training FY2019–, incidents FY2019– (idempotent)',
     run: () =>
       withServices(async (app) => {
         const town = await seedDemoTown({
@@ -89,7 +90,8 @@ const COMMANDS: Record<string, Command> = {
         });
         const compliance = await seedDemoCompliance(app, town.organizationId);
         const training = await seedDemoTraining(app, town.organizationId);
-        print({ ...town, compliance, training });
+        const incidents = await seedDemoIncidents(app, town.organizationId);
+        print({ ...town, compliance, training, incidents });
         return 0;
       }),
   },

@@ -24,6 +24,8 @@ const CHECK_BATCH = 200;
  * checker with it, would wait for the whole outage and no level would climb meanwhile.
  */
 const TIMER_WAIT_MS = 1_000;
+/** Climbs a timer fires in one transaction: its own and the organisation's others due with it. */
+const FIRE_BATCH = 100;
 
 /** The id of the bull delayed job that fires one level's attempt: derived, so setting it twice sets one timer. */
 export function escalationJobId(climbId: string, level: number, attempt: number): string {
@@ -87,7 +89,8 @@ export class EscalationService {
    * running one (`superseded`). No policy (or one without levels): nothing starts. Returns the climb.
    */
   async start(tx: Transaction, incident: Incident, reason: EscalationClimb['startReason']): Promise<EscalationClimb | null> {
-    await this.stop(tx, incident.id, 'superseded');
+    // a report is a new incident: no climb runs yet
+    if (reason !== 'reported') await this.stop(tx, incident.id, 'superseded');
     // an event or near miss (L0) is recorded only: nobody is paged for it
     if (incident.severity === 'L0' || (incident.nearMiss && incident.severity === null)) return null;
     const trigger: EscalationTrigger = incident.severity ?? 'untriaged';
@@ -165,10 +168,38 @@ export class EscalationService {
       .getOne();
   }
 
-  /** A climb has a level due now (the outbox row of its start, or a timer): fire it. */
+  /** A climb has a level due now (the outbox row of its start, or a timer): fire it, and the others due with it. */
   @OutboxHandler('incident.escalation_due')
   async onDue(job: OutboxJob<'incident.escalation_due'>): Promise<FireOutcome> {
-    return this.fire(job.organizationId, job.payload.climbId);
+    return this.fireDue(job.organizationId, job.payload.climbId);
+  }
+
+  /**
+   * Fires the climb and, in the same transaction, the organisation's other climbs due by now (up to
+   * FIRE_BATCH; any another firing holds are skipped, not waited for): when many fall due at once (a
+   * burst of reports, the end of an outage) the first timers fire them in a few transactions, one
+   * audit-trail append and one commit each, and the later timers find theirs fired. Returns the
+   * climb's own outcome (nothing when another firing held it).
+   */
+  async fireDue(organizationId: string, climbId: string, now: () => Date = () => new Date()): Promise<FireOutcome> {
+    return (await this.fireBatch(organizationId, climbId, now, TIMER_WAIT_MS)).get(climbId) ?? { fired: null, next: null };
+  }
+
+  /** {@link fireDue}: the outcome of every climb it fired or found not yet due. */
+  private async fireBatch(organizationId: string, climbId: string, now: () => Date, timerWaitMs: number): Promise<Map<string, FireOutcome>> {
+    const outcomes = await this.uow.run(systemActor(organizationId, 'escalation'), async (tx) => {
+      const due = (await tx.manager.query(
+        `SELECT id FROM escalation_climbs
+          WHERE organization_id = $1 AND stopped_at IS NULL AND (id = $2 OR next_due_at <= $3::timestamptz + interval '20 milliseconds')
+          ORDER BY id = $2 DESC, next_due_at LIMIT $4 FOR UPDATE SKIP LOCKED`,
+        [organizationId, climbId, now(), FIRE_BATCH],
+      )) as { id: string }[];
+      const fired = new Map<string, FireOutcome>();
+      for (const { id } of due) fired.set(id, await this.fireIn(tx, id, now()));
+      return fired;
+    });
+    await Promise.all([...outcomes].flatMap(([id, outcome]) => (outcome.next ? [this.setTimer(organizationId, id, outcome.next, timerWaitMs)] : [])));
+    return outcomes;
   }
 
   /**
@@ -324,11 +355,13 @@ export class EscalationService {
         ORDER BY next_due_at LIMIT $2`,
       [CHECK_GRACE_MS, CHECK_BATCH],
     )) as { id: string; organization_id: string }[];
+    // in batches, as a timer fires them: a climb another batch took is not waited for
+    const handled = new Set<string>();
     for (const climb of due) {
+      if (handled.has(climb.id)) continue;
       try {
-        const outcome = await this.uow.run(systemActor(climb.organization_id, 'escalation'), (tx) => this.fireIn(tx, climb.id, new Date()));
-        // the next timer is not waited for: a Redis that does not answer must not hold up the other climbs
-        if (outcome.next) void this.setTimer(climb.organization_id, climb.id, outcome.next, 0);
+        // the next timers are not waited for: a Redis that does not answer must not hold up the other climbs
+        for (const id of (await this.fireBatch(climb.organization_id, climb.id, () => new Date(), 0)).keys()) handled.add(id);
       } catch (error) {
         this.logger.warn(`escalation ${climb.id}: ${(error as Error).message}`);
       }

@@ -79,6 +79,8 @@ export interface AffectedSystem {
 @Index('ix_incidents_fiscal_year', ['organizationId', 'fiscalYear', 'severity'])
 @Index('ix_incidents_reporter', ['organizationId', 'reporterId', 'reportedAt'])
 @Index('ix_incidents_department', ['organizationId', 'reporterDepartmentId', 'reportedAt'])
+/** the board's order, `incident_urgency(status, severity, acknowledged_at)`, with its filter columns: made by its migration (IndexTheIncidentBoardByUrgency) */
+@Index('ix_incidents_urgency', { synchronize: false })
 @Check('ck_incidents_severity', `"severity" IS NULL OR "severity" IN ('L0', 'L1', 'L2', 'L3')`)
 @Check('ck_incidents_status', `"status" IN ('reported', 'triaged', 'contained', 'eradicated', 'recovered', 'closed', 'rejected', 'reopened')`)
 export class Incident extends OrganizationScopedEntity {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
+import { toJsonData } from '../common/canonical-json.js';
 import { fiscalYearOf } from '../common/dates.js';
 import { AppException } from '../common/errors/app.exception.js';
-import { pageOf, type Page } from '../common/pagination.js';
+import { pageOf, skipTake, type Page } from '../common/pagination.js';
 import { assertMay, may } from '../common/permissions.js';
-import { nextReference } from '../database/reference-numbers.js';
+import { timeOrderedUuid } from '../common/uuid.js';
 import { SqlConditions } from '../database/sql-conditions.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import type { ReportIncidentDto, ResidentReportDto } from './dto/report-incident.dto.js';
@@ -134,13 +135,15 @@ export class IncidentsService {
     assertIdempotencyKey(idempotencyKey);
     const requestHash = fingerprint(body);
     return this.uow.run(actor, async (tx) => {
+      // the new incident's id, known before its row is written (the key's claim and the climb name it)
+      const incidentId = timeOrderedUuid();
       if (idempotencyKey !== undefined) {
         // a concurrent submission with the same key waits here for the first to commit, then finds it
         const claimed = (await tx.manager.query(
           `INSERT INTO incident_submissions (organization_id, submitter, idempotency_key, request_hash, incident_id)
-           VALUES ($1, $2, $3, $4, gen_random_uuid())
+           VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (organization_id, submitter, idempotency_key) DO NOTHING RETURNING id`,
-          [actor.organizationId, submitter, idempotencyKey, requestHash],
+          [actor.organizationId, submitter, idempotencyKey, requestHash, incidentId],
         )) as { id: string }[];
         if (claimed.length === 0) {
           const earlier = await tx.manager
@@ -154,34 +157,64 @@ export class IncidentsService {
             created: false,
           };
         }
-        const incident = await this.create(tx, await fields(tx));
-        await tx.manager.update(IncidentSubmission, { id: claimed[0]!.id }, { incidentId: incident.id });
-        return { incident, created: true };
       }
-      return { incident: await this.create(tx, await fields(tx)), created: true };
+      return { incident: await this.create(tx, incidentId, await fields(tx)), created: true };
     });
   }
 
-  private async create(tx: Transaction, fields: Partial<Incident>): Promise<Incident> {
+  /**
+   * Writes the report. Its number is taken last: the fiscal year's counter row stays locked from
+   * then until the commit, and concurrent reports queue on it, so everything that needs only the
+   * incident's id (the climb, the outbox rows) is written first, and the number, the incident and
+   * its first timeline entry are one statement.
+   */
+  private async create(tx: Transaction, id: string, fields: Partial<Incident>): Promise<Incident> {
     const reportedAt = new Date();
     const fiscalYear = fiscalYearOf(reportedAt);
-    const { reference } = await nextReference(tx.manager, tx.actor.organizationId, 'INC', fiscalYear);
-    const incident = await tx.create(
-      Incident,
-      { ...fields, reference, fiscalYear, reportedAt, detectedAt: reportedAt, status: 'reported' },
-      { action: 'incident.report', entityType: 'incident', omit: ['description'] },
-    );
-    await appendTimeline(tx, incident.id, {
-      kind: 'reported',
-      toStatus: 'reported',
-      at: reportedAt,
-      data: { reference, source: incident.source, nearMiss: incident.nearMiss },
-    });
-    await tx.publish({ type: 'incident.reported', incidentId: incident.id, reference, fiscalYear, nearMiss: incident.nearMiss });
-    await tx.outbox({ topic: 'incident.reported', payload: { incidentId: incident.id }, dedupeKey: `incident-reported:${incident.id}` });
+    const draft = { ...fields, id, fiscalYear, reportedAt, detectedAt: reportedAt, status: 'reported' as const };
     // a near miss is recorded only (L0): nobody is paged for it
-    if (!incident.nearMiss) await this.escalation.start(tx, incident, 'reported');
+    if (!draft.nearMiss) await this.escalation.start(tx, { ...draft, severity: null } as Incident, 'reported');
+    await tx.outbox({ topic: 'incident.reported', payload: { incidentId: id }, dedupeKey: `incident-reported:${id}` });
+    const incident = await this.insertNumbered(tx, draft);
+    tx.audit({ action: 'incident.report', entityType: 'incident', entityId: id, after: toJsonData({ ...incident, description: undefined }) });
+    await tx.publish({ type: 'incident.reported', incidentId: id, reference: incident.reference, fiscalYear, nearMiss: incident.nearMiss });
     return incident;
+  }
+
+  /**
+   * The fiscal year's next number (INC-2022-0007; gapless: `reference_counters`, as
+   * nextReference), the incident with it and its `reported` timeline entry, in one statement.
+   */
+  private async insertNumbered(tx: Transaction, fields: Partial<Incident> & { fiscalYear: number; reportedAt: Date }): Promise<Incident> {
+    const metadata = tx.manager.connection.getMetadata(Incident);
+    const driver = tx.manager.connection.driver;
+    const columns: string[] = [];
+    const values: unknown[] = [tx.actor.organizationId, fields.fiscalYear, tx.actor.staffId, tx.actor.label.slice(0, 254)];
+    for (const [property, value] of Object.entries(fields)) {
+      const column = metadata.findColumnWithPropertyName(property);
+      if (!column || value === undefined || property === 'organizationId') continue;
+      columns.push(`"${column.databaseName}"`);
+      values.push(driver.preparePersistentValue(value, column));
+    }
+    const rows = (await tx.manager.query(
+      `WITH number AS (
+              INSERT INTO reference_counters (organization_id, series, fiscal_year, last) VALUES ($1, 'INC', $2, 1)
+              ON CONFLICT (organization_id, series, fiscal_year) DO UPDATE SET last = reference_counters.last + 1
+              RETURNING last),
+            incident AS (
+              INSERT INTO incidents (organization_id, reference, ${columns.join(', ')})
+              VALUES ($1, (SELECT 'INC-' || $2::int || '-' || lpad(last::text, greatest(4, length(last::text)), '0') FROM number),
+                      ${columns.map((_, i) => `$${i + 5}`).join(', ')})
+              RETURNING *),
+            entry AS (
+              INSERT INTO incident_timeline (organization_id, incident_id, at, kind, actor_id, actor_label, to_status, data)
+              SELECT i.organization_id, i.id, i.reported_at, 'reported', $3, $4, 'reported',
+                     jsonb_build_object('reference', i.reference, 'source', i.source, 'nearMiss', i.near_miss)
+                FROM incident i)
+       SELECT * FROM incident`,
+      values,
+    )) as Record<string, unknown>[];
+    return this.hydrate(rows[0]!);
   }
 
   /** One incident, if the actor may see it (others' ids are 404, never 403). */
@@ -217,40 +250,54 @@ export class IncidentsService {
 
   /**
    * The incident list: filtered by state, severity, category, department, fiscal year, dates, near
-   * miss and text; sorted by urgency (open first, most severe, then unacknowledged, oldest report)
-   * or by newest.
+   * miss and text; sorted by urgency (open first, most severe, then unacknowledged, latest report
+   * first; `incident_urgency()` of migration IndexTheIncidentBoardByUrgency, which its index
+   * ix_incidents_urgency holds) or by newest. The page's ids are read first (from the index alone
+   * when the filters are on the board's columns: a deep page skips index entries, not rows), then
+   * their rows; the total is a plain count.
    */
   async list(actor: Actor, query: IncidentQuery): Promise<Page<Incident>> {
     assertMay(actor, INCIDENTS.read);
-    const q = this.visible(this.uow.manager.getRepository(Incident).createQueryBuilder('i'), actor);
-    if (query.mine) q.andWhere('i.reporterId = :mine', { mine: actor.staffId });
-    if (query.status?.length) q.andWhere('i.status IN (:...status)', { status: query.status });
-    if (query.open) q.andWhere(`i.status NOT IN ('closed', 'rejected')`);
-    if (query.unacknowledged)
-      q.andWhere(
-        `i.status NOT IN ('closed', 'rejected') AND i.acknowledgedAt IS NULL AND NOT (CASE WHEN i.severity IS NOT NULL THEN i.severity = 'L0' ELSE i.nearMiss END)`,
-      );
-    if (query.severity?.length) q.andWhere('i.severity IN (:...severity)', { severity: query.severity });
-    if (query.category?.length) q.andWhere('i.category IN (:...category)', { category: query.category });
-    if (query.departmentId) q.andWhere('(i.departmentId = :department OR i.reporterDepartmentId = :department)', { department: query.departmentId });
-    if (query.fiscalYear) q.andWhere('i.fiscalYear = :fy', { fy: query.fiscalYear });
-    if (query.nearMiss !== undefined) q.andWhere('i.nearMiss = :nearMiss', { nearMiss: query.nearMiss });
-    if (query.from) q.andWhere('i.reportedAt >= :from', { from: new Date(`${query.from}T00:00:00+09:00`) });
-    if (query.to) q.andWhere(`i.reportedAt < :to`, { to: new Date(new Date(`${query.to}T00:00:00+09:00`).getTime() + 86_400_000) });
-    if (query.q) q.andWhere('(i.reference ILIKE :q OR i.title ILIKE :q)', { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
-    if (query.sort === 'newest') {
-      q.orderBy('i.reportedAt', 'DESC');
-    } else {
-      q.orderBy(`CASE WHEN i.status IN ('closed', 'rejected') THEN 1 ELSE 0 END`, 'ASC')
-        .addOrderBy(`CASE i.severity WHEN 'L3' THEN 0 WHEN 'L2' THEN 1 WHEN 'L1' THEN 2 WHEN 'L0' THEN 4 ELSE 3 END`, 'ASC')
-        .addOrderBy('CASE WHEN i.acknowledgedAt IS NULL THEN 0 ELSE 1 END', 'ASC')
-        .addOrderBy('i.reportedAt', 'DESC');
+    const where = this.visibleConditions(actor);
+    if (query.mine) where.add('i.reporter_id = ?', actor.staffId);
+    if (query.status?.length) where.add('i.status = ANY(?::varchar[])', query.status);
+    if (query.open) where.add(`i.status NOT IN ('closed', 'rejected')`);
+    if (query.severity?.length) where.add('i.severity = ANY(?::varchar[])', query.severity);
+    if (query.category?.length) where.add('i.category = ANY(?::varchar[])', query.category);
+    if (query.departmentId) where.add('i.department_id = ? OR i.reporter_department_id = ?1', query.departmentId);
+    if (query.fiscalYear) where.add('i.fiscal_year = ?', query.fiscalYear);
+    if (query.nearMiss !== undefined) where.add('i.near_miss = ?', query.nearMiss);
+    if (query.from) where.add('i.reported_at >= ?', new Date(`${query.from}T00:00:00+09:00`));
+    if (query.to) where.add('i.reported_at < ?', new Date(new Date(`${query.to}T00:00:00+09:00`).getTime() + 86_400_000));
+    if (query.q) where.add('i.reference ILIKE ?1 OR i.title ILIKE ?1', `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const order =
+      query.sort === 'newest' ? 'i.reported_at DESC, i.id DESC' : 'incident_urgency(i.status, i.severity, i.acknowledged_at), i.reported_at DESC, i.id DESC';
+    const { skip, take } = skipTake(query);
+    // unnamed statements: planned for the filters given (a generic plan would not know how many match)
+    const [rows, counted] = await Promise.all([
+      this.uow.manager.query(
+        `SELECT i.* FROM incidents i
+          WHERE i.id IN (SELECT i.id FROM incidents i WHERE ${where.sql()} ORDER BY ${order} LIMIT $${where.next()} OFFSET $${where.next() + 1})
+          ORDER BY ${order}`,
+        [...where.values, take, skip],
+      ) as Promise<Record<string, unknown>[]>,
+      this.uow.manager.query(`SELECT count(*)::int AS total FROM incidents i WHERE ${where.sql()}`, where.values) as Promise<{ total: number }[]>,
+    ]);
+    return pageOf(
+      rows.map((row) => this.hydrate(row)),
+      counted[0]?.total ?? 0,
+      query,
+    );
+  }
+
+  /** An incident from its row as PostgreSQL gives it (`SELECT i.*`, `RETURNING *`). */
+  private hydrate(row: Record<string, unknown>): Incident {
+    const connection = this.uow.manager.connection;
+    const incident = connection.manager.create(Incident);
+    for (const column of connection.getMetadata(Incident).columns) {
+      (incident as unknown as Record<string, unknown>)[column.propertyName] = connection.driver.prepareHydratedValue(row[column.databaseName], column);
     }
-    q.addOrderBy('i.id', 'DESC')
-      .skip((query.page - 1) * query.pageSize)
-      .take(query.pageSize);
-    const [items, total] = await q.getManyAndCount();
-    return pageOf(items, total, query);
+    return incident;
   }
 
   /**

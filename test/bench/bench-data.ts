@@ -6,12 +6,14 @@
  *
  * `npm run bench:data -- --staff 100000 [--departments 200] [--organization bench-town]` fills the
  * database of DATABASE_URL (default: the demo's `mamori`, migrated first with `npm run demo` or
- * `npm run cli -- migrate`).
+ * `npm run cli -- migrate`). `--incidents 50000` adds incidents of FY2019 to now (incident-data.ts;
+ * alone, it adds people to report them only when the organisation has none).
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { FAMILY_NAMES, GIVEN_NAMES } from '../../seeds/demo-town.data.js';
 import { timeOrderedIdsSql } from '../../src/common/uuid.js';
+import { generateBenchIncidents } from './incident-data.js';
 
 export interface BenchDataOptions {
   /** how many people to add (employee numbers continue after the organisation's highest B-number) */
@@ -310,7 +312,12 @@ function option(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const staff = Number(option('staff') ?? '10000');
+  const incidentsText = option('incidents');
+  const incidents = incidentsText === undefined ? undefined : Number(incidentsText);
+  if (incidents !== undefined && (!Number.isInteger(incidents) || incidents < 0 || incidents > 5_000_000))
+    throw new Error('--incidents must be a whole number from 0 to 5,000,000');
+  // incidents alone: people to report them only when the organisation has none yet
+  const staff = Number(option('staff') ?? (incidents === undefined ? '10000' : '0'));
   const departments = option('departments') === undefined ? undefined : Number(option('departments'));
   if (!Number.isInteger(staff) || staff < 0 || staff > 5_000_000) throw new Error('--staff must be a whole number from 0 to 5,000,000');
   if (departments !== undefined && (!Number.isInteger(departments) || departments < 1 || departments > 9_999))
@@ -325,15 +332,29 @@ async function main(): Promise<void> {
   if (perYear !== undefined && (!Number.isInteger(perYear) || perYear < 1 || perYear > 50))
     throw new Error('--courses-per-year must be a whole number from 1 to 50');
   const url = process.env.DATABASE_URL ?? 'postgres://mamori@127.0.0.1:5432/mamori';
-  const result = await generateBenchData(url, option('organization') ?? 'bench-town', { staff, departments });
+  let result = await generateBenchData(url, option('organization') ?? 'bench-town', { staff, departments });
+  if (incidents !== undefined && option('staff') === undefined) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const { rows } = (await client
+      .query(`SELECT count(*)::int AS n FROM staff WHERE organization_id = $1 AND status = 'active'`, [result.organizationId])
+      .finally(() => client.end())) as { rows: { n: number }[] };
+    if (rows[0]!.n === 0) result = await generateBenchData(url, option('organization') ?? 'bench-town', { staff: 1_000, departments });
+  }
   const training = withEnrolments
     ? await generateBenchEnrolments(url, result.organizationId, {
         ...(years ? { years: [Number(years[1]), Number(years[2] ?? years[1])] as const } : {}),
         ...(perYear ? { coursesPerYear: perYear } : {}),
       })
     : undefined;
+  const incidentsAdded = incidents === undefined ? undefined : await generateBenchIncidents(url, result.organizationId, { incidents });
   process.stdout.write(
-    `${JSON.stringify({ ...result, ms: Math.round(result.ms), ...(training ? { training: { ...training, ms: Math.round(training.ms) } } : {}) })}\n`,
+    `${JSON.stringify({
+      ...result,
+      ms: Math.round(result.ms),
+      ...(training ? { training: { ...training, ms: Math.round(training.ms) } } : {}),
+      ...(incidentsAdded ? { incidents: { ...incidentsAdded, ms: Math.round(incidentsAdded.ms) } } : {}),
+    })}\n`,
   );
 }
 if (process.argv[1]?.endsWith('bench-data.js')) {

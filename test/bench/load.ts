@@ -23,9 +23,16 @@ export interface LoadResult {
 
 export interface LoadOptions {
   url: string;
-  headers?: Record<string, string>;
+  /** the same for every request, or made per request (its number in the run) */
+  headers?: Record<string, string> | ((n: number) => Record<string, string>);
   connections: number;
   durationMs: number;
+  /** default GET */
+  method?: string;
+  /** a request's body, made per request */
+  body?: (n: number) => string;
+  /** the status an answered request has (default 200); any other counts as an error */
+  expectStatus?: number;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -33,15 +40,15 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function once(agent: http.Agent, url: URL, headers: Record<string, string>): Promise<number> {
+function once(agent: http.Agent, url: URL, headers: Record<string, string>, method = 'GET', body?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { agent, headers, method: 'GET' }, (res) => {
+    const req = http.request(url, { agent, headers, method }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -50,6 +57,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
   const latencies: number[] = [];
   let errors = 0;
+  let sent = 0;
   const started = performance.now();
   const until = started + options.durationMs;
   await Promise.all(
@@ -57,8 +65,11 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       while (performance.now() < until) {
         const t0 = performance.now();
         try {
-          const status = await once(agent, url, options.headers ?? {});
-          if (status !== 200) errors++;
+          const n = sent++;
+          const headers = typeof options.headers === 'function' ? options.headers(n) : (options.headers ?? {});
+          const body = options.body?.(n);
+          const status = await once(agent, url, body === undefined ? headers : { 'content-type': 'application/json', ...headers }, options.method, body);
+          if (status !== (options.expectStatus ?? 200)) errors++;
         } catch {
           errors++;
         }

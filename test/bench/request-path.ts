@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { projectRoot } from '../../src/database/project-root.js';
-import { cpuOf, cpuSpent, load, percentile, processCpuMs, type LoadResult } from './load.js';
+import { cpuOf, cpuSpent, load, percentile, processCpuMs, type LoadOptions, type LoadResult } from './load.js';
 
 export const CONNECTIONS = 16;
 /** the flags of `npm start` (package.json): a larger young generation, fewer scavenges under load */
@@ -87,7 +87,7 @@ export function startFloor(env: Record<string, string>): Promise<Server> {
   return start('dist/test/bench/floor-server.js', env, '/');
 }
 
-async function backendPids(databaseUrl: string): Promise<number[]> {
+export async function backendPids(databaseUrl: string): Promise<number[]> {
   const url = new URL(databaseUrl);
   const database = url.pathname.slice(1);
   url.pathname = '/postgres';
@@ -110,8 +110,15 @@ export async function measureSideBySide(
   path: string,
   token: string,
   databaseUrl: string,
+  /** another request than `GET path` with the token (a POST with a body and headers per request), or other connections */
+  request: Partial<Omit<LoadOptions, 'url' | 'durationMs'>> = {},
 ): Promise<Record<string, RouteFigures>> {
-  const options = (server: Server) => ({ url: `${server.baseUrl}${path}`, headers: { authorization: `Bearer ${token}` }, connections: CONNECTIONS });
+  const options = (server: Server) => ({
+    url: `${server.baseUrl}${path}`,
+    headers: { authorization: `Bearer ${token}` },
+    connections: CONNECTIONS,
+    ...request,
+  });
   for (const server of Object.values(servers)) await load({ ...options(server), durationMs: WARM_UP_MS });
   const totals = Object.fromEntries(Object.keys(servers).map((name) => [name, { latencies: [] as number[], seconds: 0, errors: 0, webCpu: 0, pgCpu: 0 }]));
   for (let round = 0; round < ROUNDS; round++) {

@@ -17,6 +17,9 @@ import { actorOf, createDepartment, createPerson, signIn, testOrganization } fro
 import { createTestApp, TEST_SECRET_KEY } from '../support/test-app.js';
 import { generateBenchData } from './bench-data.js';
 import { generateBenchEnrolments } from './bench-enrolments.js';
+import { benchIncidentBoard } from './incident-board.js';
+import { benchEscalation } from './incident-escalation.js';
+import { benchIncidentReport } from './incident-report.js';
 import { benchPublish } from './publish.js';
 import { CONNECTIONS, measureSideBySide, startFloor, startMamori, type RouteFigures, type Server } from './request-path.js';
 
@@ -36,7 +39,10 @@ function line(name: string, value: string): void {
 const FIGURES_RUNS = 50;
 const FIGURES_TARGET_P95_MS = 100;
 
-/** `npm run bench -- <section>` runs the set-up and that section only (audit-trail, lists, sign-in, approval, contention, import, request-path, training-figures, publish). */
+/**
+ * `npm run bench -- <section>` runs the set-up and that section only (audit-trail, lists, sign-in, approval, contention, import, request-path,
+ * training-figures, publish, incident-report, escalation, incident-board).
+ */
 const only = process.argv[2];
 const section = (name: string): boolean => !only || only === name;
 
@@ -235,6 +241,10 @@ async function main(): Promise<void> {
     if (section('training-figures')) await trainingFigures(t);
     // training: organisations of their own (10,000 and 100,000 people), after the figures above
     if (section('publish')) await benchPublish(t, line);
+    // incidents (issue 10): organisations of their own
+    if (section('incident-report')) await benchIncidentReport(t, line);
+    if (section('escalation')) await benchEscalation(t, line);
+    if (section('incident-board')) await benchIncidentBoard(t, line);
 
     const rss = process.memoryUsage().rss / 1024 / 1024;
     line('resident memory after the run', `${rss.toFixed(0)} MiB`);

@@ -101,6 +101,8 @@ describe('command line', () => {
     // training: FY2019–FY2022 (all staff, managers, new staff, a drill each year) and this fiscal year's all-staff course
     expect(seeded.training.created).toMatchObject({ courses: 17, enrolments: 2050, drillResults: 1542 });
     expect(seeded.training.created.quizAttempts).toBeGreaterThan(1500);
+    // incidents and near misses FY2019 to now (seeds/demo-incidents.data.ts)
+    expect(seeded.incidents.created).toMatchObject({ incidents: 15, nearMisses: 11, externalReports: 6, reviews: 4 });
     const { rows: yearly } = await client.query(
       `SELECT c.fiscal_year, c.status, count(e.id)::int AS enrolled, count(e.exempt_at)::int AS exempt,
               round(100.0 * count(e.completed_at) / (count(e.id) - count(e.exempt_at)))::int AS rate, count(*) FILTER (WHERE e.completed_late)::int AS late
@@ -141,6 +143,7 @@ describe('command line', () => {
       created: { departments: 0, staff: 0 },
       compliance: { approved: [], controlStatuses: 0 },
       training: { created: { courses: 0, enrolments: 0, quizAttempts: 0, drillResults: 0 } },
+      incidents: { created: { incidents: 0, nearMisses: 0, timelineEntries: 0, externalReports: 0, reviews: 0 }, underEscalation: null },
     });
     expect([await count('staff'), await count('audit_trail'), (await training()).rows[0].n]).toEqual([staff, audit, enrolments]);
   });
