@@ -262,6 +262,11 @@ export class IncidentsService {
     if (query.mine) where.add('i.reporter_id = ?', actor.staffId);
     if (query.status?.length) where.add('i.status = ANY(?::varchar[])', query.status);
     if (query.open) where.add(`i.status NOT IN ('closed', 'rejected')`);
+    // open, nobody acknowledged, near misses aside (the work queue's count)
+    if (query.unacknowledged)
+      where.add(
+        `i.status NOT IN ('closed', 'rejected') AND i.acknowledged_at IS NULL AND NOT (CASE WHEN i.severity IS NOT NULL THEN i.severity = 'L0' ELSE i.near_miss END)`,
+      );
     if (query.severity?.length) where.add('i.severity = ANY(?::varchar[])', query.severity);
     if (query.category?.length) where.add('i.category = ANY(?::varchar[])', query.category);
     if (query.departmentId) where.add('i.department_id = ? OR i.reporter_department_id = ?1', query.departmentId);
