@@ -1,8 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { Injectable, StreamableFile } from '@nestjs/common';
+import { readFromEvidenceFolder, writeToEvidenceFolder } from './evidence-folder.js';
 import { ConfigService } from '@nestjs/config';
 import { In, type EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
@@ -51,7 +49,6 @@ export interface UploadedEvidenceFile {
   buffer: Buffer;
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -125,7 +122,7 @@ export class ControlEvidenceService {
     const sha256 = sha256Of(file.buffer);
     return this.uow.run(actor, async (tx) => {
       const control = await this.controls.lockActive(tx, controlId);
-      const storagePath = this.config.dir ? await this.writeToDirectory(sha256, file.buffer) : null;
+      const storagePath = this.config.dir ? await writeToEvidenceFolder(this.config.dir, sha256, file.buffer) : null;
       const saved = await tx.create(
         ControlEvidence,
         {
@@ -180,7 +177,7 @@ export class ControlEvidenceService {
         .where('e.organizationId = :org AND e.controlId = :controlId AND e.id = :evidenceId', { org: actor.organizationId, controlId, evidenceId })
         .getOne();
       if (!evidence) throw new AppException('CONTROL_EVIDENCE_NOT_FOUND');
-      const bytes = evidence.storagePath ? await this.readFromDirectory(evidence.storagePath) : evidence.content;
+      const bytes = evidence.storagePath ? await readFromEvidenceFolder(this.config.dir, evidence.storagePath) : evidence.content;
       if (!bytes || sha256Of(bytes) !== evidence.sha256) {
         throw new AppException('EVIDENCE_CONTENT_UNAVAILABLE', `The bytes of evidence ${evidence.id} do not match its SHA-256`);
       }
@@ -192,32 +189,5 @@ export class ControlEvidenceService {
       });
       return { evidence: fileOf(evidence), bytes };
     });
-  }
-
-  /** Writes the bytes once under their SHA-256 (atomic rename); returns the path relative to the folder. */
-  private async writeToDirectory(sha256: string, bytes: Buffer): Promise<string> {
-    const dir = this.config.dir!;
-    const target = join(dir, sha256);
-    if (existsSync(target)) return sha256;
-    await mkdir(dir, { recursive: true });
-    const temporary = join(dir, `.${sha256}.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await writeFile(temporary, bytes, { flag: 'wx', mode: 0o640 });
-      await rename(temporary, target);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
-    return sha256;
-  }
-
-  private async readFromDirectory(storagePath: string): Promise<Buffer | null> {
-    if (!this.config.dir) throw new AppException('EVIDENCE_CONTENT_UNAVAILABLE', 'The file is kept in EVIDENCE_DIR, which is not set');
-    if (!SHA256_HEX.test(storagePath)) return null;
-    try {
-      return await readFile(join(this.config.dir, storagePath));
-    } catch {
-      return null;
-    }
   }
 }

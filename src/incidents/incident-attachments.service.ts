@@ -1,8 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { Injectable, StreamableFile } from '@nestjs/common';
+import { readFromEvidenceFolder, writeToEvidenceFolder } from '../controls/evidence-folder.js';
 import { ConfigService } from '@nestjs/config';
 import { In, type EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
@@ -37,7 +35,6 @@ export interface CheckedAttachment {
   bytes: Buffer;
 }
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 /**
@@ -115,7 +112,7 @@ export class IncidentAttachmentsService {
       }
       const saved: IncidentAttachment[] = [];
       for (const file of files) {
-        const storagePath = this.config.dir ? await this.writeToDirectory(file.sha256, file.bytes) : null;
+        const storagePath = this.config.dir ? await writeToEvidenceFolder(this.config.dir, file.sha256, file.bytes) : null;
         const attachment = await tx.create(
           IncidentAttachment,
           {
@@ -173,7 +170,7 @@ export class IncidentAttachmentsService {
         .where('a.organizationId = :org AND a.incidentId = :incidentId AND a.id = :attachmentId', { org: actor.organizationId, incidentId, attachmentId })
         .getOne();
       if (!attachment) throw new AppException('INCIDENT_ATTACHMENT_NOT_FOUND');
-      const bytes = attachment.storagePath ? await this.readFromDirectory(attachment.storagePath) : attachment.content;
+      const bytes = attachment.storagePath ? await readFromEvidenceFolder(this.config.dir, attachment.storagePath) : attachment.content;
       if (!bytes || sha256Of(bytes) !== attachment.sha256) {
         throw new AppException('EVIDENCE_CONTENT_UNAVAILABLE', `The bytes of attachment ${attachment.id} do not match its SHA-256`);
       }
@@ -185,33 +182,6 @@ export class IncidentAttachmentsService {
       });
       return new StreamableFile(bytes, { type: attachment.contentType, disposition: attachmentDisposition(attachment.fileName), length: bytes.length });
     });
-  }
-
-  /** Writes the bytes once under their SHA-256 (atomic rename); returns the path relative to the folder. */
-  private async writeToDirectory(sha256: string, bytes: Buffer): Promise<string> {
-    const dir = this.config.dir!;
-    const target = join(dir, sha256);
-    if (existsSync(target)) return sha256;
-    await mkdir(dir, { recursive: true });
-    const temporary = join(dir, `.${sha256}.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      await writeFile(temporary, bytes, { flag: 'wx', mode: 0o640 });
-      await rename(temporary, target);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
-    return sha256;
-  }
-
-  private async readFromDirectory(storagePath: string): Promise<Buffer | null> {
-    if (!this.config.dir) throw new AppException('EVIDENCE_CONTENT_UNAVAILABLE', 'The file is kept in EVIDENCE_DIR, which is not set');
-    if (!SHA256_HEX.test(storagePath)) return null;
-    try {
-      return await readFile(join(this.config.dir, storagePath));
-    } catch {
-      return null;
-    }
   }
 }
 

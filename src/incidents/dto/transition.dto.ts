@@ -103,38 +103,34 @@ export class AffectedSystemDto {
   classification?: ClassificationDto | null;
 }
 
-/**
- * A transition `{to, reason}`; triage (`to: triaged`) carries the assessment, which may also be
- * changed on later transitions (a raised severity starts a new escalation).
- */
-export class TransitionDto {
-  @ApiProperty({ enum: INCIDENT_STATUSES })
-  @IsIn(INCIDENT_STATUSES)
-  to!: IncidentStatus;
+/** Validates a field only when it is given: absent is fine, null is refused (what triage sets is never unset). */
+const IfGiven = (): PropertyDecorator => ValidateIf((_: unknown, value: unknown) => value !== undefined);
 
+/** A change of the assessment without a change of state (severity, category, personal data, systems, assignee). */
+export class AssessmentDto {
   @ApiProperty({ maxLength: 2000, description: 'why (lands on the timeline)' })
   @IsString()
   @Length(1, 2000)
   reason!: string;
 
   @ApiPropertyOptional({ enum: SEVERITIES })
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
+  @IfGiven()
   @IsIn(SEVERITIES)
   severity?: Severity;
 
   @ApiPropertyOptional({ enum: INCIDENT_CATEGORIES })
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
+  @IfGiven()
   @IsIn(INCIDENT_CATEGORIES)
   category?: IncidentCategory;
 
   @ApiPropertyOptional({ type: PersonalDataDto })
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
+  @IfGiven()
   @ValidateNested()
   @Type(() => PersonalDataDto)
   personalData?: PersonalDataDto;
 
   @ApiPropertyOptional({ type: [AffectedSystemDto] })
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
+  @IfGiven()
   @IsArray()
   @ArrayMaxSize(50)
   @ValidateNested({ each: true })
@@ -146,64 +142,31 @@ export class TransitionDto {
   @IsUUID('all')
   assigneeId?: string | null;
 
-  @ApiPropertyOptional({ enum: REJECTION_REASONS, description: 'for `rejected`' })
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
-  @IsIn(REJECTION_REASONS)
-  rejectionReason?: RejectionReason;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'for a duplicate: the original incident' })
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
-  @IsUUID('all')
-  duplicateOfId?: string;
-
   @ApiPropertyOptional({ description: 'the incident version the change was made from (409 INCIDENT_VERSION_CONFLICT when changed meanwhile)' })
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
+  @IfGiven()
   @IsInt()
   @Min(1)
   version?: number;
 }
 
-/** A change of the assessment without a change of state (severity, category, personal data, systems, assignee). */
-export class AssessmentDto {
-  @ApiProperty({ maxLength: 2000 })
-  @IsString()
-  @Length(1, 2000)
-  reason!: string;
+/**
+ * A transition `{to, reason}`; triage (`to: triaged`) carries the assessment, which may also be
+ * changed on later transitions (a raised severity starts a new escalation).
+ */
+export class TransitionDto extends AssessmentDto {
+  @ApiProperty({ enum: INCIDENT_STATUSES })
+  @IsIn(INCIDENT_STATUSES)
+  to!: IncidentStatus;
 
-  @ApiPropertyOptional({ enum: SEVERITIES })
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
-  @IsIn(SEVERITIES)
-  severity?: Severity;
+  @ApiPropertyOptional({ enum: REJECTION_REASONS, description: 'for `rejected`' })
+  @IfGiven()
+  @IsIn(REJECTION_REASONS)
+  rejectionReason?: RejectionReason;
 
-  @ApiPropertyOptional({ enum: INCIDENT_CATEGORIES })
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
-  @IsIn(INCIDENT_CATEGORIES)
-  category?: IncidentCategory;
-
-  @ApiPropertyOptional({ type: PersonalDataDto })
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
-  @ValidateNested()
-  @Type(() => PersonalDataDto)
-  personalData?: PersonalDataDto;
-
-  @ApiPropertyOptional({ type: [AffectedSystemDto] })
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => AffectedSystemDto)
-  affectedSystems?: AffectedSystemDto[];
-
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
-  @IsOptional()
+  @ApiPropertyOptional({ format: 'uuid', description: 'for a duplicate: the original incident' })
+  @IfGiven()
   @IsUUID('all')
-  assigneeId?: string | null;
-
-  @ApiPropertyOptional()
-  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
-  @IsInt()
-  @Min(1)
-  version?: number;
+  duplicateOfId?: string;
 }
 
 export class TimelineNoteDto {
