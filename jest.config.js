@@ -6,6 +6,5 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.browser-spec.ts'],
   testTimeout: 60_000,
-  // three on two cores: much of a suite waits on PostgreSQL, Redis, Chromium or a timer
-  maxWorkers: 3,
+  maxWorkers: 2,
 };
