@@ -5,6 +5,7 @@ import { entitiesOf } from './common/features/feature.js';
 import { ControlsModule } from './controls/controls.module.js';
 import { FindingsModule } from './findings/findings.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
+import { AuditsModule } from './audits/audits.module.js';
 import { DepartmentDutiesModule } from './department-duties/department-duties.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
@@ -59,6 +60,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: FindingsModule },
   // the pages of incidents: the desk's first (its /incidents/figures is not an incident's page /incidents/:id), external reports and reviews, escalation policies, then the report form, my reports, the board, an incident's page
   { module: IncidentsModule, pages: [IncidentDeskPagesModule, IncidentReportPagesModule, EscalationPolicyPagesModule, IncidentPagesModule] },
+  { module: AuditsModule },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];

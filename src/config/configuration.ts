@@ -53,6 +53,11 @@ export interface IncidentsConfig {
   residentReportsPerHour: number;
 }
 
+export interface FindingsConfig {
+  /** days a finding has to be fixed in when no due date is given, by severity */
+  dueDays: { high: number; medium: number; low: number };
+}
+
 export interface MamoriConfig {
   app: AppConfig;
   database: DatabaseConfig;
@@ -61,6 +66,7 @@ export interface MamoriConfig {
   mail: MailConfig;
   evidence: EvidenceConfig;
   incidents: IncidentsConfig;
+  findings: FindingsConfig;
 }
 
 /** Reads and checks the environment once; every area below is a typed view of it. */
@@ -96,7 +102,13 @@ export function loadConfig(raw: Record<string, unknown> = process.env): MamoriCo
       countedSeverities: env.INCIDENT_COUNTED_SEVERITIES.split(',') as IncidentsConfig['countedSeverities'],
       residentReportsPerHour: env.RESIDENT_REPORTS_PER_HOUR,
     },
+    findings: { dueDays: dueDaysOf(env.FINDING_DUE_DAYS) },
   };
+}
+
+function dueDaysOf(value: string): FindingsConfig['dueDays'] {
+  const [high, medium, low] = value.split(',').map(Number) as [number, number, number];
+  return { high, medium, low };
 }
 
 export const appConfig = registerAs('app', () => loadConfig().app);
@@ -108,4 +120,6 @@ export const evidenceConfig = registerAs('evidence', () => loadConfig().evidence
 
 export const incidentsConfig = registerAs('incidents', () => loadConfig().incidents);
 
-export const configLoaders = [appConfig, databaseConfig, queueConfig, authConfig, mailConfig, evidenceConfig, incidentsConfig];
+export const findingsConfig = registerAs('findings', () => loadConfig().findings);
+
+export const configLoaders = [appConfig, databaseConfig, queueConfig, authConfig, mailConfig, evidenceConfig, incidentsConfig, findingsConfig];

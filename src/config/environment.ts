@@ -148,6 +148,10 @@ export class Environment {
   @Min(1)
   @Max(10_000)
   RESIDENT_REPORTS_PER_HOUR: number = 5;
+
+  /** Days a finding has to be fixed in, by severity, when its due date is not given: high,medium,low (default 30,60,90). */
+  @Matches(/^\d{1,3},\d{1,3},\d{1,3}$/, { message: 'must be three numbers of days, high,medium,low, such as 30,60,90' })
+  FINDING_DUE_DAYS: string = '30,60,90';
 }
 
 const DEVELOPMENT_SECRET = 'mamori-development-secret-do-not-use-in-production';

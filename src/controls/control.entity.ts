@@ -36,6 +36,20 @@ export class Control extends OrganizationScopedEntity {
   @Column({ type: 'text', nullable: true })
   descriptionEn!: string | null;
 
+  /** what an auditor asks to check it (監査項目の問い); the title when the catalogue gives none */
+  @Column({ type: 'text', nullable: true })
+  auditQuestion!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  auditQuestionEn!: string | null;
+
+  /** what shows it is in place (証跡の例), one per line */
+  @Column({ type: 'text', nullable: true })
+  evidenceHints!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  evidenceHintsEn!: string | null;
+
   @Column({ type: 'varchar', length: 32 })
   ownerRole!: string;
 

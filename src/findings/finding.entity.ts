@@ -20,6 +20,7 @@ export type FindingStatus = (typeof FINDING_STATUSES)[number];
 @Index('uq_findings_reference', ['organizationId', 'reference'], { unique: true })
 @Index('ix_findings_source', ['organizationId', 'source', 'sourceId'])
 @Index('ix_findings_status', ['organizationId', 'status', 'dueDate'])
+@Index('uq_findings_checklist_item', ['checklistItemId'], { unique: true, where: '"checklist_item_id" IS NOT NULL' })
 @Check('ck_findings_severity', `"severity" IN ('low', 'medium', 'high')`)
 @Check('ck_findings_status', `"status" IN ('open', 'action_planned', 'in_progress', 'done', 'verified', 'reopened')`)
 export class Finding extends OrganizationScopedEntity {
@@ -33,9 +34,13 @@ export class Finding extends OrganizationScopedEntity {
   @Column({ type: 'varchar', length: 12 })
   source!: FindingSource;
 
-  /** the audit checklist item, incident, drill or review it came from */
+  /** the audit, incident, drill or review it came from */
   @Column({ type: 'uuid', nullable: true })
   sourceId!: string | null;
+
+  /** the audit checklist item whose non-conformity raised it (at most one finding per item); sourceId is then the audit */
+  @Column({ type: 'uuid', nullable: true })
+  checklistItemId!: string | null;
 
   @Column({ type: 'varchar', length: 300 })
   title!: string;

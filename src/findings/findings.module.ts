@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { Feature } from '../common/features/feature.js';
 import { CorrectiveAction } from './corrective-action.entity.js';
 import { Finding } from './finding.entity.js';
+import { CorrectiveActionReminder } from './corrective-action-reminder.entity.js';
 import { FINDINGS_AUDIT } from './findings.audit.js';
 import { CorrectiveActionsController, FindingsController } from './findings.controller.js';
 import { FINDING_PROBLEMS } from './findings.problems.js';
@@ -11,7 +12,7 @@ import { FindingsService } from './findings.service.js';
  * Findings (指摘事項) and their corrective actions (是正措置), shared by incident reviews, audits and
  * drills: raised with an owner department and a due date, followed to verification.
  */
-@Feature({ name: 'findings', entities: [Finding, CorrectiveAction], problems: FINDING_PROBLEMS, auditTrail: FINDINGS_AUDIT })
+@Feature({ name: 'findings', entities: [Finding, CorrectiveAction, CorrectiveActionReminder], problems: FINDING_PROBLEMS, auditTrail: FINDINGS_AUDIT })
 @Module({
   controllers: [FindingsController, CorrectiveActionsController],
   providers: [FindingsService],

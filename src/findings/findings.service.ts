@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { In, type EntityManager } from 'typeorm';
 import { accessScope } from '../auth/access-scope.js';
 import type { Actor } from '../common/actor.js';
 import { addDays, tokyoToday } from '../common/calendar.js';
 import { fiscalYearOf } from '../common/dates.js';
+import type { MamoriConfig } from '../config/configuration.js';
 import { AppException, type FieldError } from '../common/errors/app.exception.js';
 import { pageOf, type Page } from '../common/pagination.js';
 import { assertMay, may, refusal } from '../common/permissions.js';
@@ -15,13 +17,14 @@ import { ACTION_TRANSITIONS, findingStatusOf, mayMoveAction, mayMoveFinding } fr
 import { Finding, type FindingSeverity, type FindingSource } from './finding.entity.js';
 import { FINDING_SCOPE, FINDINGS } from './findings.permissions.js';
 
-/** A finding's due date when none is given: this many days from today (Asia/Tokyo), by severity. */
-export const FINDING_DUE_DAYS: Readonly<Record<FindingSeverity, number>> = { high: 30, medium: 60, low: 90 };
-
-/** Where raised findings come from: the feature's record (an incident, an audit item, a drill). */
+/** Where raised findings come from: the feature's record (an incident, an audit, a drill). */
 export interface FindingOrigin {
   source: FindingSource;
   sourceId: string | null;
+  /** the audit checklist item whose non-conformity raises it (one finding per item, held by a unique index) */
+  checklistItemId?: string;
+  /** the day it is raised (Asia/Tokyo), for its fiscal year and default due date; today when not given (demo data gives past days) */
+  raisedOn?: string;
 }
 
 /** A finding to raise, with the actions planned at once. */
@@ -45,7 +48,15 @@ const path = (...parts: (string | number)[]): string => parts.filter((part) => p
  */
 @Injectable()
 export class FindingsService {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly config: ConfigService<MamoriConfig, true>,
+  ) {}
+
+  /** A finding's due date when none is given: the configured days (FINDING_DUE_DAYS) from the day it is raised, by severity. */
+  dueDateFor(severity: FindingSeverity, raisedOn: string = tokyoToday()): string {
+    return addDays(raisedOn, this.config.get('findings', { infer: true }).dueDays[severity]);
+  }
 
   // ---------------------------------------------------------------- for the features that raise findings
 
@@ -83,7 +94,7 @@ export class FindingsService {
 
   /** Raises one finding (its links checked by the caller, `assertLinks`) with its planned actions, in the caller's transaction. */
   async raise(tx: Transaction, origin: FindingOrigin, input: FindingInput): Promise<FindingWithActions> {
-    const today = tokyoToday();
+    const today = origin.raisedOn ?? tokyoToday();
     const fiscalYear = fiscalYearOf(today);
     const { reference } = await nextReference(tx.manager, tx.actor.organizationId, 'FND', fiscalYear);
     const finding = await tx.create(
@@ -93,11 +104,12 @@ export class FindingsService {
         fiscalYear,
         source: origin.source,
         sourceId: origin.sourceId,
+        checklistItemId: origin.checklistItemId ?? null,
         title: input.title,
         description: input.description ?? '',
         severity: input.severity,
         ownerDepartmentId: input.ownerDepartmentId,
-        dueDate: input.dueDate ?? addDays(today, FINDING_DUE_DAYS[input.severity]),
+        dueDate: input.dueDate ?? this.dueDateFor(input.severity, today),
         status: 'open',
         controlIds: [...new Set(input.controlIds)],
         raisedById: tx.actor.staffId,
@@ -107,6 +119,32 @@ export class FindingsService {
     const actions: CorrectiveAction[] = [];
     for (const action of input.actions ?? []) actions.push(await this.createAction(tx, finding, action));
     return { finding: await this.follow(tx, finding, actions), actions };
+  }
+
+  /**
+   * The finding of an audit checklist item's non-conformity: raised the first time, and on a later
+   * answer only brought up to date (severity, description), so an item answered twice has one
+   * finding. The item is locked by the caller; the unique index on `checklist_item_id` holds the
+   * rule even so. Returns the finding and whether it was raised now.
+   */
+  async raiseForChecklistItem(
+    tx: Transaction,
+    origin: FindingOrigin & { checklistItemId: string },
+    input: Omit<FindingInput, 'actions'>,
+  ): Promise<{ finding: Finding; raised: boolean }> {
+    const earlier = await tx.manager
+      .getRepository(Finding)
+      .findOne({ where: { organizationId: tx.actor.organizationId, checklistItemId: origin.checklistItemId }, lock: { mode: 'pessimistic_write' } });
+    if (!earlier) return { finding: (await this.raise(tx, origin, input)).finding, raised: true };
+    const description = input.description ?? earlier.description;
+    if (earlier.severity === input.severity && earlier.description === description) return { finding: earlier, raised: false };
+    const finding = await tx.update(earlier, { severity: input.severity, description }, { action: 'finding.update', entityType: 'finding' });
+    return { finding, raised: false };
+  }
+
+  /** The finding an audit checklist item raised, if any. */
+  findingOfChecklistItem(manager: EntityManager, organizationId: string, checklistItemId: string): Promise<Finding | null> {
+    return manager.getRepository(Finding).findOneBy({ organizationId, checklistItemId });
   }
 
   /**

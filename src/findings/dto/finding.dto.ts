@@ -26,7 +26,7 @@ export class FindingQuery extends PageQuery {
   @IsIn(FINDING_SOURCES)
   source?: FindingSource;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'the incident, audit item, drill or review it came from' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'the incident, audit, drill or review it came from' })
   @IsOptional()
   @IsUUID('all')
   sourceId?: string;
@@ -80,7 +80,7 @@ export class RaiseFindingDto {
   @IsUUID('all')
   ownerDepartmentId!: string;
 
-  @ApiPropertyOptional({ format: 'date', description: 'default by severity: high 30 days, medium 60, low 90 from today' })
+  @ApiPropertyOptional({ format: 'date', description: 'default by severity (FINDING_DUE_DAYS): high 30 days, medium 60, low 90 from today' })
   @IsOptional()
   @IsCalendarDate()
   dueDate?: string;
@@ -176,8 +176,11 @@ export class FindingView {
   @ApiProperty({ enum: FINDING_SOURCES })
   source!: FindingSource;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the audit, incident, drill or review it came from' })
   sourceId!: string | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the audit checklist item whose non-conformity raised it' })
+  checklistItemId!: string | null;
 
   @ApiProperty()
   title!: string;
@@ -241,6 +244,7 @@ export function findingView(finding: Finding): FindingView {
     fiscalYear: finding.fiscalYear,
     source: finding.source,
     sourceId: finding.sourceId,
+    checklistItemId: finding.checklistItemId,
     title: finding.title,
     description: finding.description,
     severity: finding.severity,
