@@ -3,6 +3,7 @@ import request from 'supertest';
 import { currentTotp } from '../../src/auth/totp.service.js';
 import { systemActor } from '../../src/common/actor.js';
 import { tokyoToday } from '../../src/common/calendar.js';
+import { fiscalYearOf } from '../../src/common/dates.js';
 import type { Role } from '../../src/common/roles.js';
 import { Control } from '../../src/controls/control.entity.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
@@ -606,6 +607,52 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(await call('patch', `/api/v1/escalation-policies/${escalationPolicyId}`, 'security_officer', (r) => r.send({ name: '深刻' })), 200);
     });
 
+    /** the audit every reader's GET reads (of the manager's department, led by the auditor) and an item of it */
+    let auditId = '';
+    let auditItemId = '';
+
+    it('audits: plan, change, start, answer (raising a finding), a self-inspection signed off, report, the CISO accepts', async () => {
+      const fiscalYear = fiscalYearOf(tokyoToday());
+      const plan = (fields: object) => ({
+        fiscalYear,
+        kind: 'internal_audit',
+        title: '内部監査',
+        scope: { chapters: [9], departmentIds: [department] },
+        leadAuditorId: people.auditor.staff.id,
+        plannedStart: tokyoToday(),
+        plannedEnd: tokyoToday(),
+        ...fields,
+      });
+      const planned = await call('post', '/api/v1/audits', 'security_officer', (r) => r.send(plan({})));
+      expectStatus(planned, 201);
+      auditId = planned.body.id as string;
+      expectStatus(await call('patch', `/api/v1/audits/${auditId}`, 'security_officer', (r) => r.send({ title: '情報セキュリティ内部監査' })), 200);
+      expectStatus(await call('post', `/api/v1/audits/${auditId}/start`, 'auditor'), 200);
+      const items = (await call('get', `/api/v1/audits/${auditId}/checklist`, 'auditor')).body.items as { id: string }[];
+      auditItemId = items[0]!.id;
+      expectStatus(
+        await call('put', `/api/v1/audits/${auditId}/checklist/${auditItemId}`, 'auditor', (r) =>
+          r.send({ result: 'minor_nonconformity', note: '自己点検の記録が一部ない' }),
+        ),
+        200,
+      );
+      await t.dataSource.query(`UPDATE audit_checklist_items SET result = 'conformant' WHERE audit_id = $1 AND result IS NULL`, [auditId]);
+      expectStatus(await call('post', `/api/v1/audits/${auditId}/report`, 'auditor', (r) => r.send({ summary: '概ね適切' })), 200);
+      expectStatus(await call('post', `/api/v1/audits/${auditId}/acceptance`, 'ciso', (r) => r.send({ accepted: true })), 200);
+
+      const inspection = await call('post', '/api/v1/audits', 'security_officer', (r) =>
+        r.send(plan({ kind: 'self_inspection', title: '自己点検', leadAuditorId: people.security_officer.staff.id })),
+      );
+      expectStatus(await call('post', `/api/v1/audits/${inspection.body.id as string}/start`, 'security_officer'), 200);
+      const mine = (await call('get', `/api/v1/audits/${inspection.body.id as string}/checklist?pageSize=200`, 'manager')).body.items as { id: string }[];
+      for (const item of mine)
+        expectStatus(
+          await call('put', `/api/v1/audits/${inspection.body.id as string}/checklist/${item.id}`, 'manager', (r) => r.send({ result: 'conformant' })),
+          200,
+        );
+      expectStatus(await call('post', `/api/v1/audits/${inspection.body.id as string}/sign-offs`, 'manager', (r) => r.send({ departmentId: department })), 200);
+    });
+
     it('training figures: completion by every grouping, the not-completed and exempt lists, and their exports', async () => {
       const fiscalYear = new Date().getFullYear();
       for (const groupBy of ['department', 'course', 'role', 'employment_type', 'fiscal_year']) {
@@ -640,6 +687,8 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/incidents/{id}', `/incidents/${incidentOf[role]}`) // each role its own report
           .replace(/^(\/api\/v1\/incidents\/figures(?:\.xlsx)?)$/, '$1?fiscalYear=2022') // the incident figures need a fiscal year
           .replace('/findings/{id}', `/findings/${findingId}`) // the manager's department's
+          .replace('/audits/{id}', `/audits/${auditId}`) // of the manager's department, led by the auditor
+          .replace('{itemId}', auditItemId)
           .replace('/escalation-policies/{id}', `/escalation-policies/${escalationPolicyId}`)
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
