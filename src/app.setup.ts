@@ -82,9 +82,22 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   return app;
 }
 
-/** The OpenAPI document served at /api/docs-json (the contract test validates real responses against it). */
+const documents = new WeakMap<NestExpressApplication, OpenAPIObject>();
+
+/**
+ * The OpenAPI document served at /api/docs-json (the contract test validates real responses
+ * against it), made once per app: walking every route's metadata takes most of a second.
+ */
 export function createApiDocument(app: NestExpressApplication): OpenAPIObject {
-  const document = SwaggerModule.createDocument(
+  const made = documents.get(app);
+  if (made) return made;
+  const document = withProblemResponses(makeApiDocument(app));
+  documents.set(app, document);
+  return document;
+}
+
+function makeApiDocument(app: NestExpressApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Mamori API')
@@ -96,5 +109,4 @@ export function createApiDocument(app: NestExpressApplication): OpenAPIObject {
       .build(),
     { extraModels: [ProblemDocumentView] },
   );
-  return withProblemResponses(document);
 }

@@ -277,7 +277,7 @@ export class AuthService implements OnModuleInit {
   }
 
   async hashPassword(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id });
+    return argon2.hash(password, { type: argon2.argon2id, ...this.settings.passwordHashing });
   }
 
   /**

@@ -35,6 +35,8 @@ export interface AuthConfig {
   accountMaxFailures: number;
   lockMinutes: number;
   rateLimitPerMinute: number;
+  /** argon2id cost of a password hash */
+  passwordHashing: { memoryCost: number; timeCost: number; parallelism: number };
 }
 export interface MailConfig {
   smtpUrl?: string;
@@ -94,6 +96,7 @@ export function loadConfig(raw: Record<string, unknown> = process.env): MamoriCo
       accountMaxFailures: env.LOGIN_ACCOUNT_MAX_FAILURES,
       lockMinutes: env.LOGIN_LOCK_MINUTES,
       rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+      passwordHashing: { memoryCost: env.PASSWORD_HASH_MEMORY_KIB, timeCost: env.PASSWORD_HASH_TIME_COST, parallelism: env.PASSWORD_HASH_PARALLELISM },
     },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     evidence: { dir: env.EVIDENCE_DIR, maxBytes: env.EVIDENCE_MAX_BYTES },

@@ -38,6 +38,14 @@ describe('validateEnvironment', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production', SECRET_KEY: 'short' })).toThrow(/SECRET_KEY .*\(got \(hidden\)\)/);
   });
 
+  it('hashes passwords at production cost in production: the cheap test setting is refused there', () => {
+    const production = { NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(40) };
+    expect(validateEnvironment(production)).toMatchObject({ PASSWORD_HASH_MEMORY_KIB: 65536, PASSWORD_HASH_TIME_COST: 3, PASSWORD_HASH_PARALLELISM: 4 });
+    expect(() => validateEnvironment({ ...production, PASSWORD_HASH_MEMORY_KIB: '1024' })).toThrow(/PASSWORD_HASH_MEMORY_KIB must be at least 19456/);
+    expect(() => validateEnvironment({ ...production, PASSWORD_HASH_TIME_COST: '1' })).toThrow(/PASSWORD_HASH_TIME_COST must be at least 2/);
+    expect(validateEnvironment({ NODE_ENV: 'development', PASSWORD_HASH_MEMORY_KIB: '1024' }).PASSWORD_HASH_MEMORY_KIB).toBe(1024);
+  });
+
   it('converts numbers and ignores unrelated variables', () => {
     expect(validateEnvironment({ PORT: '8080', HOME: '/root' }).PORT).toBe(8080);
   });

@@ -99,6 +99,24 @@ export class Environment {
   @Min(1)
   AUTH_RATE_LIMIT_PER_MINUTE: number = 30;
 
+  /** argon2id memory per password hash, KiB (default 64 MiB; production refuses less than OWASP's 19 MiB) */
+  @IsInt()
+  @Min(1024)
+  @Max(4 * 1024 * 1024)
+  PASSWORD_HASH_MEMORY_KIB: number = 65536;
+
+  /** argon2id passes per password hash (default 3; production refuses fewer than 2) */
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  PASSWORD_HASH_TIME_COST: number = 3;
+
+  /** argon2id lanes per password hash (default 4) */
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  PASSWORD_HASH_PARALLELISM: number = 4;
+
   /** Run the bull processors and the outbox relay inside the web process. */
   @IsBooleanString()
   RUN_WORKER_IN_WEB: string = 'false';
@@ -220,8 +238,19 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     const rule = Object.values(first.constraints ?? {}).at(-1) ?? 'is invalid';
     throw new EnvironmentError(`Configuration error: ${first.property} ${rule.replace(`${first.property} `, '')} (${value})`);
   }
-  if (env.NODE_ENV === 'production') refusePublishedKeys(env);
+  if (env.NODE_ENV === 'production') {
+    refusePublishedKeys(env);
+    refuseWeakPasswordHashing(env);
+  }
   return env;
+}
+
+/** Production hashes passwords at least as hard as OWASP's argon2id minimum (19 MiB, 2 passes); the tests run cheaper. */
+function refuseWeakPasswordHashing(env: Environment): void {
+  if (env.PASSWORD_HASH_MEMORY_KIB < 19456)
+    throw new EnvironmentError(`Configuration error: PASSWORD_HASH_MEMORY_KIB must be at least 19456 in production (got ${env.PASSWORD_HASH_MEMORY_KIB})`);
+  if (env.PASSWORD_HASH_TIME_COST < 2)
+    throw new EnvironmentError(`Configuration error: PASSWORD_HASH_TIME_COST must be at least 2 in production (got ${env.PASSWORD_HASH_TIME_COST})`);
 }
 
 const SECRET_VARIABLES = new Set(['SECRET_KEY', 'PREVIOUS_SECRET_KEYS']);

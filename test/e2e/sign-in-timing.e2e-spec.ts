@@ -42,7 +42,8 @@ describe('sign-in and forgot-password timing', () => {
   const figures: Record<string, number> = {};
 
   beforeAll(async () => {
-    t = await createTestApp();
+    // the production cost of a password hash: the point is that each way of failing pays it once
+    t = await createTestApp({ env: { PASSWORD_HASH_MEMORY_KIB: '65536', PASSWORD_HASH_TIME_COST: '3', PASSWORD_HASH_PARALLELISM: '4' } });
     org = await testOrganization(t);
     [withPassword, withoutPassword, locked, resetting] = [
       await createPerson(t, org),
