@@ -7,6 +7,8 @@ import { FINDINGS_AUDIT } from './findings.audit.js';
 import { CorrectiveActionsController, FindingsController } from './findings.controller.js';
 import { FINDING_PROBLEMS } from './findings.problems.js';
 import { FindingsService } from './findings.service.js';
+import { CarriedOverController } from './carried-over.controller.js';
+import { CarriedOverFindingsService } from './carried-over-findings.service.js';
 
 /**
  * Findings (指摘事項) and their corrective actions (是正措置), shared by incident reviews, audits and
@@ -14,8 +16,8 @@ import { FindingsService } from './findings.service.js';
  */
 @Feature({ name: 'findings', entities: [Finding, CorrectiveAction, CorrectiveActionReminder], problems: FINDING_PROBLEMS, auditTrail: FINDINGS_AUDIT })
 @Module({
-  controllers: [FindingsController, CorrectiveActionsController],
-  providers: [FindingsService],
-  exports: [FindingsService],
+  controllers: [CarriedOverController, FindingsController, CorrectiveActionsController],
+  providers: [FindingsService, CarriedOverFindingsService],
+  exports: [FindingsService, CarriedOverFindingsService],
 })
 export class FindingsModule {}
