@@ -3,6 +3,7 @@ import request from 'supertest';
 import { currentTotp } from '../../src/auth/totp.service.js';
 import { systemActor } from '../../src/common/actor.js';
 import { tokyoToday } from '../../src/common/calendar.js';
+import { fiscalYearOf } from '../../src/common/dates.js';
 import type { Role } from '../../src/common/roles.js';
 import { Control } from '../../src/controls/control.entity.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
@@ -604,6 +605,17 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(policy, 201);
       escalationPolicyId = policy.body.id as string;
       expectStatus(await call('patch', `/api/v1/escalation-policies/${escalationPolicyId}`, 'security_officer', (r) => r.send({ name: '深刻' })), 200);
+    });
+
+    it('findings carried over: the open finding of this fiscal year is listed as carried into the next one, the verified one is not', async () => {
+      const next = fiscalYearOf(tokyoToday()) + 1;
+      const carried = await call('get', `/api/v1/findings/carried-over?fiscalYear=${next}&page=1&pageSize=20`, 'manager');
+      expectStatus(carried, 200);
+      expect(carried.body).toMatchObject({ fiscalYear: next, page: 1, pageSize: 20 });
+      const ids = (carried.body.items as { id: string; actions: unknown[] }[]).map((item) => item.id);
+      expect(ids).not.toContain(findingId);
+      expect(carried.body.total).toBeGreaterThan(0);
+      expect(carried.body.items[0].actions.length).toBeGreaterThan(0);
     });
 
     it('training figures: completion by every grouping, the not-completed and exempt lists, and their exports', async () => {
