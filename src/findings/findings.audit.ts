@@ -36,6 +36,7 @@ export const FINDINGS_AUDIT = {
     'corrective_action.done': { ja: '是正措置の完了を報告', en: 'Reported a corrective action done' },
     'corrective_action.verify': { ja: '是正措置を確認（有効）', en: 'Verified a corrective action' },
     'corrective_action.reopen': { ja: '是正措置を差し戻し', en: 'Reopened a corrective action' },
+    'corrective_action.reminders_sent': { ja: '是正措置の期限の通知を送信（日次）', en: 'Sent the daily reminders of corrective actions’ due dates' },
   },
   entityTypes: {
     finding: { ja: '指摘事項', en: 'Finding', records: findingNames },

@@ -653,6 +653,17 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(await call('post', `/api/v1/audits/${inspection.body.id as string}/sign-offs`, 'manager', (r) => r.send({ departmentId: department })), 200);
     });
 
+    it('findings carried over: the open finding of this fiscal year is listed as carried into the next one, the verified one is not', async () => {
+      const next = fiscalYearOf(tokyoToday()) + 1;
+      const carried = await call('get', `/api/v1/findings/carried-over?fiscalYear=${next}&page=1&pageSize=20`, 'manager');
+      expectStatus(carried, 200);
+      expect(carried.body).toMatchObject({ fiscalYear: next, page: 1, pageSize: 20 });
+      const ids = (carried.body.items as { id: string; actions: unknown[] }[]).map((item) => item.id);
+      expect(ids).not.toContain(findingId);
+      expect(carried.body.total).toBeGreaterThan(0);
+      expect(carried.body.items[0].actions.length).toBeGreaterThan(0);
+    });
+
     it('training figures: completion by every grouping, the not-completed and exempt lists, and their exports', async () => {
       const fiscalYear = new Date().getFullYear();
       for (const groupBy of ['department', 'course', 'role', 'employment_type', 'fiscal_year']) {
