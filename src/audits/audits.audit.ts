@@ -35,6 +35,7 @@ export const AUDITS_AUDIT = {
     'checklist_item.answer': { ja: '監査項目に回答', en: 'Answered a checklist item' },
     'checklist_item.evidence': { ja: '監査項目に証跡を添付', en: 'Attached evidence to a checklist item' },
     'audit.sign_off': { ja: '自己点検を課長確認', en: 'Signed off a self-inspection' },
+    'audit.report_export': { ja: '監査報告を出力（XLSX）', en: 'Exported an audit report (XLSX)' },
   },
   entityTypes: {
     audit: { ja: '監査', en: 'Audit', records: auditNames },

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { Feature } from '../common/features/feature.js';
 import { FindingsModule } from '../findings/findings.module.js';
+import { AuditReportExport } from './audit-report-export.js';
+import { AuditReportController } from './audit-report.controller.js';
+import { AuditReportService } from './audit-report.service.js';
 import { AuditSignOff } from './audit-sign-off.entity.js';
 import { Audit } from './audit.entity.js';
 import { AUDITS_AUDIT } from './audits.audit.js';
@@ -17,8 +20,9 @@ import { ChecklistItem } from './checklist-item.entity.js';
 @Feature({ name: 'audits', entities: [Audit, ChecklistItem, ChecklistEvidence, AuditSignOff], problems: AUDIT_PROBLEMS, auditTrail: AUDITS_AUDIT })
 @Module({
   imports: [FindingsModule],
-  controllers: [AuditsController],
-  providers: [AuditsService],
-  exports: [AuditsService],
+  // AuditReportController first: its GET /api/v1/audits/trend must be matched before AuditsController's GET /api/v1/audits/:id
+  controllers: [AuditReportController, AuditsController],
+  providers: [AuditsService, AuditReportService, AuditReportExport],
+  exports: [AuditsService, AuditReportService, AuditReportExport],
 })
 export class AuditsModule {}

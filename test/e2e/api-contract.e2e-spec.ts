@@ -679,6 +679,39 @@ describe('API contract: documented responses, no internals', () => {
         expectStatus(await call('get', `/api/v1/training/${file}?fiscalYear=${fiscalYear}&lang=en`, 'security_officer'), 200);
     });
 
+    /** the reported audit whose report every reader's GET reads (its department's manager, its lead auditor, the office, the CISO) */
+    let reportedAuditId = '';
+
+    it('audit reports: an audit of the department planned, started, answered and reported; its report, its workbook, the trend', async () => {
+      const today = tokyoToday();
+      const planned = await call('post', '/api/v1/audits', 'security_officer', (r) =>
+        r.send({
+          fiscalYear: fiscalYearOf(today),
+          kind: 'internal_audit',
+          title: '契約確認の監査',
+          scope: { controlIds: [control.id], departmentIds: [department] },
+          leadAuditorId: people.auditor.staff.id,
+          plannedStart: today,
+          plannedEnd: today,
+        }),
+      );
+      expectStatus(planned, 201);
+      reportedAuditId = planned.body.id as string;
+      expectStatus(await call('post', `/api/v1/audits/${reportedAuditId}/start`, 'security_officer'), 200);
+      const checklist = await call('get', `/api/v1/audits/${reportedAuditId}/checklist`, 'auditor');
+      const itemId = (checklist.body.items as { id: string }[])[0]!.id;
+      expectStatus(
+        await call('put', `/api/v1/audits/${reportedAuditId}/checklist/${itemId}`, 'auditor', (r) => r.send({ result: 'observation', note: '様式が古い' })),
+        200,
+      );
+      expectStatus(await call('post', `/api/v1/audits/${reportedAuditId}/report`, 'auditor', (r) => r.send({ summary: '概ね適切' })), 200);
+      const report = await call('get', `/api/v1/audits/${reportedAuditId}/report`, 'manager');
+      expectStatus(report, 200);
+      expect(report.body.overall).toMatchObject({ items: 1, applicable: 1, rate: 1 });
+      expectStatus(await call('get', `/api/v1/audits/${reportedAuditId}/report.xlsx?lang=en`, 'security_officer'), 200);
+      expectStatus(await call('get', '/api/v1/audits/trend?kind=internal_audit', 'ciso'), 200);
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
@@ -700,6 +733,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/findings/{id}', `/findings/${findingId}`) // the manager's department's
           .replace('/audits/{id}', `/audits/${auditId}`) // of the manager's department, led by the auditor
           .replace('{itemId}', auditItemId)
+          .replace(/^\/api\/v1\/audits\/\{id\}\/report(\.xlsx)?$/, `/api/v1/audits/${reportedAuditId}/report$1`) // the audit of the manager's department, led by the auditor
           .replace('/escalation-policies/{id}', `/escalation-policies/${escalationPolicyId}`)
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
