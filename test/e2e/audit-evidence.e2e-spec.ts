@@ -1,9 +1,13 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { systemActor } from '../../src/common/actor.js';
 import { addDays, tokyoToday } from '../../src/common/calendar.js';
 import { fiscalYearOf } from '../../src/common/dates.js';
 import { Control } from '../../src/controls/control.entity.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
+import { PolicyFilesInvalidError } from '../../src/policies/policy-files.js';
 import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -48,7 +52,11 @@ describe('checklist evidence: attached by whoever answers the item while in prog
     await t.get(PoliciesSyncService).sync(systemActor(org, 'test'));
     control = await t.dataSource.getRepository(Control).findOneByOrFail({ organizationId: org, code: '5-01' });
   });
-  afterAll(() => t.close());
+  const tmpDirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+    await t.close();
+  });
 
   it('a self-inspection: the manager attaches to their item, others see it, the other manager and a bad file are refused, and nothing is attached after the report', async () => {
     const today = tokyoToday();
@@ -66,8 +74,15 @@ describe('checklist evidence: attached by whoever answers the item while in prog
       .expect(201);
     const auditId = planned.body.id as string;
     await as(officer).post(`/api/v1/audits/${auditId}/start`).expect(200);
-    const items = (await as(officer).get(`/api/v1/audits/${auditId}/checklist`).expect(200)).body.items as { id: string; departmentId: string }[];
+    const items = (await as(officer).get(`/api/v1/audits/${auditId}/checklist`).expect(200)).body.items as {
+      id: string;
+      departmentId: string;
+      question: string;
+      evidenceHints: string | null;
+    }[];
     expect(items).toHaveLength(2);
+    // the item asks the catalogue's question and shows its evidence hints
+    expect(items[0]).toMatchObject({ question: control.auditQuestion, evidenceHints: control.evidenceHints });
     const somuItem = items.find((item) => item.departmentId === somuManager.staff.departmentId)!;
     const zeimuItem = items.find((item) => item.departmentId === zeimuManager.staff.departmentId)!;
     const base = `/api/v1/audits/${auditId}/checklist/${somuItem.id}/evidence`;
@@ -133,5 +148,54 @@ describe('checklist evidence: attached by whoever answers the item while in prog
     const late = await as(somuManager).post(base).attach('file', PDF, { filename: 'late.pdf', contentType: 'application/pdf' }).expect(409);
     expect(late.body).toMatchObject({ code: 'AUDIT_NOT_IN_PROGRESS' });
     expect((await as(somuManager).get(base).expect(200)).body.total).toBe(1);
+  });
+
+  it('the catalogue gives each control its audit question and evidence hints; a changed hint updates the control, a bad one is refused at its line', async () => {
+    const synced = await t.dataSource.getRepository(Control).find({ where: { organizationId: org } });
+    expect(synced).toHaveLength(56);
+    expect(synced.filter((c) => !c.auditQuestion || !c.auditQuestionEn || !c.evidenceHints || !c.evidenceHintsEn)).toEqual([]);
+    const ciso = await t.dataSource.getRepository(Control).findOneByOrFail({ organizationId: org, code: '1-01' });
+    expect(ciso.auditQuestion).toBe('CISOとその代行者が文書で任命されているか。');
+    expect(ciso.evidenceHints).toBe('任命書（辞令）\n組織規程\n代行者を定めた文書');
+    const view = await as(officer).get(`/api/v1/controls/${ciso.id}`).expect(200);
+    expect(view.body).toMatchObject({
+      auditQuestion: ciso.auditQuestion,
+      auditQuestionEn: 'Are the CISO and a deputy appointed in writing?',
+      evidenceHints: ciso.evidenceHints,
+      evidenceHintsEn: 'Letter of appointment\nOrganisation rules\nDocument naming the deputy',
+    });
+
+    const copy = (edit: (text: string) => string): string => {
+      const dir = mkdtempSync(join(tmpdir(), 'mamori-hints-'));
+      tmpDirs.push(dir);
+      cpSync(PoliciesSyncService.defaultRoot(), dir, { recursive: true });
+      const text = readFileSync(join(dir, 'controls.yaml'), 'utf8');
+      const edited = edit(text);
+      expect(edited).not.toBe(text);
+      writeFileSync(join(dir, 'controls.yaml'), edited);
+      return dir;
+    };
+    const sync = t.get(PoliciesSyncService);
+    // the same catalogue again changes nothing; a changed hint changes that control only
+    expect((await sync.sync(systemActor(org, 'test'))).controls).toMatchObject({ updated: 0, unchanged: 56 });
+    const changed = await sync.sync(systemActor(org, 'test'), {
+      root: copy((text) => text.replace('      - 代行者を定めた文書\n', '      - 副町長の代行順位を定めた規則\n')),
+    });
+    expect(changed.controls).toMatchObject({ updated: 1, unchanged: 55 });
+    const after = await t.dataSource.getRepository(Control).findOneByOrFail({ id: ciso.id });
+    expect(after.evidenceHints).toBe('任命書（辞令）\n組織規程\n副町長の代行順位を定めた規則');
+    expect(after.contentHash).not.toBe(ciso.contentHash);
+
+    // a hint of two lines is refused with the file, its line and the field
+    const bad = copy((text) => text.replace('      - 組織規程\n', '      - "組織規程\\n職務権限規程"\n'));
+    const line = readFileSync(join(bad, 'controls.yaml'), 'utf8').split('\n').indexOf('    evidenceHints:') + 1;
+    const refused = await sync.sync(systemActor(org, 'test'), { root: bad }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(PolicyFilesInvalidError);
+    expect((refused as PolicyFilesInvalidError).errors).toEqual([
+      { file: 'controls.yaml', line, field: 'controls[0].evidenceHints', message: 'each evidence hint must be one line' },
+    ]);
   });
 });
