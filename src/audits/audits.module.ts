@@ -11,6 +11,8 @@ import { AuditsController } from './audits.controller.js';
 import { AUDIT_PROBLEMS } from './audits.problems.js';
 import { AuditsService } from './audits.service.js';
 import { ChecklistEvidence } from './checklist-evidence.entity.js';
+import { ChecklistEvidenceController } from './checklist-evidence.controller.js';
+import { ChecklistEvidenceService } from './checklist-evidence.service.js';
 import { ChecklistItem } from './checklist-item.entity.js';
 
 /**
@@ -21,8 +23,8 @@ import { ChecklistItem } from './checklist-item.entity.js';
 @Module({
   imports: [FindingsModule],
   // AuditReportController first: its GET /api/v1/audits/trend must be matched before AuditsController's GET /api/v1/audits/:id
-  controllers: [AuditReportController, AuditsController],
-  providers: [AuditsService, AuditReportService, AuditReportExport],
-  exports: [AuditsService, AuditReportService, AuditReportExport],
+  controllers: [AuditReportController, AuditsController, ChecklistEvidenceController],
+  providers: [AuditsService, AuditReportService, AuditReportExport, ChecklistEvidenceService],
+  exports: [AuditsService, AuditReportService, AuditReportExport, ChecklistEvidenceService],
 })
 export class AuditsModule {}

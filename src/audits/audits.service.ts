@@ -400,7 +400,8 @@ export class AuditsService {
       const own = this.onlyDepartment(actor, audit);
       if (!item || (own && item.departmentId !== own)) throw new AppException('CHECKLIST_ITEM_NOT_FOUND');
       if (!may(actor, AUDITS.answer, { audit, departmentId: item.departmentId })) throw refusal(AUDITS.answer);
-      if (audit.status !== 'in_progress') throw new AppException('AUDIT_NOT_IN_PROGRESS', `The audit is ${audit.status}`, undefined, { auditStatus: audit.status });
+      if (audit.status !== 'in_progress')
+        throw new AppException('AUDIT_NOT_IN_PROGRESS', `The audit is ${audit.status}`, undefined, { auditStatus: audit.status });
       if (item.result === dto.result && item.note === note) return this.rowOf(tx.manager, audit, item.id, null);
 
       const severity = FINDING_SEVERITY_OF[dto.result];
@@ -452,7 +453,8 @@ export class AuditsService {
       if (!may(actor, AUDITS.sign_off, { audit, departmentId: dto.departmentId })) throw refusal(AUDITS.sign_off);
       if (!audit.departmentIds.includes(dto.departmentId))
         throw new AppException('AUDIT_LINK_INVALID', undefined, [{ field: 'departmentId', messages: ['not a department of this self-inspection'] }]);
-      if (audit.status !== 'in_progress') throw new AppException('AUDIT_NOT_IN_PROGRESS', `The audit is ${audit.status}`, undefined, { auditStatus: audit.status });
+      if (audit.status !== 'in_progress')
+        throw new AppException('AUDIT_NOT_IN_PROGRESS', `The audit is ${audit.status}`, undefined, { auditStatus: audit.status });
       const existing = await tx.manager.getRepository(AuditSignOff).findOneBy({ auditId: audit.id, departmentId: dto.departmentId });
       if (existing) return existing;
       const [open] = (await tx.manager.query(

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { load as loadYaml } from 'js-yaml';
 import { canonicalJson } from '../common/canonical-json.js';
 import { sha256 } from '../common/secrets.js';
@@ -49,6 +49,36 @@ export class ControlSpec {
   @IsString()
   @Length(1, 5000)
   descriptionEn?: string;
+
+  /** what an auditor asks (監査項目の問い); the checklist shows the title when there is none */
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  auditQuestion?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  auditQuestionEn?: string;
+
+  /** what shows the control is in place (証跡の例): a few short lines */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  @Matches(/^[^\r\n]*$/, { each: true, message: 'each evidence hint must be one line' })
+  evidenceHints?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  @Matches(/^[^\r\n]*$/, { each: true, message: 'each evidence hint must be one line' })
+  evidenceHintsEn?: string[];
 
   @IsIn(ROLES)
   ownerRole!: string;
@@ -145,6 +175,11 @@ export interface ControlContent {
   titleEn: string | null;
   description: string;
   descriptionEn: string | null;
+  auditQuestion: string | null;
+  auditQuestionEn: string | null;
+  /** the evidence hints, one per line */
+  evidenceHints: string | null;
+  evidenceHintsEn: string | null;
   ownerRole: string;
   frequency: string;
   essential: boolean;
@@ -166,8 +201,16 @@ export interface FrameworkItemContent {
   groupCode: string;
 }
 
+/**
+ * The hash that tells a changed control from an unchanged one. The audit question and evidence
+ * hints count only when given, so a catalogue without them hashes as it did before they existed.
+ */
 export function controlContentHash(control: Omit<ControlContent, 'contentHash'>): string {
-  return sha256(canonicalJson(control));
+  const { auditQuestion, auditQuestionEn, evidenceHints, evidenceHintsEn, ...rest } = control;
+  const audit = { auditQuestion, auditQuestionEn, evidenceHints, evidenceHintsEn };
+  // canonicalJson leaves out undefined keys
+  const given = Object.fromEntries(Object.entries(audit).map(([key, value]) => [key, value ?? undefined]));
+  return sha256(canonicalJson({ ...rest, ...given }));
 }
 
 // ---------------------------------------------------------------- loading
@@ -241,6 +284,10 @@ function readControls(root: string, frameworks: Record<Framework, Set<string>>, 
       titleEn: c.titleEn ?? null,
       description: c.description,
       descriptionEn: c.descriptionEn ?? null,
+      auditQuestion: c.auditQuestion?.trim() ?? null,
+      auditQuestionEn: c.auditQuestionEn?.trim() ?? null,
+      evidenceHints: c.evidenceHints ? c.evidenceHints.map((hint) => hint.trim()).join('\n') : null,
+      evidenceHintsEn: c.evidenceHintsEn ? c.evidenceHintsEn.map((hint) => hint.trim()).join('\n') : null,
       ownerRole: c.ownerRole,
       frequency: c.frequency,
       essential: c.essential,

@@ -41,7 +41,10 @@ export interface ControlHistory {
 }
 
 /** The fields the catalogue sync sets from `controls.yaml` (a change of any is "the catalogue entry changed"). */
-const CATALOGUE_FIELDS = ['title', 'titleEn', 'description', 'descriptionEn', 'chapter', 'ownerRole', 'frequency', 'essential', 'verified', 'mappings'];
+const CATALOGUE_FIELDS = [
+  ...['title', 'titleEn', 'description', 'descriptionEn', 'chapter', 'ownerRole', 'frequency', 'essential', 'verified', 'mappings'],
+  ...['auditQuestion', 'auditQuestionEn', 'evidenceHints', 'evidenceHintsEn'],
+];
 
 /** Reads of the trail that are not changes (downloads): left out of the history. */
 const READS = ['control_evidence.download'];

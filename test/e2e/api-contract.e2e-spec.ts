@@ -712,6 +712,38 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(await call('get', '/api/v1/audits/trend?kind=internal_audit', 'ciso'), 200);
     });
 
+    /** an internal audit of the department, in progress, with an item that has an evidence file (every reader of audits sees it) */
+    let evidenceAuditId = '';
+    let evidenceItemId = '';
+    let checklistEvidenceId = '';
+
+    it('audits: checklist evidence attached by the team, listed and downloaded', async () => {
+      const today = tokyoToday();
+      const planned = await call('post', '/api/v1/audits', 'security_officer', (r) =>
+        r.send({
+          fiscalYear: fiscalYearOf(today),
+          kind: 'internal_audit',
+          title: '内部監査（契約の試験）',
+          scope: { controlIds: [control.id], departmentIds: [department] },
+          leadAuditorId: people.auditor.staff.id,
+          plannedStart: today,
+          plannedEnd: today,
+        }),
+      );
+      expectStatus(planned, 201);
+      evidenceAuditId = planned.body.id as string;
+      expectStatus(await call('post', `/api/v1/audits/${evidenceAuditId}/start`, 'security_officer'), 200);
+      const checklist = await call('get', `/api/v1/audits/${evidenceAuditId}/checklist`, 'auditor');
+      expectStatus(checklist, 200);
+      evidenceItemId = checklist.body.items[0].id as string;
+      const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
+      const added = await call('post', `/api/v1/audits/${evidenceAuditId}/checklist/${evidenceItemId}/evidence`, 'auditor', (r) =>
+        r.attach('file', pdf, { filename: '入退室管理簿.pdf', contentType: 'application/pdf' }),
+      );
+      expectStatus(added, 201);
+      checklistEvidenceId = added.body.id as string;
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
@@ -731,9 +763,13 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/incidents/{id}', `/incidents/${incidentOf[role]}`) // each role its own report
           .replace(/^(\/api\/v1\/incidents\/figures(?:\.xlsx)?)$/, '$1?fiscalYear=2022') // the incident figures need a fiscal year
           .replace('/findings/{id}', `/findings/${findingId}`) // the manager's department's
+          .replace(/^\/api\/v1\/audits\/\{id\}\/report(\.xlsx)?$/, `/api/v1/audits/${reportedAuditId}/report$1`) // the audit of the manager's department, led by the auditor
+          .replace(
+            /^\/api\/v1\/audits\/\{id\}\/checklist\/\{itemId\}\/evidence(\/\{evidenceId\})?$/,
+            (_, one?: string) => `/api/v1/audits/${evidenceAuditId}/checklist/${evidenceItemId}/evidence${one ? `/${checklistEvidenceId}` : ''}`,
+          ) // the item with a file
           .replace('/audits/{id}', `/audits/${auditId}`) // of the manager's department, led by the auditor
           .replace('{itemId}', auditItemId)
-          .replace(/^\/api\/v1\/audits\/\{id\}\/report(\.xlsx)?$/, `/api/v1/audits/${reportedAuditId}/report$1`) // the audit of the manager's department, led by the auditor
           .replace('/escalation-policies/{id}', `/escalation-policies/${escalationPolicyId}`)
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ROLES } from '../../common/roles.js';
 import { CONTROL_FREQUENCIES, CONTROL_STATUSES, type Control, type ControlMappings, type ControlStatus } from '../control.entity.js';
 
@@ -38,6 +38,18 @@ export class ControlView {
 
   @ApiProperty({ type: String, nullable: true })
   descriptionEn!: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'what an auditor asks (監査項目の問い); null when the catalogue gives none' })
+  auditQuestion?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  auditQuestionEn?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'what shows the control is in place (証跡の例), one per line' })
+  evidenceHints?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  evidenceHintsEn?: string | null;
 
   @ApiProperty({ enum: ROLES })
   ownerRole!: string;
@@ -94,6 +106,10 @@ export class ControlView {
       titleEn: control.titleEn,
       description: control.description,
       descriptionEn: control.descriptionEn,
+      auditQuestion: control.auditQuestion,
+      auditQuestionEn: control.auditQuestionEn,
+      evidenceHints: control.evidenceHints,
+      evidenceHintsEn: control.evidenceHintsEn,
       ownerRole: control.ownerRole,
       frequency: control.frequency,
       essential: control.essential,
