@@ -2,10 +2,11 @@ import request from 'supertest';
 import { systemActor } from '../../src/common/actor.js';
 import { tokyoToday } from '../../src/common/calendar.js';
 import { fiscalYearOf, formatFiscalYear } from '../../src/common/dates.js';
+import { AuditsService } from '../../src/audits/audits.service.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
 import type { Department } from '../../src/staff/department.entity.js';
 import { Staff } from '../../src/staff/staff.entity.js';
-import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { actorOf, createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 /** Issue 11: the audit plan pages: the list of a fiscal year, the plan form and its refusals, an audit's page (start, report). */
@@ -58,6 +59,7 @@ describe('audit plan pages: plan in the form, refused for an auditor of a depart
     ciso = await createPerson(t, org, { roles: ['ciso'], departmentId: joho.id });
     await t.dataSource.getRepository(Staff).update({ id: yamada.staff.id }, { familyName: '山田', givenName: '花子' });
     await t.dataSource.getRepository(Staff).update({ id: sato.staff.id }, { familyName: '佐藤', givenName: '一郎' });
+    await t.dataSource.getRepository(Staff).update({ id: somuManager.staff.id }, { familyName: '田中', givenName: '三郎' });
     for (const person of [officer, yamada, sato, somuManager, ciso]) tokens.set(person, (await signIn(t, person)).accessToken);
     await t.get(PoliciesSyncService).sync(systemActor(org, 'test'));
   });
@@ -191,5 +193,34 @@ describe('audit plan pages: plan in the form, refused for an auditor of a depart
     await t.dataSource.query(`UPDATE audits SET status = 'reporting' WHERE id = $1`, [audit!.id]);
     const cisoWork = words((await page(ciso, '/work').expect(200)).text);
     expect(cisoWork).toMatch(/承認を待つ監査報告 1 件/);
+  });
+
+  it('a self-inspection shows the office each department’s progress and its manager’s sign-off (課長確認)', async () => {
+    const planned = await form(officer, '/audits', {
+      fiscalYear: String(fy),
+      kind: 'self_inspection',
+      title: '自己点検',
+      chapters: ['1'],
+      essentialOnly: '1',
+      departmentIds: [somu.id, zeimu.id],
+      // in a self-inspection the own-department rule does not apply
+      leadAuditorId: yamada.staff.id,
+      plannedStart: `${fy}-04-01`,
+      plannedEnd: `${fy + 1}-03-31`,
+    }).expect(303);
+    const href = planned.headers.location!;
+    const id = href.split('/').pop()!;
+    await form(officer, `${href}/start`, {}).expect(303);
+    // 総務課 answers every item and its manager signs off
+    await t.dataSource.query(
+      `UPDATE audit_checklist_items SET result = 'conformant', answered_by_id = $3, answered_at = now() WHERE audit_id = $1 AND department_id = $2`,
+      [id, somu.id, somuManager.staff.id],
+    );
+    await t.get(AuditsService).signOff(actorOf(somuManager), id, { departmentId: somu.id });
+    const shown = (await page(officer, href).expect(200)).text;
+    const table = words(/<table class="table">[\s\S]*?<\/table>/.exec(shown)?.[0] ?? '');
+    expect(table).toContain('課長確認');
+    expect(table).toMatch(/総務課 (\d+) \/ \1 完了 0 田中 三郎 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
+    expect(table).toMatch(/税務課 0 \/ \d+ 0 未確認/);
   });
 });
