@@ -32,6 +32,7 @@ import { TrainingCompletionPagesModule } from './web/training-completion/trainin
 import { IncidentDeskPagesModule } from './web/incident-desk/incident-desk-pages.module.js';
 import { IncidentReportPagesModule } from './web/incident-reports/incident-report-pages.module.js';
 import { AuditReportPagesModule } from './web/audit-reports/audit-report-pages.module.js';
+import { AuditPagesModule } from './web/audits/audit-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
@@ -61,8 +62,8 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: FindingsModule },
   // the pages of incidents: the desk's first (its /incidents/figures is not an incident's page /incidents/:id), external reports and reviews, escalation policies, then the report form, my reports, the board, an incident's page
   { module: IncidentsModule, pages: [IncidentDeskPagesModule, IncidentReportPagesModule, EscalationPolicyPagesModule, IncidentPagesModule] },
-  // the pages of audits: the report and trend pages first (/audits/trend is not an audit's page /audits/:id)
-  { module: AuditsModule, pages: [AuditReportPagesModule] },
+  // the pages of audits: the report and trend pages first (/audits/trend is not an audit's page /audits/:id), then the plans and an audit's page
+  { module: AuditsModule, pages: [AuditReportPagesModule, AuditPagesModule] },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];
