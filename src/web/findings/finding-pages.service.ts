@@ -33,6 +33,9 @@ function submittedOf(refused: FormErrors | null | undefined, form: string, actio
   return Object.fromEntries(Object.entries(refused.submitted).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
 }
 
+/** high first, as people say them (高・中・低) */
+const SEVERITIES_HIGH_FIRST = [...FINDING_SEVERITIES].reverse();
+
 const selected = <T>(values: readonly T[], current: T | undefined | null) => values.map((value) => ({ value, selected: value === current }));
 
 interface BoardRow {
@@ -147,7 +150,7 @@ export class FindingPagesService {
       filter: current,
       canRaise: may(actor, FINDINGS.raise),
       statuses: selected(FINDING_STATUSES, filter.status),
-      severities: selected(FINDING_SEVERITIES, filter.severity),
+      severities: selected(SEVERITIES_HIGH_FIRST, filter.severity),
       sources: selected(FINDING_SOURCES, filter.source),
       departments: departments.map((d) => ({ id: d.id, name: d.name, nameEn: d.name_en, selected: d.id === filter.department })),
       fiscalYears: years.map((year) => ({ value: year, selected: year === filter.fiscalYear })),
@@ -228,7 +231,12 @@ export class FindingPagesService {
    */
   async finding(actor: Actor, id: string, refused: FormErrors | null = null, today: string = tokyoToday()): Promise<object> {
     assertMay(actor, FINDING_PAGES.open);
-    const { finding, actions } = await this.readable(actor, id);
+    const read = await this.readable(actor, id);
+    const finding = read.finding;
+    // oldest first; those planned together by due date
+    const actions = [...read.actions].sort(
+      (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.dueDate.localeCompare(b.dueDate) || a.id.localeCompare(b.id),
+    );
     const org = actor.organizationId;
     const canPlan = may(actor, FINDINGS.plan_action, finding);
     const [department, controls, source, people, assignees] = await Promise.all([
@@ -307,7 +315,7 @@ export class FindingPagesService {
     return {
       title: 'findingNew.title',
       form: { title: sent.title ?? '', description: sent.description ?? '', dueDate: sent.dueDate ?? '' },
-      severities: selected(FINDING_SEVERITIES, (sent.severity as FindingSeverity | undefined) ?? 'medium'),
+      severities: selected(SEVERITIES_HIGH_FIRST, (sent.severity as FindingSeverity | undefined) ?? 'medium'),
       departments: departments.map((d) => ({ id: d.id, name: d.name, nameEn: d.name_en, selected: d.id === sent.ownerDepartmentId })),
       chapters: [...chapters.values()].map((group) => ({ ...group, checkedCount: group.controls.filter((c) => (c as { checked: boolean }).checked).length })),
       defaultDue: { high: due('high'), medium: due('medium'), low: due('low') },
