@@ -33,6 +33,7 @@ import { IncidentDeskPagesModule } from './web/incident-desk/incident-desk-pages
 import { IncidentReportPagesModule } from './web/incident-reports/incident-report-pages.module.js';
 import { AuditReportPagesModule } from './web/audit-reports/audit-report-pages.module.js';
 import { AuditPagesModule } from './web/audits/audit-pages.module.js';
+import { FindingPagesModule } from './web/findings/finding-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
@@ -59,7 +60,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: ControlsModule, pages: ControlPagesModule },
   // the pages of training: my training, course administration, the completion board, targeted-mail drills
   { module: TrainingModule, pages: [MyTrainingPagesModule, CoursePagesModule, TrainingCompletionPagesModule, MailDrillPagesModule] },
-  { module: FindingsModule },
+  { module: FindingsModule, pages: FindingPagesModule },
   // the pages of incidents: the desk's first (its /incidents/figures is not an incident's page /incidents/:id), external reports and reviews, escalation policies, then the report form, my reports, the board, an incident's page
   { module: IncidentsModule, pages: [IncidentDeskPagesModule, IncidentReportPagesModule, EscalationPolicyPagesModule, IncidentPagesModule] },
   // the pages of audits: the report and trend pages first (/audits/trend is not an audit's page /audits/:id), then the plans and an audit's page
