@@ -256,6 +256,17 @@ export class FindingsService {
       const finding = await this.lockFinding(tx, findingId);
       if (!may(actor, FINDINGS.plan_action, finding)) throw refusal(FINDINGS.plan_action);
       await this.assertLinks(tx, [{ actions: [dto] }]);
+      // a manager who plans for their department gives the action to someone of that department
+      if (!actor.system && !actor.roles.some((role) => role === 'security_officer' || role === 'auditor')) {
+        const [assignee] = (await tx.manager.query(`SELECT department_id FROM staff WHERE id = $1 AND organization_id = $2`, [
+          dto.assigneeId,
+          actor.organizationId,
+        ])) as { department_id: string | null }[];
+        if (assignee?.department_id !== finding.ownerDepartmentId)
+          throw new AppException('FINDING_LINK_INVALID', undefined, [
+            { field: 'assigneeId', messages: ['must be a member of the department that owns the finding'] },
+          ]);
+      }
       const action = await this.createAction(tx, finding, dto);
       await this.follow(tx, finding, await this.actionsOf(tx.manager, [finding.id]));
       return action;

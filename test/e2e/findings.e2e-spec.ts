@@ -306,6 +306,12 @@ describe('findings and corrective actions: the review raises them, the assignee 
       .post(`/api/v1/findings/${zeimuFinding.id}/corrective-actions`)
       .send({ description: '画面ロックを5分に設定する', assigneeId: zeimuManager.staff.id, dueDate: '2030-06-30' })
       .expect(201);
+    // …and gives them to someone of that department
+    const outsider = await as(zeimuManager)
+      .post(`/api/v1/findings/${zeimuFinding.id}/corrective-actions`)
+      .send({ description: '総務課に頼む', assigneeId: assignee.staff.id, dueDate: '2030-06-30' })
+      .expect(400);
+    expect(outsider.body).toMatchObject({ code: 'FINDING_LINK_INVALID', errors: [{ field: 'assigneeId' }] });
     await as(somuManager)
       .post(`/api/v1/findings/${zeimuFinding.id}/corrective-actions`)
       .send({ description: 'x', assigneeId: somuManager.staff.id, dueDate: '2030-06-30' })
