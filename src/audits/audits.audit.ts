@@ -35,6 +35,7 @@ export const AUDITS_AUDIT = {
     'checklist_item.answer': { ja: '監査項目に回答', en: 'Answered a checklist item' },
     'checklist_item.evidence': { ja: '監査項目に証跡を添付', en: 'Attached evidence to a checklist item' },
     'audit.sign_off': { ja: '自己点検を課長確認', en: 'Signed off a self-inspection' },
+    'audit.sign_off_withdrawn': { ja: '回答の変更により課長確認を取消', en: 'A changed answer withdrew a sign-off' },
     'audit.report_export': { ja: '監査報告を出力（XLSX）', en: 'Exported an audit report (XLSX)' },
     'checklist_evidence.download': { ja: '監査項目の証跡をダウンロード', en: 'Downloaded checklist evidence' },
   },

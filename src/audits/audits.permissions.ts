@@ -53,7 +53,10 @@ export const AUDITS = definePermissions('audits', {
   /** plan an audit, change its plan, start it */
   plan: OFFICE,
   /** start an audit (the office, or its lead auditor) */
-  start: { roles: ['security_officer', 'auditor'], when: (actor, audit: AuditTeam) => actor.roles.includes('security_officer') || onTeam(actor, audit) },
+  start: {
+    roles: ['security_officer', 'auditor'],
+    when: (actor, audit: AuditTeam) => actor.roles.includes('security_officer') || audit.leadAuditorId === actor.staffId,
+  },
   /** answer a checklist item, attach its evidence */
   answer: { roles: ['auditor', 'security_officer', 'manager'], when: (actor, item: AuditedItem) => answersItem(actor, item) },
   /** a manager signs off their department's self-inspection (課長確認) */

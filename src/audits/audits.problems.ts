@@ -24,6 +24,10 @@ export const AUDIT_PROBLEMS = {
     status: HttpStatus.CONFLICT,
     title: 'This item raised a finding; it can change to the other non-conformity, not away from one (follow the finding instead)',
   },
+  AUDIT_SIGN_OFFS_MISSING: {
+    status: HttpStatus.CONFLICT,
+    title: 'A self-inspection is reported once every department’s manager has signed it off; unsignedDepartments names those left',
+  },
   AUDIT_SIGN_OFF_ITEMS_OPEN: { status: HttpStatus.CONFLICT, title: 'The department still has unanswered items; openItems says how many' },
   CHECKLIST_EVIDENCE_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'No such evidence file of this checklist item' },
 } as const satisfies ProblemTable;

@@ -19,6 +19,22 @@ import type { AcceptReportDto, AnswerItemDto, AuditQuery, ChecklistQuery, PlanAu
 /** The severity of the finding a non-conformity raises. */
 export const FINDING_SEVERITY_OF: Partial<Record<ChecklistResult, FindingSeverity>> = { major_nonconformity: 'high', minor_nonconformity: 'medium' };
 
+/**
+ * The controls of a scope, as a condition on `controls c` with parameters $chapters (int[] or null),
+ * $named (uuid[] or null) and $essential (bool): the chapters named (every chapter when none is
+ * named, unless the scope is only a list of controls), only the essential ones when asked, plus the
+ * controls named.
+ */
+export function scopeCondition(chapters: string, named: string, essential: string): string {
+  return `(((${chapters}::int[] IS NOT NULL AND c.chapter = ANY(${chapters}::int[])) OR (${chapters}::int[] IS NULL AND (${named}::uuid[] IS NULL OR ${essential})))
+            AND (NOT ${essential} OR c.essential) OR c.id = ANY(${named}::uuid[]))`;
+}
+
+/** The parameters of `scopeCondition`, in order. */
+export function scopeParameters(scope: AuditScope): [number[] | null, string[] | null, boolean] {
+  return [scope.chapters?.length ? scope.chapters : null, scope.controlIds?.length ? scope.controlIds : null, scope.essentialOnly === true];
+}
+
 /** The roles that may lead or join an audit team. */
 const AUDITOR_ROLES = ['auditor', 'security_officer'];
 
@@ -176,6 +192,8 @@ export class AuditsService {
       const audit = await this.lock(tx, id);
       if (!may(actor, AUDITS.start, audit)) throw refusal(AUDITS.start);
       this.assertMove(audit, 'in_progress');
+      // people move between departments during the year: the team is checked again against the scope
+      await this.assertPlan(tx, audit);
       const items = await this.generateChecklist(tx.manager, audit);
       if (items === 0) throw new AppException('AUDIT_SCOPE_EMPTY', undefined, [{ field: 'scope', messages: ['no control in force is in scope'] }]);
       const started = await tx.update(
@@ -187,26 +205,31 @@ export class AuditsService {
     });
   }
 
+  /** How many controls of the organisation in force a scope holds (the audit's page says how many items starting it makes). */
+  async controlsInScope(manager: EntityManager, organizationId: string, scope: AuditScope): Promise<number> {
+    const [row] = (await manager.query(
+      `SELECT count(*)::int AS n FROM controls c WHERE c.organization_id = $1 AND c.retired_at IS NULL AND ${scopeCondition('$2', '$3', '$4')}`,
+      [organizationId, ...scopeParameters(scope)],
+    )) as { n: number }[];
+    return row?.n ?? 0;
+  }
+
   /**
    * The checklist in one statement: the controls of the scope that are in force, times its
    * departments, each pair once (a restart after a return adds none). The benchmark runs this.
    */
   async generateChecklist(manager: EntityManager, audit: Pick<Audit, 'id' | 'organizationId' | 'scope'>): Promise<number> {
-    const scope = audit.scope;
-    const byChapter = scope.chapters?.length ? scope.chapters : null;
-    const named = scope.controlIds?.length ? scope.controlIds : null;
     const [made] = (await manager.query(
       `WITH made AS (
        INSERT INTO audit_checklist_items (organization_id, audit_id, control_id, control_code, chapter, department_id, department_code)
        SELECT $1, $2, c.id, c.code, c.chapter, d.id, d.code
          FROM controls c CROSS JOIN departments d
-        WHERE c.organization_id = $1 AND c.retired_at IS NULL
-          AND ((($3::int[] IS NULL AND $4::uuid[] IS NULL) OR c.chapter = ANY($3::int[])) AND (NOT $5 OR c.essential) OR c.id = ANY($4::uuid[]))
-          AND d.organization_id = $1 AND d.id = ANY($6::uuid[])
+        WHERE c.organization_id = $1 AND c.retired_at IS NULL AND ${scopeCondition('$3', '$4', '$5')}
+          AND d.organization_id = $1 AND d.id = ANY($6::uuid[]) AND d.closed_on IS NULL
        ON CONFLICT (audit_id, control_id, department_id) DO NOTHING
        RETURNING 1)
        SELECT count(*)::int AS n FROM made`,
-      [audit.organizationId, audit.id, byChapter, named, scope.essentialOnly === true, scope.departmentIds],
+      [audit.organizationId, audit.id, ...scopeParameters(audit.scope), audit.scope.departmentIds],
     )) as { n: number }[];
     return made!.n;
   }
@@ -222,10 +245,15 @@ export class AuditsService {
       params.push(value);
       where.push(sql.replaceAll('?', `$${params.length}`));
     };
+    let countedDepartment = 'NULL::uuid';
+    const countParams: unknown[] = [];
     if (!actor.roles.some((role) => AUDIT_READ_ALL.includes(role))) {
       const staff = actor.staffId ?? '00000000-0000-0000-0000-000000000000';
       params.push(staff);
       const me = `$${params.length}`;
+      // a manager who is not on an audit's team counts their own department's items and findings only (the last parameter of the page's query)
+      countParams.push(actor.departmentId ?? '00000000-0000-0000-0000-000000000000');
+      countedDepartment = `CASE WHEN a.lead_auditor_id = ${me} OR ${me} = ANY(a.auditor_ids) THEN NULL ELSE $counted::uuid END`;
       const seen = [`a.lead_auditor_id = ${me}`, `${me} = ANY(a.auditor_ids)`];
       if (actor.roles.includes('manager') && actor.departmentId) {
         params.push(actor.departmentId);
@@ -237,17 +265,21 @@ export class AuditsService {
     if (query.kind) add('a.kind = ?', query.kind);
     if (query.status?.length) add('a.status = ANY(?)', query.status);
     const whereSql = where.join(' AND ');
+    countedDepartment = countedDepartment.replace('$counted', `$${params.length + 1}`);
     const [count, ids] = await Promise.all([
       this.uow.manager.query(`SELECT count(*)::int AS n FROM audits a WHERE ${whereSql}`, params) as Promise<{ n: number }[]>,
       this.uow.manager.query(
-        `SELECT a.id,
-                (SELECT count(*)::int FROM audit_checklist_items i WHERE i.audit_id = a.id) AS total,
-                (SELECT count(*)::int FROM audit_checklist_items i WHERE i.audit_id = a.id AND i.result IS NOT NULL) AS answered,
-                (SELECT count(*)::int FROM findings f WHERE f.organization_id = a.organization_id AND f.source = 'audit' AND f.source_id = a.id) AS findings
-           FROM audits a WHERE ${whereSql}
+        `SELECT a.id, items.total, items.answered,
+                (SELECT count(*)::int FROM findings f WHERE f.organization_id = a.organization_id AND f.source = 'audit' AND f.source_id = a.id
+                    AND (own.department IS NULL OR f.owner_department_id = own.department)) AS findings
+           FROM audits a
+           CROSS JOIN LATERAL (SELECT ${countedDepartment} AS department) own
+           CROSS JOIN LATERAL (SELECT count(*)::int AS total, count(i.result)::int AS answered FROM audit_checklist_items i
+                                WHERE i.audit_id = a.id AND (own.department IS NULL OR i.department_id = own.department)) items
+          WHERE ${whereSql}
           ORDER BY a.fiscal_year DESC, a.planned_start DESC, a.reference DESC
           LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}`,
-        params,
+        [...params, ...countParams],
       ) as Promise<{ id: string; total: number; answered: number; findings: number }[]>,
     ]);
     const audits = ids.length ? await this.uow.manager.getRepository(Audit).findBy(ids.map(({ id }) => ({ id }))) : [];
@@ -400,6 +432,10 @@ export class AuditsService {
       const own = this.onlyDepartment(actor, audit);
       if (!item || (own && item.departmentId !== own)) throw new AppException('CHECKLIST_ITEM_NOT_FOUND');
       if (!may(actor, AUDITS.answer, { audit, departmentId: item.departmentId })) throw refusal(AUDITS.answer);
+      if (audit.kind !== 'self_inspection' && actor.departmentId !== null && actor.departmentId === item.departmentId)
+        throw new AppException('AUDIT_OWN_DEPARTMENT', 'An auditor may not audit their own department: this item is of yours', [
+          { field: 'result', messages: ['this item is of your own department'] },
+        ]);
       if (audit.status !== 'in_progress')
         throw new AppException('AUDIT_NOT_IN_PROGRESS', `The audit is ${audit.status}`, undefined, { auditStatus: audit.status });
       if (item.result === dto.result && item.note === note) return this.rowOf(tx.manager, audit, item.id, null);
@@ -419,7 +455,22 @@ export class AuditsService {
         { action: 'checklist_item.answer', entityType: 'checklist_item', context: { auditId: audit.id } },
       );
       if (severity) await this.raiseFinding(tx, audit, answered, severity, note ?? '');
+      await this.withdrawSignOff(tx, audit, item.departmentId);
       return this.rowOf(tx.manager, audit, answered.id, null);
+    });
+  }
+
+  /** A changed answer of a signed-off department withdraws its manager's sign-off: they confirm the department again. */
+  private async withdrawSignOff(tx: Transaction, audit: Audit, departmentId: string): Promise<void> {
+    const signOff = await tx.manager.getRepository(AuditSignOff).findOneBy({ auditId: audit.id, departmentId });
+    if (!signOff) return;
+    await tx.manager.getRepository(AuditSignOff).delete({ id: signOff.id });
+    tx.audit({
+      action: 'audit.sign_off_withdrawn',
+      entityType: 'audit',
+      entityId: audit.id,
+      before: { departmentId, signedById: signOff.signedById, signedAt: signOff.signedAt },
+      context: { departmentId },
     });
   }
 
@@ -449,7 +500,8 @@ export class AuditsService {
   async signOff(actor: Actor, auditId: string, dto: SignOffDto): Promise<AuditSignOff> {
     assertMay(actor, AUDITS.sign_off);
     return this.uow.run(actor, async (tx) => {
-      const audit = await this.visible(actor, tx.manager, auditId, 'pessimistic_read');
+      // locked for update: two sign-offs of one department at once find the first one's row
+      const audit = await this.visible(actor, tx.manager, auditId, 'pessimistic_write');
       if (!may(actor, AUDITS.sign_off, { audit, departmentId: dto.departmentId })) throw refusal(AUDITS.sign_off);
       if (!audit.departmentIds.includes(dto.departmentId))
         throw new AppException('AUDIT_LINK_INVALID', undefined, [{ field: 'departmentId', messages: ['not a department of this self-inspection'] }]);
@@ -484,6 +536,19 @@ export class AuditsService {
         n: number;
       }[];
       if (open!.n > 0) throw new AppException('AUDIT_ITEMS_OPEN', `${open!.n} checklist items are not answered yet`, undefined, { openItems: open!.n });
+      if (audit.kind === 'self_inspection') {
+        const unsigned = (await tx.manager.query(
+          `SELECT d.id, d.name FROM departments d
+            WHERE d.id = ANY($1::uuid[]) AND EXISTS (SELECT 1 FROM audit_checklist_items i WHERE i.audit_id = $2 AND i.department_id = d.id)
+              AND NOT EXISTS (SELECT 1 FROM audit_sign_offs s WHERE s.audit_id = $2 AND s.department_id = d.id)
+            ORDER BY d.code`,
+          [audit.departmentIds, audit.id],
+        )) as { id: string; name: string }[];
+        if (unsigned.length)
+          throw new AppException('AUDIT_SIGN_OFFS_MISSING', `Not signed off yet: ${unsigned.map((d) => d.name).join('、')}`, undefined, {
+            unsignedDepartments: unsigned.map((d) => ({ id: d.id, name: d.name })),
+          });
+      }
       return tx.update(
         audit,
         { status: 'reporting', reportedAt: new Date(), summary: dto.summary?.trim() ?? audit.summary },
@@ -622,9 +687,10 @@ export class AuditsService {
     const org = tx.actor.organizationId;
     const people = [plan.leadAuditorId, ...plan.auditorIds];
     const [departments, controls, auditors] = await Promise.all([
-      tx.manager.query(`SELECT id, name FROM departments WHERE organization_id = $1 AND id = ANY($2::uuid[])`, [org, plan.scope.departmentIds]) as Promise<
-        { id: string; name: string }[]
-      >,
+      tx.manager.query(`SELECT id, name FROM departments WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND closed_on IS NULL`, [
+        org,
+        plan.scope.departmentIds,
+      ]) as Promise<{ id: string; name: string }[]>,
       plan.scope.controlIds?.length
         ? (tx.manager.query(`SELECT id FROM controls WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND retired_at IS NULL`, [
             org,
@@ -639,7 +705,7 @@ export class AuditsService {
     ]);
     const departmentNames = new Map(departments.map((d) => [d.id, d.name]));
     const unknownDepartments = plan.scope.departmentIds.filter((id) => !departmentNames.has(id));
-    if (unknownDepartments.length) errors.push({ field: 'scope.departmentIds', messages: [`no such department: ${unknownDepartments.join(', ')}`] });
+    if (unknownDepartments.length) errors.push({ field: 'scope.departmentIds', messages: [`no such open department: ${unknownDepartments.join(', ')}`] });
     const knownControls = new Set(controls.map((c) => c.id));
     const unknownControls = (plan.scope.controlIds ?? []).filter((id) => !knownControls.has(id));
     if (unknownControls.length) errors.push({ field: 'scope.controlIds', messages: [`no such control in force: ${unknownControls.join(', ')}`] });

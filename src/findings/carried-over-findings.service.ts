@@ -69,6 +69,7 @@ export class CarriedOverFindingsService {
             .getRepository(CorrectiveAction)
             .createQueryBuilder('a')
             .where({ organizationId: actor.organizationId, findingId: In(findings.map((f) => f.id)) })
+            .andWhere('a.createdAt < :start', { start })
             .andWhere(new Brackets((open) => open.where('a.verifiedAt IS NULL').orWhere('a.verifiedAt >= :start', { start })))
             .orderBy('a.dueDate', 'ASC')
             .addOrderBy('a.createdAt', 'ASC')

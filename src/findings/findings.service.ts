@@ -138,7 +138,10 @@ export class FindingsService {
     if (!earlier) return { finding: (await this.raise(tx, origin, input)).finding, raised: true };
     const description = input.description ?? earlier.description;
     if (earlier.severity === input.severity && earlier.description === description) return { finding: earlier, raised: false };
-    const finding = await tx.update(earlier, { severity: input.severity, description }, { action: 'finding.update', entityType: 'finding' });
+    // a due date that came from the old severity follows the new one (a date set by hand stays)
+    const raisedOn = tokyoToday(earlier.createdAt);
+    const dueDate = earlier.dueDate === this.dueDateFor(earlier.severity, raisedOn) ? this.dueDateFor(input.severity, raisedOn) : earlier.dueDate;
+    const finding = await tx.update(earlier, { severity: input.severity, description, dueDate }, { action: 'finding.update', entityType: 'finding' });
     return { finding, raised: false };
   }
 
@@ -298,6 +301,11 @@ export class FindingsService {
     assertMay(actor, FINDINGS.verify);
     return this.uow.run(actor, async (tx) => {
       const { finding, action } = await this.lockAction(tx, actionId);
+      // who did the work does not check it
+      if (action.assigneeId !== null && action.assigneeId === actor.staffId)
+        throw new AppException('FORBIDDEN', 'You did this corrective action: someone else verifies it');
+      if (dto.verified && dto.dueDate)
+        throw new AppException('VALIDATION_FAILED', undefined, [{ field: 'dueDate', messages: ['a new due date goes with reopening only'] }]);
       const verdict = { verifiedById: actor.staffId, verifyNote: dto.note };
       return dto.verified
         ? this.moveAction(
@@ -313,7 +321,7 @@ export class FindingsService {
             finding,
             action,
             'reopened',
-            { ...verdict, verifiedAt: null },
+            { ...verdict, verifiedAt: null, ...(dto.dueDate ? { dueDate: dto.dueDate } : {}) },
             { action: 'corrective_action.reopen', entityType: 'corrective_action' },
           );
     });

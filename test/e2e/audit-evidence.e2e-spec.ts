@@ -144,6 +144,8 @@ describe('checklist evidence: attached by whoever answers the item while in prog
     // every item answered, the audit goes to reporting: no more files, those there still read
     await as(somuManager).put(`/api/v1/audits/${auditId}/checklist/${somuItem.id}`).send({ result: 'conformant' }).expect(200);
     await as(zeimuManager).put(`/api/v1/audits/${auditId}/checklist/${zeimuItem.id}`).send({ result: 'conformant' }).expect(200);
+    await as(somuManager).post(`/api/v1/audits/${auditId}/sign-offs`).send({ departmentId: somuItem.departmentId }).expect(200);
+    await as(zeimuManager).post(`/api/v1/audits/${auditId}/sign-offs`).send({ departmentId: zeimuItem.departmentId }).expect(200);
     await as(officer).post(`/api/v1/audits/${auditId}/report`).send({}).expect(200);
     const late = await as(somuManager).post(base).attach('file', PDF, { filename: 'late.pdf', contentType: 'application/pdf' }).expect(409);
     expect(late.body).toMatchObject({ code: 'AUDIT_NOT_IN_PROGRESS' });

@@ -154,15 +154,24 @@ describe('audits: plan, checklist control × department, answers raising one fin
     expect(worse.findingId).toBe(first.findingId);
     const back = await answer({ result: 'conformant' }).expect(409);
     expect(back.body.detail).toContain(first.findingReference);
-    // two auditors answering at once still make one finding
-    await Promise.all([answer({ result: 'minor_nonconformity', note: '同時に回答' }), answer({ result: 'minor_nonconformity', note: '同時に回答' })]);
-    const findings = (await as(officer).get(`/api/v1/findings?source=audit&sourceId=${planned.id}`).expect(200)).body;
+    // a fresh item answered twice at the same moment raises one finding
+    const fresh = all.items.find((i) => i.departmentId === zeimu.id)!;
+    const both = await Promise.all(
+      [1, 2].map(() => as(auditor).put(`/api/v1/audits/${planned.id}/checklist/${fresh.id}`).send({ result: 'major_nonconformity', note: '同時に回答' })),
+    );
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    expect(both[0]!.body.findingId).toEqual(expect.any(String));
+    expect(both[1]!.body.findingId).toBe(both[0]!.body.findingId);
+    const findings = (await as(officer).get(`/api/v1/findings?source=audit&sourceId=${planned.id}&departmentId=${somu.id}`).expect(200)).body;
     expect(findings.total).toBe(1);
+    expect((await as(officer).get(`/api/v1/findings?source=audit&sourceId=${planned.id}`).expect(200)).body.total).toBe(2);
     expect(findings.items[0]).toMatchObject({
       id: first.findingId,
       checklistItemId: item.id,
       ownerDepartmentId: somu.id,
-      severity: 'medium',
+      // the last answer was the major non-conformity: high, and the due date that goes with it
+      severity: 'high',
+      dueDate: addDays(today, 30),
       controlIds: [item.controlId],
     });
     // the officer is not on the team: only the team answers an audit
@@ -171,9 +180,9 @@ describe('audits: plan, checklist control × department, answers raising one fin
 
     // reporting is refused while items are open, naming how many
     const open = await as(auditor).post(`/api/v1/audits/${planned.id}/report`).send({}).expect(409);
-    expect(open.body.openItems).toBe(expected - 1);
-    expect((await checklist(auditor, planned.id, '&result=unanswered')).total).toBe(expected - 1);
-    const na = all.items.find((i) => i.id !== item.id)!;
+    expect(open.body.openItems).toBe(expected - 2);
+    expect((await checklist(auditor, planned.id, '&result=unanswered')).total).toBe(expected - 2);
+    const na = all.items.find((i) => i.id !== item.id && i.id !== fresh.id)!;
     await as(auditor).put(`/api/v1/audits/${planned.id}/checklist/${na.id}`).send({ result: 'not_applicable' }).expect(400);
     await as(auditor).put(`/api/v1/audits/${planned.id}/checklist/${na.id}`).send({ result: 'not_applicable', note: '当課に該当システムなし' }).expect(200);
     await t.dataSource.query(`UPDATE audit_checklist_items SET result = 'conformant', answered_at = now() WHERE audit_id = $1 AND result IS NULL`, [
@@ -193,7 +202,10 @@ describe('audits: plan, checklist control × department, answers raising one fin
 
     const listed = (await as(officer).get(`/api/v1/audits?fiscalYear=${fy}&kind=internal_audit&status=closed`).expect(200)).body;
     expect(listed.items.map((a: { id: string }) => a.id)).toEqual([planned.id]);
-    expect(listed.items[0]).toMatchObject({ items: { total: expected, answered: expected }, findings: 1 });
+    expect(listed.items[0]).toMatchObject({ items: { total: expected, answered: expected }, findings: 2 });
+    // a manager's list counts their own department only
+    const somuListed = (await as(somuManager).get(`/api/v1/audits?fiscalYear=${fy}&kind=internal_audit&status=closed`).expect(200)).body;
+    expect(somuListed.items[0]).toMatchObject({ items: { total: expected / 3, answered: expected / 3 }, findings: 1 });
     // the auditor sees the audits they are on, a manager those of their department, a staff member none
     expect((await as(auditor).get('/api/v1/audits').expect(200)).body.items.some((a: { id: string }) => a.id === planned.id)).toBe(true);
     expect((await as(zeimuAuditor).get('/api/v1/audits').expect(200)).body.items.some((a: { id: string }) => a.id === planned.id)).toBe(false);
@@ -202,7 +214,7 @@ describe('audits: plan, checklist control × department, answers raising one fin
   });
 
   it('the finding’s corrective action: only the assignee or their manager reports done; only the auditor or the office verifies; reopen and verify again', async () => {
-    const [finding] = (await as(officer).get('/api/v1/findings?source=audit').expect(200)).body.items as { id: string }[];
+    const [finding] = (await as(officer).get(`/api/v1/findings?source=audit&departmentId=${somu.id}`).expect(200)).body.items as { id: string }[];
     const action = (
       await as(somuManager)
         .post(`/api/v1/findings/${finding!.id}/corrective-actions`)
@@ -218,6 +230,23 @@ describe('audits: plan, checklist control × department, answers raising one fin
     await as(somuManager).patch(`/api/v1/corrective-actions/${action.id}`).send({ status: 'done', note: '確認表を作った' }).expect(200);
     await as(officer).post(`/api/v1/corrective-actions/${action.id}/verify`).send({ verified: true, note: '確認表を確認した' }).expect(200);
     expect((await as(officer).get(`/api/v1/findings/${finding!.id}`).expect(200)).body.status).toBe('verified');
+
+    // who did the work does not verify it
+    const own = (
+      await as(officer)
+        .post(`/api/v1/findings/${finding!.id}/corrective-actions`)
+        .send({ description: '監査で記録を再確認する', assigneeId: auditor.staff.id, dueDate: addDays(today, 30) })
+        .expect(201)
+    ).body;
+    await as(auditor).patch(`/api/v1/corrective-actions/${own.id}`).send({ status: 'done', note: '再確認した' }).expect(200);
+    await as(auditor).post(`/api/v1/corrective-actions/${own.id}/verify`).send({ verified: true, note: '自分で確認' }).expect(403);
+    const reopened = (
+      await as(officer)
+        .post(`/api/v1/corrective-actions/${own.id}/verify`)
+        .send({ verified: false, note: '記録の写しがない', dueDate: addDays(today, 45) })
+        .expect(200)
+    ).body;
+    expect(reopened).toMatchObject({ status: 'reopened', dueDate: addDays(today, 45) });
   });
 
   it('a self-inspection: each manager answers and signs off their own department only; the office sees progress per department', async () => {
@@ -236,7 +265,12 @@ describe('audits: plan, checklist control × department, answers raising one fin
     ).body;
     const started = (await as(officer).post(`/api/v1/audits/${planned.id}/start`).expect(200)).body;
     const perDepartment = started.checklistItems / 2;
-    expect(perDepartment).toBeGreaterThan(0);
+    const [essentials] = (await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM controls WHERE organization_id = $1 AND retired_at IS NULL AND chapter = 5 AND essential`,
+      [org],
+    )) as { n: number }[];
+    expect(perDepartment).toBe(essentials!.n);
+    expect(perDepartment).toBeLessThan(await controlsIn([5]));
 
     const mine = await checklist(somuManager, planned.id);
     expect(mine.total).toBe(perDepartment);
@@ -265,5 +299,43 @@ describe('audits: plan, checklist control × department, answers raising one fin
       org,
     ])) as { n: number }[];
     expect(signOffRows[0]!.n).toBe(1);
+
+    // a changed answer withdraws the department's sign-off; the self-inspection is reported when every department has signed
+    await as(officer).put(`/api/v1/audits/${planned.id}/checklist/${mine.items[0]!.id}`).send({ result: 'observation', note: '記録の様式が古い' }).expect(200);
+    expect((await as(officer).get(`/api/v1/audits/${planned.id}`).expect(200)).body.progress.departments[0].signedOffAt).toBeNull();
+    for (const item of (await checklist(zeimuManager, planned.id)).items)
+      await as(zeimuManager).put(`/api/v1/audits/${planned.id}/checklist/${item.id}`).send({ result: 'conformant' }).expect(200);
+    await as(zeimuManager).post(`/api/v1/audits/${planned.id}/sign-offs`).send({ departmentId: zeimu.id }).expect(200);
+    const unsigned = await as(officer).post(`/api/v1/audits/${planned.id}/report`).send({}).expect(409);
+    expect(unsigned.body).toMatchObject({ code: 'AUDIT_SIGN_OFFS_MISSING', unsignedDepartments: [{ id: somu.id, name: '総務課' }] });
+    await as(somuManager).post(`/api/v1/audits/${planned.id}/sign-offs`).send({ departmentId: somu.id }).expect(200);
+    await as(officer).post(`/api/v1/audits/${planned.id}/report`).send({}).expect(200);
+  });
+
+  it('a scope of the essential controls plus named ones; only the lead starts it; the team is checked again when it starts', async () => {
+    const named = (
+      (await t.dataSource.query(`SELECT id FROM controls WHERE organization_id = $1 AND NOT essential AND retired_at IS NULL ORDER BY code LIMIT 1`, [
+        org,
+      ])) as { id: string }[]
+    )[0]!.id;
+    const [essentials] = (await t.dataSource.query(`SELECT count(*)::int AS n FROM controls WHERE organization_id = $1 AND retired_at IS NULL AND essential`, [
+      org,
+    ])) as { n: number }[];
+    const second = await createPerson(t, org, { roles: ['auditor'], departmentId: kansa.id });
+    tokens.set(second, (await signIn(t, second)).accessToken);
+    const planned = (
+      await as(officer)
+        .post('/api/v1/audits')
+        .send(plan({ scope: { essentialOnly: true, controlIds: [named], departmentIds: [fukushi.id] }, auditorIds: [second.staff.id] }))
+        .expect(201)
+    ).body;
+    await as(second).post(`/api/v1/audits/${planned.id}/start`).expect(403);
+    // the lead moves into 福祉課 before the audit starts
+    await t.dataSource.query(`UPDATE staff SET department_id = $2 WHERE id = $1`, [auditor.staff.id, fukushi.id]);
+    const moved = await as(auditor).post(`/api/v1/audits/${planned.id}/start`).expect(400);
+    expect(moved.body).toMatchObject({ code: 'AUDIT_OWN_DEPARTMENT', errors: [{ field: 'leadAuditorId' }] });
+    await t.dataSource.query(`UPDATE staff SET department_id = $2 WHERE id = $1`, [auditor.staff.id, kansa.id]);
+    const started = (await as(auditor).post(`/api/v1/audits/${planned.id}/start`).expect(200)).body;
+    expect(started.checklistItems).toBe(essentials!.n + 1);
   });
 });

@@ -129,8 +129,7 @@ describe('corrective-action reminders through the daily job, and findings carrie
 
     // reopened with a new due date: chased again from the start; the old due date's rules do not fire twice
     await findings.reportDone(actorOf(people.carol), reopened!.id, { status: 'done', note: '定めた' });
-    await findings.verify(officer, reopened!.id, { verified: false, note: '手順に記録媒体の廃棄が抜けている' });
-    await t.dataSource.query(`UPDATE corrective_actions SET due_date = $2 WHERE id = $1`, [reopened!.id, addDays(today, 20)]);
+    await findings.verify(officer, reopened!.id, { verified: false, note: '手順に記録媒体の廃棄が抜けている', dueDate: addDays(today, 20) });
     expect((await job.remind(today)).fired).toEqual({ ...NONE, due_in_30_days: 1 });
     // 25 days on (the job did not run meanwhile): the 7-day rule for the 30-day action, overdue for the others still open; nothing twice
     const later = await job.remind(addDays(today, 25));
@@ -169,19 +168,26 @@ describe('corrective-action reminders through the daily job, and findings carrie
     const staff = await createPerson(t, org, { roles: ['staff'], departmentId: somu.id });
     const findings = t.get(FindingsService);
     const raise = (title: string, department: Department, raisedOn: string, ...dues: string[]) =>
-      t.get(UnitOfWork).run(actorOf(officer), (tx) =>
-        findings.raise(
-          tx,
-          { source: 'manual', sourceId: null, raisedOn },
-          {
-            title,
-            severity: 'medium',
-            ownerDepartmentId: department.id,
-            controlIds: [],
-            actions: dues.map((dueDate, i) => ({ description: `${title}の是正 ${i + 1}`, assigneeId: staff.staff.id, dueDate })),
-          },
-        ),
-      );
+      t
+        .get(UnitOfWork)
+        .run(actorOf(officer), (tx) =>
+          findings.raise(
+            tx,
+            { source: 'manual', sourceId: null, raisedOn },
+            {
+              title,
+              severity: 'medium',
+              ownerDepartmentId: department.id,
+              controlIds: [],
+              actions: dues.map((dueDate, i) => ({ description: `${title}の是正 ${i + 1}`, assigneeId: staff.staff.id, dueDate })),
+            },
+          ),
+        )
+        .then(async (raised) => {
+          // planned on the day it was raised
+          await t.dataSource.query(`UPDATE corrective_actions SET created_at = $2 WHERE finding_id = $1`, [raised.finding.id, `${raisedOn}T09:00:00+09:00`]);
+          return raised;
+        });
     /** verified at a moment: the actions, and the finding too when `finding` */
     const verifiedAt = async (actionIds: string[], at: string, finding?: Finding) => {
       await t.dataSource.query(`UPDATE corrective_actions SET status = 'verified', done_at = $2, verified_at = $2 WHERE id = ANY($1::uuid[])`, [actionIds, at]);
@@ -196,6 +202,8 @@ describe('corrective-action reminders through the daily job, and findings carrie
     await verifiedAt([closedThisYear.actions[0]!.id], `${fy}-04-01T00:00:00+09:00`, closedThisYear.finding);
     // of a finding still open, an action verified last year is not carried over; the one still open is
     await verifiedAt([open.actions[0]!.id], `${fy - 1}-10-15T10:00:00+09:00`);
+    // an action planned this year on last year's finding was not open when the year began: not carried over
+    await findings.planAction(actorOf(officer), open.finding.id, { description: '今年度に追加した是正', assigneeId: staff.staff.id, dueDate: `${fy}-12-31` });
 
     const carried = t.get(CarriedOverFindingsService);
     const all = await carried.list(actorOf(officer), { fiscalYear: fy });

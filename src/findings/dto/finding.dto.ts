@@ -123,6 +123,11 @@ export class VerifyActionDto {
   @IsString()
   @Length(1, 5000)
   note!: string;
+
+  @ApiPropertyOptional({ format: 'date', description: 'when reopening: the new due date (the reminders chase it afresh); kept when not given' })
+  @IsOptional()
+  @IsCalendarDate()
+  dueDate?: string;
 }
 
 export class CorrectiveActionView {

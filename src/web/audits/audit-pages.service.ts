@@ -344,14 +344,7 @@ export class AuditPagesService {
 
   /** How many checklist items starting the audit will make: controls in scope (in force) × departments in scope. */
   private async checklistSize(actor: Actor, audit: Audit): Promise<{ controls: number; departments: number; items: number }> {
-    const scope = audit.scope;
-    const [row] = (await this.uow.manager.query(
-      `SELECT count(*)::int AS n FROM controls c
-        WHERE c.organization_id = $1 AND c.retired_at IS NULL
-          AND ((($2::int[] IS NULL AND $3::uuid[] IS NULL) OR c.chapter = ANY($2::int[])) AND (NOT $4 OR c.essential) OR c.id = ANY($3::uuid[]))`,
-      [actor.organizationId, scope.chapters?.length ? scope.chapters : null, scope.controlIds?.length ? scope.controlIds : null, scope.essentialOnly === true],
-    )) as { n: number }[];
-    const controls = row?.n ?? 0;
+    const controls = await this.audits.controlsInScope(this.uow.manager, actor.organizationId, audit.scope);
     const departments = audit.departmentIds.length;
     return { controls, departments, items: controls * departments };
   }
