@@ -6,6 +6,7 @@ import { ControlsModule } from './controls/controls.module.js';
 import { FindingsModule } from './findings/findings.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { AuditsModule } from './audits/audits.module.js';
+import { AuditChecklistPagesModule } from './web/audit-checklists/audit-checklist-pages.module.js';
 import { DepartmentDutiesModule } from './department-duties/department-duties.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
@@ -60,7 +61,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: FindingsModule },
   // the pages of incidents: the desk's first (its /incidents/figures is not an incident's page /incidents/:id), external reports and reviews, escalation policies, then the report form, my reports, the board, an incident's page
   { module: IncidentsModule, pages: [IncidentDeskPagesModule, IncidentReportPagesModule, EscalationPolicyPagesModule, IncidentPagesModule] },
-  { module: AuditsModule },
+  { module: AuditsModule, pages: [AuditChecklistPagesModule] },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];
