@@ -35,9 +35,21 @@ export const AUDITS_AUDIT = {
     'checklist_item.answer': { ja: '監査項目に回答', en: 'Answered a checklist item' },
     'checklist_item.evidence': { ja: '監査項目に証跡を添付', en: 'Attached evidence to a checklist item' },
     'audit.sign_off': { ja: '自己点検を課長確認', en: 'Signed off a self-inspection' },
+    'checklist_evidence.download': { ja: '監査項目の証跡をダウンロード', en: 'Downloaded checklist evidence' },
   },
   entityTypes: {
     audit: { ja: '監査', en: 'Audit', records: auditNames },
     checklist_item: { ja: '監査項目', en: 'Checklist item', records: itemNames },
+    checklist_evidence: { ja: '監査項目の証跡', en: 'Checklist evidence', records: evidenceNames },
   },
 } as const satisfies AuditTrailVocabulary;
+
+/** A checklist item's evidence file by its item and file name: 「AUD-2022-0001 5-02 税務課 入退室記録.pdf」. */
+async function evidenceNames(manager: EntityManager, organizationId: string, ids: readonly string[]): Promise<Map<string, AuditRecordFacts>> {
+  const rows = (await manager.query(
+    `SELECT id, checklist_item_id, file_name FROM audit_checklist_evidence WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
+    [organizationId, ids],
+  )) as { id: string; checklist_item_id: string; file_name: string }[];
+  const items = await itemNames(manager, organizationId, [...new Set(rows.map((row) => row.checklist_item_id))]);
+  return new Map(rows.map((row) => [row.id, { name: `${items.get(row.checklist_item_id)?.name ?? ''} ${row.file_name}`.trim() }]));
+}

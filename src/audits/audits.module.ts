@@ -8,6 +8,8 @@ import { AuditsController } from './audits.controller.js';
 import { AUDIT_PROBLEMS } from './audits.problems.js';
 import { AuditsService } from './audits.service.js';
 import { ChecklistEvidence } from './checklist-evidence.entity.js';
+import { ChecklistEvidenceController } from './checklist-evidence.controller.js';
+import { ChecklistEvidenceService } from './checklist-evidence.service.js';
 import { ChecklistItem } from './checklist-item.entity.js';
 
 /**
@@ -17,8 +19,8 @@ import { ChecklistItem } from './checklist-item.entity.js';
 @Feature({ name: 'audits', entities: [Audit, ChecklistItem, ChecklistEvidence, AuditSignOff], problems: AUDIT_PROBLEMS, auditTrail: AUDITS_AUDIT })
 @Module({
   imports: [FindingsModule],
-  controllers: [AuditsController],
-  providers: [AuditsService],
-  exports: [AuditsService],
+  controllers: [AuditsController, ChecklistEvidenceController],
+  providers: [AuditsService, ChecklistEvidenceService],
+  exports: [AuditsService, ChecklistEvidenceService],
 })
 export class AuditsModule {}

@@ -25,6 +25,7 @@ export const AUDIT_PROBLEMS = {
     title: 'This item raised a finding; it can change to the other non-conformity, not away from one (follow the finding instead)',
   },
   AUDIT_SIGN_OFF_ITEMS_OPEN: { status: HttpStatus.CONFLICT, title: 'The department still has unanswered items; openItems says how many' },
+  CHECKLIST_EVIDENCE_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'No such evidence file of this checklist item' },
 } as const satisfies ProblemTable;
 
 declare module '../common/errors/problem-registry.js' {

@@ -49,8 +49,52 @@ export interface UploadedEvidenceFile {
   buffer: Buffer;
 }
 
+/** A file checked and ready to keep: its safe name, the type found from its bytes, its SHA-256. */
+export interface CheckedEvidenceFile {
+  fileName: string;
+  contentType: string;
+  sha256: string;
+  bytes: Buffer;
+}
 
-const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+export const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Checks an uploaded evidence file before anything is written (control and checklist evidence
+ * alike): there, not empty, within EVIDENCE_MAX_BYTES, and of an accepted kind judged from its
+ * bytes. Each refusal has its own code and names `file`.
+ */
+export function checkEvidenceFile(file: UploadedEvidenceFile | undefined, maxBytes: number): CheckedEvidenceFile {
+  if (!file) {
+    throw new AppException('VALIDATION_FAILED', 'No file was sent: attach the evidence as the multipart field "file"', [
+      { field: 'file', messages: ['choose a file to attach as "file"'] },
+    ]);
+  }
+  if (file.size === 0) throw new AppException('EVIDENCE_EMPTY', 'The file is empty (0 bytes)', [{ field: 'file', messages: ['the file is empty (0 bytes)'] }]);
+  // multer stops at the limit; this is the same rule for a file that reached us another way
+  if (file.size > maxBytes || file.buffer.length > maxBytes) throw evidenceTooLarge(maxBytes);
+  const fileName = safeFileName(file.originalname);
+  const sniffed = sniffEvidence(file.buffer, fileName);
+  if (!sniffed.ok) {
+    throw new AppException('EVIDENCE_TYPE_NOT_ALLOWED', sniffed.message, [{ field: 'file', messages: [sniffed.message] }], {
+      acceptedExtensions: ACCEPTED_EXTENSIONS,
+      ...(sniffed.reason === 'misnamed' ? { expectedExtension: sniffed.expectedExtension } : {}),
+    });
+  }
+  return { fileName, contentType: sniffed.contentType, sha256: sha256Of(file.buffer), bytes: file.buffer };
+}
+
+/** The bytes of a kept evidence file (from PostgreSQL or EVIDENCE_DIR), checked against its SHA-256 (500 EVIDENCE_CONTENT_UNAVAILABLE otherwise). */
+export async function storedEvidenceBytes(
+  dir: string | undefined,
+  evidence: { id: string; sha256: string; content: Buffer | null; storagePath: string | null },
+): Promise<Buffer> {
+  const bytes = evidence.storagePath ? await readFromEvidenceFolder(dir, evidence.storagePath) : evidence.content;
+  if (!bytes || sha256Of(bytes) !== evidence.sha256) {
+    throw new AppException('EVIDENCE_CONTENT_UNAVAILABLE', `The bytes of evidence ${evidence.id} do not match its SHA-256`);
+  }
+  return bytes;
+}
 
 function fileOf(e: ControlEvidence): EvidenceFile {
   return {
@@ -72,7 +116,11 @@ function summary(e: ControlEvidence, uploaders: ReadonlyMap<string, StaffRef>): 
 }
 
 /** The people who uploaded these files, by id, as named beside a record (one query). */
-async function uploadersOf(manager: EntityManager, organizationId: string, rows: readonly ControlEvidence[]): Promise<Map<string, StaffRef>> {
+export async function uploadersOf(
+  manager: EntityManager,
+  organizationId: string,
+  rows: readonly { uploadedById: string | null }[],
+): Promise<Map<string, StaffRef>> {
   const ids = [...new Set(rows.map((e) => e.uploadedById).filter((id): id is string => id !== null))];
   if (!ids.length) return new Map();
   const people = await manager.getRepository(Staff).find({
@@ -101,37 +149,19 @@ export class ControlEvidenceService {
 
   async upload(actor: Actor, controlId: string, file: UploadedEvidenceFile | undefined, dto: ControlEvidenceUploadDto): Promise<EvidenceSummary> {
     assertMay(actor, CONTROLS.add_evidence);
-    // each refusal its own code (or, for the missing file, its own message), always naming `file`
-    if (!file) {
-      throw new AppException('VALIDATION_FAILED', 'No file was sent: attach the evidence as the multipart field "file"', [
-        { field: 'file', messages: ['choose a file to attach as "file"'] },
-      ]);
-    }
-    if (file.size === 0)
-      throw new AppException('EVIDENCE_EMPTY', 'The file is empty (0 bytes)', [{ field: 'file', messages: ['the file is empty (0 bytes)'] }]);
-    // multer stops at the limit; this is the same rule for a file that reached us another way
-    if (file.size > this.config.maxBytes) throw evidenceTooLarge(this.config.maxBytes);
-    const fileName = safeFileName(file.originalname);
-    const sniffed = sniffEvidence(file.buffer, fileName);
-    if (!sniffed.ok) {
-      throw new AppException('EVIDENCE_TYPE_NOT_ALLOWED', sniffed.message, [{ field: 'file', messages: [sniffed.message] }], {
-        acceptedExtensions: ACCEPTED_EXTENSIONS,
-        ...(sniffed.reason === 'misnamed' ? { expectedExtension: sniffed.expectedExtension } : {}),
-      });
-    }
-    const sha256 = sha256Of(file.buffer);
+    const { fileName, contentType, sha256, bytes } = checkEvidenceFile(file, this.config.maxBytes);
     return this.uow.run(actor, async (tx) => {
       const control = await this.controls.lockActive(tx, controlId);
-      const storagePath = this.config.dir ? await writeToEvidenceFolder(this.config.dir, sha256, file.buffer) : null;
+      const storagePath = this.config.dir ? await writeToEvidenceFolder(this.config.dir, sha256, bytes) : null;
       const saved = await tx.create(
         ControlEvidence,
         {
           controlId: control.id,
           fileName,
-          contentType: sniffed.contentType,
-          size: file.buffer.length,
+          contentType,
+          size: bytes.length,
           sha256,
-          content: storagePath ? null : file.buffer,
+          content: storagePath ? null : bytes,
           storagePath,
           note: dto.note?.trim() || null,
           uploadedById: actor.staffId,
@@ -177,10 +207,7 @@ export class ControlEvidenceService {
         .where('e.organizationId = :org AND e.controlId = :controlId AND e.id = :evidenceId', { org: actor.organizationId, controlId, evidenceId })
         .getOne();
       if (!evidence) throw new AppException('CONTROL_EVIDENCE_NOT_FOUND');
-      const bytes = evidence.storagePath ? await readFromEvidenceFolder(this.config.dir, evidence.storagePath) : evidence.content;
-      if (!bytes || sha256Of(bytes) !== evidence.sha256) {
-        throw new AppException('EVIDENCE_CONTENT_UNAVAILABLE', `The bytes of evidence ${evidence.id} do not match its SHA-256`);
-      }
+      const bytes = await storedEvidenceBytes(this.config.dir, evidence);
       await tx.audit({
         action: 'control_evidence.download',
         entityType: 'control_evidence',

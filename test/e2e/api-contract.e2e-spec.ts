@@ -3,6 +3,7 @@ import request from 'supertest';
 import { currentTotp } from '../../src/auth/totp.service.js';
 import { systemActor } from '../../src/common/actor.js';
 import { tokyoToday } from '../../src/common/calendar.js';
+import { fiscalYearOf } from '../../src/common/dates.js';
 import type { Role } from '../../src/common/roles.js';
 import { Control } from '../../src/controls/control.entity.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
@@ -621,6 +622,66 @@ describe('API contract: documented responses, no internals', () => {
         expectStatus(await call('get', `/api/v1/training/${file}?fiscalYear=${fiscalYear}&lang=en`, 'security_officer'), 200);
     });
 
+    /** an internal audit of the department, in progress, with an item that has an evidence file (every reader of audits sees it) */
+    let auditId = '';
+    let auditItemId = '';
+    let checklistEvidenceId = '';
+
+    it('audits: checklist evidence attached by the team, listed and downloaded', async () => {
+      const today = tokyoToday();
+      const planned = await call('post', '/api/v1/audits', 'security_officer', (r) =>
+        r.send({
+          fiscalYear: fiscalYearOf(today),
+          kind: 'internal_audit',
+          title: '内部監査（契約の試験）',
+          scope: { controlIds: [control.id], departmentIds: [department] },
+          leadAuditorId: people.auditor.staff.id,
+          plannedStart: today,
+          plannedEnd: today,
+        }),
+      );
+      expectStatus(planned, 201);
+      auditId = planned.body.id as string;
+      expectStatus(await call('post', `/api/v1/audits/${auditId}/start`, 'security_officer'), 200);
+      const checklist = await call('get', `/api/v1/audits/${auditId}/checklist`, 'auditor');
+      expectStatus(checklist, 200);
+      auditItemId = checklist.body.items[0].id as string;
+      const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
+      const added = await call('post', `/api/v1/audits/${auditId}/checklist/${auditItemId}/evidence`, 'auditor', (r) =>
+        r.attach('file', pdf, { filename: '入退室管理簿.pdf', contentType: 'application/pdf' }),
+      );
+      expectStatus(added, 201);
+      checklistEvidenceId = added.body.id as string;
+    });
+
+    it('audits: change a plan, answer, sign off a self-inspection, report and accept', async () => {
+      const today = tokyoToday();
+      const inspection = await call('post', '/api/v1/audits', 'security_officer', (r) =>
+        r.send({
+          fiscalYear: fiscalYearOf(today),
+          kind: 'self_inspection',
+          title: '自己点検（契約の試験）',
+          scope: { controlIds: [control.id], departmentIds: [department] },
+          leadAuditorId: people.auditor.staff.id,
+          plannedStart: today,
+          plannedEnd: today,
+        }),
+      );
+      expectStatus(inspection, 201);
+      const inspectionId = inspection.body.id as string;
+      expectStatus(await call('patch', `/api/v1/audits/${inspectionId}`, 'security_officer', (r) => r.send({ title: '自己点検（契約の試験・改）' })), 200);
+      expectStatus(await call('post', `/api/v1/audits/${inspectionId}/start`, 'security_officer'), 200);
+      const own = await call('get', `/api/v1/audits/${inspectionId}/checklist`, 'manager');
+      expectStatus(own, 200);
+      const ownItem = own.body.items[0].id as string;
+      expectStatus(await call('put', `/api/v1/audits/${inspectionId}/checklist/${ownItem}`, 'manager', (r) => r.send({ result: 'conformant' })), 200);
+      expectStatus(await call('post', `/api/v1/audits/${inspectionId}/sign-offs`, 'manager', (r) => r.send({ departmentId: department })), 200);
+      // the internal audit with the evidence file: answered, reported, accepted (its items and files are still read below)
+      expectStatus(await call('put', `/api/v1/audits/${auditId}/checklist/${auditItemId}`, 'auditor', (r) => r.send({ result: 'conformant' })), 200);
+      expectStatus(await call('post', `/api/v1/audits/${auditId}/report`, 'auditor', (r) => r.send({ summary: '指摘なし' })), 200);
+      expectStatus(await call('post', `/api/v1/audits/${auditId}/acceptance`, 'ciso', (r) => r.send({ accepted: true })), 200);
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
@@ -641,6 +702,9 @@ describe('API contract: documented responses, no internals', () => {
           .replace(/^(\/api\/v1\/incidents\/figures(?:\.xlsx)?)$/, '$1?fiscalYear=2022') // the incident figures need a fiscal year
           .replace('/findings/{id}', `/findings/${findingId}`) // the manager's department's
           .replace('/escalation-policies/{id}', `/escalation-policies/${escalationPolicyId}`)
+          .replace('/audits/{id}/checklist/{itemId}/evidence/{evidenceId}', `/audits/${auditId}/checklist/${auditItemId}/evidence/${checklistEvidenceId}`)
+          .replace('/audits/{id}/checklist/{itemId}', `/audits/${auditId}/checklist/${auditItemId}`)
+          .replace('/audits/{id}', `/audits/${auditId}`)
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
       let calls = 0;
