@@ -10,6 +10,8 @@ import { Staff } from '../../src/staff/staff.entity.js';
 import { actorOf, createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
+
 interface ItemRow {
   id: string;
   department_id: string;
@@ -182,6 +184,32 @@ describe('the checklist pages: answering item by item, the refusals in plain wor
     }).expect(303);
     expect(fromItem.headers.location).toBe(`/audits/${auditId}/checklist/${first!.id}#item-${first!.id}`);
     await page(auditor, `/audits/${auditId}/checklist/not-a-uuid`).expect(400);
+
+    // evidence files on the item's page: an empty file refused in words, a PDF listed with its download link
+    const upload = (name: string, content: Buffer) =>
+      request(t.http)
+        .post(`/audits/${auditId}/checklist/${first!.id}/evidence`)
+        .set({ Accept: 'text/html', Cookie: cookies(auditor) })
+        .field('_csrf', CSRF)
+        .attach('file', content, { filename: name, contentType: 'application/pdf' });
+    const empty = await upload('空.pdf', Buffer.alloc(0)).expect(400);
+    expect(words(empty.text)).toContain('選んだファイルは空です');
+    expect(empty.text).toContain('href="#file"');
+    const added = await upload('辞令.pdf', PDF).expect(303);
+    expect(added.headers.location).toBe(`/audits/${auditId}/checklist/${first!.id}#evidence`);
+    const withFile = await page(auditor, `/audits/${auditId}/checklist/${first!.id}`, flashOf(added)).expect(200);
+    expect(words(withFile.text)).toContain('証跡ファイルを登録しました。');
+    const link = /href="(\/audits\/[^"]+\/evidence\/[^"]+)" download>辞令\.pdf/.exec(withFile.text)![1]!;
+    const downloaded = await page(auditor, link)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect((downloaded.body as Buffer).equals(PDF)).toBe(true);
+    expect((await page(auditor, `/audits/${auditId}/checklist?department=${somu.id}`).expect(200)).text).toMatch(/証跡\s*<\/dt>\s*<dd>1 件/);
   });
 
   it("a manager's self-inspection shows only their department, says how many items are left, then takes the sign-off and shows who and when", async () => {

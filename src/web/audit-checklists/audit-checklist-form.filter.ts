@@ -4,6 +4,7 @@ import type { Actor } from '../../common/actor.js';
 import type { AppException } from '../../common/errors/app.exception.js';
 import { problemDocument, toAppException } from '../../common/errors/problem.filter.js';
 import type { ProblemCode } from '../../common/errors/problem-registry.js';
+import { evidenceFormErrors } from '../controls/control-form.filter.js';
 import { FORM_PROBLEMS, FormErrorFilter, type FormPage } from '../forms/form-error.js';
 import { localeOf } from '../locale.js';
 import { filterOfUrl } from './audit-checklist-page.dto.js';
@@ -16,6 +17,9 @@ export const CHECKLIST_FORM_PROBLEMS: ReadonlySet<ProblemCode> = new Set<Problem
   'CHECKLIST_ITEM_HAS_FINDING',
   'AUDIT_NOT_IN_PROGRESS',
   'AUDIT_SIGN_OFF_ITEMS_OPEN',
+  'EVIDENCE_EMPTY',
+  'EVIDENCE_TOO_LARGE',
+  'EVIDENCE_TYPE_NOT_ALLOWED',
 ]);
 
 /** Whether the request asks for JSON (the checklist's script) rather than a page. */
@@ -41,7 +45,7 @@ export class ChecklistFormErrorFilter extends FormErrorFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     // a bad address is not a refused form: the error page (or problem+json)
-    const aboutAddress = (error.errors ?? []).some((e) => e.field === 'id' || e.field === 'itemId');
+    const aboutAddress = (error.errors ?? []).some((e) => e.field === 'id' || e.field === 'itemId' || e.field === 'evidenceId');
     if (aboutAddress || !this.formProblems.has(error.code)) return super.catch(exception, host);
     if (wantsJson(req) && !res.headersSent) {
       const errors = req.path.endsWith('/sign-off')
@@ -67,6 +71,14 @@ export class ChecklistFormErrorFilter extends FormErrorFilter {
       return { view: 'audit-checklist', data: { ...data, formErrors } };
     }
     const itemId = String(req.params.itemId);
+    if (req.path.endsWith('/evidence')) {
+      // a refused upload: the item's page, the message at the top and beside the file field
+      const formErrors =
+        error.code === 'AUDIT_NOT_IN_PROGRESS'
+          ? this.pages.answerErrors(error, itemId, {}, locale)
+          : evidenceFormErrors(error, req.body, this.pages.maxEvidenceBytes);
+      return { view: 'audit-checklist-item', data: { ...(await this.pages.item(actor, auditId, itemId)), formErrors } };
+    }
     const formErrors = this.pages.answerErrors(error, itemId, req.body, locale);
     const refused = { itemId, errors: formErrors };
     if (new URL(pageUrl, 'http://mamori.invalid').pathname === `/audits/${auditId}/checklist/${itemId}`) {

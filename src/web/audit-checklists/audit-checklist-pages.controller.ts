@@ -1,13 +1,16 @@
-import { Body, Controller, Get, Param, Post, Query, Render, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Header, Param, Post, Query, Render, Req, Res, StreamableFile, UploadedFile, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AUDITS } from '../../audits/audits.permissions.js';
 import { AuditsService } from '../../audits/audits.service.js';
+import { ChecklistEvidenceService } from '../../audits/checklist-evidence.service.js';
 import { CurrentActor, May } from '../../common/access.decorators.js';
 import type { Actor } from '../../common/actor.js';
 import { AppException } from '../../common/errors/app.exception.js';
 import { uuidParam } from '../../staff/uuid-param.js';
+import { EvidenceFormInterceptor } from '../controls/evidence-form.interceptor.js';
 import { flash } from '../flash.js';
+import { MultipartForm } from '../forms/multipart-form.js';
 import { localeOf } from '../locale.js';
 import { WebPageQuery } from '../web-query.dto.js';
 import { ChecklistFormErrorFilter, wantsJson } from './audit-checklist-form.filter.js';
@@ -26,6 +29,7 @@ export class AuditChecklistPagesController {
   constructor(
     private readonly pages: AuditChecklistPagesService,
     private readonly audits: AuditsService,
+    private readonly evidence: ChecklistEvidenceService,
   ) {}
 
   @Get(':id/checklist')
@@ -65,6 +69,35 @@ export class AuditChecklistPagesController {
     }
     flash(res, 'notice.checklistAnswerSaved');
     res.redirect(303, `${backTo(res, id)}#item-${itemId}`);
+  }
+
+  @Post(':id/checklist/:itemId/evidence')
+  @May(AUDITS.answer)
+  @MultipartForm(EvidenceFormInterceptor)
+  @UseFilters(ChecklistFormErrorFilter)
+  async addEvidence(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('id')) id: string,
+    @Param('itemId', uuidParam('itemId')) itemId: string,
+    @UploadedFile() file: Express.Multer.File | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    await this.evidence.add(actor, id, itemId, file);
+    flash(res, 'notice.checklistEvidenceAdded');
+    res.redirect(303, `/audits/${id}/checklist/${itemId}#evidence`);
+  }
+
+  @Get(':id/checklist/:itemId/evidence/:evidenceId')
+  @May(AUDITS.read)
+  @Header('X-Content-Type-Options', 'nosniff')
+  @Header('Cache-Control', 'private, no-store')
+  downloadEvidence(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam('id')) id: string,
+    @Param('itemId', uuidParam('itemId')) itemId: string,
+    @Param('evidenceId', uuidParam('evidenceId')) evidenceId: string,
+  ): Promise<StreamableFile> {
+    return this.evidence.downloadFile(actor, id, itemId, evidenceId);
   }
 
   @Post(':id/sign-off')

@@ -8,11 +8,13 @@ import { Control } from '../../controls/control.entity.js';
 import type { Audit } from '../../audits/audit.entity.js';
 import { AUDITS } from '../../audits/audits.permissions.js';
 import { AuditsService, type ChecklistRow, type DepartmentProgress } from '../../audits/audits.service.js';
+import { ChecklistEvidenceService } from '../../audits/checklist-evidence.service.js';
 import { CHECKLIST_RESULTS, type ChecklistResult } from '../../audits/checklist-item.entity.js';
 import { CHECKLIST_FILTERS, ChecklistQuery } from '../../audits/dto/audit.dto.js';
 import { formErrors, type FormErrors, type FormMessage } from '../forms/form-error.js';
 import { I18nService } from '../i18n/i18n.service.js';
 import { pagerFor } from '../pagination.js';
+import { fullName } from '../viewer.service.js';
 import { CHECKLIST_PAGE_SIZE, type ChecklistFilterState } from './audit-checklist-page.dto.js';
 
 const CHAPTERS = [1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -42,6 +44,7 @@ export interface RefusedForm {
 export class AuditChecklistPagesService {
   constructor(
     private readonly audits: AuditsService,
+    private readonly evidence: ChecklistEvidenceService,
     private readonly uow: UnitOfWork,
     private readonly i18n: I18nService,
   ) {}
@@ -90,13 +93,23 @@ export class AuditChecklistPagesService {
     };
   }
 
-  /** One item's page: the control's question, description and evidence hints, the answer form. */
+  /** The largest evidence file kept (EVIDENCE_MAX_BYTES). */
+  get maxEvidenceBytes(): number {
+    return this.evidence.maxBytes;
+  }
+
+  /**
+   * One item's page: the control's question, description and evidence hints, the answer form, the
+   * evidence files (list, download links, the upload form for whoever may answer).
+   */
   async item(actor: Actor, auditId: string, itemId: string, refused: RefusedForm | null = null): Promise<object> {
     const audit = await this.audits.get(actor, auditId);
     const row = await this.audits.item(actor, audit.id, itemId);
-    const control = await this.uow.manager
-      .getRepository(Control)
-      .findOne({ where: { id: row.item.controlId }, select: { id: true, description: true, descriptionEn: true } });
+    const [control, files] = await Promise.all([
+      this.uow.manager.getRepository(Control).findOne({ where: { id: row.item.controlId }, select: { id: true, description: true, descriptionEn: true } }),
+      this.evidence.list(actor, audit.id, row.item.id),
+    ]);
+    const view = this.rowView(actor, audit, row, refused);
     const hints = (text: string | null) =>
       (text ?? '')
         .split(/\r?\n/)
@@ -106,7 +119,7 @@ export class AuditChecklistPagesService {
       title: 'auditChecklist.item.title',
       titleDetail: { ja: `${row.item.controlCode} ${row.departmentName}`, en: null },
       audit: this.auditView(audit),
-      row: this.rowView(actor, audit, row, refused),
+      row: view,
       control: {
         title: row.controlTitle,
         titleEn: row.controlTitleEn,
@@ -118,6 +131,15 @@ export class AuditChecklistPagesService {
       // the examples of evidence, one a line, in the reader's language (Japanese when there is no English)
       hints: { ja: hints(row.evidenceHints), en: hints(row.evidenceHintsEn).length ? hints(row.evidenceHintsEn) : hints(row.evidenceHints) },
       checklistHref: `/audits/${audit.id}/checklist`,
+      evidence: files.map((file) => ({
+        ...file,
+        uploader: file.uploadedBy ? fullName(file.uploadedBy) : null,
+        href: `/audits/${audit.id}/checklist/${row.item.id}/evidence/${file.id}`,
+      })),
+      // the files are attached by whoever may answer, while the audit is in progress
+      canUpload: view.canAnswer,
+      evidenceAction: `/audits/${audit.id}/checklist/${row.item.id}/evidence`,
+      maxEvidenceSize: this.evidence.maxBytes,
     };
   }
 
@@ -207,7 +229,7 @@ export class AuditChecklistPagesService {
 
   /** 「この監査は報告書の作成中のため…」: the audit's status in words. */
   private notInProgress(error: AppException, locale: Locale): FormMessage {
-    const status = String(error.extra?.status ?? '');
+    const status = String(error.extra?.status ?? error.extra?.auditStatus ?? '');
     return { key: 'auditChecklist.error.notInProgress', values: { status: this.i18n.translate(locale, `auditChecklist.auditStatus.${status}`) } };
   }
 
