@@ -112,7 +112,7 @@ describe('the checklist pages: answering item by item, the refusals in plain wor
     expect(full.text).toContain(`<label for="note-${all[0]!.id}">メモ</label>`);
 
     // filtered: 総務課, unanswered → 3 items; the first one answered conformant from that page
-    const filtered = `/audits/${auditId}/checklist?department=${somu.id}&result=unanswered`;
+    const filtered = `/audits/${auditId}/checklist?departmentId=${somu.id}&result=unanswered`;
     const somuPage = await page(auditor, filtered).expect(200);
     expect(somuPage.text.match(/data-checklist-answer/g)).toHaveLength(3);
     const [first, second] = all.filter((i) => i.department_id === somu.id);
@@ -142,7 +142,7 @@ describe('the checklist pages: answering item by item, the refusals in plain wor
       id: string;
       reference: string;
     }[];
-    const withFinding = await page(auditor, `/audits/${auditId}/checklist?department=${somu.id}`).expect(200);
+    const withFinding = await page(auditor, `/audits/${auditId}/checklist?departmentId=${somu.id}`).expect(200);
     expect(withFinding.text).toContain(`<a href="/findings/${finding!.id}">指摘事項 ${finding!.reference}</a>`);
     const back = await form(auditor, `/audits/${auditId}/checklist/${second!.id}`, { result: 'conformant' }).expect(409);
     expect(words(back.text)).toContain(`この項目からは指摘事項 ${finding!.reference} が作られています。`);
@@ -209,7 +209,7 @@ describe('the checklist pages: answering item by item, the refusals in plain wor
       })
       .expect(200);
     expect((downloaded.body as Buffer).equals(PDF)).toBe(true);
-    expect((await page(auditor, `/audits/${auditId}/checklist?department=${somu.id}`).expect(200)).text).toMatch(/証跡\s*<\/dt>\s*<dd>1 件/);
+    expect((await page(auditor, `/audits/${auditId}/checklist?departmentId=${somu.id}`).expect(200)).text).toMatch(/証跡\s*<\/dt>\s*<dd>1 件/);
   });
 
   it("a manager's self-inspection shows only their department, says how many items are left, then takes the sign-off and shows who and when", async () => {

@@ -14,7 +14,7 @@ export class ChecklistPageQuery extends WebPageQuery {
   @IsOptional()
   @Transform(blankToUndefined)
   @IsUUID('all')
-  department?: string;
+  departmentId?: string;
 
   @IsOptional()
   @Transform(blankToUndefined)
@@ -31,7 +31,7 @@ export class ChecklistPageQuery extends WebPageQuery {
 
 /** The filter a checklist page shows, read again from the address of the page a form was on. */
 export interface ChecklistFilterState {
-  department?: string;
+  departmentId?: string;
   result?: ChecklistFilter;
   chapter?: number;
   page: number;
@@ -42,12 +42,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The filter of a checklist page's address (a refused form shows that page again); anything unknown is dropped. */
 export function filterOfUrl(url: string | undefined): ChecklistFilterState {
   const params = new URL(url ?? '/', 'http://mamori.invalid').searchParams;
-  const department = params.get('department') ?? '';
+  const departmentId = params.get('departmentId') ?? '';
   const result = params.get('result') ?? '';
   const chapter = Number(params.get('chapter'));
   const page = Number(params.get('page'));
   return {
-    ...(UUID.test(department) ? { department } : {}),
+    ...(UUID.test(departmentId) ? { departmentId } : {}),
     ...((CHECKLIST_FILTERS as readonly string[]).includes(result) ? { result: result as ChecklistFilter } : {}),
     ...(Number.isInteger(chapter) && chapter >= 1 && chapter <= 9 ? { chapter } : {}),
     page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,

@@ -36,7 +36,7 @@ export class AuditChecklistPagesController {
   @May(AUDITS.read)
   @Render('audit-checklist')
   checklist(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Query() query: ChecklistPageQuery): Promise<object> {
-    return this.pages.checklist(actor, id, { department: query.department, result: query.result, chapter: query.chapter, page: query.page });
+    return this.pages.checklist(actor, id, { departmentId: query.departmentId, result: query.result, chapter: query.chapter, page: query.page });
   }
 
   @Get(':id/checklist/:itemId')

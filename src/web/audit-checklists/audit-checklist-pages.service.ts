@@ -56,7 +56,7 @@ export class AuditChecklistPagesService {
     const query = Object.assign(new ChecklistQuery(), {
       page: filter.page,
       pageSize: CHECKLIST_PAGE_SIZE,
-      departmentId: own ? undefined : filter.department,
+      departmentId: own ? undefined : filter.departmentId,
       result: filter.result ? [filter.result] : undefined,
       chapter: filter.chapter,
     });
@@ -76,15 +76,15 @@ export class AuditChecklistPagesService {
         : { ja: `${audit.reference} ${audit.title}`, en: null },
       audit: this.auditView(audit),
       selfInspection: audit.kind === 'self_inspection' && ownDepartment ? { department: ownDepartment } : null,
-      filter: { department: own ? undefined : filter.department, result: filter.result, chapter: filter.chapter },
-      filtered: Boolean((!own && filter.department) || filter.result || filter.chapter),
-      departments: own ? [] : departments.map((d) => ({ ...d, selected: d.id === filter.department })),
+      filter: { departmentId: own ? undefined : filter.departmentId, result: filter.result, chapter: filter.chapter },
+      filtered: Boolean((!own && filter.departmentId) || filter.result || filter.chapter),
+      departments: own ? [] : departments.map((d) => ({ ...d, selected: d.id === filter.departmentId })),
       results: selected(CHECKLIST_FILTERS, filter.result),
       chapters: selected(CHAPTERS, filter.chapter),
       rows,
       anyAnswerable: rows.some((row) => row.canAnswer),
       pager: pagerFor(page, path, {
-        department: own ? undefined : filter.department,
+        departmentId: own ? undefined : filter.departmentId,
         result: filter.result,
         chapter: filter.chapter?.toString(),
       }),
