@@ -6,6 +6,7 @@ import { ControlsModule } from './controls/controls.module.js';
 import { FindingsModule } from './findings/findings.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { AuditsModule } from './audits/audits.module.js';
+import { AuditChecklistPagesModule } from './web/audit-checklists/audit-checklist-pages.module.js';
 import { DepartmentDutiesModule } from './department-duties/department-duties.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
@@ -63,8 +64,8 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: FindingsModule, pages: FindingPagesModule },
   // the pages of incidents: the desk's first (its /incidents/figures is not an incident's page /incidents/:id), external reports and reviews, escalation policies, then the report form, my reports, the board, an incident's page
   { module: IncidentsModule, pages: [IncidentDeskPagesModule, IncidentReportPagesModule, EscalationPolicyPagesModule, IncidentPagesModule] },
-  // the pages of audits: the report and trend pages first (/audits/trend is not an audit's page /audits/:id), then the plans and an audit's page
-  { module: AuditsModule, pages: [AuditReportPagesModule, AuditPagesModule] },
+  // the pages of audits: the report and trend pages first (/audits/trend is not an audit's page /audits/:id), then the plans and an audit's page, the checklists
+  { module: AuditsModule, pages: [AuditReportPagesModule, AuditPagesModule, AuditChecklistPagesModule] },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];

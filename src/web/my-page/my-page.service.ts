@@ -4,7 +4,7 @@ import { FeatureCatalog, providerMarker } from '../../common/features/discovery.
 
 /** Something a person still owes: a course to complete, a policy version to acknowledge, a role request to decide. */
 export interface Duty {
-  kind: 'training' | 'policy_acknowledgement' | 'role_request' | 'incident_alert' | 'corrective_action';
+  kind: 'training' | 'policy_acknowledgement' | 'role_request' | 'incident_alert' | 'corrective_action' | 'self_inspection';
   title: string;
   /** the title on English pages, when there is one */
   titleEn?: string | null;
