@@ -4,7 +4,8 @@
  * - starting an audit, which makes its checklist (control × department) in one INSERT … SELECT:
  *   a town's (the 56 controls of `policies/` × 20 departments = 1,120 items) and a prefecture's
  *   (500 controls × 200 departments = 100,000 items), through AuditsService.start (the lock, the
- *   statement, the audit's update and its audit-trail row in one transaction), beside the floor:
+ *   statement, the audit's update and its audit-trail row in one transaction) and through
+ *   AuditsService.generateChecklist alone (its one statement in a transaction), beside the floor:
  *   the bare INSERT … SELECT of the same rows sent raw through `pg` on a connection of its own.
  *   Runs alternate between the two; medians (target: start ≤ 1.5× the floor).
  * - the checklist page of the 100,000-item audit (70% answered), filtered by department, by
@@ -16,6 +17,7 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { Audit } from '../../src/audits/audit.entity.js';
 import { AuditsService } from '../../src/audits/audits.service.js';
 import { ChecklistQuery, type ChecklistFilter } from '../../src/audits/dto/audit.dto.js';
 import { systemActor } from '../../src/common/actor.js';
@@ -113,17 +115,31 @@ async function generation(t: TestApp, org: Org, label: string, runs: number, war
   await client.connect();
   const expected = org.controls * org.departmentIds.length;
   const service: number[] = [];
+  const statement: number[] = [];
   const floor: number[] = [];
   let last = '';
   try {
     for (let i = 0; i < warmUp + runs; i++) {
-      const [serviceAudit, floorAudit] = [await planAudit(t, org, `${label} ${i}`), await planAudit(t, org, `${label} floor ${i}`)];
+      const [serviceAudit, statementAudit, floorAudit] = [
+        await planAudit(t, org, `${label} ${i}`),
+        await planAudit(t, org, `${label} statement ${i}`),
+        await planAudit(t, org, `${label} floor ${i}`),
+      ];
       // who goes first takes turns, so neither always meets a cache the other warmed
       const measureService = async (): Promise<number> => {
         const t0 = performance.now();
         const { items } = await audits.start(actorOf(org.lead), serviceAudit);
         const ms = performance.now() - t0;
         if (items !== expected) throw new Error(`start made ${items} items, not ${expected}`);
+        return ms;
+      };
+      // the service's statement alone (AuditsService.generateChecklist), in a transaction of its own
+      const measureStatement = async (): Promise<number> => {
+        const audit = await t.dataSource.getRepository(Audit).findOneByOrFail({ id: statementAudit });
+        const t0 = performance.now();
+        const items = await t.dataSource.transaction((manager) => audits.generateChecklist(manager, audit));
+        const ms = performance.now() - t0;
+        if (items !== expected) throw new Error(`generateChecklist made ${items} items, not ${expected}`);
         return ms;
       };
       const measureFloor = async (): Promise<number> => {
@@ -140,16 +156,20 @@ async function generation(t: TestApp, org: Org, label: string, runs: number, war
         return ms;
       };
       let s: number;
+      let g: number;
       let f: number;
       if (i % 2 === 0) {
         s = await measureService();
+        g = await measureStatement();
         f = await measureFloor();
       } else {
         f = await measureFloor();
+        g = await measureStatement();
         s = await measureService();
       }
       if (i >= warmUp) {
         service.push(s);
+        statement.push(g);
         floor.push(f);
       }
       last = serviceAudit;
@@ -157,17 +177,16 @@ async function generation(t: TestApp, org: Org, label: string, runs: number, war
   } finally {
     await client.end();
   }
-  const s = percentile(
-    [...service].sort((a, b) => a - b),
-    50,
-  );
-  const f = percentile(
-    [...floor].sort((a, b) => a - b),
-    50,
-  );
+  const median = (runs: number[]): number =>
+    percentile(
+      [...runs].sort((a, b) => a - b),
+      50,
+    );
+  const [s, g, f] = [median(service), median(statement), median(floor)];
   const name = `audit checklist, ${org.controls} controls × ${org.departmentIds.length} departments (${expected.toLocaleString('en')} items)`;
   line(`${name}: raw-SQL floor (the bare INSERT … SELECT)`, `median ${f.toFixed(1)} ms (${runs} runs)`);
   line(`${name}: AuditsService.start`, `median ${s.toFixed(1)} ms (lock, the INSERT … SELECT, the audit's update and audit-trail row)`);
+  line(`${name}: AuditsService.generateChecklist`, `median ${g.toFixed(1)} ms (its one statement, in a transaction; ${(g / f).toFixed(2)}× the floor)`);
   line(`${name}: start ÷ floor`, `${(s / f).toFixed(2)}× (target ≤ ${TARGET_RATIO}×: ${s <= TARGET_RATIO * f ? 'met' : 'NOT MET'})`);
   return last;
 }
