@@ -17,6 +17,7 @@ import { FEATURE_ENTITIES, FEATURES } from './features.js';
 import { UnitOfWork } from './database/unit-of-work.js';
 import { Organization } from './organizations/organization.entity.js';
 import { OrganizationsService } from './organizations/organizations.service.js';
+import { seedDemoAudits } from '../seeds/demo-audits.seed.js';
 import { seedDemoCompliance } from '../seeds/demo-compliance.seed.js';
 import { seedDemoIncidents } from '../seeds/demo-incidents.seed.js';
 import { seedDemoTown } from '../seeds/demo-town.seed.js';
@@ -91,7 +92,8 @@ const COMMANDS: Record<string, Command> = {
         const compliance = await seedDemoCompliance(app, town.organizationId);
         const training = await seedDemoTraining(app, town.organizationId);
         const incidents = await seedDemoIncidents(app, town.organizationId);
-        print({ ...town, compliance, training, incidents });
+        const audits = await seedDemoAudits(app, town.organizationId);
+        print({ ...town, compliance, training, incidents, audits });
         return 0;
       }),
   },

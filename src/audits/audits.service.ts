@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
+import { tokyoToday } from '../common/calendar.js';
 import { fiscalYearOf } from '../common/dates.js';
 import { AppException, type FieldError } from '../common/errors/app.exception.js';
 import { pageOf, type Page } from '../common/pagination.js';
@@ -418,8 +419,10 @@ export class AuditsService {
    * Answers an item (its team; in a self-inspection, the manager of its department). The same answer
    * again changes nothing; a non-conformity raises the item's finding once (a later answer only
    * updates its severity and description); an item that raised a finding cannot go back to conformant.
+   * `answeredAt` (optional, for demo data of past years) is when it was answered: the item's time and
+   * the day its finding is raised (and so the finding's fiscal year and default due date); now when not given.
    */
-  async answer(actor: Actor, auditId: string, itemId: string, dto: AnswerItemDto): Promise<ChecklistRow> {
+  async answer(actor: Actor, auditId: string, itemId: string, dto: AnswerItemDto, answeredAt?: Date): Promise<ChecklistRow> {
     assertMay(actor, AUDITS.answer);
     const note = dto.note?.trim() ? dto.note.trim() : null;
     if (dto.result !== 'conformant' && !note)
@@ -451,10 +454,10 @@ export class AuditsService {
         );
       const answered = await tx.update(
         item,
-        { result: dto.result, note, answeredById: actor.staffId, answeredAt: new Date() },
+        { result: dto.result, note, answeredById: actor.staffId, answeredAt: answeredAt ?? new Date() },
         { action: 'checklist_item.answer', entityType: 'checklist_item', context: { auditId: audit.id } },
       );
-      if (severity) await this.raiseFinding(tx, audit, answered, severity, note ?? '');
+      if (severity) await this.raiseFinding(tx, audit, answered, severity, note ?? '', answeredAt);
       await this.withdrawSignOff(tx, audit, item.departmentId);
       return this.rowOf(tx.manager, audit, answered.id, null);
     });
@@ -474,7 +477,7 @@ export class AuditsService {
     });
   }
 
-  private async raiseFinding(tx: Transaction, audit: Audit, item: ChecklistItem, severity: FindingSeverity, note: string): Promise<void> {
+  private async raiseFinding(tx: Transaction, audit: Audit, item: ChecklistItem, severity: FindingSeverity, note: string, raisedAt?: Date): Promise<void> {
     const [names] = (await tx.manager.query(
       `SELECT c.title AS control_title, d.name AS department_name FROM controls c, departments d WHERE c.id = $1 AND d.id = $2`,
       [item.controlId, item.departmentId],
@@ -482,7 +485,7 @@ export class AuditsService {
     const title = `${item.controlCode} ${names?.control_title ?? ''}（${names?.department_name ?? ''}）`;
     await this.findings.raiseForChecklistItem(
       tx,
-      { source: 'audit', sourceId: audit.id, checklistItemId: item.id },
+      { source: 'audit', sourceId: audit.id, checklistItemId: item.id, ...(raisedAt ? { raisedOn: tokyoToday(raisedAt) } : {}) },
       {
         title: title.length > 300 ? `${title.slice(0, 299)}…` : title,
         description: note,

@@ -17,6 +17,7 @@ import { actorOf, createDepartment, createPerson, signIn, testOrganization } fro
 import { createTestApp, TEST_SECRET_KEY } from '../support/test-app.js';
 import { generateBenchData } from './bench-data.js';
 import { generateBenchEnrolments } from './bench-enrolments.js';
+import { benchAuditChecklist } from './audit-checklist.js';
 import { benchIncidentBoard } from './incident-board.js';
 import { benchEscalation } from './incident-escalation.js';
 import { benchIncidentReport } from './incident-report.js';
@@ -245,6 +246,8 @@ async function main(): Promise<void> {
     if (section('incident-report')) await benchIncidentReport(t, line);
     if (section('escalation')) await benchEscalation(t, line);
     if (section('incident-board')) await benchIncidentBoard(t, line);
+    // audits (issue 11): starting an audit (its checklist) beside the bare INSERT … SELECT, and the checklist page over 100,000 items (`audit-checklist`)
+    if (section('audit-checklist')) await benchAuditChecklist(t, line);
 
     const rss = process.memoryUsage().rss / 1024 / 1024;
     line('resident memory after the run', `${rss.toFixed(0)} MiB`);
