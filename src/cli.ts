@@ -80,7 +80,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'seed:demo': {
     usage: 'seed:demo',
-    description: 'load the demo town: departments, staff, policies/ (approved), control statuses, training FY2019–, incidents FY2019– (idempotent)',
+    description: 'load the demo town: departments, staff, policies/ (approved), control statuses, training FY2019–, incidents FY2019–, audits and self-inspections FY2019–FY2022 (idempotent)',
     run: () =>
       withServices(async (app) => {
         const town = await seedDemoTown({
