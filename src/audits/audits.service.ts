@@ -57,6 +57,8 @@ export interface DepartmentProgress {
   signedOffAt: Date | null;
   signedOffById: string | null;
   signedOffByName: string | null;
+  /** the manager's comment on signing off */
+  signedOffNote: string | null;
 }
 
 /** An audit in a list: with its counts. */
@@ -309,13 +311,13 @@ export class AuditsService {
   async progressOf(manager: EntityManager, audit: Audit, departmentId: string | null = null): Promise<AuditProgress> {
     const rows = (await manager.query(
       `SELECT i.department_id, min(i.department_code) AS department_code, d.name AS department_name, i.result, count(*)::int AS n,
-              s.signed_at, s.signed_by_id, p.family_name || ' ' || p.given_name AS signed_by_name
+              s.signed_at, s.signed_by_id, s.note AS signed_note, p.family_name || ' ' || p.given_name AS signed_by_name
          FROM audit_checklist_items i
          JOIN departments d ON d.id = i.department_id
          LEFT JOIN audit_sign_offs s ON s.audit_id = i.audit_id AND s.department_id = i.department_id
          LEFT JOIN staff p ON p.id = s.signed_by_id
         WHERE i.audit_id = $1 AND ($2::uuid IS NULL OR i.department_id = $2)
-        GROUP BY i.department_id, d.name, i.result, s.signed_at, s.signed_by_id, p.family_name, p.given_name`,
+        GROUP BY i.department_id, d.name, i.result, s.signed_at, s.signed_by_id, s.note, p.family_name, p.given_name`,
       [audit.id, departmentId],
     )) as {
       department_id: string;
@@ -326,6 +328,7 @@ export class AuditsService {
       signed_at: Date | null;
       signed_by_id: string | null;
       signed_by_name: string | null;
+      signed_note: string | null;
     }[];
     const byResult = { conformant: 0, observation: 0, minor_nonconformity: 0, major_nonconformity: 0, not_applicable: 0 } as Record<ChecklistResult, number>;
     const departments = new Map<string, DepartmentProgress>();
@@ -342,6 +345,7 @@ export class AuditsService {
         signedOffAt: row.signed_at,
         signedOffById: row.signed_by_id,
         signedOffByName: row.signed_by_name,
+        signedOffNote: row.signed_note,
       };
       departments.set(row.department_id, department);
       department.total += row.n;

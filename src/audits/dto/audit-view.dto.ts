@@ -136,6 +136,9 @@ export class DepartmentProgressView {
 
   @ApiProperty({ type: String, nullable: true })
   signedOffByName!: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'the manager’s comment on signing off' })
+  signedOffNote!: string | null;
 }
 
 export class AuditProgressView {
