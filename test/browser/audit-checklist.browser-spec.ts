@@ -104,7 +104,7 @@ describe('the checklist in a browser: an auditor works through it with the keybo
       await saved(page, itemIds[0]);
       expect(await item(page, itemIds[0]!).locator('[data-checklist-result]').textContent()).toContain('適合');
 
-      // item 2: Tab into its results, the arrow key to 所見, a note, Enter on 保存
+      // item 2: Tab into its results, the arrow key to 観察事項, a note, Enter on 保存
       await page.keyboard.press('Tab'); // the first result of item 2 (none chosen yet)
       expect(await focused(page)).toMatchObject({ id: `result-${itemIds[1]}-conformant` });
       await page.keyboard.press('ArrowRight');

@@ -125,7 +125,7 @@ describe('the checklist pages: answering item by item, the refusals in plain wor
     // an observation without a note: the same filtered page again, the summary at the top linking to the note
     const refused = await form(auditor, `/audits/${auditId}/checklist/${second!.id}`, { _page: filtered, result: 'observation', note: '  ' }).expect(400);
     const summary = refused.text.slice(refused.text.indexOf('error-summary'), refused.text.indexOf('</ul>', refused.text.indexOf('error-summary')));
-    expect(words(summary)).toContain('「所見」にするには、確認したことと見つかったことをメモに書いてください。');
+    expect(words(summary)).toContain('「観察事項」にするには、確認したことと見つかったことをメモに書いてください。');
     expect(summary).toContain(`href="#note-${second!.id}"`);
     expect(refused.text).toMatch(/<title>エラー：/);
     expect(refused.text).toMatch(new RegExp(`<textarea id="note-${second!.id}"[^>]*aria-invalid="true"`));
@@ -143,7 +143,7 @@ describe('the checklist pages: answering item by item, the refusals in plain wor
       reference: string;
     }[];
     const withFinding = await page(auditor, `/audits/${auditId}/checklist?departmentId=${somu.id}`).expect(200);
-    expect(withFinding.text).toContain(`<a href="/findings/${finding!.id}">指摘事項 ${finding!.reference}</a>`);
+    expect(withFinding.text).toContain(`<a href="/findings/${finding!.id}">${finding!.reference}</a>`);
     const back = await form(auditor, `/audits/${auditId}/checklist/${second!.id}`, { result: 'conformant' }).expect(409);
     expect(words(back.text)).toContain(`この項目からは指摘事項 ${finding!.reference} が作られています。`);
     expect(back.text).toContain(`href="#result-${second!.id}-conformant"`);
@@ -243,6 +243,7 @@ describe('the checklist pages: answering item by item, the refusals in plain wor
     expect(words(done.text)).toContain('課長確認を記録しました。');
     expect(words(done.text)).toMatch(/佐藤 一郎 が \d{4}\/\d{2}\/\d{2} \d{2}:\d{2} に課長確認をしました。/);
     expect(done.text).not.toContain('課長確認をする');
+    expect(words(done.text)).toContain('課長のコメント： 確認しました');
     const noDuty = await page(somuManager, '/').expect(200);
     expect(noDuty.text).not.toContain(`/audits/${selfInspectionId}/checklist`);
   });

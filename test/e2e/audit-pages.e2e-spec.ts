@@ -136,7 +136,7 @@ describe('audit plan pages: plan in the form, refused for an auditor of a depart
 
     // the plan changes while planned: the self-inspection rule does not apply, the title does
     const edit = await page(officer, `${href}/edit`).expect(200);
-    expect(edit.text).toContain('年度と種類は、計画したあとは変更できません。');
+    expect(edit.text).toContain('年度と種別は、計画したあとは変更できません。');
     await form(officer, `${href}/edit`, { ...plan, title: '変更した監査', leadAuditorId: sato.staff.id }).expect(303);
     expect(words((await page(officer, href).expect(200)).text)).toContain('変更した監査');
   });
@@ -216,11 +216,28 @@ describe('audit plan pages: plan in the form, refused for an auditor of a depart
       `UPDATE audit_checklist_items SET result = 'conformant', answered_by_id = $3, answered_at = now() WHERE audit_id = $1 AND department_id = $2`,
       [id, somu.id, somuManager.staff.id],
     );
-    await t.get(AuditsService).signOff(actorOf(somuManager), id, { departmentId: somu.id });
+    await t.get(AuditsService).signOff(actorOf(somuManager), id, { departmentId: somu.id, note: '窓口の施錠を確認した。' });
+    // a started audit's plan no longer changes: its edit address goes back to its page with a word on why
+    const noEdit = await page(officer, `${href}/edit`).expect(303);
+    expect(noEdit.headers.location).toBe(href);
+    expect(decodeURIComponent(flashOf(noEdit) ?? '')).toBe('mamori_flash=notice.auditPlan_notEditable');
     const shown = (await page(officer, href).expect(200)).text;
     const table = words(/<table class="table">[\s\S]*?<\/table>/.exec(shown)?.[0] ?? '');
     expect(table).toContain('課長確認');
     expect(table).toMatch(/総務課 (\d+) \/ \1 完了 0 田中 三郎 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
     expect(table).toMatch(/税務課 0 \/ \d+ 0 未確認/);
+    expect(table).toContain('窓口の施錠を確認した。');
+
+    // 税務課 answers every item but its manager has not signed off: the report panel says so, and reporting is refused by name
+    await t.dataSource.query(`UPDATE audit_checklist_items SET result = 'conformant', answered_at = now() WHERE audit_id = $1 AND department_id = $2`, [
+      id,
+      zeimu.id,
+    ]);
+    const waiting = '課長確認がまだの課・室があります：税務課。各課の課長が確認してから報告へ進めてください。';
+    expect(words((await page(yamada, href).expect(200)).text)).toContain(waiting);
+    const refused = await form(yamada, `${href}/reporting`, { summary: '各課とも概ね適切。' }).expect(409);
+    expect(summaryOf(refused.text)).toEqual([{ href: '#summary', text: waiting }]);
+    expect(refused.text).toContain('報告へ進められません');
+    expect(refused.text).toContain('各課とも概ね適切。</textarea>');
   });
 });

@@ -228,16 +228,16 @@ describe('audit report: conformance by chapter and department, findings and acti
     expect(file.headers['content-disposition']).toContain(`audit-report-${planned.body.reference as string}.xlsx`);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(file.body as unknown as ArrayBuffer);
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['概要', '章別', '課別', '指摘事項', '監査項目']);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['概要', '章別', '課・室別', '指摘事項', '監査項目']);
     const summary = new Map<string, unknown>();
     workbook.getWorksheet('概要')!.eachRow((row) => summary.set(String(row.getCell(1).value), row.getCell(2).value));
     expect(summary.get('監査')).toBe(`${planned.body.reference as string} 情報セキュリティ内部監査`);
     expect(summary.get('年度')).toMatch(new RegExp(`^令和\\d+年度（${fy}年度）$`));
     expect(summary.get('状態')).toBe('報告（承認待ち）');
-    expect(summary.get('範囲（課）')).toBe('総務課、税務課');
-    expect(summary.get('監査責任者')).toBe('試験 太郎');
+    expect(summary.get('対象の課・室')).toBe('総務課、税務課');
+    expect(summary.get('主任監査人')).toBe('試験 太郎');
     expect(summary.get('適合率（全体）') as number).toBeCloseTo(14 / 17, 10);
-    expect(summary.get('監査人の所見')).toContain('手順書の改訂が必要');
+    expect(summary.get('監査の要旨（監査人の所見）')).toContain('手順書の改訂が必要');
     expect(summary.get('予定開始日')).toBeInstanceOf(Date);
     const rowsOf = (name: string) => {
       const rows: unknown[][] = [];
@@ -255,7 +255,7 @@ describe('audit report: conformance by chapter and department, findings and acti
     expect(chapters[1]![9] as number).toBeCloseTo(8 / 9, 10);
     expect(chapters[2]![9] as number).toBeCloseTo(0.75, 10);
     expect(chapters[3]![9] as number).toBeCloseTo(14 / 17, 10);
-    const departments = rowsOf('課別');
+    const departments = rowsOf('課・室別');
     expect(departments.slice(1).map((r) => [r[0], r[1], r[10]])).toEqual([
       ['SOMU', '総務課', expect.closeTo(7 / 9, 10)],
       ['ZEIMU', '税務課', expect.closeTo(7 / 8, 10)],
@@ -264,12 +264,12 @@ describe('audit report: conformance by chapter and department, findings and acti
     const findings = rowsOf('指摘事項');
     expect(findings).toHaveLength(1 + 4); // one row per action; a finding without one, a row of its own
     const actionRow = findings.find((r) => r[0] === verified.reference)!;
-    expect(actionRow.slice(3, 8)).toEqual(['高', '検証済み', '総務課', major.controlCode, '監査項目から起票']);
+    expect(actionRow.slice(3, 8)).toEqual(['高', '確認済み', '総務課', major.controlCode, '監査項目から起票']);
     expect(actionRow.slice(9, 11)).toEqual(['手順書を改訂して周知する', '試験 太郎']);
-    expect(actionRow[12]).toBe('検証済み');
+    expect(actionRow[12]).toBe('確認済み');
     expect(findings.find((r) => r[1] === '監査記録の保管場所が未定')!.slice(3, 10)).toEqual([
       '低',
-      '未着手',
+      '未対応',
       '税務課',
       '',
       '手動で起票',
@@ -303,11 +303,17 @@ describe('audit report: conformance by chapter and department, findings and acti
     expect(text).toContain('適合率 ＝（適合 ＋ 観察事項）÷（回答済み − 該当なし）');
     expect(office.text).toContain(`href="/audits/${id}/report.xlsx"`);
     expect(office.text).not.toContain('name="decision"'); // only the CISO answers
+    // findings open their page; the planned dates read 〜; no department codes under the names
+    expect(office.text).toContain(`<a href="/findings/${verified.id}">${verified.reference}</a>`);
+    expect(text).toMatch(/\d+年\d+月\d+日 ?〜 ?\d+年\d+月\d+日/);
+    expect(text).not.toContain('SOMU');
+    // a malformed address: the error page's 400, like the other pages
+    await page(officer, '/audits/not-a-uuid/report').expect(400);
     const asCiso = await page(ciso, `/audits/${id}/report`).expect(200);
     expect(asCiso.text).toContain(`action="/audits/${id}/report/acceptance"`);
     const refused = await form(ciso, `/audits/${id}/report/acceptance`, { decision: 'return', note: ' ' }).expect(400);
     expect(refused.text).toContain('error-summary');
-    expect(words(refused.text)).toContain('差し戻すときは、何をすべきかを所見に書いてください');
+    expect(words(refused.text)).toContain('差し戻すときは、何をすべきかをコメントに書いてください。');
     expect(refused.text).toContain('value="return" checked');
     const none = await form(ciso, `/audits/${id}/report/acceptance`, {}).expect(400);
     expect(words(none.text)).toContain('承認するか差し戻すかを選んでください');

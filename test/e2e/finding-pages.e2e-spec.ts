@@ -2,6 +2,7 @@ import request from 'supertest';
 import { systemActor } from '../../src/common/actor.js';
 import { addDays, tokyoToday } from '../../src/common/calendar.js';
 import { fiscalYearOf } from '../../src/common/dates.js';
+import { AuditsService } from '../../src/audits/audits.service.js';
 import { Control } from '../../src/controls/control.entity.js';
 import { CorrectiveAction } from '../../src/findings/corrective-action.entity.js';
 import { Finding } from '../../src/findings/finding.entity.js';
@@ -196,6 +197,29 @@ describe('finding pages: raise by hand, plan, report done, verify or send back; 
     await form(assignee, `/findings/${findingId}/actions/${action.id}/verify`, { verdict: 'verify', note: 'x' }).expect(403);
     // the duty left the assignee's page
     expect((await page(assignee, '/').expect(200)).text).not.toContain(`/findings/${findingId}#action-`);
+    // the auditor carried out an action themselves: no verify form for them but a word on who does; the refusal says why
+    const findings = t.get(FindingsService);
+    const own = (await findings.create(actorOf(officer), { title: '監査記録の保管', severity: 'low', ownerDepartmentId: somu.id, controlIds: [] })).finding;
+    const ownAction = await findings.planAction(actorOf(officer), own.id, {
+      description: '保管箱を用意する',
+      assigneeId: auditor.staff.id,
+      dueDate: addDays(today, 10),
+    });
+    await findings.reportDone(actorOf(auditor), ownAction.id, { status: 'done', note: '用意した' });
+    const ownView = await page(auditor, `/findings/${own.id}`).expect(200);
+    expect(ownView.text).not.toContain(`/actions/${ownAction.id}/verify`);
+    expect(words(ownView.text)).toContain('ご自身が担当した是正措置は別の人が確認します');
+    const ownRefused = await form(auditor, `/findings/${own.id}/actions/${ownAction.id}/verify`, { verdict: 'verify', note: '確認した' }).expect(403);
+    expect(summaryOf(ownRefused.text)).toContain('ご自身が担当した是正措置は、ご自身では確認・差し戻しできません');
+    expect(ownRefused.text).toContain('確認できません');
+    // the office sends it back with a new due date
+    const officerView = await page(officer, `/findings/${own.id}`).expect(200);
+    expect(officerView.text).toContain(`id="verify-${ownAction.id}-dueDate"`);
+    await form(officer, `/findings/${own.id}/actions/${ownAction.id}/verify`, { verdict: 'reopen', note: '鍵がない', dueDate: addDays(today, 20) }).expect(303);
+    expect(await t.dataSource.getRepository(CorrectiveAction).findOneByOrFail({ id: ownAction.id })).toMatchObject({
+      status: 'reopened',
+      dueDate: addDays(today, 20),
+    });
   });
 
   it('the board sorts by due date, marks the overdue and filters them, by department too; a manager sees their department’s; carried-over findings have their tab', async () => {
@@ -208,8 +232,13 @@ describe('finding pages: raise by hand, plan, report done, verify or send back; 
     const old = (await raise('前年度の委託先点検が未了', zeimu.id, addDays(today, -200))).finding;
     await t.dataSource.query(`UPDATE findings SET fiscal_year = $1 WHERE id = $2`, [fy - 1, old.id]);
 
-    const board = await page(officer, '/findings').expect(200);
+    // by default the board leaves the verified out; 「確認済みも表示」 lists them after the open ones
+    const open = rowsOf((await page(officer, '/findings').expect(200)).text);
+    expect(open.some((row) => row.includes('USB メモリの持ち出し記録がない'))).toBe(false);
+    const board = await page(officer, '/findings?verified=true').expect(200);
+    expect(board.text).toContain('確認済みも表示');
     const rows = rowsOf(board.text);
+    expect(rows.at(-1)).toContain('USB メモリの持ち出し記録がない');
     const at = (title: string) => rows.findIndex((row) => row.includes(title));
     expect(at('前年度の委託先点検が未了')).toBeLessThan(at('パスワードの使い回し'));
     expect(at('パスワードの使い回し')).toBeLessThan(at('端末の施錠がない'));
@@ -231,6 +260,24 @@ describe('finding pages: raise by hand, plan, report done, verify or send back; 
     const verified = rowsOf((await page(officer, '/findings?status=verified&source=manual&severity=high').expect(200)).text);
     expect(verified).toHaveLength(1);
     expect(verified[0]).toContain('確認済み');
+
+    // an audit's findings: the board held to the audit, named with the way back
+    const audit = await t.get(AuditsService).plan(actorOf(officer), {
+      fiscalYear: fy,
+      kind: 'internal_audit',
+      title: '情報資産の内部監査',
+      scope: { chapters: [1], departmentIds: [zeimu.id] },
+      leadAuditorId: auditor.staff.id,
+      plannedStart: `${fy}-04-01`,
+      plannedEnd: `${fy}-04-30`,
+    });
+    await t.dataSource.query(`UPDATE findings SET source = 'audit', source_id = $1 WHERE id = $2`, [audit.id, zeimuLater.id]);
+    const ofAudit = await page(officer, `/findings?sourceId=${audit.id}`).expect(200);
+    expect(rowsOf(ofAudit.text)).toHaveLength(1);
+    expect(rowsOf(ofAudit.text)[0]).toContain('端末の施錠がない');
+    expect(words(ofAudit.text)).toContain(`${audit.reference} 情報資産の内部監査`);
+    expect(ofAudit.text).toContain(`name="sourceId" value="${audit.id}"`);
+    await page(officer, '/findings?sourceId=nonsense').expect(400);
 
     // the work queue counts the overdue
     expect(words((await page(officer, '/work').expect(200)).text)).toContain('期限を過ぎた指摘事項');

@@ -201,7 +201,9 @@ export class AuditChecklistPagesService {
         if (!messages.length) messages.push({ key: 'auditChecklist.error.other' });
       }
     }
-    return formErrors('checklistAnswer', messages, { ...sent, itemId });
+    // a closed audit is not about what was typed
+    const heading = error.code === 'AUDIT_NOT_IN_PROGRESS' ? 'auditChecklist.error.saveHeading' : undefined;
+    return formErrors('checklistAnswer', messages, { ...sent, itemId }, heading);
   }
 
   /** The messages of a refused sign-off. */
@@ -214,7 +216,7 @@ export class AuditChecklistPagesService {
           : error.code === 'VALIDATION_FAILED'
             ? [{ key: 'auditChecklist.error.signOffNoteTooLong', fieldId: 'sign-off-note' }]
             : [{ key: 'auditChecklist.error.other' }];
-    return formErrors('checklistSignOff', messages, body);
+    return formErrors('checklistSignOff', messages, body, error.code === 'VALIDATION_FAILED' ? undefined : 'auditChecklist.error.signOffHeading');
   }
 
   /** A refused answer's messages as the script shows them beside the item: the words and the field each is about. */
@@ -227,9 +229,10 @@ export class AuditChecklistPagesService {
     };
   }
 
-  /** 「この監査は報告書の作成中のため…」: the audit's status in words. */
+  /** 「この監査は完了のため…」: the audit's status in words (in reporting: the answers are closed, the CISO's acceptance awaited). */
   private notInProgress(error: AppException, locale: Locale): FormMessage {
     const status = String(error.extra?.status ?? error.extra?.auditStatus ?? '');
+    if (status === 'reporting') return { key: 'auditChecklist.error.notInProgress.reporting' };
     return { key: 'auditChecklist.error.notInProgress', values: { status: this.i18n.translate(locale, `auditChecklist.auditStatus.${status}`) } };
   }
 
@@ -308,6 +311,7 @@ export class AuditChecklistPagesService {
       left,
       signedOffAt: mine.signedOffAt,
       signedOffByName: mine.signedOffByName,
+      signedOffNote: mine.signedOffNote,
       signed: mine.signedOffAt !== null,
       canSign: mine.signedOffAt === null && left === 0 && audit.status === 'in_progress',
       notInProgress: audit.status !== 'in_progress',

@@ -28,6 +28,8 @@ export class AuditAcceptanceFormFilter extends FormErrorFilter {
   protected async page(req: Request, error: AppException): Promise<FormPage> {
     const actor = (req as Request & { user: Actor }).user;
     const refused = [...new Set((error.errors ?? []).map((e) => e.field.split('.')[0]!))];
+    // a malformed address is the error page's, not the form's
+    if (refused.includes('id')) throw error;
     const errors =
       error.code === 'VALIDATION_FAILED' && refused.length
         ? formErrors(
@@ -35,7 +37,7 @@ export class AuditAcceptanceFormFilter extends FormErrorFilter {
             refused.map((field) => ({ key: `formField.auditAcceptance.${field}`, fieldId: FIELD_IDS[field] ?? 'decision' })),
             req.body,
           )
-        : formErrors('auditAcceptance', [{ key: `auditReportPage.error.${error.code}`, fieldId: 'decision' }], req.body);
+        : formErrors('auditAcceptance', [{ key: `auditReportPage.error.${error.code}`, fieldId: 'decision' }], req.body, 'auditReportPage.error.heading');
     const data = await this.pages.report(actor, String(req.params.id), errors);
     return { view: 'audit-report-page', data: { ...data, formErrors: errors } };
   }

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Post, Query, Render, Req, Res, StreamableFile, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Header, Param, Post, Query, Render, Req, Res, StreamableFile, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AuditReportExport } from '../../audits/audit-report-export.js';
 import { AUDITS } from '../../audits/audits.permissions.js';
 import { CurrentActor, May } from '../../common/access.decorators.js';
 import type { Actor } from '../../common/actor.js';
+import { uuidParam } from '../../staff/uuid-param.js';
 import { flash } from '../flash.js';
 import { localeOf } from '../locale.js';
 import { WebPageQuery } from '../web-query.dto.js';
@@ -35,7 +36,7 @@ export class AuditReportPagesController {
   @Get(':id/report')
   @May(AUDITS.read)
   @Render('audit-report-page')
-  report(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Query() _query: WebPageQuery): Promise<object> {
+  report(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Query() _query: WebPageQuery): Promise<object> {
     return this.pages.report(actor, id);
   }
 
@@ -43,14 +44,14 @@ export class AuditReportPagesController {
   @Get(':id/report.xlsx')
   @May(AUDITS.read)
   @Header('Cache-Control', 'private, no-store')
-  async workbook(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Req() req: Request): Promise<StreamableFile> {
+  async workbook(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Req() req: Request): Promise<StreamableFile> {
     return AuditReportExport.streamable(await this.exports.workbook(actor, id, localeOf(req)));
   }
 
   @Post(':id/report/acceptance')
   @May(AUDITS.accept)
   @UseFilters(AuditAcceptanceFormFilter)
-  async accept(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() form: AcceptanceForm, @Res() res: Response): Promise<void> {
+  async accept(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Body() form: AcceptanceForm, @Res() res: Response): Promise<void> {
     const audit = await this.pages.accept(actor, id, form);
     flash(res, audit.status === 'closed' ? 'notice.auditReportAccepted' : 'notice.auditReportReturned');
     res.redirect(303, `/audits/${id}/report`);

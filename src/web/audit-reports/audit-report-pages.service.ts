@@ -8,6 +8,8 @@ import { formatFiscalYear } from '../../common/dates.js';
 import type { Locale } from '../../common/locale.js';
 import { message } from '../../common/messages.js';
 import { may } from '../../common/permissions.js';
+import { UnitOfWork } from '../../database/unit-of-work.js';
+import { FINDINGS } from '../../findings/findings.permissions.js';
 import type { FormErrors } from '../forms/form-error.js';
 import { formatPercent } from '../view-helpers.js';
 import type { AcceptanceForm } from './audit-report-page.dto.js';
@@ -19,6 +21,7 @@ export class AuditReportPagesService {
   constructor(
     private readonly reports: AuditReportService,
     private readonly audits: AuditsService,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /** The report on one printable page; the CISO's form to accept or return it while it is reporting. */
@@ -26,6 +29,20 @@ export class AuditReportPagesService {
     const report = await this.reports.report(actor, id);
     const { audit } = report;
     const submitted = (formErrors?.submitted ?? {}) as Record<string, unknown>;
+    // the managers' sign-offs of a self-inspection (課長確認), per department in the reader's view
+    const signOffs =
+      audit.kind === 'self_inspection'
+        ? (await this.audits.progressOf(this.uow.manager, audit, report.departmentId)).departments.map((d) => ({
+            departmentName: d.departmentName,
+            signedOffAt: d.signedOffAt,
+            signedOffByName: d.signedOffByName,
+            signedOffNote: d.signedOffNote,
+          }))
+        : null;
+    // a finding's reference opens its page, for those who read findings
+    const linkFindings = may(actor, FINDINGS.read);
+    const findingHref = new Map(report.findings.map((f) => [f.reference, `/findings/${f.id}`]));
+    const hrefOf = (reference: string | null) => (linkFindings && reference ? (findingHref.get(reference) ?? null) : null);
     return {
       title: 'auditReportPage.title',
       titleDetail: { ja: `${audit.reference} ${audit.title}`, en: `${audit.reference} ${audit.title}` },
@@ -38,8 +55,9 @@ export class AuditReportPagesService {
       overall: report.overall,
       byChapter: report.byChapter,
       byDepartment: report.byDepartment,
-      findings: report.findings.map((finding) => ({ ...finding, actionCount: finding.actions.length })),
-      notes: report.notes,
+      findings: report.findings.map((finding) => ({ ...finding, actionCount: finding.actions.length, href: hrefOf(finding.reference) })),
+      notes: report.notes.map((note) => ({ ...note, findingHref: hrefOf(note.findingReference) })),
+      signOffs,
       acceptedBy: report.acceptedBy,
       mayAccept: may(actor, AUDITS.accept) && audit.status === 'reporting',
       acceptForm: {

@@ -18,7 +18,20 @@ export const AUDIT_FORM_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCode
   'AUDIT_TRANSITION_NOT_ALLOWED',
   'AUDIT_ITEMS_OPEN',
   'AUDIT_NOT_IN_PROGRESS',
+  'AUDIT_SIGN_OFFS_MISSING',
 ]);
+
+/** The heading of a refused start or report: not about what was typed, but about where the audit is. */
+const REFUSED_HEADING = { start: 'auditPlan.problem.startHeading', reporting: 'auditPlan.problem.reportHeading', summary: 'auditPlan.problem.summaryHeading' };
+
+/** The names of the departments a self-inspection still waits on (AUDIT_SIGN_OFFS_MISSING's `unsignedDepartments`), joined as people write them. */
+export function unsignedNames(extra: Record<string, unknown> | undefined, separator = '、'): string {
+  const departments = Array.isArray(extra?.unsignedDepartments) ? (extra.unsignedDepartments as { name?: unknown }[]) : [];
+  return departments
+    .map((d) => (typeof d?.name === 'string' ? d.name : ''))
+    .filter(Boolean)
+    .join(separator);
+}
 
 /** The fields of the plan form that a message may be about (`formField.auditPlan.<field>`). */
 export const PLAN_FIELDS = ['fiscalYear', 'kind', 'title', 'chapters', 'departmentIds', 'leadAuditorId', 'auditorIds', 'plannedStart', 'plannedEnd'] as const;
@@ -126,19 +139,24 @@ export class AuditPageFormFilter extends FormErrorFilter {
       const lead = typeof body.leadAuditorId === 'string' ? [body.leadAuditorId] : [];
       const people = await this.pages.departmentOf(actor, [...lead, ...list(body.auditorIds)]);
       const messages = planMessages(error, body, people, (fy) => formatFiscalYear(fy, locale), { status: status(error.extra?.from) });
-      const errors = formErrors(PLAN_FORM, messages, body);
+      // a plan that may no longer change is not about what was typed
+      const errors = formErrors(PLAN_FORM, messages, body, error.code === 'AUDIT_TRANSITION_NOT_ALLOWED' ? 'auditPlan.problem.editHeading' : undefined);
       const data = id ? await this.pages.editAudit(actor, id, errors) : await this.pages.newAudit(actor, errors);
       return { view: 'audit-plan-form', data: { ...data, formErrors: errors } };
     }
 
     const starting = req.path.endsWith('/start');
     const form = starting ? START_FORM : REPORT_FORM;
+    const heading = starting ? REFUSED_HEADING.start : req.path.endsWith('/summary') ? REFUSED_HEADING.summary : REFUSED_HEADING.reporting;
     let errors: FormErrors;
     if (error.code === 'AUDIT_ITEMS_OPEN') {
       const open = Number(error.extra?.openItems ?? 0);
-      errors = formErrors(form, [{ key: 'auditPlan.problem.AUDIT_ITEMS_OPEN', values: { count: open.toLocaleString('ja-JP') } }], body);
+      errors = formErrors(form, [{ key: 'auditPlan.problem.AUDIT_ITEMS_OPEN', values: { count: open.toLocaleString('ja-JP') } }], body, heading);
       // the message leads to the items still to answer
       errors.messages[0]!.href = `${auditPath(id)}/checklist?result=unanswered`;
+    } else if (error.code === 'AUDIT_SIGN_OFFS_MISSING') {
+      const departments = unsignedNames(error.extra, locale === 'ja' ? '、' : ', ');
+      errors = formErrors(form, [{ key: 'auditPlan.problem.AUDIT_SIGN_OFFS_MISSING', values: { departments }, fieldId: 'summary' }], body, heading);
     } else if (error.code === 'VALIDATION_FAILED' && !starting) {
       errors = formErrors(form, [{ key: 'formField.auditReport.summary', fieldId: 'summary' }], body);
     } else {
@@ -152,6 +170,7 @@ export class AuditPageFormFilter extends FormErrorFilter {
           },
         ],
         body,
+        heading,
       );
     }
     const data = await this.pages.audit(actor, id, errors);

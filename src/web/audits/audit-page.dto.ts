@@ -1,5 +1,20 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { AUDIT_KINDS, AUDIT_STATUSES, type AuditKind, type AuditStatus } from '../../audits/audit.entity.js';
 import { IsCalendarDate } from '../../common/validators.js';
 import { blankToUndefined, WebPageQuery } from '../web-query.dto.js';
@@ -63,6 +78,12 @@ export class AuditPlanForm {
   @IsIn(['1'])
   essentialOnly?: '1';
 
+  /** 「すべて選択」: every open department (the page service expands it), whatever boxes were ticked */
+  @IsOptional()
+  @IsIn(['1'])
+  allDepartments?: '1';
+
+  @ValidateIf((form: AuditPlanForm) => form.allDepartments !== '1')
   @Transform(asList)
   @IsArray()
   @ArrayMinSize(1)

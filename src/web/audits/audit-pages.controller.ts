@@ -5,6 +5,7 @@ import { AUDITS } from '../../audits/audits.permissions.js';
 import { AuditsService } from '../../audits/audits.service.js';
 import { CurrentActor, May } from '../../common/access.decorators.js';
 import type { Actor } from '../../common/actor.js';
+import { AppException } from '../../common/errors/app.exception.js';
 import { uuidParam } from '../../staff/uuid-param.js';
 import { flash } from '../flash.js';
 import { WebPageQuery } from '../web-query.dto.js';
@@ -56,11 +57,19 @@ export class AuditPagesController {
     return this.pages.audit(actor, id);
   }
 
+  /** The plan form; an audit already started goes back to its page with a word on why (its plan no longer changes). */
   @Get(':id/edit')
   @May(AUDITS.plan)
-  @Render('audit-plan-form')
-  edit(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Query() _query: WebPageQuery): Promise<object> {
-    return this.pages.editAudit(actor, id);
+  async edit(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Query() _query: WebPageQuery, @Res() res: Response): Promise<void> {
+    let data: object;
+    try {
+      data = await this.pages.editAudit(actor, id);
+    } catch (error) {
+      if (!(error instanceof AppException && error.code === 'AUDIT_TRANSITION_NOT_ALLOWED')) throw error;
+      flash(res, 'notice.auditPlan_notEditable');
+      return res.redirect(303, auditPath(id));
+    }
+    res.render('audit-plan-form', data);
   }
 
   @Post(':id/edit')

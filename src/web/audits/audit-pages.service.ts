@@ -3,6 +3,7 @@ import { AUDIT_KINDS, AUDIT_STATUSES, type Audit, type AuditScope } from '../../
 import { AUDITS } from '../../audits/audits.permissions.js';
 import { AuditsService } from '../../audits/audits.service.js';
 import { AuditQuery, type PlanAuditDto, type UpdateAuditDto } from '../../audits/dto/audit.dto.js';
+import { FINDINGS } from '../../findings/findings.permissions.js';
 import type { Actor } from '../../common/actor.js';
 import { tokyoToday } from '../../common/calendar.js';
 import { fiscalYearOf } from '../../common/dates.js';
@@ -27,6 +28,9 @@ export const CHAPTERS = [1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
 const AUDITOR_ROLES = ['auditor', 'security_officer'];
 
 export const auditPath = (id: string): string => `/audits/${id}`;
+
+/** The findings board, filtered by the audit they came from. */
+export const auditFindingsPath = (id: string): string => `/findings?sourceId=${id}`;
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' && value !== '' ? [value] : []);
@@ -57,6 +61,7 @@ function formValues(audit: Audit | null, submitted: Record<string, unknown> | nu
       title: text(submitted.title),
       chapters: list(submitted.chapters),
       essentialOnly: submitted.essentialOnly === '1',
+      allDepartments: submitted.allDepartments === '1',
       departmentIds: list(submitted.departmentIds),
       leadAuditorId: text(submitted.leadAuditorId),
       auditorIds: list(submitted.auditorIds),
@@ -70,6 +75,7 @@ function formValues(audit: Audit | null, submitted: Record<string, unknown> | nu
     title: audit?.title ?? '',
     chapters: (audit?.scope.chapters ?? []).map(String),
     essentialOnly: audit?.scope.essentialOnly === true,
+    allDepartments: false,
     departmentIds: audit?.scope.departmentIds ?? [],
     leadAuditorId: audit?.leadAuditorId ?? '',
     auditorIds: audit?.auditorIds ?? [],
@@ -107,6 +113,7 @@ export class AuditPagesService {
       actor,
       result.items.map((s) => s.audit.leadAuditorId),
     );
+    const boardOpen = may(actor, FINDINGS.read);
     return {
       title: 'auditPlan.list.title',
       canPlan: may(actor, AUDITS.plan),
@@ -132,6 +139,7 @@ export class AuditPagesService {
         total,
         answered,
         findings,
+        findingsHref: findings > 0 && boardOpen ? auditFindingsPath(audit.id) : null,
       })),
       pager: pagerFor(result, '/audits', {
         fiscalYear: query.fiscalYear,
@@ -195,7 +203,7 @@ export class AuditPagesService {
       fiscalYear: form.fiscalYear!,
       kind: form.kind!,
       title: form.title,
-      scope: this.scopeOf(form),
+      scope: await this.scopeOf(actor, form),
       leadAuditorId: form.leadAuditorId,
       auditorIds: form.auditorIds,
       plannedStart: form.plannedStart,
@@ -207,7 +215,7 @@ export class AuditPagesService {
   async update(actor: Actor, id: string, form: AuditPlanForm): Promise<Audit> {
     const dto: UpdateAuditDto = {
       title: form.title,
-      scope: this.scopeOf(form),
+      scope: await this.scopeOf(actor, form),
       leadAuditorId: form.leadAuditorId,
       auditorIds: form.auditorIds,
       plannedStart: form.plannedStart,
@@ -216,11 +224,13 @@ export class AuditPagesService {
     return this.audits.update(actor, id, dto);
   }
 
-  private scopeOf(form: AuditPlanForm): AuditScope {
+  /** The plan's scope; 「すべて選択」 is every open department. */
+  private async scopeOf(actor: Actor, form: AuditPlanForm): Promise<AuditScope> {
+    const departmentIds = form.allDepartments === '1' ? (await this.departmentChoices(actor, [])).map((d) => d.id) : form.departmentIds;
     return {
       ...(form.chapters.length ? { chapters: form.chapters } : {}),
       ...(form.essentialOnly === '1' ? { essentialOnly: true } : {}),
-      departmentIds: form.departmentIds,
+      departmentIds,
     };
   }
 
@@ -235,7 +245,8 @@ export class AuditPagesService {
       fiscalYears: years.map((value) => ({ value, selected: String(value) === values.fiscalYear })),
       kinds: AUDIT_KINDS.map((value) => ({ value, checked: value === values.kind })),
       chapters: CHAPTERS.map((value) => ({ value, checked: chapters.has(String(value)) })),
-      departments: departments.map((d) => ({ ...d, checked: scoped.has(d.id) })),
+      departments: departments.map((d) => ({ ...d, checked: values.allDepartments || scoped.has(d.id) })),
+      allDepartments: values.allDepartments,
       leads: auditors.map((a) => ({ ...a, selected: a.id === values.leadAuditorId })),
       team: auditors.map((a) => ({ ...a, checked: team.has(a.id) })),
     };
@@ -273,16 +284,20 @@ export class AuditPagesService {
 
   async audit(actor: Actor, id: string, formErrors?: FormErrors, today = tokyoToday()): Promise<object> {
     const audit = await this.audits.get(actor, id);
-    const [progress, names, departments] = await Promise.all([
+    const own = this.audits.onlyDepartment(actor, audit);
+    const [progress, names, departments, findings] = await Promise.all([
       this.audits.progress(actor, id),
       this.names(actor, [audit.leadAuditorId, ...audit.auditorIds, audit.acceptedById]),
       this.departmentNames(actor, audit.departmentIds),
+      this.findingCount(actor, audit.id, own),
     ]);
-    const own = this.audits.onlyDepartment(actor, audit);
     const canStart = audit.status === 'planned' && may(actor, AUDITS.start, audit);
     const canReport = audit.status === 'in_progress' && may(actor, AUDITS.report, audit);
     const href = auditPath(audit.id);
     const reportSent = sent(formErrors, REPORT_FORM);
+    // a self-inspection goes to reporting once every department's manager has signed off (AUDIT_SIGN_OFFS_MISSING)
+    const unsigned =
+      audit.kind === 'self_inspection' ? progress.departments.filter((d) => d.total > 0 && d.signedOffAt === null).map((d) => d.departmentName) : [];
     return {
       title: 'auditPlan.audit.title',
       titleDetail: { ja: `${audit.reference} ${audit.title}`, en: `${audit.reference} ${audit.title}` },
@@ -329,6 +344,9 @@ export class AuditPagesService {
           checklistHref: `${href}/checklist?departmentId=${d.departmentId}`,
         })),
       },
+      findings: { count: findings, href: findings > 0 && may(actor, FINDINGS.read) ? auditFindingsPath(audit.id) : null },
+      /** the departments whose manager has not signed off yet, as the message names them (empty: none) */
+      unsignedDepartments: unsigned.join('、'),
       checklistHref: `${href}/checklist`,
       unansweredHref: `${href}/checklist?result=unanswered`,
       reportHref: `${href}/report`,
@@ -340,6 +358,16 @@ export class AuditPagesService {
       reportValues: { summary: reportSent ? text(reportSent.summary) : audit.summary },
       ...(formErrors ? { formErrors } : {}),
     };
+  }
+
+  /** How many findings the audit raised (a manager held to their department: that department's). */
+  private async findingCount(actor: Actor, auditId: string, departmentId: string | null): Promise<number> {
+    const rows = (await this.uow.manager.query(
+      `SELECT count(*)::int AS n FROM findings
+        WHERE organization_id = $1 AND source = 'audit' AND source_id = $2 AND ($3::uuid IS NULL OR owner_department_id = $3)`,
+      [actor.organizationId, auditId, departmentId],
+    )) as { n: number }[];
+    return rows[0]?.n ?? 0;
   }
 
   /** How many checklist items starting the audit will make: controls in scope (in force) × departments in scope. */

@@ -55,8 +55,19 @@ export function findingFormErrors(form: string, error: AppException, body: unkno
       body,
     );
   }
-  const key = error.code === 'FORBIDDEN' ? `findingPage.error.FORBIDDEN.${form}` : `findingPage.error.${error.code}`;
-  return formErrors(form, [{ key, values, fieldId: layout.mainField }], body);
+  const key =
+    error.code !== 'FORBIDDEN'
+      ? `findingPage.error.${error.code}`
+      : ownAction(error)
+        ? 'findingPage.error.FORBIDDEN.ownAction'
+        : `findingPage.error.FORBIDDEN.${form}`;
+  // not about what was typed: the heading says what could not be done
+  return formErrors(form, [{ key, values, fieldId: layout.mainField }], body, `findingPage.errorHeading.${form}`);
+}
+
+/** The refusal of someone verifying (or reopening) the corrective action they did themselves. */
+export function ownAction(error: AppException): boolean {
+  return error.code === 'FORBIDDEN' && (error.detail ?? '').startsWith('You did this corrective action');
 }
 
 /** The forms of a finding's page by the end of the address they post to, and the ids of their fields. */
@@ -74,7 +85,10 @@ const PAGE_FORMS: { pattern: RegExp; form: string; layout: (actionId: string) =>
   {
     pattern: /\/actions\/[^/]+\/verify$/,
     form: 'findingVerify',
-    layout: (actionId) => ({ fieldId: () => `verify-${actionId}-note`, mainField: `verify-${actionId}-note` }),
+    layout: (actionId) => ({
+      fieldId: (f) => (f === 'dueDate' ? `verify-${actionId}-dueDate` : `verify-${actionId}-note`),
+      mainField: `verify-${actionId}-note`,
+    }),
   },
 ];
 

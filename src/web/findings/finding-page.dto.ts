@@ -58,6 +58,18 @@ export class FindingBoardQuery extends WebPageQuery {
   @Transform(blankToUndefined)
   @IsIn(['true'])
   awaiting?: 'true';
+
+  /** only those raised by this record (an audit's findings, from its page and the audit list) */
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsUUID('all')
+  sourceId?: string;
+
+  /** show the verified ones too (by default the board leaves them out unless the status asks for them) */
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(['true'])
+  verified?: 'true';
 }
 
 /** The carried-over tab: the fiscal year carried into (default: the current one). */
@@ -125,6 +137,12 @@ export class FindingDoneForm {
   @IsString()
   @Length(1, 5000)
   note!: string;
+
+  /** when reopening: a new due date for the action (blank: the one it had) */
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsCalendarDate()
+  dueDate?: string;
 }
 
 /** 確認する / 差し戻す: the button pressed, and what was checked or why it goes back. */
@@ -136,4 +154,10 @@ export class FindingVerifyForm {
   @IsString()
   @Length(1, 5000)
   note!: string;
+
+  /** when reopening: a new due date for the action (blank: the one it had) */
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsCalendarDate()
+  dueDate?: string;
 }

@@ -103,7 +103,7 @@ export class FindingPagesController {
   ): Promise<void> {
     await this.pages.assertActionOf(actor, id, actionId);
     const verified = form.verdict === 'verify';
-    await this.findings.verify(actor, actionId, { verified, note: form.note });
+    await this.findings.verify(actor, actionId, { verified, note: form.note, ...(form.dueDate ? { dueDate: form.dueDate } : {}) });
     flash(res, verified ? 'notice.findingActionVerified' : 'notice.findingActionReopened');
     res.redirect(303, `/findings/${id}#action-${actionId}`);
   }

@@ -33,6 +33,14 @@ function submittedOf(refused: FormErrors | null | undefined, form: string, actio
   return Object.fromEntries(Object.entries(refused.submitted).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
 }
 
+/** The board's address with a filter (the blank ones left out). */
+function boardHref(filter: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(filter)) if (value) params.set(name, value);
+  const query = params.toString();
+  return query ? `/findings?${query}` : '/findings';
+}
+
 /** high first, as people say them (高・中・低) */
 const SEVERITIES_HIGH_FIRST = [...FINDING_SEVERITIES].reverse();
 
@@ -104,11 +112,15 @@ export class FindingPagesService {
     if (filter.source) add((n) => `f.source = ${n}`, filter.source);
     if (filter.department) add((n) => `f.owner_department_id = ${n}`, filter.department);
     if (filter.fiscalYear) add((n) => `f.fiscal_year = ${n}`, filter.fiscalYear);
+    if (filter.sourceId) add((n) => `f.source_id = ${n}`, filter.sourceId);
+    // closed work stays out of the way: verified ones only when asked for (the option, or their status)
+    const showVerified = filter.verified === 'true' || filter.status === 'verified';
+    if (!showVerified) where.push(`f.status <> 'verified'`);
     if (filter.overdue) where.push(`f.due_date < $2 AND f.status <> 'verified'`);
     if (filter.awaiting) where.push(`EXISTS (SELECT 1 FROM corrective_actions w WHERE w.finding_id = f.id AND w.status = 'done')`);
     const conditions = where.join(' AND ');
     params.push(BOARD_PAGE_SIZE, (filter.page - 1) * BOARD_PAGE_SIZE);
-    const [rows, departments, years] = await Promise.all([
+    const [rows, departments, years, sourceLabel] = await Promise.all([
       this.uow.manager.query(
         `SELECT f.id, f.reference, f.title, f.source, f.source_id, f.severity, f.status, f.due_date::text AS due_date,
                 (f.due_date < $2 AND f.status <> 'verified') AS overdue,
@@ -125,12 +137,13 @@ export class FindingPagesService {
                                ORDER BY a.due_date, a.created_at, a.id LIMIT 1) n ON true
            LEFT JOIN staff s ON s.id = n.assignee_id
           WHERE ${conditions}
-          ORDER BY f.due_date, f.reference
+          ORDER BY (f.status = 'verified'), f.due_date, f.reference
           LIMIT $${params.length - 1} OFFSET $${params.length}`,
         params,
       ) as Promise<BoardRow[]>,
       all ? this.departmentRows(org) : Promise.resolve([] as DepartmentRow[]),
       this.fiscalYears(actor),
+      filter.sourceId ? this.sourceLabel(org, filter.sourceId) : Promise.resolve(null),
     ]);
     // a page past the last: count them to offer the way back
     const total = rows[0]?.total ?? (filter.page > 1 ? await this.count(conditions, params.slice(0, -2)) : 0);
@@ -142,6 +155,8 @@ export class FindingPagesService {
       fiscalYear: filter.fiscalYear ? String(filter.fiscalYear) : undefined,
       overdue: filter.overdue,
       awaiting: filter.awaiting,
+      sourceId: filter.sourceId,
+      verified: filter.verified,
     };
     const result = pageOf(rows, total, { page: filter.page, pageSize: BOARD_PAGE_SIZE });
     return {
@@ -177,6 +192,16 @@ export class FindingPagesService {
       })),
       pager: pagerFor(result, '/findings', current),
       filtered: Object.values(current).some((v) => v !== undefined),
+      showVerified,
+      /** the record the board is held to (an audit's findings): named, with the way back and the way out */
+      sourceFilter: filter.sourceId
+        ? {
+            id: filter.sourceId,
+            label: sourceLabel,
+            href: sourceLabel ? `/audits/${filter.sourceId}` : null,
+            clearHref: boardHref({ ...current, sourceId: undefined }),
+          }
+        : null,
     };
   }
 
@@ -261,12 +286,21 @@ export class FindingPagesService {
         department: department ? { name: department.name, nameEn: department.name_en } : null,
         raisedBy: finding.raisedById ? (people.get(finding.raisedById) ?? null) : null,
       },
-      source: { ...source, href: sourceHref(finding.source, finding.sourceId) },
+      source: {
+        ...source,
+        // a non-conformity's finding opens the checklist item it came from
+        href:
+          finding.source === 'audit' && finding.sourceId && finding.checklistItemId
+            ? `/audits/${finding.sourceId}/checklist/${finding.checklistItemId}`
+            : sourceHref(finding.source, finding.sourceId),
+      },
       controls: controls.map((c) => ({ ...c, href: linkControls ? `/controls/${c.id}` : null })),
       actions: actions.map((action) => {
         const doneForm = submittedOf(refused, 'findingDone', action.id);
         const verifyForm = submittedOf(refused, 'findingVerify', action.id);
         const open = action.status === 'planned' || action.status === 'reopened';
+        // who did the work does not check it (FindingsService.verify refuses them)
+        const ownWork = action.assigneeId !== null && action.assigneeId === actor.staffId;
         return {
           ...action,
           assignee: action.assigneeId ? (people.get(action.assigneeId) ?? null) : null,
@@ -274,10 +308,12 @@ export class FindingPagesService {
           mine: action.assigneeId !== null && action.assigneeId === actor.staffId,
           overdue: open && action.dueDate < today,
           canReportDone: open && may(actor, FINDINGS.report_progress, { assigneeId: action.assigneeId, ownerDepartmentId: finding.ownerDepartmentId }),
-          canVerify: verifier && action.status === 'done',
-          canReopenVerified: verifier && action.status === 'verified',
+          canVerify: verifier && !ownWork && action.status === 'done',
+          canReopenVerified: verifier && !ownWork && action.status === 'verified',
+          ownWorkToVerify: verifier && ownWork && (action.status === 'done' || action.status === 'verified'),
           doneNoteSent: doneForm.note ?? '',
           verifyNoteSent: verifyForm.note ?? '',
+          verifyDueSent: verifyForm.dueDate ?? '',
           reopenOpen: verifyForm.note !== undefined,
         };
       }),
@@ -396,16 +432,39 @@ export class FindingPagesService {
     ) as Promise<{ id: string; code: string; title: string; titleEn: string | null }[]>;
   }
 
-  /** What the page names as the source record: an audit's reference and title, an incident's reference. */
-  private async sourceOf(org: string, finding: Finding): Promise<{ label: string | null }> {
-    if (!finding.sourceId) return { label: null };
+  /** The audit a board is held to, by its reference and title (null: none of ours). */
+  private async sourceLabel(org: string, auditId: string): Promise<string | null> {
+    const rows = (await this.uow.manager.query(`SELECT reference || ' ' || title AS label FROM audits WHERE organization_id = $1 AND id = $2`, [
+      org,
+      auditId,
+    ])) as { label: string }[];
+    return rows[0]?.label ?? null;
+  }
+
+  /**
+   * What the page names as the source record: an audit's reference and title (with the control and
+   * department of the checklist item it came from), an incident's reference.
+   */
+  private async sourceOf(org: string, finding: Finding): Promise<{ label: string | null; item: string | null }> {
+    if (!finding.sourceId) return { label: null, item: null };
+    if (finding.source === 'audit' && finding.checklistItemId) {
+      const rows = (await this.uow.manager.query(
+        `SELECT a.reference || ' ' || a.title AS label, i.control_code || ' ' || d.name AS item
+           FROM audits a
+           LEFT JOIN audit_checklist_items i ON i.id = $3 AND i.audit_id = a.id
+           LEFT JOIN departments d ON d.id = i.department_id
+          WHERE a.organization_id = $1 AND a.id = $2`,
+        [org, finding.sourceId, finding.checklistItemId],
+      )) as { label: string; item: string | null }[];
+      return { label: rows[0]?.label ?? null, item: rows[0]?.item ?? null };
+    }
     const table = finding.source === 'audit' ? 'audits' : finding.source === 'incident' ? 'incidents' : null;
-    if (!table) return { label: null };
+    if (!table) return { label: null, item: null };
     const rows = (await this.uow.manager.query(
       `SELECT reference${table === 'audits' ? ", reference || ' ' || title AS label" : ', reference AS label'} FROM ${table} WHERE organization_id = $1 AND id = $2`,
       [org, finding.sourceId],
     )) as { label: string }[];
-    return { label: rows[0]?.label ?? null };
+    return { label: rows[0]?.label ?? null, item: null };
   }
 
   private async names(org: string, ids: readonly (string | null)[]): Promise<Map<string, string>> {
