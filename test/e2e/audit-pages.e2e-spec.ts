@@ -89,7 +89,12 @@ describe('audit plan pages: plan in the form, refused for an auditor of a depart
     // the lead works in a department in scope
     const ownLead = await form(officer, '/audits', { ...plan, leadAuditorId: yamada.staff.id }).expect(400);
     expect(ownLead.text).toContain('data-error-summary');
-    expect(summaryOf(ownLead.text)).toEqual([{ href: '#leadAuditorId', text: '山田 花子さんは税務課の職員です。自分の課は監査できません。' }]);
+    expect(summaryOf(ownLead.text)).toEqual([
+      {
+        href: '#leadAuditorId',
+        text: '山田 花子さんは税務課の職員です。自分の課は監査できません。主任監査人・チームを替えるか、対象から税務課を外してください。',
+      },
+    ]);
     expect(ownLead.text).toMatch(/<select id="leadAuditorId" name="leadAuditorId" aria-describedby="team-rule leadAuditorId-error" aria-invalid="true">/);
     // what was typed is kept
     expect(ownLead.text).toContain(`value="${plan.title}"`);
@@ -98,7 +103,10 @@ describe('audit plan pages: plan in the form, refused for an auditor of a depart
     // a member of the team works in a department in scope: the message is beside their checkbox
     const ownMember = await form(officer, '/audits', { ...plan, leadAuditorId: sato.staff.id, auditorIds: [yamada.staff.id] }).expect(400);
     expect(summaryOf(ownMember.text)).toEqual([
-      { href: `#auditorIds-${yamada.staff.id}`, text: '山田 花子さんは税務課の職員です。自分の課は監査できません。' },
+      {
+        href: `#auditorIds-${yamada.staff.id}`,
+        text: '山田 花子さんは税務課の職員です。自分の課は監査できません。主任監査人・チームを替えるか、対象から税務課を外してください。',
+      },
     ]);
     expect(ownMember.text).toContain(`id="auditorIds-${yamada.staff.id}-error"`);
 

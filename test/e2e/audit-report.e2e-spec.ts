@@ -238,7 +238,7 @@ describe('audit report: conformance by chapter and department, findings and acti
     expect(summary.get('主任監査人')).toBe('試験 太郎');
     expect(summary.get('適合率（全体）') as number).toBeCloseTo(14 / 17, 10);
     expect(summary.get('監査の要旨（監査人の所見）')).toContain('手順書の改訂が必要');
-    expect(summary.get('予定開始日')).toBeInstanceOf(Date);
+    expect(summary.get('開始予定日')).toBeInstanceOf(Date);
     const rowsOf = (name: string) => {
       const rows: unknown[][] = [];
       workbook.getWorksheet(name)!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
