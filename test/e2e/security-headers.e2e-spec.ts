@@ -69,7 +69,16 @@ describe('the API description in production', () => {
 
   beforeAll(async () => {
     // a key of this run only (a published one may be refused in production)
-    t = await createTestApp({ env: { NODE_ENV: 'production', SECRET_KEY: randomBytes(30).toString('base64url'), COOKIE_SECURE: 'false' } });
+    // production refuses the tests' cheap password hashing: its least cost
+    t = await createTestApp({
+      env: {
+        NODE_ENV: 'production',
+        SECRET_KEY: randomBytes(30).toString('base64url'),
+        COOKIE_SECURE: 'false',
+        PASSWORD_HASH_MEMORY_KIB: '19456',
+        PASSWORD_HASH_TIME_COST: '2',
+      },
+    });
     const org = await testOrganization(t);
     token = (await signIn(t, await createPerson(t, org))).accessToken;
   });
