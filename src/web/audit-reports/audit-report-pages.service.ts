@@ -40,6 +40,9 @@ export class AuditReportPagesService {
       byDepartment: report.byDepartment,
       findings: report.findings.map((finding) => ({ ...finding, actionCount: finding.actions.length })),
       notes: report.notes,
+      notesTotal: report.notesTotal,
+      /** the notes not listed on the page (the workbook has them) */
+      notesMore: report.notesTotal - report.notes.length,
       acceptedBy: report.acceptedBy,
       mayAccept: may(actor, AUDITS.accept) && audit.status === 'reporting',
       acceptForm: {
