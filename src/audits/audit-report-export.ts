@@ -1,5 +1,6 @@
 import { Injectable, Logger, StreamableFile } from '@nestjs/common';
 import ExcelJS from 'exceljs';
+import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Actor } from '../common/actor.js';
@@ -28,6 +29,8 @@ export { XLSX_CONTENT_TYPE };
 export const EXPORT_BATCH = 2_000;
 /** The sheet's bytes written but not yet taken into the zip beyond which the next batch waits (a slow download holds it back). */
 const MAX_BACKLOG = 1024 * 1024;
+/** A download that takes nothing for this long is ended (it would hold its transaction, and a connection, open). */
+const STALL_LIMIT_MS = 120_000;
 
 /** The workbook being written: its name, and its bytes as they come. */
 export interface AuditReportFile {
@@ -104,7 +107,7 @@ export class AuditReportExport {
     const stream = new PassThrough();
     this.write(stream, report, snapshot, locale)
       .catch((error: unknown) => {
-        if (stream.destroyed) return; // the reader went away: nothing to tell
+        if (stream.destroyed && !stream.writableFinished) return; // the reader went away: nothing to tell
         this.logger.error(`the workbook of audit ${report.audit.id} failed while it was written`, error instanceof Error ? error.stack : String(error));
         stream.destroy(error instanceof Error ? error : new Error(String(error)));
       })
@@ -279,17 +282,23 @@ export class AuditReportExport {
       await batches.return(undefined);
     }
     items.commit();
-    await workbook.commit();
+    // the reader going away now would leave the writer waiting for an end that never comes
+    await Promise.race([workbook.commit(), once(out, 'close')]);
   }
 }
 
 /**
  * Waits while the download has not taken what was written: the response's buffer is full, or the
  * sheet's bytes not yet taken into the zip are more than MAX_BACKLOG (exceljs's sheet stream takes
- * every write at once, so the wait is here). Returns at once when the reader has gone.
+ * every write at once, so the wait is here). Returns at once when the reader has gone; ends a
+ * download that took nothing for STALL_LIMIT_MS.
  */
 async function taken(out: PassThrough, worksheet: ExcelJS.Worksheet): Promise<void> {
-  while (!out.destroyed && (out.writableNeedDrain || backlog(worksheet) > MAX_BACKLOG)) await sleep(2);
+  const since = Date.now();
+  while (!out.destroyed && (out.writableNeedDrain || backlog(worksheet) > MAX_BACKLOG)) {
+    if (Date.now() - since > STALL_LIMIT_MS) out.destroy(new Error(`the download took nothing for ${STALL_LIMIT_MS / 1000} s`));
+    else await sleep(2);
+  }
 }
 
 /** The bytes of a streamed sheet written but not yet taken into the zip (0 when exceljs's inner parts are not as expected). */
