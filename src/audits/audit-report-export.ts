@@ -1,22 +1,42 @@
-import { Injectable, StreamableFile } from '@nestjs/common';
+import { Injectable, Logger, StreamableFile } from '@nestjs/common';
 import ExcelJS from 'exceljs';
+import { once } from 'node:events';
+import { PassThrough, type Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Actor } from '../common/actor.js';
 import { EXCEL_DATE_FORMAT, excelDate, formatDateTime, formatFiscalYear } from '../common/dates.js';
 import { DEFAULT_LOCALE, isLocale, type Locale } from '../common/locale.js';
 import { message } from '../common/messages.js';
+import { assertMay } from '../common/permissions.js';
 import { XLSX_CONTENT_TYPE } from '../controls/statement-of-applicability.service.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import {
   AuditReportService,
+  type AuditReport,
   type ConformanceFigures,
   type DepartmentConformance,
   type ReportAction,
   type ReportFinding,
   type ReportItem,
+  type ReportSnapshot,
 } from './audit-report.service.js';
+import { AUDITS } from './audits.permissions.js';
 import { CHECKLIST_RESULTS } from './checklist-item.entity.js';
 
 export { XLSX_CONTENT_TYPE };
+
+/** The 監査項目 sheet's items read at a time (one keyset statement each). */
+export const EXPORT_BATCH = 2_000;
+/** The sheet's bytes written but not yet taken into the zip beyond which the next batch waits (a slow download holds it back). */
+const MAX_BACKLOG = 1024 * 1024;
+/** A download that takes nothing for this long is ended (it would hold its transaction, and a connection, open). */
+const STALL_LIMIT_MS = 120_000;
+
+/** The workbook being written: its name, and its bytes as they come. */
+export interface AuditReportFile {
+  fileName: string;
+  stream: Readable;
+}
 
 /** The language a reader set for themselves (their staff record's), else Japanese. */
 function localeOfReader(actor: Actor): Locale {
@@ -40,25 +60,77 @@ interface Column<R> {
  * 指摘事項 (each finding with each of its corrective actions), 監査項目 (every item with its result
  * and note). Headers and words in the reader's language; moments in Asia/Tokyo. The export is
  * recorded in the audit trail.
+ *
+ * It is written as it is sent (exceljs's streaming writer, each row committed as it is made): the
+ * items come from the database EXPORT_BATCH at a time, and the next batch waits while the download
+ * has not taken the last, so an audit of 100,000 items is never held in memory. Everything the
+ * workbook shows is read in one read-only REPEATABLE READ transaction (AuditReportService.snapshot),
+ * which lasts as long as the download: the figures and the rows agree while the audit is answered.
  */
 @Injectable()
 export class AuditReportExport {
+  private readonly logger = new Logger(AuditReportExport.name);
+
   constructor(
     private readonly reports: AuditReportService,
     private readonly uow: UnitOfWork,
   ) {}
 
-  async workbook(actor: Actor, auditId: string, lang?: Locale): Promise<{ fileName: string; body: Buffer }> {
+  /**
+   * Checks the reader may see the audit (404 otherwise), reads its figures, records the export and
+   * returns the workbook's stream; the rest is written while it is read.
+   */
+  async workbook(actor: Actor, auditId: string, lang?: Locale): Promise<AuditReportFile> {
+    assertMay(actor, AUDITS.read);
     const locale = lang ?? localeOfReader(actor);
-    const report = await this.reports.report(actor, auditId);
-    const items = await this.reports.everyItem(actor, report);
+    const snapshot = await this.reports.snapshot();
+    let report: AuditReport;
+    try {
+      report = await this.reports.reportIn(actor, snapshot.manager, auditId, 0);
+      await this.uow.run(actor, async (tx) =>
+        tx.audit({
+          action: 'audit.report_export',
+          entityType: 'audit',
+          entityId: report.audit.id,
+          context: {
+            locale,
+            items: report.overall.items,
+            findings: report.findings.length,
+            ...(report.departmentId ? { departmentId: report.departmentId } : {}),
+          },
+        }),
+      );
+    } catch (error) {
+      await snapshot.close();
+      throw error;
+    }
+    const stream = new PassThrough();
+    this.write(stream, report, snapshot, locale)
+      .catch((error: unknown) => {
+        if (stream.destroyed && !stream.writableFinished) return; // the reader went away: nothing to tell
+        this.logger.error(`the workbook of audit ${report.audit.id} failed while it was written`, error instanceof Error ? error.stack : String(error));
+        stream.destroy(error instanceof Error ? error : new Error(String(error)));
+      })
+      .finally(() => snapshot.close().catch((error: unknown) => this.logger.error('closing the report snapshot failed', String(error))));
+    return { fileName: `audit-report-${report.audit.reference}.xlsx`, stream };
+  }
+
+  /** The workbook as an HTTP attachment (API and pages alike). */
+  static streamable(file: AuditReportFile): StreamableFile {
+    return new StreamableFile(file.stream, { type: XLSX_CONTENT_TYPE, disposition: `attachment; filename="${file.fileName}"` });
+  }
+
+  /** Writes the sheets into `out`, one row at a time; stops when `out` is destroyed (the reader went away). */
+  private async write(out: PassThrough, report: AuditReport, snapshot: ReportSnapshot, locale: Locale): Promise<void> {
     const t = (key: string, values?: Record<string, unknown>) => message(locale, `auditReport.${key}`, values);
     const list = (names: string[]) => names.join(locale === 'ja' ? '、' : ', ');
     const department = (name: string | null, nameEn: string | null) => (locale === 'en' && nameEn) || name || '';
 
-    const workbook = new ExcelJS.Workbook();
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     workbook.creator = 'Mamori';
     workbook.created = new Date();
+    // the zip's errors end the download (an 'error' without a listener would end the process)
+    (workbook as unknown as { zip?: NodeJS.EventEmitter }).zip?.on('error', (error: Error) => out.destroy(error));
 
     // 概要
     const { audit } = report;
@@ -101,10 +173,12 @@ export class AuditReportExport {
     ];
     for (const [name, value] of rows) {
       const row = summary.addRow({ name });
+      row.getCell('name').font = { bold: true };
       setCell(row.getCell('value'), value, locale);
       row.getCell('value').alignment = { wrapText: true, vertical: 'top' };
+      row.commit();
     }
-    summary.getColumn('name').font = { bold: true };
+    summary.commit();
 
     // 章別, 課別
     const counts = <R extends ConformanceFigures>(): Column<R>[] => [
@@ -116,16 +190,19 @@ export class AuditReportExport {
     ];
     const header = (key: string) => (CHECKLIST_RESULTS.includes(key as never) ? t(`result.${key}`) : t(`col.${key}`));
     const total = { ...report.overall, total: true as const };
-    sheet<ConformanceFigures & { chapter?: number; total?: true }>(
+    const byChapter = sheet<ConformanceFigures & { chapter?: number; total?: true }>(
       workbook,
       t('sheet.byChapter'),
       [{ key: 'chapter', width: 36, value: (r) => (r.total ? t('total') : message(locale, `chapter.${r.chapter}`)) }, ...counts()],
-      [...report.byChapter, total],
       header,
       locale,
-      total,
     );
-    sheet<ConformanceFigures & Partial<Pick<DepartmentConformance, 'departmentCode' | 'departmentName' | 'departmentNameEn'>> & { total?: true }>(
+    for (const row of report.byChapter) byChapter.add(row);
+    byChapter.add(total, true);
+    byChapter.commit();
+    const byDepartment = sheet<
+      ConformanceFigures & Partial<Pick<DepartmentConformance, 'departmentCode' | 'departmentName' | 'departmentNameEn'>> & { total?: true }
+    >(
       workbook,
       t('sheet.byDepartment'),
       [
@@ -133,18 +210,16 @@ export class AuditReportExport {
         { key: 'department', width: 26, value: (r) => (r.total ? t('total') : department(r.departmentName ?? null, r.departmentNameEn ?? null)) },
         ...counts(),
       ],
-      [...report.byDepartment, total],
       header,
       locale,
-      total,
     );
+    for (const row of report.byDepartment) byDepartment.add(row);
+    byDepartment.add(total, true);
+    byDepartment.commit();
 
     // 指摘事項: a row per corrective action (a finding without one: a row of its own)
     type FindingRow = { finding: ReportFinding; action: ReportAction | null };
-    const findingRows = report.findings.flatMap((finding): FindingRow[] =>
-      finding.actions.length ? finding.actions.map((action) => ({ finding, action })) : [{ finding, action: null }],
-    );
-    sheet<FindingRow>(
+    const findings = sheet<FindingRow>(
       workbook,
       t('sheet.findings'),
       [
@@ -163,13 +238,17 @@ export class AuditReportExport {
         { key: 'actionStatus', width: 12, value: (r) => (r.action ? t(`actionStatus.${r.action.status}`) : '') },
         { key: 'verifiedAt', width: 18, value: (r) => formatDateTime(r.action?.verifiedAt ?? null, locale) },
       ],
-      findingRows,
       (key) => t(`col.${key}`),
       locale,
     );
+    for (const finding of report.findings) {
+      if (finding.actions.length) for (const action of finding.actions) findings.add({ finding, action });
+      else findings.add({ finding, action: null });
+    }
+    findings.commit();
 
-    // 監査項目: every item
-    sheet<ReportItem>(
+    // 監査項目: every item, a batch at a time; the next batch is read while the last one is zipped and sent
+    const items = sheet<ReportItem>(
       workbook,
       t('sheet.items'),
       [
@@ -184,27 +263,51 @@ export class AuditReportExport {
         { key: 'answeredAt', width: 18, value: (r) => formatDateTime(r.answeredAt, locale) },
         { key: 'reference', width: 16, value: (r) => r.findingReference ?? '' },
       ],
-      items,
       (key) => t(`col.${key}`),
       locale,
     );
-
-    const body = Buffer.from(await workbook.xlsx.writeBuffer());
-    await this.uow.run(actor, async (tx) =>
-      tx.audit({
-        action: 'audit.report_export',
-        entityType: 'audit',
-        entityId: audit.id,
-        context: { locale, items: items.length, findings: report.findings.length, ...(report.departmentId ? { departmentId: report.departmentId } : {}) },
-      }),
-    );
-    return { fileName: `audit-report-${audit.reference}.xlsx`, body };
+    const batches = this.reports.itemBatches(snapshot.manager, report, EXPORT_BATCH);
+    try {
+      let next = batches.next();
+      for (;;) {
+        const batch = await next;
+        if (batch.done) break;
+        next = batches.next(); // read ahead while this batch is written and zipped
+        next.catch(() => undefined); // awaited on the next turn; not left unhandled if this one fails first
+        for (const item of batch.value) items.add(item);
+        await taken(out, items.worksheet);
+        if (out.destroyed) return;
+      }
+    } finally {
+      await batches.return(undefined);
+    }
+    items.commit();
+    // the reader going away now would leave the writer waiting for an end that never comes
+    await Promise.race([workbook.commit(), once(out, 'close')]);
   }
+}
 
-  /** The workbook as an HTTP attachment (API and pages alike). */
-  static streamable(file: { fileName: string; body: Buffer }): StreamableFile {
-    return new StreamableFile(file.body, { type: XLSX_CONTENT_TYPE, disposition: `attachment; filename="${file.fileName}"` });
+/**
+ * Waits while the download has not taken what was written: the response's buffer is full, or the
+ * sheet's bytes not yet taken into the zip are more than MAX_BACKLOG (exceljs's sheet stream takes
+ * every write at once, so the wait is here). Returns at once when the reader has gone; ends a
+ * download that took nothing for STALL_LIMIT_MS.
+ */
+async function taken(out: PassThrough, worksheet: ExcelJS.Worksheet): Promise<void> {
+  const since = Date.now();
+  while (!out.destroyed && (out.writableNeedDrain || backlog(worksheet) > MAX_BACKLOG)) {
+    if (Date.now() - since > STALL_LIMIT_MS) out.destroy(new Error(`the download took nothing for ${STALL_LIMIT_MS / 1000} s`));
+    else await sleep(2);
   }
+}
+
+/** The bytes of a streamed sheet written but not yet taken into the zip (0 when exceljs's inner parts are not as expected). */
+function backlog(worksheet: ExcelJS.Worksheet): number {
+  const buffer = (worksheet as unknown as { stream?: { buffers?: unknown[]; bufSize?: number; pipes?: { writableLength?: number }[] } }).stream;
+  if (!buffer) return 0;
+  if (buffer.pipes?.length) return buffer.pipes.reduce((sum, pipe) => sum + (pipe.writableLength ?? 0), 0);
+  // not yet piped into the zip: it holds everything written so far
+  return (buffer.buffers?.length ?? 0) * (buffer.bufSize ?? 0);
 }
 
 function setCell(cell: ExcelJS.Cell, value: Cell, locale: Locale): void {
@@ -218,23 +321,22 @@ function setCell(cell: ExcelJS.Cell, value: Cell, locale: Locale): void {
   } else cell.value = value ?? '';
 }
 
-/** A sheet of rows: a frozen bold header with filters; the row of the total (`total`) in bold. */
-function sheet<R>(
-  workbook: ExcelJS.Workbook,
-  name: string,
-  columns: Column<R>[],
-  rows: readonly R[],
-  header: (key: string) => string,
-  locale: Locale,
-  total?: R,
-): void {
+/** A sheet of rows being written: a frozen bold header with filters; each row committed as it is added, the row of the total in bold. */
+function sheet<R>(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: Column<R>[], header: (key: string) => string, locale: Locale) {
   const ws = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = columns.map((column) => ({ header: header(column.key), key: column.key, width: column.width }));
-  for (const values of rows) {
-    const row = ws.addRow([]);
-    columns.forEach((column, i) => setCell(row.getCell(i + 1), column.value(values), locale));
-    if (values === total) row.font = { bold: true };
-  }
   ws.getRow(1).font = { bold: true };
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  return {
+    worksheet: ws,
+    add(values: R, total = false): void {
+      const row = ws.addRow([]);
+      columns.forEach((column, i) => setCell(row.getCell(i + 1), column.value(values), locale));
+      if (total) row.font = { bold: true };
+      row.commit();
+    },
+    commit(): void {
+      ws.commit();
+    },
+  };
 }

@@ -5,7 +5,7 @@ import type { Actor } from '../common/actor.js';
 import { ApiFileResponse, ApiProblems } from '../common/openapi.js';
 import { uuidParam } from '../staff/uuid-param.js';
 import { AuditReportExport, XLSX_CONTENT_TYPE } from './audit-report-export.js';
-import { AuditReportService } from './audit-report.service.js';
+import { AuditReportService, REPORT_NOTES_LIMIT } from './audit-report.service.js';
 import { AUDITS } from './audits.permissions.js';
 import { AuditReportExportQuery, AuditReportView, auditReportView, AuditTrendQuery, AuditTrendView, auditTrendView } from './dto/audit-report-view.dto.js';
 
@@ -44,7 +44,7 @@ export class AuditReportController {
   @ApiOperation({
     summary:
       'The audit report: conformance by chapter, department and overall, counts per result, every finding with its corrective actions, the auditors’ notes, the team, the CISO’s acceptance (a manager: their department only)',
-    description: RATE_RULE,
+    description: `${RATE_RULE} The notes are the first ${REPORT_NOTES_LIMIT} (notesTotal counts them all; the workbook, report.xlsx, has every item).`,
   })
   @ApiOkResponse({ type: AuditReportView })
   @ApiProblems({ 400: 'id is not a UUID (VALIDATION_FAILED)', 404: 'No such audit in your scope (AUDIT_NOT_FOUND)' })
@@ -57,7 +57,7 @@ export class AuditReportController {
   @Header('Cache-Control', 'private, no-store')
   @ApiOperation({
     summary: 'The audit report as a workbook: 概要 (summary), 章別 (by chapter), 課別 (by department), 指摘事項 (findings and actions), 監査項目 (every item)',
-    description: `${RATE_RULE} Headers and words in Japanese unless \`lang=en\` (or the reader's language setting is English); moments in Asia/Tokyo. The export is recorded in the audit trail.`,
+    description: `${RATE_RULE} Headers and words in Japanese unless \`lang=en\` (or the reader's language setting is English); moments in Asia/Tokyo. The export is recorded in the audit trail. It is streamed as it is written (an audit of 100,000 items only takes longer), and everything it shows is read in one read-only transaction: the figures and the rows are of one moment, even while the audit is being answered.`,
   })
   @ApiFileResponse({ description: 'the workbook, as an attachment', contentTypes: [XLSX_CONTENT_TYPE] })
   @ApiProblems({ 400: 'id is not a UUID, or lang is wrong (VALIDATION_FAILED)', 404: 'No such audit in your scope (AUDIT_NOT_FOUND)' })

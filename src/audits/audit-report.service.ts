@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { assertMay } from '../common/permissions.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
@@ -108,8 +108,26 @@ export interface AuditReport {
   byChapter: ChapterConformance[];
   byDepartment: DepartmentConformance[];
   findings: ReportFinding[];
-  /** the items observed or found non-conformant, with the auditors' note on each */
+  /** the items observed or found non-conformant, with the auditors' note on each: the first REPORT_NOTES_LIMIT (the workbook has them all) */
   notes: ReportItem[];
+  /** how many items are observed or found non-conformant in all (notes holds the first REPORT_NOTES_LIMIT of them) */
+  notesTotal: number;
+}
+
+/** The notes the report lists (the JSON report and its page); the workbook's 監査項目 sheet has every item. */
+export const REPORT_NOTES_LIMIT = 500;
+
+/** Where a page of items ends, in their order (control code, department code, id): the next page starts after it. */
+export interface ItemKey {
+  controlCode: string;
+  departmentCode: string;
+  id: string;
+}
+
+/** A read-only REPEATABLE READ transaction on a connection of its own: every read through `manager` sees the same moment; `close()` ends it. */
+export interface ReportSnapshot {
+  manager: EntityManager;
+  close(): Promise<void>;
 }
 
 /** One fiscal year's audits of a kind (or of every kind: `kind` null), held = reporting or closed. */
@@ -175,30 +193,78 @@ export class AuditReportService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly audits: AuditsService,
+    private readonly dataSource: DataSource,
   ) {}
 
   /**
    * The report of an audit the reader sees (404 otherwise; a manager not on its team sees their own
    * department's items and findings only): conformance by chapter, department and overall, every
    * finding the audit raised (by its checklist or by hand against it) with its corrective actions,
-   * the auditors' notes, the team and the CISO's acceptance.
+   * the first REPORT_NOTES_LIMIT of the auditors' notes (and how many there are), the team and the
+   * CISO's acceptance. Read in one snapshot (ReportSnapshot), so the figures and the notes agree
+   * while the audit is being answered.
    */
   async report(actor: Actor, auditId: string): Promise<AuditReport> {
     assertMay(actor, AUDITS.read);
-    const audit = await this.audits.get(actor, auditId);
+    const snapshot = await this.snapshot();
+    try {
+      return await this.reportIn(actor, snapshot.manager, auditId, REPORT_NOTES_LIMIT);
+    } finally {
+      await snapshot.close();
+    }
+  }
+
+  /**
+   * Opens a read-only REPEATABLE READ transaction on a connection of its own (not the UnitOfWork's,
+   * which is for changes): the report and the workbook read everything they show through its
+   * manager, so the figures and the rows are of one moment. The caller closes it (a rollback:
+   * nothing was written) and so gives the connection back.
+   */
+  async snapshot(): Promise<ReportSnapshot> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      await runner.query('SET TRANSACTION READ ONLY');
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await runner.release();
+      throw error;
+    }
+    let closed = false;
+    return {
+      manager: runner.manager,
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        try {
+          if (runner.isTransactionActive) await runner.rollbackTransaction();
+        } finally {
+          await runner.release();
+        }
+      },
+    };
+  }
+
+  /** The report, read through `manager` (a snapshot's), with at most `notesLimit` notes. The caller has checked AUDITS.read. */
+  async reportIn(actor: Actor, manager: EntityManager, auditId: string, notesLimit: number): Promise<AuditReport> {
+    const audit = await this.audits.visible(actor, manager, auditId);
     const own = this.audits.onlyDepartment(actor, audit);
-    const manager = this.uow.manager;
-    const [figures, findings, notes, people, departments] = await Promise.all([
-      this.figures(manager, audit.id, own),
-      this.findings(manager, audit, own),
-      this.items(manager, audit.id, own, true),
-      this.names(manager, audit.organizationId, [audit.leadAuditorId, ...audit.auditorIds, ...(audit.acceptedById ? [audit.acceptedById] : [])]),
-      manager.query(`SELECT id, code, name, name_en FROM departments WHERE organization_id = $1 AND id = ANY($2::uuid[]) ORDER BY code`, [
-        audit.organizationId,
-        own ? [own] : audit.departmentIds,
-      ]) as Promise<{ id: string; code: string; name: string; name_en: string | null }[]>,
+    // one connection: the statements take turns on it
+    const figures = await this.figures(manager, audit.id, own);
+    const findings = await this.findings(manager, audit, own);
+    const notes = notesLimit > 0 ? await this.items(manager, audit.id, own, { notesOnly: true, limit: notesLimit }) : [];
+    const people = await this.names(manager, audit.organizationId, [
+      audit.leadAuditorId,
+      ...audit.auditorIds,
+      ...(audit.acceptedById ? [audit.acceptedById] : []),
     ]);
+    const departments = (await manager.query(
+      `SELECT id, code, name, name_en FROM departments WHERE organization_id = $1 AND id = ANY($2::uuid[]) ORDER BY code`,
+      [audit.organizationId, own ? [own] : audit.departmentIds],
+    )) as { id: string; code: string; name: string; name_en: string | null }[];
     const person = (id: string): PersonName => ({ id, name: people.get(id) ?? '' });
+    const { byResult } = figures.overall;
     return {
       audit,
       departmentId: own,
@@ -209,13 +275,23 @@ export class AuditReportService {
       ...figures,
       findings,
       notes,
+      notesTotal: byResult.observation + byResult.minor_nonconformity + byResult.major_nonconformity,
     };
   }
 
-  /** Every checklist item of the report (the workbook's 監査項目 sheet), in control-code then department order. */
-  async everyItem(actor: Actor, report: Pick<AuditReport, 'audit' | 'departmentId'>): Promise<ReportItem[]> {
-    assertMay(actor, AUDITS.read);
-    return this.items(this.uow.manager, report.audit.id, report.departmentId, false);
+  /**
+   * Every checklist item of the report (the workbook's 監査項目 sheet), in control-code, department-code
+   * then id order, `batch` at a time: each batch one statement after the last item of the one before
+   * (keyset), so 100,000 items are never held at once. Read through `manager` (a snapshot's).
+   */
+  async *itemBatches(manager: EntityManager, report: Pick<AuditReport, 'audit' | 'departmentId'>, batch: number): AsyncGenerator<ReportItem[]> {
+    let after: ItemKey | null = null;
+    for (;;) {
+      const items = await this.items(manager, report.audit.id, report.departmentId, { notesOnly: false, limit: batch, after });
+      if (items.length) yield items;
+      if (items.length < batch) return;
+      after = items.at(-1)!;
+    }
   }
 
   /**
@@ -406,21 +482,41 @@ export class AuditReportService {
     }));
   }
 
-  /** The items of the audit (a manager: their department's): those with an observation or a non-conformity, or every one. */
-  private async items(manager: EntityManager, auditId: string, own: string | null, notesOnly: boolean): Promise<ReportItem[]> {
+  /**
+   * The items of the audit (a manager: their department's): those with an observation or a
+   * non-conformity, or every one; at most `limit`, after the item `after` (keyset), in control-code,
+   * department-code then id order. The page is chosen on the items alone (their index on audit,
+   * control code and department code) before the joins.
+   */
+  private async items(
+    manager: EntityManager,
+    auditId: string,
+    own: string | null,
+    page: { notesOnly: boolean; limit: number; after?: ItemKey | null },
+  ): Promise<ReportItem[]> {
+    const params: unknown[] = [auditId, own, page.notesOnly, page.limit];
+    let keyset = '';
+    if (page.after) {
+      params.push(page.after.controlCode, page.after.departmentCode, page.after.id);
+      // the first comparison is the index's (it bounds the scan), the second breaks ties by id
+      keyset = `AND (i.control_code, i.department_code) >= ($5, $6) AND (i.control_code, i.department_code, i.id) > ($5, $6, $7::uuid)`;
+    }
     const rows = (await manager.query(
       `SELECT i.id, i.control_code, i.chapter, c.title AS control_title, c.title_en AS control_title_en, i.department_id, i.department_code,
               d.name AS department_name, d.name_en AS department_name_en, i.result, i.note, i.answered_at,
               p.family_name || ' ' || p.given_name AS answered_by_name, f.reference AS finding_reference
-         FROM audit_checklist_items i
+         FROM (SELECT * FROM audit_checklist_items i
+                WHERE i.audit_id = $1 AND ($2::uuid IS NULL OR i.department_id = $2)
+                  AND (NOT $3 OR i.result IN ('observation', 'minor_nonconformity', 'major_nonconformity'))
+                  ${keyset}
+                ORDER BY i.control_code, i.department_code, i.id
+                LIMIT $4) i
          JOIN controls c ON c.id = i.control_id
          JOIN departments d ON d.id = i.department_id
          LEFT JOIN staff p ON p.id = i.answered_by_id
          LEFT JOIN findings f ON f.checklist_item_id = i.id
-        WHERE i.audit_id = $1 AND ($2::uuid IS NULL OR i.department_id = $2)
-          AND (NOT $3 OR i.result IN ('observation', 'minor_nonconformity', 'major_nonconformity'))
-        ORDER BY i.control_code, i.department_code`,
-      [auditId, own, notesOnly],
+        ORDER BY i.control_code, i.department_code, i.id`,
+      params,
     )) as {
       id: string;
       control_code: string;

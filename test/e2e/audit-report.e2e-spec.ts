@@ -206,6 +206,7 @@ describe('audit report: conformance by chapter and department, findings and acti
     });
     // the notes: the 3 observations and 3 non-conformities, each with its note
     expect(report.notes).toHaveLength(6);
+    expect(report.notesTotal).toBe(6);
     expect(report.notes.find((n: { itemId: string }) => n.itemId === major.id)).toMatchObject({
       result: 'major_nonconformity',
       note: `${major.controlCode} 総務課: major_nonconformity`,
@@ -241,7 +242,8 @@ describe('audit report: conformance by chapter and department, findings and acti
     expect(summary.get('開始予定日')).toBeInstanceOf(Date);
     const rowsOf = (name: string) => {
       const rows: unknown[][] = [];
-      workbook.getWorksheet(name)!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+      // an empty text is an empty cell in the streamed workbook: read as ''
+      workbook.getWorksheet(name)!.eachRow((row) => rows.push(Array.from((row.values as unknown[]).slice(1), (value) => value ?? '')));
       return rows;
     };
     const chapters = rowsOf('章別');
@@ -348,5 +350,85 @@ describe('audit report: conformance by chapter and department, findings and acti
     expect(trendPage.text).toContain('<svg');
     expect(trendPage.text).toContain('href="/audits/trend"');
     await page(somuManager, '/audits/trend').expect(403);
+  });
+
+  it('exports an audit of 5,000 items (250 controls × 20 departments) row by row, and caps the notes of the JSON report at 500', async () => {
+    // a city of its own: 20 departments, 250 controls (chapters 1–9), its lead auditor; the checklist made by starting the audit
+    const city = await testOrganization(t, 'audit-report-city');
+    const departments: Department[] = [];
+    for (let n = 1; n <= 20; n++) departments.push(await createDepartment(t, city, { code: `K${String(n).padStart(2, '0')}`, name: `第${n}課` }));
+    await t.dataSource.query(
+      `INSERT INTO controls (organization_id, code, chapter, title, title_en, description, owner_role, frequency, essential, mappings, status, content_hash)
+       SELECT $1, (1 + n % 9) || '-X' || lpad(n::text, 3, '0'), 1 + n % 9, '管理策 ' || n, 'Control ' || n, '管理策の内容 ' || n,
+              'security_officer', 'yearly', true, '{"iso27001": [], "nistCsf": []}'::jsonb, 'implemented', md5(n::text) || md5(n::text)
+         FROM generate_series(1, 250) n`,
+      [city],
+    );
+    const lead = await createPerson(t, city, { roles: ['security_officer'] });
+    tokens.set(lead, (await signIn(t, lead)).accessToken);
+    const planned = await as(lead)
+      .post('/api/v1/audits')
+      .send({
+        fiscalYear: fy,
+        kind: 'internal_audit',
+        title: '全庁監査',
+        scope: { departmentIds: departments.map((d) => d.id) },
+        leadAuditorId: lead.staff.id,
+        plannedStart: tokyoToday(),
+        plannedEnd: addDays(tokyoToday(), 20),
+      })
+      .expect(201);
+    const id = planned.body.id as string;
+    expect((await as(lead).post(`/api/v1/audits/${id}/start`).expect(200)).body.checklistItems).toBe(5_000);
+    // answered in one statement, in their order: of every ten, 6 conformant, an observation, a minor non-conformity, one not applicable, one unanswered
+    await t.dataSource.query(
+      `WITH ranked AS (SELECT id, row_number() OVER (ORDER BY control_code, department_code, id) % 10 AS k FROM audit_checklist_items WHERE audit_id = $1)
+       UPDATE audit_checklist_items i
+          SET result = (ARRAY['conformant','conformant','conformant','conformant','conformant','conformant','observation','minor_nonconformity','not_applicable'])[r.k + 1],
+              note = CASE WHEN r.k >= 6 AND r.k <= 8 THEN '所見 ' || i.control_code || ' ' || i.department_code END,
+              answered_by_id = $2, answered_at = now()
+         FROM ranked r WHERE r.id = i.id AND r.k < 9`,
+      [id, lead.staff.id],
+    );
+
+    // the JSON report: the figures of all 5,000 items, the first 500 of the 1,000 notes, and how many there are
+    const report = (await as(lead).get(`/api/v1/audits/${id}/report`).expect(200)).body;
+    expect(report.overall).toMatchObject({ items: 5_000, answered: 4_500, applicable: 4_000, byResult: counts(3_000, 500, 500, 0, 500) });
+    expect(report.overall.rate).toBeCloseTo(3_500 / 4_000, 10);
+    expect(report.notes).toHaveLength(500);
+    expect(report.notesTotal).toBe(1_000);
+    const keys = report.notes.map((n: { controlCode: string }) => n.controlCode);
+    expect(keys).toEqual([...keys].sort());
+    const onPage = words((await page(lead, `/audits/${id}/report`).expect(200)).text);
+    expect(onPage).toContain('所見のある監査項目 1000件');
+    expect(onPage).toContain('ほか 500 件は Excel に出力されます');
+
+    // the workbook: every item on its sheet, in order, and the same figures as the report
+    const file = await binary(as(lead).get(`/api/v1/audits/${id}/report.xlsx`)).expect(200);
+    expect(file.headers['content-disposition']).toContain(`audit-report-${planned.body.reference as string}.xlsx`);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(file.body as unknown as ArrayBuffer);
+    const summary = new Map<string, unknown>();
+    workbook.getWorksheet('概要')!.eachRow((row) => summary.set(String(row.getCell(1).value), row.getCell(2).value));
+    expect([summary.get('項目数'), summary.get('回答済み'), summary.get('観察事項'), summary.get('適用項目')]).toEqual([5_000, 4_500, 500, 4_000]);
+    expect(summary.get('適合率（全体）') as number).toBeCloseTo(0.875, 10);
+    const sheet = workbook.getWorksheet('監査項目')!;
+    expect(sheet.rowCount).toBe(1 + 5_000);
+    const results = new Map<string, number>();
+    const order: string[] = [];
+    sheet.eachRow((row, n) => {
+      if (n === 1) return;
+      const result = String(row.getCell(6).value);
+      results.set(result, (results.get(result) ?? 0) + 1);
+      order.push(`${String(row.getCell(1).value)} ${String(row.getCell(4).value)}`);
+    });
+    expect(Object.fromEntries(results)).toEqual({ 適合: 3_000, 観察事項: 500, 軽微な不適合: 500, 該当なし: 500, 未回答: 500 });
+    expect(new Set(order).size).toBe(5_000); // no item twice across the batches
+    expect(order).toEqual([...order].sort());
+    const [trail] = (await t.dataSource.query(
+      `SELECT changes -> '@context' -> 'after' AS context FROM audit_trail WHERE action = 'audit.report_export' AND entity_id = $1`,
+      [id],
+    )) as { context: { items: number; findings: number } }[];
+    expect(trail!.context).toMatchObject({ items: 5_000, findings: 0 });
   });
 });

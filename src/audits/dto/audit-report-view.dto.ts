@@ -4,17 +4,18 @@ import { LOCALES, type Locale } from '../../common/locale.js';
 import { CORRECTIVE_ACTION_STATUSES, type CorrectiveActionStatus } from '../../findings/corrective-action.entity.js';
 import { FINDING_SEVERITIES, FINDING_STATUSES, type FindingSeverity, type FindingStatus } from '../../findings/finding.entity.js';
 import { AUDIT_KINDS, type AuditKind } from '../audit.entity.js';
-import type {
-  AuditReport,
-  ChapterConformance,
-  ConformanceFigures,
-  DepartmentConformance,
-  PersonName,
-  ReportAction,
-  ReportFinding,
-  ReportItem,
-  TrendFigures,
-  TrendYear,
+import {
+  REPORT_NOTES_LIMIT,
+  type AuditReport,
+  type ChapterConformance,
+  type ConformanceFigures,
+  type DepartmentConformance,
+  type PersonName,
+  type ReportAction,
+  type ReportFinding,
+  type ReportItem,
+  type TrendFigures,
+  type TrendYear,
 } from '../audit-report.service.js';
 import { CHECKLIST_RESULTS, type ChecklistResult } from '../checklist-item.entity.js';
 import { AuditView, auditView, ResultCounts } from './audit-view.dto.js';
@@ -229,9 +230,18 @@ export class AuditReportView {
 
   @ApiProperty({
     type: [ReportNoteView],
-    description: 'the auditors’ notes on the items observed or found non-conformant (the audit’s own notes: audit.summary)',
+    maxItems: REPORT_NOTES_LIMIT,
+    description:
+      `the auditors’ notes on the items observed or found non-conformant (the audit’s own notes: audit.summary): the first ${REPORT_NOTES_LIMIT} ` +
+      'in control-code then department-code order; notesTotal says how many there are, and the workbook (report.xlsx) lists every item',
   })
   notes!: ReportNoteView[];
+
+  @ApiProperty({
+    minimum: 0,
+    description: `how many items are observed or found non-conformant in all; more than notes holds when it is over ${REPORT_NOTES_LIMIT}`,
+  })
+  notesTotal!: number;
 }
 
 /** `?lang=en` for an English workbook (default: the reader's language setting, else Japanese). */
@@ -354,6 +364,7 @@ export function auditReportView(report: AuditReport): AuditReportView {
     })),
     findings: report.findings.map(findingView),
     notes: report.notes.map(noteView),
+    notesTotal: report.notesTotal,
   };
 }
 

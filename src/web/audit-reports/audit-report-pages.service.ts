@@ -58,6 +58,9 @@ export class AuditReportPagesService {
       findings: report.findings.map((finding) => ({ ...finding, actionCount: finding.actions.length, href: hrefOf(finding.reference) })),
       notes: report.notes.map((note) => ({ ...note, findingHref: hrefOf(note.findingReference) })),
       signOffs,
+      notesTotal: report.notesTotal,
+      /** the notes not listed on the page (the workbook has them) */
+      notesMore: report.notesTotal - report.notes.length,
       acceptedBy: report.acceptedBy,
       mayAccept: may(actor, AUDITS.accept) && audit.status === 'reporting',
       acceptForm: {
