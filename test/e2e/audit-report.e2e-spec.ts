@@ -400,7 +400,7 @@ describe('audit report: conformance by chapter and department, findings and acti
     const keys = report.notes.map((n: { controlCode: string }) => n.controlCode);
     expect(keys).toEqual([...keys].sort());
     const onPage = words((await page(lead, `/audits/${id}/report`).expect(200)).text);
-    expect(onPage).toContain('所見のある監査項目 1000件');
+    expect(onPage).toContain('観察事項・不適合の監査項目 1000件');
     expect(onPage).toContain('ほか 500 件は Excel に出力されます');
 
     // the workbook: every item on its sheet, in order, and the same figures as the report
