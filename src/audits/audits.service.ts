@@ -2,42 +2,24 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { tokyoToday } from '../common/calendar.js';
-import { fiscalYearOf } from '../common/dates.js';
-import { AppException, type FieldError } from '../common/errors/app.exception.js';
+import { AppException } from '../common/errors/app.exception.js';
 import { pageOf, type Page } from '../common/pagination.js';
 import { assertMay, may, refusal } from '../common/permissions.js';
 import { nextReference } from '../database/reference-numbers.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import type { FindingSeverity } from '../findings/finding.entity.js';
 import { FindingsService } from '../findings/findings.service.js';
+import { assertPlan, assertTeamOutsideScope, scopeCondition, scopeOf, scopeParameters, teamWithoutLead } from './audit-plan-checks.js';
 import { AuditSignOff } from './audit-sign-off.entity.js';
 import { AUDIT_TRANSITIONS, mayMoveAudit } from './audit-transitions.js';
 import { Audit, type AuditScope, type AuditStatus } from './audit.entity.js';
 import { AUDIT_READ_ALL, AUDITS, seesAudit, type AuditTeam } from './audits.permissions.js';
 import { ChecklistItem, NONCONFORMITIES, type ChecklistResult } from './checklist-item.entity.js';
+import { checklistRow, checklistRowsSql, type ChecklistRow, type ChecklistRowSql } from './checklist-rows.js';
 import type { AcceptReportDto, AnswerItemDto, AuditQuery, ChecklistQuery, PlanAuditDto, ReportAuditDto, SignOffDto, UpdateAuditDto } from './dto/audit.dto.js';
 
 /** The severity of the finding a non-conformity raises. */
 export const FINDING_SEVERITY_OF: Partial<Record<ChecklistResult, FindingSeverity>> = { major_nonconformity: 'high', minor_nonconformity: 'medium' };
-
-/**
- * The controls of a scope, as a condition on `controls c` with parameters $chapters (int[] or null),
- * $named (uuid[] or null) and $essential (bool): the chapters named (every chapter when none is
- * named, unless the scope is only a list of controls), only the essential ones when asked, plus the
- * controls named.
- */
-export function scopeCondition(chapters: string, named: string, essential: string): string {
-  return `(((${chapters}::int[] IS NOT NULL AND c.chapter = ANY(${chapters}::int[])) OR (${chapters}::int[] IS NULL AND (${named}::uuid[] IS NULL OR ${essential})))
-            AND (NOT ${essential} OR c.essential) OR c.id = ANY(${named}::uuid[]))`;
-}
-
-/** The parameters of `scopeCondition`, in order. */
-export function scopeParameters(scope: AuditScope): [number[] | null, string[] | null, boolean] {
-  return [scope.chapters?.length ? scope.chapters : null, scope.controlIds?.length ? scope.controlIds : null, scope.essentialOnly === true];
-}
-
-/** The roles that may lead or join an audit team. */
-const AUDITOR_ROLES = ['auditor', 'security_officer'];
 
 /** How far an audit is answered: in all, per result, per department (with its manager's sign-off). */
 export interface AuditProgress {
@@ -69,52 +51,6 @@ export interface AuditSummary {
   findings: number;
 }
 
-/** A checklist item as the checklist shows it: with its control's question and hints, its department, its finding and evidence. */
-export interface ChecklistRow {
-  item: ChecklistItem;
-  controlTitle: string;
-  controlTitleEn: string | null;
-  question: string;
-  questionEn: string | null;
-  evidenceHints: string | null;
-  evidenceHintsEn: string | null;
-  essential: boolean;
-  departmentName: string;
-  answeredByName: string | null;
-  findingId: string | null;
-  findingReference: string | null;
-  evidenceCount: number;
-}
-
-interface ChecklistRowSql {
-  id: string;
-  organization_id: string;
-  audit_id: string;
-  control_id: string;
-  control_code: string;
-  chapter: number;
-  department_id: string;
-  department_code: string;
-  result: ChecklistResult | null;
-  note: string | null;
-  answered_by_id: string | null;
-  answered_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  control_title: string;
-  control_title_en: string | null;
-  audit_question: string | null;
-  audit_question_en: string | null;
-  evidence_hints: string | null;
-  evidence_hints_en: string | null;
-  essential: boolean;
-  department_name: string;
-  answered_by_name: string | null;
-  finding_id: string | null;
-  finding_reference: string | null;
-  evidence_count: number;
-}
-
 /**
  * Audits and self-inspections (監査・自己点検, plan item III-3): planned by the security office with a
  * scope of controls and departments and a team that is not of those departments; started, which
@@ -136,8 +72,8 @@ export class AuditsService {
   async plan(actor: Actor, dto: PlanAuditDto): Promise<Audit> {
     assertMay(actor, AUDITS.plan);
     return this.uow.run(actor, async (tx) => {
-      const plan = { ...dto, auditorIds: this.team(dto.leadAuditorId, dto.auditorIds), scope: this.scopeOf(dto.scope) };
-      await this.assertPlan(tx, plan);
+      const plan = { ...dto, auditorIds: teamWithoutLead(dto.leadAuditorId, dto.auditorIds), scope: scopeOf(dto.scope) };
+      await assertPlan(tx, plan);
       const { reference } = await nextReference(tx.manager, actor.organizationId, 'AUD', dto.fiscalYear);
       return tx.create(
         Audit,
@@ -170,13 +106,13 @@ export class AuditsService {
       const plan = {
         fiscalYear: audit.fiscalYear,
         kind: audit.kind,
-        scope: dto.scope ? this.scopeOf(dto.scope) : audit.scope,
+        scope: dto.scope ? scopeOf(dto.scope) : audit.scope,
         leadAuditorId,
-        auditorIds: this.team(leadAuditorId, dto.auditorIds ?? audit.auditorIds),
+        auditorIds: teamWithoutLead(leadAuditorId, dto.auditorIds ?? audit.auditorIds),
         plannedStart: dto.plannedStart ?? audit.plannedStart,
         plannedEnd: dto.plannedEnd ?? audit.plannedEnd,
       };
-      await this.assertPlan(tx, plan);
+      await assertPlan(tx, plan);
       return tx.update(
         audit,
         { ...plan, title: dto.title ?? audit.title, departmentIds: plan.scope.departmentIds },
@@ -196,7 +132,7 @@ export class AuditsService {
       if (!may(actor, AUDITS.start, audit)) throw refusal(AUDITS.start);
       this.assertMove(audit, 'in_progress');
       // people move between departments during the year: the team is checked again against the scope
-      await this.assertPlan(tx, audit);
+      if (audit.kind !== 'self_inspection') await assertTeamOutsideScope(tx, audit);
       const items = await this.generateChecklist(tx.manager, audit);
       if (items === 0) throw new AppException('AUDIT_SCOPE_EMPTY', undefined, [{ field: 'scope', messages: ['no control in force is in scope'] }]);
       const started = await tx.update(
@@ -393,17 +329,10 @@ export class AuditsService {
     const [count, rows] = await Promise.all([
       this.uow.manager.query(`SELECT count(*)::int AS n FROM audit_checklist_items i WHERE ${whereSql}`, params) as Promise<{ n: number }[]>,
       this.uow.manager.query(
-        `SELECT i.*, c.title AS control_title, c.title_en AS control_title_en, c.audit_question, c.audit_question_en,
-                c.evidence_hints, c.evidence_hints_en, c.essential, d.name AS department_name,
-                p.family_name || ' ' || p.given_name AS answered_by_name, f.id AS finding_id, f.reference AS finding_reference,
-                (SELECT count(*)::int FROM audit_checklist_evidence e WHERE e.checklist_item_id = i.id) AS evidence_count
-           FROM (SELECT * FROM audit_checklist_items i WHERE ${whereSql}
-                  ORDER BY i.control_code, i.department_code LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}) i
-           JOIN controls c ON c.id = i.control_id
-           JOIN departments d ON d.id = i.department_id
-           LEFT JOIN staff p ON p.id = i.answered_by_id
-           LEFT JOIN findings f ON f.checklist_item_id = i.id
-          ORDER BY i.control_code, i.department_code`,
+        checklistRowsSql(
+          `(SELECT * FROM audit_checklist_items i WHERE ${whereSql}
+             ORDER BY i.control_code, i.department_code LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize})`,
+        ),
         params,
       ) as Promise<ChecklistRowSql[]>,
     ]);
@@ -621,16 +550,7 @@ export class AuditsService {
 
   private async rowOf(manager: EntityManager, audit: Audit, itemId: string, own: string | null): Promise<ChecklistRow> {
     const rows = (await manager.query(
-      `SELECT i.*, c.title AS control_title, c.title_en AS control_title_en, c.audit_question, c.audit_question_en,
-              c.evidence_hints, c.evidence_hints_en, c.essential, d.name AS department_name,
-              p.family_name || ' ' || p.given_name AS answered_by_name, f.id AS finding_id, f.reference AS finding_reference,
-              (SELECT count(*)::int FROM audit_checklist_evidence e WHERE e.checklist_item_id = i.id) AS evidence_count
-         FROM audit_checklist_items i
-         JOIN controls c ON c.id = i.control_id
-         JOIN departments d ON d.id = i.department_id
-         LEFT JOIN staff p ON p.id = i.answered_by_id
-         LEFT JOIN findings f ON f.checklist_item_id = i.id
-        WHERE i.audit_id = $1 AND i.id = $2 AND ($3::uuid IS NULL OR i.department_id = $3)`,
+      checklistRowsSql(`(SELECT * FROM audit_checklist_items i WHERE i.audit_id = $1 AND i.id = $2 AND ($3::uuid IS NULL OR i.department_id = $3))`),
       [audit.id, itemId, own],
     )) as ChecklistRowSql[];
     if (!rows[0]) throw new AppException('CHECKLIST_ITEM_NOT_FOUND');
@@ -658,124 +578,4 @@ export class AuditsService {
       },
     );
   }
-
-  /** The team without the lead and without repeats. */
-  private team(leadAuditorId: string, auditorIds: readonly string[] = []): string[] {
-    return [...new Set(auditorIds)].filter((id) => id !== leadAuditorId);
-  }
-
-  private scopeOf(dto: AuditScope): AuditScope {
-    return {
-      ...(dto.chapters?.length ? { chapters: [...new Set(dto.chapters)].sort((a, b) => a - b) } : {}),
-      ...(dto.controlIds?.length ? { controlIds: [...new Set(dto.controlIds)] } : {}),
-      ...(dto.essentialOnly ? { essentialOnly: true } : {}),
-      departmentIds: [...new Set(dto.departmentIds)],
-    };
-  }
-
-  /**
-   * Checks a plan: the dates in order and the start in the fiscal year; the departments, controls and
-   * auditors exist (auditors active, with the auditor or security officer role); and, for an audit
-   * (not a self-inspection), no auditor belongs to a department in scope.
-   */
-  private async assertPlan(
-    tx: Transaction,
-    plan: Pick<Audit, 'fiscalYear' | 'kind' | 'scope' | 'leadAuditorId' | 'auditorIds' | 'plannedStart' | 'plannedEnd'>,
-  ): Promise<void> {
-    const errors: FieldError[] = [];
-    if (plan.plannedEnd < plan.plannedStart) errors.push({ field: 'plannedEnd', messages: ['must be on or after plannedStart'] });
-    if (fiscalYearOf(plan.plannedStart) !== plan.fiscalYear)
-      errors.push({
-        field: 'plannedStart',
-        messages: [`must fall in fiscal year ${plan.fiscalYear} (${plan.fiscalYear}-04-01 to ${plan.fiscalYear + 1}-03-31)`],
-      });
-    if (errors.length) throw new AppException('VALIDATION_FAILED', undefined, errors);
-
-    const org = tx.actor.organizationId;
-    const people = [plan.leadAuditorId, ...plan.auditorIds];
-    const [departments, controls, auditors] = await Promise.all([
-      tx.manager.query(`SELECT id, name FROM departments WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND closed_on IS NULL`, [
-        org,
-        plan.scope.departmentIds,
-      ]) as Promise<{ id: string; name: string }[]>,
-      plan.scope.controlIds?.length
-        ? (tx.manager.query(`SELECT id FROM controls WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND retired_at IS NULL`, [
-            org,
-            plan.scope.controlIds,
-          ]) as Promise<{ id: string }[]>)
-        : Promise.resolve([]),
-      tx.manager.query(
-        `SELECT id, department_id, family_name || ' ' || given_name AS name, roles::text[] && $3::text[] AS audits
-           FROM staff WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND status = 'active'`,
-        [org, people, AUDITOR_ROLES],
-      ) as Promise<{ id: string; department_id: string | null; name: string; audits: boolean }[]>,
-    ]);
-    const departmentNames = new Map(departments.map((d) => [d.id, d.name]));
-    const unknownDepartments = plan.scope.departmentIds.filter((id) => !departmentNames.has(id));
-    if (unknownDepartments.length) errors.push({ field: 'scope.departmentIds', messages: [`no such open department: ${unknownDepartments.join(', ')}`] });
-    const knownControls = new Set(controls.map((c) => c.id));
-    const unknownControls = (plan.scope.controlIds ?? []).filter((id) => !knownControls.has(id));
-    if (unknownControls.length) errors.push({ field: 'scope.controlIds', messages: [`no such control in force: ${unknownControls.join(', ')}`] });
-    const byId = new Map(auditors.map((a) => [a.id, a]));
-    const fieldOf = (i: number) => (i === 0 ? 'leadAuditorId' : `auditorIds.${i - 1}`);
-    people.forEach((id, i) => {
-      const person = byId.get(id);
-      if (!person || !person.audits)
-        errors.push({ field: fieldOf(i), messages: ['must be an active member of staff with the auditor or security officer role'] });
-    });
-    if (errors.length) throw new AppException('AUDIT_LINK_INVALID', undefined, errors);
-
-    if (plan.kind === 'self_inspection') return;
-    const own: FieldError[] = [];
-    people.forEach((id, i) => {
-      const person = byId.get(id)!;
-      if (person.department_id && departmentNames.has(person.department_id))
-        own.push({
-          field: fieldOf(i),
-          messages: [
-            `${person.name} belongs to ${departmentNames.get(person.department_id)}, which is in scope: an auditor may not audit their own department`,
-          ],
-        });
-    });
-    if (own.length) {
-      const names = [...new Set(own.map((e) => e.messages[0]!.split(' belongs to ')[1]!.split(', which')[0]))];
-      throw new AppException('AUDIT_OWN_DEPARTMENT', `An auditor may not audit their own department: ${names.join('、')}`, own, {
-        departments: names,
-      });
-    }
-  }
-}
-
-function checklistRow(row: ChecklistRowSql): ChecklistRow {
-  const item = Object.assign(new ChecklistItem(), {
-    id: row.id,
-    organizationId: row.organization_id,
-    auditId: row.audit_id,
-    controlId: row.control_id,
-    controlCode: row.control_code,
-    chapter: row.chapter,
-    departmentId: row.department_id,
-    departmentCode: row.department_code,
-    result: row.result,
-    note: row.note,
-    answeredById: row.answered_by_id,
-    answeredAt: row.answered_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  });
-  return {
-    item,
-    controlTitle: row.control_title,
-    controlTitleEn: row.control_title_en,
-    question: row.audit_question ?? row.control_title,
-    questionEn: row.audit_question_en ?? row.control_title_en,
-    evidenceHints: row.evidence_hints,
-    evidenceHintsEn: row.evidence_hints_en,
-    essential: row.essential,
-    departmentName: row.department_name,
-    answeredByName: row.answered_by_name,
-    findingId: row.finding_id,
-    findingReference: row.finding_reference,
-    evidenceCount: row.evidence_count,
-  };
 }

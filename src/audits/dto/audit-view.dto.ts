@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { AUDIT_TRANSITIONS } from '../audit-transitions.js';
 import { AUDIT_KINDS, AUDIT_STATUSES, type Audit, type AuditKind, type AuditStatus } from '../audit.entity.js';
 import type { AuditSignOff } from '../audit-sign-off.entity.js';
-import type { AuditProgress, AuditSummary, ChecklistRow, DepartmentProgress } from '../audits.service.js';
+import type { AuditProgress, AuditSummary, DepartmentProgress } from '../audits.service.js';
+import type { ChecklistRow } from '../checklist-rows.js';
 import { CHECKLIST_RESULTS, type ChecklistResult } from '../checklist-item.entity.js';
 
 const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
