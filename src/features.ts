@@ -6,6 +6,7 @@ import { ControlsModule } from './controls/controls.module.js';
 import { FindingsModule } from './findings/findings.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { AuditsModule } from './audits/audits.module.js';
+import { ResponsePlanModule } from './response-plan/response-plan.module.js';
 import { AuditChecklistPagesModule } from './web/audit-checklists/audit-checklist-pages.module.js';
 import { DepartmentDutiesModule } from './department-duties/department-duties.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
@@ -66,6 +67,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: IncidentsModule, pages: [IncidentDeskPagesModule, IncidentReportPagesModule, EscalationPolicyPagesModule, IncidentPagesModule] },
   // the pages of audits: the report and trend pages first (/audits/trend is not an audit's page /audits/:id), then the plans and an audit's page, the checklists
   { module: AuditsModule, pages: [AuditReportPagesModule, AuditPagesModule, AuditChecklistPagesModule] },
+  { module: ResponsePlanModule },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];

@@ -5,7 +5,7 @@ import { assertMay } from '../common/permissions.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import type { StaffRef } from '../staff/dto/staff-view.dto.js';
 import type { CreateTaskDto, UpdateTaskDto } from './dto/task.dto.js';
-import { IncidentTask } from './incident-task.entity.js';
+import { IncidentTask, type ResponsePhase } from './incident-task.entity.js';
 import { appendTimeline, type TimelineEntryInput } from './incident-timeline.js';
 import { isOpen } from './incident-transitions.js';
 import type { Incident } from './incident.entity.js';
@@ -153,9 +153,52 @@ export class IncidentTasksService {
   }
 
   /**
-   * The place after the incident's last task (the incident is locked by the change). The response
-   * plan's playbook steps (a later issue) will be added the same way: at the next places, each with
-   * `taskAdded` on the timeline, `source: 'playbook'` and its `playbookStepId`.
+   * Adds a playbook's steps as the incident's tasks, in the caller's transaction (which holds the
+   * incident's lock: triage), at the next places: each with `source: 'playbook'`, its
+   * `playbookStepId`, a due time its target minutes after the report, and its `taskAdded` entry on the
+   * timeline. A step already among the incident's tasks is not added again. Returns the tasks added.
+   */
+  async addFromPlaybook(
+    tx: Transaction,
+    incident: Pick<Incident, 'id' | 'reference' | 'reportedAt'>,
+    steps: readonly { id: string; title: string; phase: ResponsePhase | null; role: string | null; targetMinutes: number }[],
+  ): Promise<IncidentTask[]> {
+    const have = new Set(
+      (
+        (await tx.manager.query(`SELECT playbook_step_id AS id FROM incident_tasks WHERE incident_id = $1 AND playbook_step_id IS NOT NULL`, [
+          incident.id,
+        ])) as {
+          id: string;
+        }[]
+      ).map((row) => row.id),
+    );
+    const added: IncidentTask[] = [];
+    let position = await this.nextPosition(tx, incident.id);
+    for (const step of steps.filter((s) => !have.has(s.id))) {
+      const task = await tx.create(
+        IncidentTask,
+        {
+          incidentId: incident.id,
+          position: position++,
+          title: step.title.length > 300 ? `${step.title.slice(0, 299)}…` : step.title,
+          phase: step.phase,
+          role: step.role,
+          assigneeId: null,
+          dueAt: new Date(incident.reportedAt.getTime() + step.targetMinutes * 60_000),
+          status: 'open',
+          source: 'playbook',
+          playbookStepId: step.id,
+        },
+        { action: 'incident_task.create', entityType: 'incident_task', context: { incidentId: incident.id, reference: incident.reference, playbook: true } },
+      );
+      await appendTimeline(tx, incident.id, taskAdded(task));
+      added.push(task);
+    }
+    return added;
+  }
+
+  /**
+   * The place after the incident's last task (the incident is locked by the change).
    */
   private async nextPosition(tx: Transaction, incidentId: string): Promise<number> {
     const [{ next }] = (await tx.manager.query(`SELECT coalesce(max(position), 0)::int + 1 AS next FROM incident_tasks WHERE incident_id = $1`, [

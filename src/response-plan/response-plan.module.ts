@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { Feature } from '../common/features/feature.js';
+import { IncidentsModule } from '../incidents/incidents.module.js';
+import { IncidentPlaybooks } from './incident-playbooks.js';
+import { ResponseContact } from './response-contact.entity.js';
+import { RESPONSE_PLAN_AUDIT } from './response-plan.audit.js';
+import { RESPONSE_PLAN_PROBLEMS } from './response-plan.problems.js';
+import { RESPONSE_PLAN_SYNC_COMMAND, ResponsePlanSync } from './response-plan.sync.js';
+import { PlaybookStep, Scenario } from './scenario.entity.js';
+import { ResponsePlanController, ScenariosController } from './scenarios.controller.js';
+import { ScenariosService } from './scenarios.service.js';
+
+/**
+ * The emergency response plan (plan item III-5): its scenarios with their playbooks and its outside
+ * contacts, loaded from `policies/response-plan/`; triage offers a scenario's steps as an incident's
+ * tasks. (Plan approval, the contact roster page and drills follow.)
+ */
+@Feature({
+  name: 'response-plan',
+  entities: [Scenario, PlaybookStep, ResponseContact],
+  problems: RESPONSE_PLAN_PROBLEMS,
+  auditTrail: RESPONSE_PLAN_AUDIT,
+  commands: [RESPONSE_PLAN_SYNC_COMMAND],
+})
+@Module({
+  imports: [IncidentsModule],
+  controllers: [ScenariosController, ResponsePlanController],
+  providers: [ScenariosService, ResponsePlanSync, IncidentPlaybooks],
+  exports: [ScenariosService, ResponsePlanSync],
+})
+export class ResponsePlanModule {}
