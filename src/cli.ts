@@ -7,6 +7,7 @@ import { AuditTrailService } from './audit-trail/audit-trail.service.js';
 import { AuthService } from './auth/auth.service.js';
 import { currentTotp, TotpService } from './auth/totp.service.js';
 import { bootstrapStaff } from './staff/bootstrap-staff.js';
+import { systemActor } from './common/actor.js';
 import { AppException } from './common/errors/app.exception.js';
 import { EnvironmentError } from './config/environment.js';
 import { loadConfig } from './config/configuration.js';
@@ -18,6 +19,7 @@ import { UnitOfWork } from './database/unit-of-work.js';
 import { Organization } from './organizations/organization.entity.js';
 import { OrganizationsService } from './organizations/organizations.service.js';
 import { seedDemoAudits } from '../seeds/demo-audits.seed.js';
+import { ResponsePlanSync } from './response-plan/response-plan.sync.js';
 import { seedDemoCompliance } from '../seeds/demo-compliance.seed.js';
 import { seedDemoIncidents } from '../seeds/demo-incidents.seed.js';
 import { seedDemoTown } from '../seeds/demo-town.seed.js';
@@ -80,7 +82,8 @@ const COMMANDS: Record<string, Command> = {
   },
   'seed:demo': {
     usage: 'seed:demo',
-    description: 'load the demo town: departments, staff, policies/ (approved), control statuses, training FY2019–, incidents FY2019–, audits and self-inspections FY2019–FY2022 (idempotent)',
+    description:
+      'load the demo town: departments, staff, policies/ (approved), control statuses, training FY2019–, incidents FY2019–, audits and self-inspections FY2019–FY2022, the response plan’s scenarios (idempotent)',
     run: () =>
       withServices(async (app) => {
         const town = await seedDemoTown({
@@ -93,7 +96,9 @@ const COMMANDS: Record<string, Command> = {
         const training = await seedDemoTraining(app, town.organizationId);
         const incidents = await seedDemoIncidents(app, town.organizationId);
         const audits = await seedDemoAudits(app, town.organizationId);
-        print({ ...town, compliance, training, incidents, audits });
+        // the emergency response plan's scenarios and contacts (policies/response-plan/)
+        const responsePlan = await app.get(ResponsePlanSync).sync(systemActor(town.organizationId, 'seed'));
+        print({ ...town, compliance, training, incidents, audits, responsePlan: { scenarios: responsePlan.scenarios, contacts: responsePlan.contacts } });
         return 0;
       }),
   },

@@ -7,6 +7,7 @@ import { fiscalYearOf } from '../../src/common/dates.js';
 import type { Role } from '../../src/common/roles.js';
 import { Control } from '../../src/controls/control.entity.js';
 import { PoliciesSyncService } from '../../src/policies/policies-sync.service.js';
+import { ResponsePlanSync } from '../../src/response-plan/response-plan.sync.js';
 import { Policy } from '../../src/policies/policy.entity.js';
 import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { findInternals, INTERNAL_KEYS } from '../support/internals.js';
@@ -134,6 +135,8 @@ describe('API contract: documented responses, no internals', () => {
     let standards: Policy;
     let control: Control;
     let evidenceId: string;
+    /** a scenario of the response plan (policies/response-plan/), which every role reads */
+    let scenarioId = '';
 
     /** Sends a request (as `role`, or signed out) and keeps its body for the scans at the end. */
     async function call(method: string, url: string, role: Role | null, send?: (test: request.Test) => request.Test): Promise<request.Response> {
@@ -157,6 +160,10 @@ describe('API contract: documented responses, no internals', () => {
         bearer[role] = (await signIn(t, people[role])).accessToken;
       }
       await t.get(PoliciesSyncService).sync(systemActor(org, 'test'));
+      await t.get(ResponsePlanSync).sync(systemActor(org, 'test'));
+      [{ id: scenarioId }] = (await t.dataSource.query(`SELECT id FROM response_scenarios WHERE organization_id = $1 ORDER BY key LIMIT 1`, [org])) as {
+        id: string;
+      }[];
       standards = await t.dataSource.getRepository(Policy).findOneByOrFail({ organizationId: org, key: 'standards' });
       control = await t.dataSource.getRepository(Control).findOneByOrFail({ organizationId: org, code: '5-01' });
     });
@@ -771,6 +778,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/audits/{id}', `/audits/${auditId}`) // of the manager's department, led by the auditor
           .replace('{itemId}', auditItemId)
           .replace('/escalation-policies/{id}', `/escalation-policies/${escalationPolicyId}`)
+          .replace('/scenarios/{id}', `/scenarios/${scenarioId}`)
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
       let calls = 0;

@@ -104,6 +104,8 @@ describe('command line', () => {
     // incidents and near misses FY2019 to now (seeds/demo-incidents.data.ts)
     expect(seeded.incidents.created).toMatchObject({ incidents: 15, nearMisses: 11, externalReports: 6, reviews: 4 });
     // audits: an internal audit and a self-inspection a year, FY2019–FY2022 (seeds/demo-audits.data.ts), a few findings carried over
+    // the response plan: eight scenarios with their playbooks, the outside contacts
+    expect(seeded.responsePlan.scenarios).toMatchObject({ created: 8 });
     expect(seeded.audits).toMatchObject({ created: { audits: 8, findings: 31, correctiveActions: 32, signOffs: 80 }, carriedOver: 4 });
     const { rows: yearly } = await client.query(
       `SELECT c.fiscal_year, c.status, count(e.id)::int AS enrolled, count(e.exempt_at)::int AS exempt,
@@ -147,6 +149,7 @@ describe('command line', () => {
       training: { created: { courses: 0, enrolments: 0, quizAttempts: 0, drillResults: 0 } },
       incidents: { created: { incidents: 0, nearMisses: 0, timelineEntries: 0, externalReports: 0, reviews: 0 }, underEscalation: null },
       audits: { created: { audits: 0, checklistItems: 0, findings: 0, correctiveActions: 0, signOffs: 0 }, carriedOver: 4 },
+      responsePlan: { scenarios: { created: 0, revised: 0, unchanged: 8 } },
     });
     expect([await count('staff'), await count('audit_trail'), (await training()).rows[0].n]).toEqual([staff, audit, enrolments]);
   });

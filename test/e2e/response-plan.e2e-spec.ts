@@ -129,6 +129,14 @@ describe('the response plan: scenarios and contacts from policies/response-plan/
     expect((await sync()).scenarios).toMatchObject({ revised: 1 });
   });
 
+  it('takes the town’s own plan in policies/response-plan/ as it is: eight scenarios, each category with one playbook', async () => {
+    const other = await testOrganization(t, 'plan-town-real');
+    const result = await t.get(ResponsePlanSync).sync(systemActor(other, 'test'));
+    expect(result.scenarios).toMatchObject({ created: 8 });
+    expect(result.contacts.created).toBeGreaterThanOrEqual(8);
+    expect((await t.get(ResponsePlanSync).sync(systemActor(other, 'test'))).scenarios).toMatchObject({ created: 0, revised: 0, unchanged: 8 });
+  });
+
   it('shows the outside contacts to those the plan names, out-of-hours numbers only to the responders', async () => {
     const forCsirt = (await as(csirt).get('/api/v1/response-plan/contacts').expect(200)).body;
     expect(forCsirt.items.map((c: { key: string; outOfHoursPhone: string | null }) => [c.key, c.outOfHoursPhone])).toEqual([
