@@ -36,6 +36,7 @@ import { IncidentReportPagesModule } from './web/incident-reports/incident-repor
 import { AuditReportPagesModule } from './web/audit-reports/audit-report-pages.module.js';
 import { AuditPagesModule } from './web/audits/audit-pages.module.js';
 import { FindingPagesModule } from './web/findings/finding-pages.module.js';
+import { ResponsePlanPagesModule } from './web/response-plan/response-plan-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
@@ -67,7 +68,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: IncidentsModule, pages: [IncidentDeskPagesModule, IncidentReportPagesModule, EscalationPolicyPagesModule, IncidentPagesModule] },
   // the pages of audits: the report and trend pages first (/audits/trend is not an audit's page /audits/:id), then the plans and an audit's page, the checklists
   { module: AuditsModule, pages: [AuditReportPagesModule, AuditPagesModule, AuditChecklistPagesModule] },
-  { module: ResponsePlanModule },
+  { module: ResponsePlanModule, pages: ResponsePlanPagesModule },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];
