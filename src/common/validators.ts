@@ -55,3 +55,7 @@ export const IsCalendarDate = (options?: ValidationOptions): PropertyDecorator =
 /** A date or an ISO 8601 date-time of the years 0001–9999 (`2026-04-01`, `2026-04-01T00:00:00+09:00`). */
 export const IsCalendarDateTime = (options?: ValidationOptions): PropertyDecorator =>
   dateDecorator('isCalendarDateTime', isCalendarDateTime, 'an ISO 8601 date or date-time with a four-digit year (0001–9999)', options);
+
+/** For `@Transform`: a list in a query string, `?x=a,b` or `?x=a&x=b` → ['a', 'b'] (empty → undefined). */
+export const queryList = ({ value }: { value: unknown }): unknown =>
+  value === undefined || value === '' ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).filter(Boolean);

@@ -17,13 +17,9 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
-import { IsCalendarDate } from '../../common/validators.js';
+import { IsCalendarDate, queryList } from '../../common/validators.js';
 import { AUDIT_KINDS, AUDIT_STATUSES, type AuditKind, type AuditStatus } from '../audit.entity.js';
 import { CHECKLIST_RESULTS, type ChecklistResult } from '../checklist-item.entity.js';
-
-/** `a,b` or `?x=a&x=b` → ['a', 'b'] */
-const list = ({ value }: { value: unknown }): unknown =>
-  value === undefined || value === '' ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).filter(Boolean);
 
 /** What an audit checks: controls by chapter, essential only, or named; in departments. */
 export class AuditScopeDto {
@@ -152,7 +148,7 @@ export class AuditQuery extends PageQuery {
 
   @ApiPropertyOptional({ enum: AUDIT_STATUSES, isArray: true, description: 'one or more statuses (comma-separated)' })
   @IsOptional()
-  @Transform(list)
+  @Transform(queryList)
   @IsIn(AUDIT_STATUSES, { each: true })
   status?: AuditStatus[];
 }
@@ -170,7 +166,7 @@ export class ChecklistQuery extends PageQuery {
 
   @ApiPropertyOptional({ enum: CHECKLIST_FILTERS, isArray: true, description: 'results, or unanswered (comma-separated)' })
   @IsOptional()
-  @Transform(list)
+  @Transform(queryList)
   @IsIn(CHECKLIST_FILTERS, { each: true })
   result?: ChecklistFilter[];
 

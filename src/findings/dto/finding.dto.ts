@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
-import { IsCalendarDate } from '../../common/validators.js';
+import { IsCalendarDate, queryList } from '../../common/validators.js';
 import { CORRECTIVE_ACTION_STATUSES, type CorrectiveAction, type CorrectiveActionStatus } from '../corrective-action.entity.js';
 import { ACTION_TRANSITIONS } from '../finding-transitions.js';
 import {
@@ -14,10 +14,6 @@ import {
   type FindingSource,
   type FindingStatus,
 } from '../finding.entity.js';
-
-/** `a,b` or `?x=a&x=b` → ['a', 'b'] */
-const list = ({ value }: { value: unknown }): unknown =>
-  value === undefined || value === '' ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).filter(Boolean);
 
 /** Filters of the findings list. */
 export class FindingQuery extends PageQuery {
@@ -33,7 +29,7 @@ export class FindingQuery extends PageQuery {
 
   @ApiPropertyOptional({ enum: FINDING_STATUSES, isArray: true, description: 'one or more statuses (comma-separated)' })
   @IsOptional()
-  @Transform(list)
+  @Transform(queryList)
   @IsIn(FINDING_STATUSES, { each: true })
   status?: FindingStatus[];
 

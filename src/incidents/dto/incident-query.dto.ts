@@ -2,19 +2,16 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../../common/pagination.js';
-import { IsCalendarDate } from '../../common/validators.js';
+import { IsCalendarDate, queryList } from '../../common/validators.js';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, SEVERITIES, type IncidentCategory, type IncidentStatus, type Severity } from '../incident.entity.js';
 
-/** `a,b` or `?x=a&x=b` → ['a', 'b'] */
-const list = ({ value }: { value: unknown }): unknown =>
-  value === undefined || value === '' ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).filter(Boolean);
 const bool = ({ value }: { value: unknown }): unknown => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
 
 /** Filters of the incident list (the board). */
 export class IncidentQuery extends PageQuery {
   @ApiPropertyOptional({ enum: INCIDENT_STATUSES, isArray: true, description: 'one or more states (comma-separated)' })
   @IsOptional()
-  @Transform(list)
+  @Transform(queryList)
   @IsIn(INCIDENT_STATUSES, { each: true })
   status?: IncidentStatus[];
 
@@ -32,13 +29,13 @@ export class IncidentQuery extends PageQuery {
 
   @ApiPropertyOptional({ enum: SEVERITIES, isArray: true })
   @IsOptional()
-  @Transform(list)
+  @Transform(queryList)
   @IsIn(SEVERITIES, { each: true })
   severity?: Severity[];
 
   @ApiPropertyOptional({ enum: INCIDENT_CATEGORIES, isArray: true })
   @IsOptional()
-  @Transform(list)
+  @Transform(queryList)
   @IsIn(INCIDENT_CATEGORIES, { each: true })
   category?: IncidentCategory[];
 
