@@ -19,6 +19,15 @@ async function contactNames(manager: EntityManager, organizationId: string, ids:
   return new Map(rows.map((row) => [row.id, { name: row.name }]));
 }
 
+/** A drill by its title. */
+async function drillNames(manager: EntityManager, organizationId: string, ids: readonly string[]): Promise<Map<string, AuditRecordFacts>> {
+  const rows = (await manager.query(`SELECT id, title FROM drills WHERE organization_id = $1 AND id = ANY($2::uuid[])`, [organizationId, ids])) as {
+    id: string;
+    title: string;
+  }[];
+  return new Map(rows.map((row) => [row.id, { name: row.title }]));
+}
+
 /** The audit trail of the emergency response plan, in words. */
 export const RESPONSE_PLAN_AUDIT = {
   actions: {
@@ -28,9 +37,13 @@ export const RESPONSE_PLAN_AUDIT = {
     'response_contact.create': { ja: '外部連絡先を登録', en: 'Added an outside contact' },
     'response_contact.update': { ja: '外部連絡先を変更', en: 'Changed an outside contact' },
     'response_contact.retire': { ja: '外部連絡先を削除', en: 'Retired an outside contact' },
+    'drill.schedule': { ja: '訓練を予定', en: 'Scheduled a drill' },
+    'drill.update': { ja: '訓練の予定を変更', en: 'Changed a drill' },
+    'drill.cancel': { ja: '訓練を中止', en: 'Cancelled a drill' },
   },
   entityTypes: {
     scenario: { ja: '想定シナリオ', en: 'Scenario', records: scenarioNames },
     response_contact: { ja: '外部連絡先', en: 'Outside contact', records: contactNames },
+    drill: { ja: '訓練', en: 'Drill', records: drillNames },
   },
 } as const satisfies AuditTrailVocabulary;

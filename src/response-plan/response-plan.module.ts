@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { Feature } from '../common/features/feature.js';
 import { IncidentsModule } from '../incidents/incidents.module.js';
 import { IncidentPlaybooks } from './incident-playbooks.js';
+import { Drill } from './drill.entity.js';
+import { DrillsController } from './drills.controller.js';
+import { DrillsService } from './drills.service.js';
 import { ResponseContact } from './response-contact.entity.js';
 import { RESPONSE_PLAN_AUDIT } from './response-plan.audit.js';
 import { RESPONSE_PLAN_PROBLEMS } from './response-plan.problems.js';
@@ -17,15 +20,15 @@ import { ScenariosService } from './scenarios.service.js';
  */
 @Feature({
   name: 'response-plan',
-  entities: [Scenario, PlaybookStep, ResponseContact],
+  entities: [Scenario, PlaybookStep, ResponseContact, Drill],
   problems: RESPONSE_PLAN_PROBLEMS,
   auditTrail: RESPONSE_PLAN_AUDIT,
   commands: [RESPONSE_PLAN_SYNC_COMMAND],
 })
 @Module({
   imports: [IncidentsModule],
-  controllers: [ScenariosController, ResponsePlanController],
-  providers: [ScenariosService, ResponsePlanSync, IncidentPlaybooks],
+  controllers: [ScenariosController, ResponsePlanController, DrillsController],
+  providers: [ScenariosService, ResponsePlanSync, IncidentPlaybooks, DrillsService],
   exports: [ScenariosService, ResponsePlanSync],
 })
 export class ResponsePlanModule {}

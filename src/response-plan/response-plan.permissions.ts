@@ -1,5 +1,7 @@
+import type { Actor } from '../common/actor.js';
 import { definePermissions } from '../common/permissions.js';
 import { ROLES, type Role } from '../common/roles.js';
+import type { Drill } from './drill.entity.js';
 
 /** Who the plan names for out-of-hours numbers: the CISO, the security office, the CSIRT. */
 export const PLAN_RESPONDERS: readonly Role[] = ['ciso', 'security_officer', 'csirt'];
@@ -10,4 +12,19 @@ export const RESPONSE_PLAN = definePermissions('response_plan', {
   read: ROLES,
   /** read the outside contacts (the office, the CSIRT, the CISO, managers); out-of-hours numbers only for PLAN_RESPONDERS */
   read_contacts: [...PLAN_RESPONDERS, 'manager', 'admin'],
+  /** schedule, change and cancel drills (the security office) */
+  schedule_drills: ['security_officer'],
+  /** read a drill and its invitation: the office, the CISO, the CSIRT, its facilitator and its invitees */
+  read_drill: { roles: ROLES, when: (actor: Actor, drill: Pick<Drill, 'facilitatorId' | 'invitees'>) => seesDrill(actor, drill) },
 });
+
+/** Who reads every drill. */
+export const DRILL_READ_ALL: readonly Role[] = ['security_officer', 'ciso', 'csirt'];
+
+/** Whether the person reads the drill: the office, the CISO, the CSIRT, the facilitator, or an invitee (by id, role or department). */
+export function seesDrill(actor: Actor, drill: Pick<Drill, 'facilitatorId' | 'invitees'>): boolean {
+  if (actor.system || actor.roles.some((role) => DRILL_READ_ALL.includes(role))) return true;
+  if (actor.staffId && (drill.facilitatorId === actor.staffId || drill.invitees.staffIds?.includes(actor.staffId))) return true;
+  if (actor.roles.some((role) => drill.invitees.roles?.includes(role))) return true;
+  return !!actor.departmentId && !!drill.invitees.departmentIds?.includes(actor.departmentId);
+}

@@ -5,6 +5,13 @@ import type { ProblemTable } from '../common/errors/problem-registry.js';
 /** Problems of the emergency response plan. */
 export const RESPONSE_PLAN_PROBLEMS = {
   SCENARIO_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'No such scenario' },
+  DRILL_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'No such drill (or not one you may see)' },
+  DRILL_LINK_INVALID: {
+    status: HttpStatus.BAD_REQUEST,
+    title:
+      'The scenario (in force), the facilitator (an active member of staff) or a person or department invited is not one of this organisation; the fields say which',
+  },
+  DRILL_NOT_SCHEDULED: { status: HttpStatus.CONFLICT, title: 'The drill is no longer scheduled (it runs, was held or was cancelled); drillStatus says which' },
 } as const satisfies ProblemTable;
 
 declare module '../common/errors/problem-registry.js' {

@@ -137,6 +137,8 @@ describe('API contract: documented responses, no internals', () => {
     let evidenceId: string;
     /** a scenario of the response plan (policies/response-plan/), which every role reads */
     let scenarioId = '';
+    /** a drill of that scenario, every role invited */
+    let planDrillId = '';
 
     /** Sends a request (as `role`, or signed out) and keeps its body for the scans at the end. */
     async function call(method: string, url: string, role: Role | null, send?: (test: request.Test) => request.Test): Promise<request.Response> {
@@ -751,6 +753,26 @@ describe('API contract: documented responses, no internals', () => {
       checklistEvidenceId = added.body.id as string;
     });
 
+    it('drills: scheduled with every role invited, changed, another cancelled; the invitation', async () => {
+      const body = {
+        scenarioId,
+        kind: 'tabletop',
+        title: '机上訓練（契約の試験）',
+        startsAt: '2026-12-10T10:00:00+09:00',
+        endsAt: '2026-12-10T11:30:00+09:00',
+        location: '第1会議室',
+        facilitatorId: people.security_officer.staff.id,
+        invitees: { roles: ['staff', 'manager', 'auditor', 'csirt', 'ciso', 'admin', 'security_officer'] },
+      };
+      const scheduled = await call('post', '/api/v1/drills', 'security_officer', (r) => r.send(body));
+      expectStatus(scheduled, 201);
+      planDrillId = scheduled.body.id as string;
+      expectStatus(await call('patch', `/api/v1/drills/${planDrillId}`, 'security_officer', (r) => r.send({ location: '第2会議室' })), 200);
+      const other = await call('post', '/api/v1/drills', 'security_officer', (r) => r.send({ ...body, title: '中止する訓練' }));
+      expectStatus(other, 201);
+      expectStatus(await call('post', `/api/v1/drills/${other.body.id as string}/cancel`, 'security_officer', (r) => r.send({ reason: '試験' })), 200);
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
@@ -779,6 +801,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('{itemId}', auditItemId)
           .replace('/escalation-policies/{id}', `/escalation-policies/${escalationPolicyId}`)
           .replace('/scenarios/{id}', `/scenarios/${scenarioId}`)
+          .replace('/drills/{id}', `/drills/${planDrillId}`) // every role is invited
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
       let calls = 0;
@@ -817,6 +840,7 @@ describe('API contract: documented responses, no internals', () => {
       const secrets = rows.map((r) => r.v.trim());
       expect(secrets.length).toBeGreaterThan(ROLES_UNDER_TEST.length * 2);
       expect(bodies.length).toBeGreaterThan(80);
+      bodies.splice(0, bodies.length, ...bodies.filter(({ label }) => !/\/invite\.ics /.test(label))); // an iCalendar invitation is not JSON
       const found = bodies.flatMap(({ label, text }) => {
         const body = text ? (JSON.parse(text) as unknown) : null;
         return [...findInternals(body, secrets), ...(text.includes(EVIDENCE_MARKER) ? ['$: evidence content'] : [])].map((f) => `${label}: ${f}`);
