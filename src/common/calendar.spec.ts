@@ -24,3 +24,13 @@ describe('calendar (Asia/Tokyo dates)', () => {
     expect(isCalendarDate('2026-2-1')).toBe(false);
   });
 });
+
+describe('tokyoInstant', () => {
+  it('reads a date-time without an offset in Asia/Tokyo, keeps one with an offset, and a date alone is its Tokyo midnight', async () => {
+    const { tokyoInstant } = await import('./calendar.js');
+    expect(tokyoInstant('2026-12-10T10:00').toISOString()).toBe('2026-12-10T01:00:00.000Z');
+    expect(tokyoInstant('2026-12-10T10:00:00Z').toISOString()).toBe('2026-12-10T10:00:00.000Z');
+    expect(tokyoInstant('2026-12-10T10:00:00+01:00').toISOString()).toBe('2026-12-10T09:00:00.000Z');
+    expect(tokyoInstant('2026-04-01').toISOString()).toBe('2026-03-31T15:00:00.000Z');
+  });
+});

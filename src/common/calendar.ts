@@ -50,3 +50,9 @@ export function calendarParts(value: unknown): [number, number, number] | null {
 export function endOfTokyoDay(day: string): Date {
   return new Date(`${day}T23:59:59+09:00`);
 }
+
+/** An ISO 8601 date or date-time as an instant: one that names no offset is read in Asia/Tokyo (a date alone is its midnight there). */
+export function tokyoInstant(value: string): Date {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(`${value}T00:00:00+09:00`);
+  return new Date(/(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}+09:00`);
+}

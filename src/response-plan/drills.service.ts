@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
+import { tokyoInstant } from '../common/calendar.js';
 import { fiscalYearOf } from '../common/dates.js';
 import type { FieldError } from '../common/errors/app.exception.js';
 import { AppException } from '../common/errors/app.exception.js';
@@ -11,12 +12,6 @@ import { drillInvitation } from './drill-calendar.js';
 import { Drill, type DrillInvitees } from './drill.entity.js';
 import type { DrillQuery, ScheduleDrillDto, UpdateDrillDto } from './dto/drill.dto.js';
 import { DRILL_READ_ALL, RESPONSE_PLAN, seesDrill } from './response-plan.permissions.js';
-
-/** A date-time as given; without an offset it is Asia/Tokyo time. */
-function instant(value: string): Date {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(`${value}T00:00:00+09:00`);
-  return new Date(/(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}+09:00`);
-}
 
 function inviteesOf(invitees: DrillInvitees): DrillInvitees {
   const out: DrillInvitees = {};
@@ -39,8 +34,8 @@ export class DrillsService {
   async schedule(actor: Actor, dto: ScheduleDrillDto): Promise<Drill> {
     assertMay(actor, RESPONSE_PLAN.schedule_drills);
     return this.uow.run(actor, async (tx) => {
-      const startsAt = instant(dto.startsAt);
-      const endsAt = instant(dto.endsAt);
+      const startsAt = tokyoInstant(dto.startsAt);
+      const endsAt = tokyoInstant(dto.endsAt);
       const invitees = inviteesOf(dto.invitees);
       await this.assertLinks(tx, { startsAt, endsAt, scenarioId: dto.scenarioId, facilitatorId: dto.facilitatorId, invitees });
       return tx.create(
@@ -70,8 +65,8 @@ export class DrillsService {
     return this.uow.run(actor, async (tx) => {
       const drill = await this.visible(actor, tx.manager, id, true);
       this.assertScheduled(drill);
-      const startsAt = dto.startsAt ? instant(dto.startsAt) : drill.startsAt;
-      const endsAt = dto.endsAt ? instant(dto.endsAt) : drill.endsAt;
+      const startsAt = dto.startsAt ? tokyoInstant(dto.startsAt) : drill.startsAt;
+      const endsAt = dto.endsAt ? tokyoInstant(dto.endsAt) : drill.endsAt;
       const facilitatorId = dto.facilitatorId ?? drill.facilitatorId;
       const invitees = dto.invitees ? inviteesOf(dto.invitees) : drill.invitees;
       await this.assertLinks(tx, { startsAt, endsAt, facilitatorId, invitees });

@@ -1,3 +1,4 @@
+import { tokyoInstant } from '../common/calendar.js';
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
@@ -26,8 +27,7 @@ export interface AttendanceResult {
 /** A time the session was held: an ISO date-time, read in Asia/Tokyo when it names no offset. */
 export function attendanceTime(value: string | undefined, now: Date = new Date()): Date {
   if (!value) return now;
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+09:00` : /(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}+09:00`;
-  const at = new Date(text);
+  const at = tokyoInstant(value);
   // a session that has not taken place yet is not attended (a few minutes of clock difference allowed)
   if (Number.isNaN(at.getTime()) || at.getTime() > now.getTime() + 5 * 60_000) {
     throw new AppException('VALIDATION_FAILED', 'attendedAt must be a time that has passed', [
