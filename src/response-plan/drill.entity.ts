@@ -71,4 +71,23 @@ export class Drill extends OrganizationScopedEntity {
   /** the fiscal year of its start (in Asia/Tokyo) */
   @Column({ type: 'int' })
   fiscalYear!: number;
+
+  /** when the facilitator started it: the clock of the record (steps' elapsed minutes count from here) */
+  @Column({ type: 'timestamptz', nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+
+  /** the scenario's revision in force when it started: the steps the record is timed against */
+  @Column({ type: 'int', nullable: true })
+  scenarioRevision!: number | null;
+
+  /** the times were entered afterwards from the paper checklist (a drill held without the network) */
+  @Column({ type: 'boolean', default: false })
+  recordedOnPaper!: boolean;
+
+  /** lessons learned (反省点・教訓), written after the drill */
+  @Column({ type: 'text', default: '' })
+  lessons!: string;
 }

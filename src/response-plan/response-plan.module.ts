@@ -3,6 +3,10 @@ import { Feature } from '../common/features/feature.js';
 import { IncidentsModule } from '../incidents/incidents.module.js';
 import { IncidentPlaybooks } from './incident-playbooks.js';
 import { Drill } from './drill.entity.js';
+import { DrillFiguresController, DrillRunsController } from './drill-runs.controller.js';
+import { DrillRunsService } from './drill-runs.service.js';
+import { FindingsModule } from '../findings/findings.module.js';
+import { DrillAttendance, DrillEvent, DrillStepRecord } from './drill-record.entity.js';
 import { DrillsController } from './drills.controller.js';
 import { DrillsService } from './drills.service.js';
 import { ResponseContact } from './response-contact.entity.js';
@@ -20,15 +24,15 @@ import { ScenariosService } from './scenarios.service.js';
  */
 @Feature({
   name: 'response-plan',
-  entities: [Scenario, PlaybookStep, ResponseContact, Drill],
+  entities: [Scenario, PlaybookStep, ResponseContact, Drill, DrillAttendance, DrillStepRecord, DrillEvent],
   problems: RESPONSE_PLAN_PROBLEMS,
   auditTrail: RESPONSE_PLAN_AUDIT,
   commands: [RESPONSE_PLAN_SYNC_COMMAND],
 })
 @Module({
-  imports: [IncidentsModule],
-  controllers: [ScenariosController, ResponsePlanController, DrillsController],
-  providers: [ScenariosService, ResponsePlanSync, IncidentPlaybooks, DrillsService],
-  exports: [ScenariosService, ResponsePlanSync],
+  imports: [IncidentsModule, FindingsModule],
+  controllers: [ScenariosController, ResponsePlanController, DrillsController, DrillRunsController, DrillFiguresController],
+  providers: [ScenariosService, ResponsePlanSync, IncidentPlaybooks, DrillsService, DrillRunsService],
+  exports: [ScenariosService, ResponsePlanSync, DrillsService, DrillRunsService],
 })
 export class ResponsePlanModule {}

@@ -16,7 +16,16 @@ export const RESPONSE_PLAN = definePermissions('response_plan', {
   schedule_drills: ['security_officer'],
   /** read a drill and its invitation: the office, the CISO, the CSIRT, its facilitator and its invitees */
   read_drill: { roles: ROLES, when: (actor: Actor, drill: Pick<Drill, 'facilitatorId' | 'invitees'>) => seesDrill(actor, drill) },
+  /** run a drill (start, attendance, steps, injects, finish, the paper record, lessons, its findings): its facilitator or the security office */
+  run_drill: { roles: ROLES, when: (actor: Actor, drill: Pick<Drill, 'facilitatorId'>) => runsDrill(actor, drill) },
+  /** the drill figures of a fiscal year (drills held, attendance, steps on time) */
+  read_drill_figures: ['ciso', 'security_officer', 'csirt', 'auditor', 'admin'],
 });
+
+/** Whether the person runs the drill: its facilitator, or the security office. */
+export function runsDrill(actor: Actor, drill: Pick<Drill, 'facilitatorId'>): boolean {
+  return !!actor.system || actor.roles.includes('security_officer') || (!!actor.staffId && actor.staffId === drill.facilitatorId);
+}
 
 /** Who reads every drill. */
 export const DRILL_READ_ALL: readonly Role[] = ['security_officer', 'ciso', 'csirt'];

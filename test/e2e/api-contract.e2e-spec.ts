@@ -773,6 +773,41 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(await call('post', `/api/v1/drills/${other.body.id as string}/cancel`, 'security_officer', (r) => r.send({ reason: '試験' })), 200);
     });
 
+    it('drills: one run live (start, roll, steps, injects, finish, lessons, a finding), one entered from paper', async () => {
+      const body = {
+        scenarioId,
+        kind: 'functional',
+        title: '機能訓練（契約の試験）',
+        startsAt: '2026-04-10T10:00:00+09:00',
+        endsAt: '2026-04-10T11:30:00+09:00',
+        facilitatorId: people.security_officer.staff.id,
+        invitees: { roles: ['staff', 'manager'] },
+      };
+      const live = await call('post', '/api/v1/drills', 'security_officer', (r) => r.send(body));
+      expectStatus(live, 201);
+      const id = live.body.id as string;
+      expectStatus(await call('post', `/api/v1/drills/${id}/start`, 'security_officer'), 200);
+      expectStatus(await call('put', `/api/v1/drills/${id}/attendance`, 'security_officer', (r) => r.send({ presentStaffIds: [people.staff.staff.id] })), 200);
+      expectStatus(await call('post', `/api/v1/drills/${id}/steps/1/done`, 'security_officer', (r) => r.send({ note: '確認' })), 200);
+      expectStatus(await call('post', `/api/v1/drills/${id}/steps/2/done`, 'security_officer', (r) => r.send({})), 200);
+      expectStatus(await call('delete', `/api/v1/drills/${id}/steps/2/done`, 'security_officer'), 204);
+      expectStatus(await call('post', `/api/v1/drills/${id}/events`, 'security_officer', (r) => r.send({ kind: 'inject', text: '停電' })), 201);
+      expectStatus(await call('post', `/api/v1/drills/${id}/finish`, 'security_officer', (r) => r.send({})), 200);
+      expectStatus(await call('put', `/api/v1/drills/${id}/lessons`, 'security_officer', (r) => r.send({ lessons: '連絡網を更新する' })), 200);
+      const finding = { title: '連絡網が古い', severity: 'low', ownerDepartmentId: department, controlIds: [] };
+      expectStatus(await call('post', `/api/v1/drills/${id}/findings`, 'security_officer', (r) => r.send(finding)), 201);
+      const paper = await call('post', '/api/v1/drills', 'security_officer', (r) => r.send({ ...body, title: '紙の訓練' }));
+      expectStatus(paper, 201);
+      const record = {
+        startedAt: '2026-04-10T10:00',
+        finishedAt: '2026-04-10T11:00',
+        presentStaffIds: [people.staff.staff.id],
+        steps: [{ position: 1, doneAt: '2026-04-10T10:05', note: '紙' }],
+        events: [{ kind: 'problem', text: '電話がつながらない', occurredAt: '2026-04-10T10:20' }],
+      };
+      expectStatus(await call('put', `/api/v1/drills/${paper.body.id as string}/paper-record`, 'security_officer', (r) => r.send(record)), 200);
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
@@ -801,6 +836,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('{itemId}', auditItemId)
           .replace('/escalation-policies/{id}', `/escalation-policies/${escalationPolicyId}`)
           .replace('/scenarios/{id}', `/scenarios/${scenarioId}`)
+          .replace(/^(\/api\/v1\/response-plan\/drill-figures)$/, '$1?fiscalYear=2026') // the drill figures need a fiscal year
           .replace('/drills/{id}', `/drills/${planDrillId}`) // every role is invited
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];
