@@ -72,11 +72,12 @@ interface DepartmentRow {
   name_en: string | null;
 }
 
-/** The page of the record a finding came from: an audit's or an incident's (drills and reviews have none here). */
+/** The page of the record a finding came from: an audit's, an incident's or a drill's record (reviews have none here). */
 export function sourceHref(source: string, sourceId: string | null): string | null {
   if (!sourceId) return null;
   if (source === 'audit') return `/audits/${sourceId}`;
   if (source === 'incident') return `/incidents/${sourceId}`;
+  if (source === 'drill') return `/drills/${sourceId}/record`;
   return null;
 }
 
