@@ -21,6 +21,7 @@ import { OrganizationsService } from './organizations/organizations.service.js';
 import { seedDemoAudits } from '../seeds/demo-audits.seed.js';
 import { ResponsePlanSync } from './response-plan/response-plan.sync.js';
 import { seedDemoCompliance } from '../seeds/demo-compliance.seed.js';
+import { seedDemoDrills } from '../seeds/demo-drills.seed.js';
 import { seedDemoIncidents } from '../seeds/demo-incidents.seed.js';
 import { seedDemoTown } from '../seeds/demo-town.seed.js';
 import { seedDemoTraining } from '../seeds/demo-training.seed.js';
@@ -83,7 +84,7 @@ const COMMANDS: Record<string, Command> = {
   'seed:demo': {
     usage: 'seed:demo',
     description:
-      'load the demo town: departments, staff, policies/ (approved), control statuses, training FY2019–, incidents FY2019–, audits and self-inspections FY2019–FY2022, the response plan’s scenarios (idempotent)',
+      'load the demo town: departments, staff, policies/ (approved), control statuses, training FY2019–, incidents FY2019–, audits and self-inspections FY2019–FY2022, the response plan’s scenarios, drills FY2022– (idempotent)',
     run: () =>
       withServices(async (app) => {
         const town = await seedDemoTown({
@@ -98,7 +99,17 @@ const COMMANDS: Record<string, Command> = {
         const audits = await seedDemoAudits(app, town.organizationId);
         // the emergency response plan's scenarios and contacts (policies/response-plan/)
         const responsePlan = await app.get(ResponsePlanSync).sync(systemActor(town.organizationId, 'seed'));
-        print({ ...town, compliance, training, incidents, audits, responsePlan: { scenarios: responsePlan.scenarios, contacts: responsePlan.contacts } });
+        // the drills of the plan's scenarios: FY2022's first tabletop drill with its record and findings, FY2023's, this year's (scheduled)
+        const drills = await seedDemoDrills(app, town.organizationId);
+        print({
+          ...town,
+          compliance,
+          training,
+          incidents,
+          audits,
+          responsePlan: { scenarios: responsePlan.scenarios, contacts: responsePlan.contacts },
+          drills,
+        });
         return 0;
       }),
   },

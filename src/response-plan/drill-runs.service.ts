@@ -227,13 +227,16 @@ export class DrillRunsService {
     });
   }
 
-  /** A finding raised from a drill (source `drill`): it joins the findings board with its corrective actions. */
-  async raiseFinding(actor: Actor, id: string, dto: RaiseFindingDto): Promise<FindingWithActions> {
+  /**
+   * A finding raised from a drill (source `drill`): it joins the findings board with its corrective actions.
+   * `raisedOn` (a past day, for its fiscal year and reference) is for the demo data only; the API never gives it.
+   */
+  async raiseFinding(actor: Actor, id: string, dto: RaiseFindingDto, raisedOn?: string): Promise<FindingWithActions> {
     return this.uow.run(actor, async (tx) => {
       const drill = await this.runnable(tx, id);
       this.assertStatus(drill, ['running', 'completed']);
       await this.findings.assertLinks(tx, [dto]);
-      return this.findings.raise(tx, { source: 'drill', sourceId: drill.id }, { ...dto, title: dto.title.trim() });
+      return this.findings.raise(tx, { source: 'drill', sourceId: drill.id, ...(raisedOn ? { raisedOn } : {}) }, { ...dto, title: dto.title.trim() });
     });
   }
 

@@ -107,6 +107,10 @@ describe('command line', () => {
     // the response plan: eight scenarios with their playbooks, the outside contacts
     expect(seeded.responsePlan.scenarios).toMatchObject({ created: 8 });
     expect(seeded.audits).toMatchObject({ created: { audits: 8, findings: 31, correctiveActions: 32, signOffs: 80 }, carriedOver: 4 });
+    // drills (seeds/demo-drills.data.ts): FY2022's first tabletop drill with two findings (after the audits' nine of FY2022), FY2023's; this year's scheduled unless its day is near or past
+    expect(seeded.drills).toMatchObject({ created: { stepRecords: 28, events: 10, findings: 2, correctiveActions: 3 }, held: 2 });
+    const { rows: drillFindings } = await client.query(`SELECT reference FROM findings WHERE source = 'drill' ORDER BY reference`);
+    expect(drillFindings.map((f) => f.reference)).toEqual(['FND-2022-0010', 'FND-2022-0011']);
     const { rows: yearly } = await client.query(
       `SELECT c.fiscal_year, c.status, count(e.id)::int AS enrolled, count(e.exempt_at)::int AS exempt,
               round(100.0 * count(e.completed_at) / (count(e.id) - count(e.exempt_at)))::int AS rate, count(*) FILTER (WHERE e.completed_late)::int AS late
@@ -150,6 +154,7 @@ describe('command line', () => {
       incidents: { created: { incidents: 0, nearMisses: 0, timelineEntries: 0, externalReports: 0, reviews: 0 }, underEscalation: null },
       audits: { created: { audits: 0, checklistItems: 0, findings: 0, correctiveActions: 0, signOffs: 0 }, carriedOver: 4 },
       responsePlan: { scenarios: { created: 0, revised: 0, unchanged: 8 } },
+      drills: { created: { drills: 0, stepRecords: 0, events: 0, findings: 0, correctiveActions: 0 }, held: 2, scheduled: seeded.drills.scheduled },
     });
     expect([await count('staff'), await count('audit_trail'), (await training()).rows[0].n]).toEqual([staff, audit, enrolments]);
   });
