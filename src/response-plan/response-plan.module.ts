@@ -12,6 +12,10 @@ import { RESPONSE_PLAN_SYNC_COMMAND, ResponsePlanSync } from './response-plan.sy
 import { PlaybookStep, Scenario } from './scenario.entity.js';
 import { ResponsePlanController, ScenariosController } from './scenarios.controller.js';
 import { ScenariosService } from './scenarios.service.js';
+import { DrillProposal } from './drill-proposal.entity.js';
+import { ResponsePlanVersion } from './response-plan-version.entity.js';
+import { DrillProposalsController, ResponsePlanVersionsController, ScenarioDraftsController } from './response-plan-versions.controller.js';
+import { ResponsePlanVersionsService } from './response-plan-versions.service.js';
 
 /**
  * The emergency response plan (plan item III-5): its scenarios with their playbooks and its outside
@@ -20,15 +24,22 @@ import { ScenariosService } from './scenarios.service.js';
  */
 @Feature({
   name: 'response-plan',
-  entities: [Scenario, PlaybookStep, ResponseContact, Drill],
+  entities: [Scenario, PlaybookStep, ResponseContact, Drill, ResponsePlanVersion, DrillProposal],
   problems: RESPONSE_PLAN_PROBLEMS,
   auditTrail: RESPONSE_PLAN_AUDIT,
   commands: [RESPONSE_PLAN_SYNC_COMMAND],
 })
 @Module({
   imports: [IncidentsModule],
-  controllers: [ScenariosController, ResponsePlanController, DrillsController],
-  providers: [ScenariosService, ResponsePlanSync, IncidentPlaybooks, DrillsService],
-  exports: [ScenariosService, ResponsePlanSync],
+  controllers: [
+    ScenariosController,
+    ResponsePlanController,
+    DrillsController,
+    ResponsePlanVersionsController,
+    ScenarioDraftsController,
+    DrillProposalsController,
+  ],
+  providers: [ScenariosService, ResponsePlanSync, IncidentPlaybooks, DrillsService, ResponsePlanVersionsService],
+  exports: [ScenariosService, ResponsePlanSync, ResponsePlanVersionsService],
 })
 export class ResponsePlanModule {}

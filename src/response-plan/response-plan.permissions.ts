@@ -16,6 +16,18 @@ export const RESPONSE_PLAN = definePermissions('response_plan', {
   schedule_drills: ['security_officer'],
   /** read a drill and its invitation: the office, the CISO, the CSIRT, its facilitator and its invitees */
   read_drill: { roles: ROLES, when: (actor: Actor, drill: Pick<Drill, 'facilitatorId' | 'invitees'>) => seesDrill(actor, drill) },
+  /** edit the plan's text and its scenarios' playbooks in the app (a draft version of the plan) */
+  edit_plan: ['security_officer'],
+  /** read the plan's drafts (versions awaiting approval) and their changes */
+  read_plan_drafts: ['security_officer', 'ciso'],
+  /** approve a draft version of the plan (with the second factor; not one's own draft) */
+  approve_plan: ['ciso'],
+  /** propose from a drill to change a step of its scenario: the drill's facilitator or the security office */
+  propose_change: {
+    roles: ROLES,
+    when: (actor: Actor, drill: Pick<Drill, 'facilitatorId'>) =>
+      actor.roles.includes('security_officer') || (!!actor.staffId && drill.facilitatorId === actor.staffId),
+  },
 });
 
 /** Who reads every drill. */
