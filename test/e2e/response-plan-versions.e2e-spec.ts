@@ -5,6 +5,8 @@ import request from 'supertest';
 import { systemActor } from '../../src/common/actor.js';
 import { addDays, addMonths, tokyoToday } from '../../src/common/calendar.js';
 import { AppException } from '../../src/common/errors/app.exception.js';
+import { formatDate } from '../../src/common/dates.js';
+import { ResponsePlanPagesService } from '../../src/web/response-plan/response-plan-pages.service.js';
 import { ResponsePlanVersionsService } from '../../src/response-plan/response-plan-versions.service.js';
 import { ResponsePlanSync } from '../../src/response-plan/response-plan.sync.js';
 import { actorOf, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
@@ -87,6 +89,16 @@ describe('the response plan’s versions: a draft from the files or the app, the
       put: (url: string) => auth(request(t.http).put(url)),
     };
   };
+  const CSRF = 'c'.repeat(43);
+  const cookie = (person: TestPerson) => ({ Accept: 'text/html', Cookie: `mamori_at=${tokens.get(person)}; mamori_csrf=${CSRF}` });
+  const page = (person: TestPerson, path: string) => request(t.http).get(path).set(cookie(person));
+  const form = (person: TestPerson, path: string, fields: Record<string, string>) =>
+    request(t.http)
+      .post(path)
+      .set(cookie(person))
+      .type('form')
+      .send({ _csrf: CSRF, ...fields });
+  const words = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
   const write = (name: string, text: string) => writeFileSync(join(root, 'response-plan', name), text);
   const sync = () => t.get(ResponsePlanSync).sync(systemActor(org, 'test'), { root });
   const scenario = async () => (await as(staff).get(`/api/v1/scenarios/${scenarioId}`).expect(200)).body;
@@ -337,5 +349,64 @@ describe('the response plan’s versions: a draft from the files or the app, the
     const fy2021 = await service.planStatus(org, 2021);
     expect(fy2021).toMatchObject({ approved: true, version: 1, nextReviewDue: '2023-03-01', reviewedWithinInterval: true });
     expect(await service.planStatus(org, 2023)).toMatchObject({ approved: true, version: 1, reviewedWithinInterval: false });
+  });
+
+  it('pages: the version in force for all staff; for the office the notice, the edit form and the draft’s changes; the CISO approves on the draft page', async () => {
+    const today = formatDate(tokyoToday(), 'ja');
+    const plan = words((await page(staff, '/response-plan').expect(200)).text);
+    expect(plan).toContain('第4版');
+    expect(plan).toContain(`承認 ${today} （試験 太郎）`);
+    expect(plan).toContain(`次回見直し期限 ${formatDate(addDays(tokyoToday(), -1), 'ja')} 見直し期限を過ぎています`);
+    expect(plan).not.toContain('承認待ちの改訂案があります');
+    expect(plan).not.toContain('計画の本文を編集する');
+    await page(staff, '/response-plan/draft').expect(403);
+    await page(staff, '/response-plan/draft/edit').expect(403);
+    expect(words((await page(officer, '/response-plan/draft').expect(200)).text)).toContain('承認待ちの改訂案はありません。');
+
+    // the office edits the text: the same text is refused at the top, then a change is saved into a new draft
+    const edit = (await page(officer, '/response-plan/draft/edit').expect(200)).text;
+    expect(edit).toContain('<label for="body">計画の本文（Markdown）</label>');
+    const current = /<textarea id="body"[^>]*>([\s\S]*?)<\/textarea>/.exec(edit)![1]!;
+    const same = await form(officer, '/response-plan/draft/edit', { body: '# 緊急時対応計画（改）\n', changeNote: '同じ' }).expect(409);
+    expect(same.text).toMatch(/<div class="error-summary" role="alert"[^>]*autofocus/);
+    expect(words(same.text)).toContain('本文が現行の版（または承認待ちの改訂案）と同じです。');
+    const empty = await form(officer, '/response-plan/draft/edit', { body: current, changeNote: '' }).expect(400);
+    expect(words(empty.text)).toContain('改訂の理由: 1〜2000文字で入力してください。');
+    await form(officer, '/response-plan/draft/edit', { body: '# 緊急時対応計画（改）\n\n## 第3 体制\nCSIRTを置く。\n', changeNote: '体制を追記' })
+      .expect(303)
+      .expect('Location', '/response-plan/draft');
+
+    const withNotice = (await page(officer, '/response-plan').expect(200)).text;
+    expect(words(withNotice)).toContain('承認待ちの改訂案があります。');
+    expect(withNotice).toContain('<a href="/response-plan/draft">改訂案を見る</a>');
+    expect(words((await page(staff, '/response-plan').expect(200)).text)).not.toContain('承認待ちの改訂案があります');
+    const forOffice = (await page(officer, '/response-plan/draft').expect(200)).text;
+    expect(words(forOffice)).toContain('緊急時対応計画 第5版（承認待ちの改訂案）');
+    expect(words(forOffice)).toContain('本文の変更（第4版との差分）');
+    expect(forOffice).toContain('+## 第3 体制');
+    expect(forOffice).not.toContain('action="/response-plan/draft/approve"'); // the office does not approve
+
+    const forCiso = (await page(ciso, '/response-plan/draft').expect(200)).text;
+    expect(forCiso).toContain('<button type="submit" id="approve-submit" class="button">第5版を承認する</button>');
+    expect(forCiso).not.toContain('error-summary');
+    // without the second factor the page says what to do first, at the top, and offers no form
+    const withoutFactor = (await t.get(ResponsePlanPagesService).draft(actorOf(ciso, { mfa: false }), 'ja')) as {
+      needsSecondFactor: boolean;
+      formErrors: { heading: string; messages: { key: string }[] };
+    };
+    expect(withoutFactor.needsSecondFactor).toBe(true);
+    expect(withoutFactor.formErrors).toMatchObject({
+      heading: 'responsePlanDraft.cannotApprove',
+      messages: [{ key: 'formError.PLAN_APPROVAL_REQUIRES_SECOND_FACTOR' }],
+    });
+
+    const stale = await form(ciso, '/response-plan/draft/approve', { version: '4' }).expect(409);
+    expect(stale.text).toMatch(/<div class="error-summary" role="alert"[^>]*autofocus/);
+    expect(words(stale.text)).toContain('この版はすでに承認されたか旧版になっています。');
+    await form(ciso, '/response-plan/draft/approve', { version: '5' }).expect(303).expect('Location', '/response-plan');
+    const approved = words((await page(staff, '/response-plan').expect(200)).text);
+    expect(approved).toContain('第5版');
+    expect(approved).toContain('CSIRTを置く。');
+    expect(approved).not.toContain('見直し期限を過ぎています');
   });
 });
