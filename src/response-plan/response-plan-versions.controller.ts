@@ -155,7 +155,11 @@ export class ScenarioDraftsController {
       'A scenario’s playbook edited in the app (the security office), checked like the files (phases never go back, targets never decrease, every phase has a step, roles known): a new draft revision in the plan’s draft',
   })
   @ApiOkResponse({ type: PlanVersionDetailView })
-  @ApiProblems({ 400: 'A step is wrong, named as steps.N.field (VALIDATION_FAILED)', 404: 'No such scenario in force (SCENARIO_NOT_FOUND)' })
+  @ApiProblems({
+    400: 'A step is wrong, named as steps.N.field (VALIDATION_FAILED)',
+    404: 'No such scenario in force (SCENARIO_NOT_FOUND)',
+    409: 'The playbook is the same as its newest revision (RESPONSE_PLAN_TEXT_UNCHANGED)',
+  })
   async editDraft(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Body() dto: ScenarioDraftDto): Promise<PlanVersionDetailView> {
     return planVersionDetailView(await this.versions.editScenario(actor, id, dto));
   }

@@ -239,6 +239,11 @@ export class ResponsePlanVersionsService {
       await lockPlan(tx);
       const scenario = await tx.manager.getRepository(Scenario).findOneBy({ organizationId: actor.organizationId, id: scenarioId, retiredAt: IsNull() });
       if (!scenario) throw new AppException('SCENARIO_NOT_FOUND');
+      const latest = (await stepsOf(tx, scenario, scenario.latestRevision)).map(stepText);
+      if (samePlaybook(latest, dto.steps))
+        throw new AppException('RESPONSE_PLAN_TEXT_UNCHANGED', `The playbook is the same as revision ${scenario.latestRevision}`, [
+          { field: 'steps', messages: [`the playbook is the same as revision ${scenario.latestRevision}`] },
+        ]);
       const revision = await writeDraftRevision(tx, scenario, dto.steps, { source: 'app' });
       return (await changeDraft(tx, { scenarioRevisions: { [scenario.id]: revision }, changeNote: dto.changeNote }, 'app')).version;
     });
@@ -471,6 +476,22 @@ function summaryOf(v: ResponsePlanVersion, names: Map<string, string>): PlanVers
 
 function transition(tx: Transaction, version: ResponsePlanVersion, change: Partial<ResponsePlanVersion>, action: string, context: Record<string, unknown>) {
   return tx.update(version, change, { action, entityType: 'response_plan_version', omit: ['body', 'frontMatter'], context });
+}
+
+/** Whether two playbooks say the same, step by step (absent and null alike). */
+function samePlaybook(a: readonly StepText[], b: readonly StepText[]): boolean {
+  const plain = (steps: readonly StepText[]) =>
+    JSON.stringify(
+      steps.map((s) => [
+        s.phase,
+        s.action,
+        s.actionEn ?? null,
+        s.role,
+        s.targetMinutes,
+        s.report ? [s.report.to, s.report.toEn ?? null, s.report.what, s.report.whatEn ?? null] : null,
+      ]),
+    );
+  return plain(a) === plain(b);
 }
 
 /** 400 naming `steps.N.phase` / `steps.N.targetMinutes` (N from 0, as the other fields) for a playbook out of order. */

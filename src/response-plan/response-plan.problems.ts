@@ -19,7 +19,7 @@ export const RESPONSE_PLAN_PROBLEMS = {
     status: HttpStatus.FORBIDDEN,
     title: 'Approving the response plan requires a session opened with a second factor: sign in again with it',
   },
-  RESPONSE_PLAN_TEXT_UNCHANGED: { status: HttpStatus.CONFLICT, title: 'The text is the same as the one it revises' },
+  RESPONSE_PLAN_TEXT_UNCHANGED: { status: HttpStatus.CONFLICT, title: 'The text (or the playbook) is the same as the one it revises' },
   DRILL_PROPOSAL_STEP_NOT_FOUND: { status: HttpStatus.BAD_REQUEST, title: 'The scenario’s playbook has no step at that position' },
 } as const satisfies ProblemTable;
 

@@ -219,6 +219,7 @@ export async function runResponsePlanSync(app: INestApplicationContext, args: st
 export const RESPONSE_PLAN_SYNC_COMMAND: CliCommand = {
   name: 'response-plan:sync',
   usage: 'response-plan:sync [--dry-run] [--root DIR]',
-  description: 'load policies/response-plan/ (the scenarios with their playbooks, the outside contacts) by key; a changed scenario gets a new revision',
+  description:
+    'load policies/response-plan/ (plan.md, the scenarios with their playbooks, the outside contacts) by key; a changed plan.md or scenario goes into the plan’s draft version, in force once the CISO approves it',
   run: runResponsePlanSync,
 };

@@ -781,7 +781,7 @@ describe('API contract: documented responses, no internals', () => {
       );
       const scenario = await call('get', `/api/v1/scenarios/${scenarioId}`, 'security_officer');
       const steps = (scenario.body.steps as { phase: string; action: string; role: string; targetMinutes: number }[]).map(
-        ({ phase, action, role, targetMinutes }) => ({ phase, action, role, targetMinutes }),
+        ({ phase, action, role, targetMinutes }, i) => ({ phase, action: i === 0 ? `${action}（試験）` : action, role, targetMinutes }),
       );
       expectStatus(await call('put', `/api/v1/scenarios/${scenarioId}/draft`, 'security_officer', (r) => r.send({ steps, changeNote: '試験' })), 200);
       const proposal = { position: 1, action: '試験の文言', reason: '試験' };

@@ -244,6 +244,9 @@ describe('the response plan’s versions: a draft from the files or the app, the
     expect(await stepCount()).toBe(before);
     expect((await as(officer).get('/api/v1/response-plan').expect(200)).body.draftWaiting).toBe(false);
 
+    // the playbook as it stands changes nothing
+    const revision2 = STEPS.map((s, i) => (i === 1 ? { ...s, action: 'CSIRTへ連絡する', targetMinutes: 15 } : s));
+    expect((await put(revision2).expect(409)).body).toMatchObject({ code: 'RESPONSE_PLAN_TEXT_UNCHANGED', errors: [{ field: 'steps' }] });
     const draft = (await put(STEPS).expect(200)).body;
     expect(draft).toMatchObject({
       version: 3,
