@@ -319,6 +319,12 @@ describe('the response plan’s versions: a draft from the files or the app, the
       [2, 10, 'CSIRTへ電話で連絡する'],
     ]);
     expect(await scenario()).toMatchObject({ revision: 2, latestRevision: 4 });
+    // the scenario's page tells the office that a revision waits; staff read the playbook in force
+    const waiting = 'この対応手順の改訂（改訂4）が承認待ちです。';
+    expect(words((await page(officer, `/response-plan/scenarios/${scenarioId}`).expect(200)).text)).toContain(waiting);
+    const forStaff = words((await page(staff, `/response-plan/scenarios/${scenarioId}`).expect(200)).text);
+    expect(forStaff).not.toContain(waiting);
+    expect(forStaff).toContain('CSIRTへ連絡する');
   });
 
   it('nobody approves a draft they opened; another CISO does, and the edited playbook comes into force', async () => {

@@ -145,6 +145,8 @@ export class ResponsePlanPagesService {
       titleDetail: { ja: scenario.title, en: scenario.titleEn ?? scenario.title },
       scenario,
       retired: scenario.retiredAt !== null,
+      // the office and the CISO: a newer revision of this playbook waits in the plan's draft
+      revisionWaiting: scenario.latestRevision > scenario.revision && may(actor, RESPONSE_PLAN.read_plan_drafts) ? scenario.latestRevision : null,
       steps: steps.map((step) => ({
         position: step.position,
         phase: step.phase,
