@@ -5,6 +5,7 @@ import request from 'supertest';
 import { systemActor } from '../../src/common/actor.js';
 import { addDays, addMonths, tokyoToday } from '../../src/common/calendar.js';
 import { AppException } from '../../src/common/errors/app.exception.js';
+import { DomainEventBus } from '../../src/common/events/domain-events.js';
 import { formatDate } from '../../src/common/dates.js';
 import { ResponsePlanPagesService } from '../../src/web/response-plan/response-plan-pages.service.js';
 import { ResponsePlanVersionsService } from '../../src/response-plan/response-plan-versions.service.js';
@@ -218,8 +219,24 @@ describe('the response plan’s versions: a draft from the files or the app, the
     ]);
     expect((await as(staff).get('/api/v1/response-plan').expect(200)).body).toMatchObject({ inForce: { version: 1 }, draftWaiting: true });
 
-    const approved = (await as(ciso).post('/api/v1/response-plan/versions/2/approve').expect(200)).body;
+    const events: { version: number; scenarioRevisions: Record<string, number>; superseded: number[]; inForce: number }[] = [];
+    const unsubscribe = t.get(DomainEventBus).subscribe('response_plan.approved', async (event, tx) => {
+      // in the approval's transaction: the scenario is already in force at the revision named
+      const [{ revision }] = (await tx.manager.query(`SELECT revision FROM response_scenarios WHERE id = $1`, [scenarioId])) as { revision: number }[];
+      events.push({ version: event.version, scenarioRevisions: event.scenarioRevisions, superseded: event.superseded, inForce: revision });
+    });
+    const approved = await as(ciso)
+      .post('/api/v1/response-plan/versions/2/approve')
+      .expect(200)
+      .then((res) => res.body)
+      .finally(unsubscribe);
     expect(approved).toMatchObject({ superseded: [1], scenariosPutInForce: [scenarioId] });
+    expect(events).toEqual([{ version: 2, scenarioRevisions: { [scenarioId]: 2 }, superseded: [1], inForce: 2 }]);
+    const putInForce = (await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_trail WHERE organization_id = $1 AND entity_id = $2 AND action = 'scenario.put_in_force'`,
+      [org, scenarioId],
+    )) as { n: number }[];
+    expect(putInForce[0]!.n).toBe(1);
     const inForce = await scenario();
     expect(inForce).toMatchObject({ revision: 2, latestRevision: 2 });
     expect(inForce.steps[2].targetMinutes).toBe(30);
