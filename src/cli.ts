@@ -22,6 +22,7 @@ import { seedDemoAudits } from '../seeds/demo-audits.seed.js';
 import { ResponsePlanSync } from './response-plan/response-plan.sync.js';
 import { seedDemoCompliance } from '../seeds/demo-compliance.seed.js';
 import { seedDemoDrills } from '../seeds/demo-drills.seed.js';
+import { seedDemoResponsePlan } from '../seeds/demo-response-plan.seed.js';
 import { seedDemoIncidents } from '../seeds/demo-incidents.seed.js';
 import { seedDemoTown } from '../seeds/demo-town.seed.js';
 import { seedDemoTraining } from '../seeds/demo-training.seed.js';
@@ -84,7 +85,7 @@ const COMMANDS: Record<string, Command> = {
   'seed:demo': {
     usage: 'seed:demo',
     description:
-      'load the demo town: departments, staff, policies/ (approved), control statuses, training FY2019–, incidents FY2019–, audits and self-inspections FY2019–FY2022, the response plan’s scenarios, drills FY2022– (idempotent)',
+      'load the demo town: departments, staff, policies/ (approved), control statuses, training FY2019–, incidents FY2019–, audits and self-inspections FY2019–FY2022, the response plan (approved FY2021, revised FY2022 and FY2025) and drills FY2022– (idempotent)',
     run: () =>
       withServices(async (app) => {
         const town = await seedDemoTown({
@@ -101,6 +102,8 @@ const COMMANDS: Record<string, Command> = {
         const responsePlan = await app.get(ResponsePlanSync).sync(systemActor(town.organizationId, 'seed'));
         // the drills of the plan's scenarios: FY2022's first tabletop drill with its record and findings, FY2023's, this year's (scheduled)
         const drills = await seedDemoDrills(app, town.organizationId);
+        // the plan's versions: approved in FY2021, revised from FY2022's drill, reviewed in FY2025
+        const planVersions = await seedDemoResponsePlan(app, town.organizationId);
         print({
           ...town,
           compliance,
@@ -109,6 +112,7 @@ const COMMANDS: Record<string, Command> = {
           audits,
           responsePlan: { scenarios: responsePlan.scenarios, contacts: responsePlan.contacts },
           drills,
+          planVersions,
         });
         return 0;
       }),

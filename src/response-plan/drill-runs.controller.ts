@@ -174,7 +174,7 @@ export class DrillRunsController {
 export class DrillFiguresController {
   constructor(private readonly runs: DrillRunsService) {}
 
-  @Get('drill-figures')
+  @Get('figures')
   @May(RESPONSE_PLAN.read_drill_figures)
   @ApiOperation({ summary: 'The drills of a fiscal year: held by kind, planned, cancelled, attendance rate, steps on time, findings raised' })
   @ApiOkResponse({ type: DrillYearFiguresView })

@@ -21,6 +21,7 @@ import type {
   RecordDrillEventDto,
 } from './dto/drill-run.dto.js';
 import { RESPONSE_PLAN, runsDrill, seesDrill } from './response-plan.permissions.js';
+import { ResponsePlanVersionsService } from './response-plan-versions.service.js';
 import { PlaybookStep } from './scenario.entity.js';
 
 const MINUTE = 60_000;
@@ -70,6 +71,7 @@ export class DrillRunsService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly findings: FindingsService,
+    private readonly versions: ResponsePlanVersionsService,
   ) {}
 
   /** Starts a scheduled drill now: the clock starts, the playbook is the scenario revision in force, everyone invited is on the roll (absent until marked). */
@@ -375,6 +377,7 @@ export class DrillRunsService {
         WHERE f.organization_id = $1 AND f.source = 'drill' AND d.fiscal_year = $2`,
       [org, fiscalYear],
     )) as { n: number }[];
+    const plan = await this.versions.planStatus(org, fiscalYear);
     const stepFigures: DrillStepSummaryView = {
       total: steps.total,
       done: steps.done,
@@ -393,6 +396,7 @@ export class DrillRunsService {
       steps: stepFigures,
       onTimeRate: stepFigures.total ? stepFigures.onTime / stepFigures.total : null,
       findings: findings.n,
+      plan: { ...plan, approvedAt: plan.approvedAt?.toISOString() ?? null },
     };
   }
 

@@ -165,9 +165,83 @@ export interface ScenarioContent {
   contentHash: string;
 }
 
+/** plan.md: its front matter (as written) and its body (the text without the front matter). */
+export interface PlanContent {
+  file: string;
+  frontMatter: Record<string, unknown>;
+  body: string;
+  /** months between reviews of the plan (front matter `reviewIntervalMonths`, default 12) */
+  reviewIntervalMonths: number;
+}
+
 export interface ResponsePlanFiles {
   scenarios: ScenarioContent[];
   contacts: ContactFile[];
+  /** plan.md, when the folder has one */
+  plan: PlanContent | null;
+}
+
+/** Months between the plan's reviews when plan.md does not say. */
+export const DEFAULT_PLAN_REVIEW_MONTHS = 12;
+
+/** The fields of a playbook step the order rules look at. */
+export interface StepOrderFacts {
+  phase: string;
+  targetMinutes: number;
+}
+
+/** A rule of the playbook's order broken at a step (index from 0). */
+export interface PlaybookOrderProblem {
+  index: number;
+  field: 'phase' | 'targetMinutes' | 'steps';
+  message: string;
+}
+
+/**
+ * The rules of a playbook's order, the same for the files and for a playbook edited in the app:
+ * its phases never go back and its target minutes never decrease; with `allPhases`, every one of
+ * the six phases has a step (the app asks it of an edited playbook).
+ */
+export function playbookOrderProblems(steps: readonly StepOrderFacts[], options: { allPhases?: boolean } = {}): PlaybookOrderProblem[] {
+  const problems: PlaybookOrderProblem[] = [];
+  steps.forEach((step, i) => {
+    const before = steps[i - 1];
+    if (!before) return;
+    if (RESPONSE_PHASES.indexOf(step.phase as never) < RESPONSE_PHASES.indexOf(before.phase as never))
+      problems.push({ index: i, field: 'phase', message: `goes back from ${before.phase} to ${step.phase}` });
+    if (typeof step.targetMinutes === 'number' && typeof before.targetMinutes === 'number' && step.targetMinutes < before.targetMinutes)
+      problems.push({ index: i, field: 'targetMinutes', message: `${step.targetMinutes} is earlier than the step before (${before.targetMinutes})` });
+  });
+  if (options.allPhases) {
+    const missing = RESPONSE_PHASES.filter((phase) => !steps.some((step) => step.phase === phase));
+    if (missing.length) problems.push({ index: -1, field: 'steps', message: `every phase needs a step; missing: ${missing.join(', ')}` });
+  }
+  return problems;
+}
+
+/** Reads plan.md (front matter between --- lines, then the text); a missing file is no plan. */
+export function readPlanFile(folder: string, errors: PolicyFileError[]): PlanContent | null {
+  const path = join(folder, 'plan.md');
+  if (!existsSync(path)) return null;
+  const file = `${RESPONSE_PLAN_FOLDER}/plan.md`;
+  const text = readFileSync(path, 'utf8').replace(/\r\n/g, '\n');
+  const match = /^---\n([\s\S]*?)\n---\n?/.exec(text);
+  if (!match) return { file, frontMatter: {}, body: text, reviewIntervalMonths: DEFAULT_PLAN_REVIEW_MONTHS };
+  const src = source(file, match[1]!, 1);
+  const data = parseYaml(src, errors);
+  if (data === undefined) return null;
+  const frontMatter = (data && typeof data === 'object' && !Array.isArray(data) ? JSON.parse(JSON.stringify(data)) : {}) as Record<string, unknown>;
+  const months = frontMatter.reviewIntervalMonths ?? DEFAULT_PLAN_REVIEW_MONTHS;
+  if (typeof months !== 'number' || !Number.isInteger(months) || months < 1 || months > 120) {
+    errors.push({
+      file,
+      line: lineOf(src, ['reviewIntervalMonths'], data),
+      field: 'reviewIntervalMonths',
+      message: 'must be a whole number of months from 1 to 120',
+    });
+    return null;
+  }
+  return { file, frontMatter, body: text.slice(match[0].length), reviewIntervalMonths: months };
 }
 
 /**
@@ -178,8 +252,9 @@ export interface ResponsePlanFiles {
  */
 export function readResponsePlanFiles(root: string, errors: PolicyFileError[]): ResponsePlanFiles {
   const folder = join(root, RESPONSE_PLAN_FOLDER);
-  const result: ResponsePlanFiles = { scenarios: [], contacts: [] };
+  const result: ResponsePlanFiles = { scenarios: [], contacts: [], plan: null };
   if (!existsSync(folder)) return result;
+  result.plan = readPlanFile(folder, errors);
   const scenarioFolder = join(folder, 'scenarios');
   const names = existsSync(scenarioFolder)
     ? readdirSync(scenarioFolder)
@@ -197,19 +272,8 @@ export function readResponsePlanFiles(root: string, errors: PolicyFileError[]): 
     if (!scenario || !Array.isArray(scenario.steps) || !Array.isArray(scenario.categories)) continue;
     const at = (path: (string | number)[]) => lineOf(src, path, data);
     if (scenario.key !== name.replace(/\.ya?ml$/, '')) errors.push({ file, line: at(['key']), field: 'key', message: `must be the file's name (${name})` });
-    scenario.steps.forEach((step, i) => {
-      const before = scenario.steps[i - 1];
-      if (!before) return;
-      if (RESPONSE_PHASES.indexOf(step.phase as never) < RESPONSE_PHASES.indexOf(before.phase as never))
-        errors.push({ file, line: at(['steps', i, 'phase']), field: `steps[${i}].phase`, message: `goes back from ${before.phase} to ${step.phase}` });
-      if (step.targetMinutes < before.targetMinutes)
-        errors.push({
-          file,
-          line: at(['steps', i, 'targetMinutes']),
-          field: `steps[${i}].targetMinutes`,
-          message: `${step.targetMinutes} is earlier than the step before (${before.targetMinutes})`,
-        });
-    });
+    for (const problem of playbookOrderProblems(scenario.steps))
+      errors.push({ file, line: at(['steps', problem.index, problem.field]), field: `steps[${problem.index}].${problem.field}`, message: problem.message });
     for (const category of scenario.categories) {
       const other = categoryOwner.get(category);
       if (other) errors.push({ file, line: at(['categories']), field: 'categories', message: `${category} is covered by ${other} too` });

@@ -16,6 +16,10 @@ import { RESPONSE_PLAN_SYNC_COMMAND, ResponsePlanSync } from './response-plan.sy
 import { PlaybookStep, Scenario } from './scenario.entity.js';
 import { ResponsePlanController, ScenariosController } from './scenarios.controller.js';
 import { ScenariosService } from './scenarios.service.js';
+import { DrillProposal } from './drill-proposal.entity.js';
+import { ResponsePlanVersion } from './response-plan-version.entity.js';
+import { DrillProposalsController, ResponsePlanVersionsController, ScenarioDraftsController } from './response-plan-versions.controller.js';
+import { ResponsePlanVersionsService } from './response-plan-versions.service.js';
 
 /**
  * The emergency response plan (plan item III-5): its scenarios with their playbooks and its outside
@@ -24,15 +28,24 @@ import { ScenariosService } from './scenarios.service.js';
  */
 @Feature({
   name: 'response-plan',
-  entities: [Scenario, PlaybookStep, ResponseContact, Drill, DrillAttendance, DrillStepRecord, DrillEvent],
+  entities: [Scenario, PlaybookStep, ResponseContact, Drill, DrillAttendance, DrillStepRecord, DrillEvent, ResponsePlanVersion, DrillProposal],
   problems: RESPONSE_PLAN_PROBLEMS,
   auditTrail: RESPONSE_PLAN_AUDIT,
   commands: [RESPONSE_PLAN_SYNC_COMMAND],
 })
 @Module({
   imports: [IncidentsModule, FindingsModule],
-  controllers: [ScenariosController, ResponsePlanController, DrillsController, DrillRunsController, DrillFiguresController],
-  providers: [ScenariosService, ResponsePlanSync, IncidentPlaybooks, DrillsService, DrillRunsService],
-  exports: [ScenariosService, ResponsePlanSync, DrillsService, DrillRunsService],
+  controllers: [
+    ScenariosController,
+    ResponsePlanController,
+    DrillsController,
+    DrillRunsController,
+    DrillFiguresController,
+    ResponsePlanVersionsController,
+    ScenarioDraftsController,
+    DrillProposalsController,
+  ],
+  providers: [ScenariosService, ResponsePlanSync, IncidentPlaybooks, DrillsService, DrillRunsService, ResponsePlanVersionsService],
+  exports: [ScenariosService, ResponsePlanSync, DrillsService, DrillRunsService, ResponsePlanVersionsService],
 })
 export class ResponsePlanModule {}

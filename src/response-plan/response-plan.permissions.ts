@@ -20,6 +20,18 @@ export const RESPONSE_PLAN = definePermissions('response_plan', {
   run_drill: { roles: ROLES, when: (actor: Actor, drill: Pick<Drill, 'facilitatorId'>) => runsDrill(actor, drill) },
   /** the drill figures of a fiscal year (drills held, attendance, steps on time) */
   read_drill_figures: ['ciso', 'security_officer', 'csirt', 'auditor', 'admin'],
+  /** edit the plan's text and its scenarios' playbooks in the app (a draft version of the plan) */
+  edit_plan: ['security_officer'],
+  /** read the plan's drafts (versions awaiting approval) and their changes */
+  read_plan_drafts: ['security_officer', 'ciso'],
+  /** approve a draft version of the plan (with the second factor; not one's own draft) */
+  approve_plan: ['ciso'],
+  /** propose from a drill to change a step of its scenario: the drill's facilitator or the security office */
+  propose_change: {
+    roles: ROLES,
+    when: (actor: Actor, drill: Pick<Drill, 'facilitatorId'>) =>
+      actor.roles.includes('security_officer') || (!!actor.staffId && drill.facilitatorId === actor.staffId),
+  },
 });
 
 /** Whether the person runs the drill: its facilitator, or the security office. */

@@ -21,6 +21,15 @@ export const RESPONSE_PLAN_PROBLEMS = {
     status: HttpStatus.BAD_REQUEST,
     title: 'A time of the drill record is outside the drill (before its start, after its end, or in the future); the fields say which',
   },
+  RESPONSE_PLAN_VERSION_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'No such version of the response plan (or a draft you may not see)' },
+  RESPONSE_PLAN_VERSION_NOT_DRAFT: { status: HttpStatus.CONFLICT, title: 'Only the draft version of the plan can be approved; versionStatus says what it is' },
+  RESPONSE_PLAN_OWN_DRAFT: { status: HttpStatus.FORBIDDEN, title: 'Nobody approves a plan draft they opened: another CISO approves it' },
+  PLAN_APPROVAL_REQUIRES_SECOND_FACTOR: {
+    status: HttpStatus.FORBIDDEN,
+    title: 'Approving the response plan requires a session opened with a second factor: sign in again with it',
+  },
+  RESPONSE_PLAN_TEXT_UNCHANGED: { status: HttpStatus.CONFLICT, title: 'The text (or the playbook) is the same as the one it revises' },
+  DRILL_PROPOSAL_STEP_NOT_FOUND: { status: HttpStatus.BAD_REQUEST, title: 'The scenario’s playbook has no step at that position' },
 } as const satisfies ProblemTable;
 
 declare module '../common/errors/problem-registry.js' {

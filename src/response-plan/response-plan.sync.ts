@@ -9,14 +9,17 @@ import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { formatPolicyFileError, PolicyFilesInvalidError, type PolicyFileError } from '../policies/policy-files.js';
 import { ResponseContact } from './response-contact.entity.js';
-import { readResponsePlanFiles, RESPONSE_PLAN_FOLDER, type ScenarioContent } from './response-plan-files.js';
-import { PlaybookStep, Scenario } from './scenario.entity.js';
+import { readResponsePlanFiles, RESPONSE_PLAN_FOLDER, type PlanContent, type ScenarioContent } from './response-plan-files.js';
+import { changeDraft, draftAndLatest, insertSteps, lockPlan, planSourceHash, sameRevisions } from './plan-drafts.js';
+import { Scenario } from './scenario.entity.js';
 
 export interface ResponsePlanSyncResult {
   dryRun: boolean;
   folder: string;
   scenarios: { created: number; revised: number; unchanged: number; retired: number };
   contacts: { created: number; updated: number; unchanged: number; retired: number };
+  /** the plan's draft version: opened, changed, or left as it was (null: no plan yet) */
+  plan: { draft: 'opened' | 'updated' | 'unchanged'; version: number | null };
 }
 
 class DryRunRollback extends Error {
@@ -26,11 +29,14 @@ class DryRunRollback extends Error {
 }
 
 /**
- * Loads `policies/response-plan/` into the organisation: each scenario by its key (a changed file
- * makes a new revision with its own steps; the old revision's steps stay for the records made from
- * them), the outside contacts by key; what the files no longer name is retired, never deleted. The
- * files are validated first (`file:line: field: message`, nothing written on error); a second run
- * changes nothing.
+ * Loads `policies/response-plan/` into the organisation: each scenario by its key, the outside
+ * contacts by key; what the files no longer name is retired, never deleted. A scenario's first load
+ * is in force at once (revision 1), so the playbooks work before any approval; a changed file makes
+ * a new revision with its own steps that waits, in the plan's draft version, for the CISO's approval
+ * (the old revision's steps stay for the records made from them). The first load opens the plan's
+ * version 1 as a draft (plan.md's text and every scenario's revision); later a changed plan.md or a
+ * new scenario revision opens or changes THE draft. The files are validated first
+ * (`file:line: field: message`, nothing written on error); a second run changes nothing.
  */
 @Injectable()
 export class ResponsePlanSync {
@@ -47,13 +53,14 @@ export class ResponsePlanSync {
     const dryRun = options.dryRun ?? false;
     try {
       return await this.uow.run(actor, async (tx) => {
-        // one sync at a time per organisation
-        await tx.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`response-plan:${tx.actor.organizationId}`]);
+        // one plan writer at a time per organisation
+        await lockPlan(tx);
         const result: ResponsePlanSyncResult = {
           dryRun,
           folder: RESPONSE_PLAN_FOLDER,
           scenarios: { created: 0, revised: 0, unchanged: 0, retired: 0 },
           contacts: { created: 0, updated: 0, unchanged: 0, retired: 0 },
+          plan: { draft: 'unchanged', version: null },
         };
         for (const content of files.scenarios) result.scenarios[await this.writeScenario(tx, content)]++;
         result.scenarios.retired = await this.retireScenarios(
@@ -62,6 +69,7 @@ export class ResponsePlanSync {
         );
         const contacts = await this.writeContacts(tx, files.contacts);
         result.contacts = contacts;
+        result.plan = await this.writePlanDraft(tx, files.plan);
         if (dryRun) throw new DryRunRollback(result);
         return result;
       });
@@ -74,7 +82,12 @@ export class ResponsePlanSync {
   private async writeScenario(tx: Transaction, { file, scenario, contentHash }: ScenarioContent): Promise<'created' | 'revised' | 'unchanged'> {
     const repo = tx.manager.getRepository(Scenario);
     const existing = await repo.findOneBy({ organizationId: tx.actor.organizationId, key: scenario.key });
-    if (existing && existing.contentHash === contentHash && existing.retiredAt === null) return 'unchanged';
+    if (existing && existing.contentHash === contentHash) {
+      if (existing.retiredAt === null) return 'unchanged';
+      // the same file back: the scenario returns with the revisions it had
+      await tx.update(existing, { retiredAt: null }, { action: 'scenario.revise', entityType: 'scenario', context: { file, reason: 'file_back' } });
+      return 'revised';
+    }
     const fields = {
       title: scenario.title,
       titleEn: scenario.titleEn ?? null,
@@ -84,24 +97,46 @@ export class ResponsePlanSync {
       contentHash,
       retiredAt: null,
     };
+    // a revision after the first waits for the plan's approval: `revision` (in force) stays
     const saved = existing
-      ? await tx.update(existing, { ...fields, revision: existing.revision + 1 }, { action: 'scenario.revise', entityType: 'scenario', context: { file } })
-      : await tx.create(Scenario, { key: scenario.key, revision: 1, ...fields }, { action: 'scenario.create', entityType: 'scenario', context: { file } });
-    await tx.manager.getRepository(PlaybookStep).insert(
-      scenario.steps.map((step, i) => ({
-        organizationId: tx.actor.organizationId,
-        scenarioId: saved.id,
-        revision: saved.revision,
-        position: i + 1,
-        phase: step.phase,
-        action: step.action,
-        actionEn: step.actionEn ?? null,
-        role: step.role,
-        targetMinutes: step.targetMinutes,
-        report: step.report ? { to: step.report.to, toEn: step.report.toEn ?? null, what: step.report.what, whatEn: step.report.whatEn ?? null } : null,
-      })),
-    );
+      ? await tx.update(
+          existing,
+          { ...fields, latestRevision: existing.latestRevision + 1 },
+          { action: 'scenario.revise', entityType: 'scenario', context: { file, revision: existing.latestRevision + 1, inForce: existing.revision } },
+        )
+      : await tx.create(
+          Scenario,
+          { key: scenario.key, revision: 1, latestRevision: 1, ...fields },
+          { action: 'scenario.create', entityType: 'scenario', context: { file } },
+        );
+    await insertSteps(tx, saved.id, saved.latestRevision, scenario.steps);
     return existing ? 'revised' : 'created';
+  }
+
+  /**
+   * Opens or changes the plan's draft when plan.md changed since it was last loaded or a scenario
+   * has a revision the latest version does not name (or was retired); a folder without plan.md and
+   * without scenarios has no plan.
+   */
+  private async writePlanDraft(tx: Transaction, plan: PlanContent | null): Promise<ResponsePlanSyncResult['plan']> {
+    const scenarios = await tx.manager.getRepository(Scenario).findBy({ organizationId: tx.actor.organizationId, retiredAt: IsNull() });
+    const { draft, latest } = await draftAndLatest(tx);
+    if (!latest && !plan && !scenarios.length) return { draft: 'unchanged', version: null };
+    const snapshot = Object.fromEntries(scenarios.map((s) => [s.id, s.latestRevision]));
+    const sourceHash = plan ? planSourceHash(plan.frontMatter, plan.body) : null;
+    const base = draft ?? latest;
+    const planChanged = !base || (plan !== null && sourceHash !== base.sourceHash);
+    if (base && !planChanged && sameRevisions(snapshot, base.scenarioRevisions)) return { draft: 'unchanged', version: draft?.version ?? null };
+    const { version, opened } = await changeDraft(
+      tx,
+      {
+        ...(plan && planChanged ? { body: plan.body, frontMatter: plan.frontMatter, sourceHash } : {}),
+        scenarioRevisions: snapshot,
+        snapshot: true,
+      },
+      'files',
+    );
+    return { draft: opened ? 'opened' : 'updated', version: version.version };
   }
 
   private async retireScenarios(tx: Transaction, keys: string[]): Promise<number> {
@@ -184,6 +219,7 @@ export async function runResponsePlanSync(app: INestApplicationContext, args: st
 export const RESPONSE_PLAN_SYNC_COMMAND: CliCommand = {
   name: 'response-plan:sync',
   usage: 'response-plan:sync [--dry-run] [--root DIR]',
-  description: 'load policies/response-plan/ (the scenarios with their playbooks, the outside contacts) by key; a changed scenario gets a new revision',
+  description:
+    'load policies/response-plan/ (plan.md, the scenarios with their playbooks, the outside contacts) by key; a changed plan.md or scenario goes into the plan’s draft version, in force once the CISO approves it',
   run: runResponsePlanSync,
 };

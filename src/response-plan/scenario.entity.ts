@@ -4,8 +4,10 @@ import { OrganizationScopedEntity } from '../database/organization-scoped.entity
 /**
  * A scenario of the emergency response plan (想定シナリオ), loaded from
  * `policies/response-plan/scenarios/<key>.yaml`: what it covers (incident categories) and its
- * playbook. A changed file makes a new revision; its steps are kept per revision, so a drill's
- * record or an incident's tasks keep pointing at the steps they were made from.
+ * playbook. A changed file (or a playbook edited in the app) makes a new revision; its steps are
+ * kept per revision, so a drill's record or an incident's tasks keep pointing at the steps they
+ * were made from. The first revision is in force at once; later ones when the CISO approves the
+ * plan version that names them.
  */
 @Entity('response_scenarios')
 @Index('uq_response_scenarios_key', ['organizationId', 'key'], { unique: true })
@@ -32,6 +34,10 @@ export class Scenario extends OrganizationScopedEntity {
   /** the revision in force (1, 2, …): its steps are the playbook */
   @Column({ type: 'int', default: 1 })
   revision!: number;
+
+  /** the newest revision written (a draft awaiting the plan's approval, or the one in force) */
+  @Column({ type: 'int', default: 1 })
+  latestRevision!: number;
 
   /** sha256 (hex) of the file's content, to detect changes */
   @Column({ type: 'char', length: 64 })

@@ -808,6 +808,21 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(await call('put', `/api/v1/drills/${paper.body.id as string}/paper-record`, 'security_officer', (r) => r.send(record)), 200);
     });
 
+    it('the response plan’s versions: the CISO approves version 1; the office edits the text and a playbook; a proposal from the drill', async () => {
+      expectStatus(await call('post', '/api/v1/response-plan/versions/1/approve', 'ciso'), 200);
+      expectStatus(
+        await call('put', '/api/v1/response-plan/draft', 'security_officer', (r) => r.send({ body: '# 緊急時対応計画（試験）\n', changeNote: '試験' })),
+        200,
+      );
+      const scenario = await call('get', `/api/v1/scenarios/${scenarioId}`, 'security_officer');
+      const steps = (scenario.body.steps as { phase: string; action: string; role: string; targetMinutes: number }[]).map(
+        ({ phase, action, role, targetMinutes }, i) => ({ phase, action: i === 0 ? `${action}（試験）` : action, role, targetMinutes }),
+      );
+      expectStatus(await call('put', `/api/v1/scenarios/${scenarioId}/draft`, 'security_officer', (r) => r.send({ steps, changeNote: '試験' })), 200);
+      const proposal = { position: 1, action: '試験の文言', reason: '試験' };
+      expectStatus(await call('post', `/api/v1/drills/${planDrillId}/proposals`, 'security_officer', (r) => r.send(proposal)), 201);
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
@@ -836,7 +851,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('{itemId}', auditItemId)
           .replace('/escalation-policies/{id}', `/escalation-policies/${escalationPolicyId}`)
           .replace('/scenarios/{id}', `/scenarios/${scenarioId}`)
-          .replace(/^(\/api\/v1\/response-plan\/drill-figures)$/, '$1?fiscalYear=2026') // the drill figures need a fiscal year
+          .replace(/^(\/api\/v1\/response-plan\/figures)$/, '$1?fiscalYear=2026') // the drill figures need a fiscal year
           .replace('/drills/{id}', `/drills/${planDrillId}`) // every role is invited
           .replace('{evidenceId}', evidenceId);
       const refused: string[] = [];

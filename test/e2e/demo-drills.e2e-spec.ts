@@ -8,6 +8,7 @@ import { DrillRunsService } from '../../src/response-plan/drill-runs.service.js'
 import { ResponsePlanSync } from '../../src/response-plan/response-plan.sync.js';
 import { demoActor } from '../../seeds/demo-compliance.seed.js';
 import { seedDemoDrills } from '../../seeds/demo-drills.seed.js';
+import { seedDemoResponsePlan } from '../../seeds/demo-response-plan.seed.js';
 import { seedDemoTown } from '../../seeds/demo-town.seed.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -34,6 +35,10 @@ describe('demo seed: the response plan’s drills, FY2022 to now', () => {
   it('FY2022’s first tabletop drill entered from paper: two steps late, 10 of 12 there, two findings of FY2022; FY2023’s all on time; this year’s scheduled; a second run changes nothing', async () => {
     const seeded = await seedDemoDrills(t.app, org, '2026-11-30');
     expect(seeded).toEqual({ created: { drills: 3, stepRecords: 28, events: 10, findings: 2, correctiveActions: 3 }, held: 2, scheduled: 1 });
+    // the plan: approved in FY2021, revised from FY2022's drill (a proposal), reviewed in FY2025
+    expect(await seedDemoResponsePlan(t.app, org)).toEqual({ approved: [1, 2, 3], inForce: 3 });
+    const proposals = await rows<{ position: number; reason: string }>(`SELECT position, reason FROM drill_proposals WHERE organization_id = $1`);
+    expect(proposals).toEqual([{ position: 4, reason: expect.stringContaining('13分遅れた') }]);
 
     const drills = await rows<{ id: string; fiscal_year: number; kind: string; status: string; recorded_on_paper: boolean; key: string; scheduled_on: string }>(
       `SELECT d.id, d.fiscal_year, d.kind, d.status, d.recorded_on_paper, sc.key, to_char(d.created_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD') AS scheduled_on
@@ -104,13 +109,33 @@ describe('demo seed: the response plan’s drills, FY2022 to now', () => {
       steps: { total: 14, done: 14, onTime: 12, late: 2, notDone: 0 },
       onTimeRate: 12 / 14,
       findings: 2,
+      plan: { approved: true, version: 2, approvedAt: '2023-02-27T01:00:00.000Z', nextReviewDue: '2024-02-27', reviewedWithinInterval: true },
     });
+    expect((await runs.figures(officer, 2021)).plan).toEqual({
+      approved: true,
+      version: 1,
+      approvedAt: '2022-03-01T01:00:00.000Z',
+      nextReviewDue: '2023-03-01',
+      reviewedWithinInterval: true,
+    });
+    expect((await runs.figures(officer, 2023)).plan).toMatchObject({ version: 2, reviewedWithinInterval: false });
     expect(await runs.figures(officer, 2023)).toMatchObject({ held: { functional: 1, total: 1 }, steps: { total: 14, onTime: 14, late: 0 }, findings: 0 });
     expect(await runs.figures(officer, 2026)).toMatchObject({ held: { total: 0 }, planned: 1 });
 
-    const tables = ['drills', 'drill_attendance', 'drill_step_records', 'drill_events', 'findings', 'corrective_actions', 'audit_trail'];
+    const tables = [
+      'response_plan_versions',
+      'drill_proposals',
+      'drills',
+      'drill_attendance',
+      'drill_step_records',
+      'drill_events',
+      'findings',
+      'corrective_actions',
+      'audit_trail',
+    ];
     const before = await Promise.all(tables.map((table) => count(`${table} WHERE organization_id = $1`)));
     const again = await seedDemoDrills(t.app, org, '2026-11-30');
+    expect(await seedDemoResponsePlan(t.app, org)).toEqual({ approved: [], inForce: 3 });
     expect(again).toEqual({ created: { drills: 0, stepRecords: 0, events: 0, findings: 0, correctiveActions: 0 }, held: 2, scheduled: 1 });
     expect(await Promise.all(tables.map((table) => count(`${table} WHERE organization_id = $1`)))).toEqual(before);
   });

@@ -254,9 +254,9 @@ describe('running a drill: the clock, the roll, steps against their targets, the
 
     // the year's figures: two tabletop drills held; 2 of 3 then 3 of 3 invitees present; 2 of 6 steps on time
     const fiscalYear = fiscalYearOf(new Date());
-    await call(facilitator, 'get', `/api/v1/response-plan/drill-figures?fiscalYear=${fiscalYear}`).expect(403);
-    await call(officer, 'get', '/api/v1/response-plan/drill-figures').expect(400);
-    const figures = (await call(officer, 'get', `/api/v1/response-plan/drill-figures?fiscalYear=${fiscalYear}`).expect(200)).body;
+    await call(facilitator, 'get', `/api/v1/response-plan/figures?fiscalYear=${fiscalYear}`).expect(403);
+    await call(officer, 'get', '/api/v1/response-plan/figures').expect(400);
+    const figures = (await call(officer, 'get', `/api/v1/response-plan/figures?fiscalYear=${fiscalYear}`).expect(200)).body;
     expect(figures).toMatchObject({
       fiscalYear,
       held: { tabletop: 2, functional: 0, full_scale: 0, total: 2 },
@@ -264,6 +264,7 @@ describe('running a drill: the clock, the roll, steps against their targets, the
       present: 5,
       steps: { total: 6, done: 4, onTime: 2, late: 2, notDone: 2 },
       findings: 1,
+      plan: { approved: false, version: null, reviewedWithinInterval: false },
     });
     expect(figures.attendanceRate).toBeCloseTo(5 / 6);
     expect(figures.onTimeRate).toBeCloseTo(2 / 6);

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { systemActor } from '../../src/common/actor.js';
 import { PolicyFilesInvalidError } from '../../src/policies/policy-files.js';
+import { ResponsePlanVersionsService } from '../../src/response-plan/response-plan-versions.service.js';
 import { ResponsePlanSync } from '../../src/response-plan/response-plan.sync.js';
-import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { actorOf, createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 const RANSOMWARE = `key: ransomware
@@ -60,6 +61,7 @@ describe('the response plan: scenarios and contacts from policies/response-plan/
   let staff: TestPerson;
   let manager: TestPerson;
   let csirt: TestPerson;
+  let ciso: TestPerson;
   const tokens = new Map<TestPerson, string>();
   const as = (person: TestPerson) => ({
     get: (url: string) =>
@@ -81,6 +83,7 @@ describe('the response plan: scenarios and contacts from policies/response-plan/
     staff = await createPerson(t, org, { roles: ['staff'], departmentId: somu.id });
     manager = await createPerson(t, org, { roles: ['manager'], departmentId: somu.id });
     csirt = await createPerson(t, org, { roles: ['csirt'], departmentId: somu.id });
+    ciso = await createPerson(t, org, { roles: ['ciso'] });
     for (const person of [staff, manager, csirt]) tokens.set(person, (await signIn(t, person)).accessToken);
     root = mkdtempSync(join(tmpdir(), 'mamori-plan-'));
     mkdirSync(join(root, 'response-plan', 'scenarios'), { recursive: true });
@@ -93,14 +96,27 @@ describe('the response plan: scenarios and contacts from policies/response-plan/
     await t.close();
   });
 
-  it('syncs the files once, then nothing; a changed playbook is a new revision; a broken file says file:line and writes nothing; a removed one is retired', async () => {
-    expect(await sync()).toMatchObject({ scenarios: { created: 2, revised: 0, unchanged: 0 }, contacts: { created: 2 } });
-    expect(await sync()).toMatchObject({ scenarios: { created: 0, revised: 0, unchanged: 2, retired: 0 }, contacts: { created: 0, updated: 0, unchanged: 2 } });
+  it('syncs the files once, then nothing; a changed playbook is a new revision (in force once the plan is approved); a broken file says file:line and writes nothing; a removed one is retired', async () => {
+    expect(await sync()).toMatchObject({
+      scenarios: { created: 2, revised: 0, unchanged: 0 },
+      contacts: { created: 2 },
+      plan: { draft: 'opened', version: 1 },
+    });
+    expect(await sync()).toMatchObject({
+      scenarios: { created: 0, revised: 0, unchanged: 2, retired: 0 },
+      contacts: { created: 0, updated: 0, unchanged: 2 },
+      plan: { draft: 'unchanged', version: 1 },
+    });
 
     write('scenarios/ransomware.yaml', RANSOMWARE.replace('targetMinutes: 60', 'targetMinutes: 30'));
     expect((await sync()).scenarios).toMatchObject({ revised: 1, unchanged: 1 });
+    // the new revision waits in the plan's draft: the playbook in force is the first one
+    const waiting = (await as(staff).get('/api/v1/scenarios').expect(200)).body.items.find((s: { key: string }) => s.key === 'ransomware');
+    expect(waiting).toMatchObject({ revision: 1, latestRevision: 2, categories: ['malware'] });
+    expect(waiting.steps.map((s: { targetMinutes: number }) => s.targetMinutes)).toEqual([5, 60, 4320]);
+    await t.get(ResponsePlanVersionsService).approve(actorOf(ciso), 1);
     const revised = (await as(staff).get('/api/v1/scenarios').expect(200)).body.items.find((s: { key: string }) => s.key === 'ransomware');
-    expect(revised).toMatchObject({ revision: 2, categories: ['malware'] });
+    expect(revised).toMatchObject({ revision: 2, latestRevision: 2, categories: ['malware'] });
     expect(revised.steps.map((s: { order: number; targetMinutes: number }) => [s.order, s.targetMinutes])).toEqual([
       [1, 5],
       [2, 30],

@@ -4,6 +4,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Lengt
 import { IsCalendarDateTime } from '../../common/validators.js';
 import { DRILL_KINDS, type DrillKind, type DrillStatus, DRILL_STATUSES } from '../drill.entity.js';
 import { DRILL_EVENT_KINDS, type DrillEventKind } from '../drill-record.entity.js';
+import { PlanStatusView } from './plan-version.dto.js';
 
 const DATE_TIME = 'an ISO 8601 date-time; without an offset it is Asia/Tokyo time';
 
@@ -234,7 +235,7 @@ export class DrillKindCountsView {
   @ApiProperty() total!: number;
 }
 
-/** The drill figures of a fiscal year (plan item III-5). */
+/** The figures of plan item III-5 for a fiscal year: the plan approved and reviewed, the drills held. */
 export class DrillYearFiguresView {
   @ApiProperty() fiscalYear!: number;
   @ApiProperty({ type: DrillKindCountsView, description: 'drills held (completed), by kind' }) held!: DrillKindCountsView;
@@ -246,4 +247,6 @@ export class DrillYearFiguresView {
   @ApiProperty({ type: DrillStepSummaryView, description: 'steps of the drills held' }) steps!: DrillStepSummaryView;
   @ApiProperty({ type: Number, nullable: true, description: 'steps done on time ÷ steps' }) onTimeRate!: number | null;
   @ApiProperty({ description: 'findings raised from the drills of the year' }) findings!: number;
+  @ApiProperty({ type: PlanStatusView, description: 'the plan as it stood at the end of the year (or today): approved, reviewed within its interval' })
+  plan!: PlanStatusView;
 }

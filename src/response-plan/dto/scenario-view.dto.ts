@@ -65,8 +65,11 @@ export class ScenarioView {
   @ApiProperty({ type: String, nullable: true })
   summaryEn!: string | null;
 
-  @ApiProperty({ minimum: 1 })
+  @ApiProperty({ minimum: 1, description: 'the revision in force: its steps are the playbook' })
   revision!: number;
+
+  @ApiProperty({ minimum: 1, description: 'the newest revision written; above `revision` while a draft awaits the plan’s approval' })
+  latestRevision!: number;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   retiredAt!: string | null;
@@ -114,6 +117,7 @@ export function scenarioView({ scenario, steps }: ScenarioWithSteps): ScenarioVi
     summary: scenario.summary,
     summaryEn: scenario.summaryEn,
     revision: scenario.revision,
+    latestRevision: scenario.latestRevision,
     retiredAt: scenario.retiredAt?.toISOString() ?? null,
     steps: steps.map((step) => ({
       id: step.id,

@@ -4,6 +4,7 @@ import { ResponsePlanModule } from '../../response-plan/response-plan.module.js'
 import { RESPONSE_PLAN } from '../../response-plan/response-plan.permissions.js';
 import { ResponsePlanPagesController } from './response-plan-pages.controller.js';
 import { ResponsePlanPagesService } from './response-plan-pages.service.js';
+import { PlanApprovalErrorFilter, PlanTextErrorFilter } from './plan-forms.js';
 
 /** 緊急時対応計画: the plan and its scenarios' playbooks for all staff (printable), and the contact sheet (緊急連絡網). */
 @Feature({
@@ -13,6 +14,6 @@ import { ResponsePlanPagesService } from './response-plan-pages.service.js';
 @Module({
   imports: [ResponsePlanModule],
   controllers: [ResponsePlanPagesController],
-  providers: [ResponsePlanPagesService],
+  providers: [ResponsePlanPagesService, PlanApprovalErrorFilter, PlanTextErrorFilter],
 })
 export class ResponsePlanPagesModule {}

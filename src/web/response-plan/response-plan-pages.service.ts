@@ -11,7 +11,9 @@ import { RESPONSE_PLAN_FOLDER } from '../../response-plan/response-plan-files.js
 import { PLAN_RESPONDERS, RESPONSE_PLAN } from '../../response-plan/response-plan.permissions.js';
 import { ResponsePlanSync } from '../../response-plan/response-plan.sync.js';
 import { ScenariosService } from '../../response-plan/scenarios.service.js';
-import { policyTextFor } from '../policies/policy-text.js';
+import { ResponsePlanVersionsService, type ChangedStep } from '../../response-plan/response-plan-versions.service.js';
+import { formErrors as formErrorsFor, type FormErrors } from '../forms/form-error.js';
+import { diffLines, policyTextFor } from '../policies/policy-text.js';
 
 const MINUTES_PER_HOUR = 60;
 const MINUTES_PER_DAY = 24 * MINUTES_PER_HOUR;
@@ -44,14 +46,32 @@ export class ResponsePlanPagesService {
   constructor(
     private readonly scenarios: ScenariosService,
     private readonly uow: UnitOfWork,
+    private readonly versions: ResponsePlanVersionsService,
   ) {}
 
-  /** The plan's text for all staff, then its scenarios. The file is read on each request, so the page shows the text as it stands. */
+  /**
+   * The plan's text for all staff (the version in force: 第N版, approved when and by whom, the next
+   * review), then its scenarios. Before any approval the text of the file is shown, marked as not
+   * approved yet. The office and the CISO are told when a draft awaits approval.
+   */
   async plan(actor: Actor, locale: Locale): Promise<object> {
     const { items } = await this.scenarios.list(actor);
+    const state = await this.versions.current(actor);
+    const inForce = state.inForce;
     return {
       title: 'responsePlan.title',
-      text: policyTextFor(planBody(), locale),
+      inForce: inForce
+        ? {
+            version: inForce.version,
+            approvedAt: inForce.approvedAt,
+            approvedBy: inForce.approvedBy?.name ?? null,
+            nextReviewDue: inForce.nextReviewDue,
+            overdue: !inForce.reviewedWithinInterval,
+          }
+        : null,
+      draftNotice: state.draftWaiting && may(actor, RESPONSE_PLAN.read_plan_drafts),
+      canEdit: may(actor, RESPONSE_PLAN.edit_plan),
+      text: policyTextFor(inForce ? inForce.body : planBody(), locale),
       scenarios: items.map(({ scenario, steps }) => ({
         href: `/response-plan/scenarios/${scenario.id}`,
         title: scenario.title,
@@ -59,6 +79,61 @@ export class ResponsePlanPagesService {
         steps: steps.length,
       })),
       canReadContacts: may(actor, RESPONSE_PLAN.read_contacts),
+    };
+  }
+
+  /**
+   * 承認待ちの改訂案: the draft version (office and CISO) with the diff of its text against the
+   * version in force and the changed steps of each scenario; for the CISO the approval form, or,
+   * without the second factor, what to do first.
+   */
+  async draft(actor: Actor, locale: Locale, formErrors?: FormErrors): Promise<object> {
+    assertMay(actor, RESPONSE_PLAN.read_plan_drafts);
+    const state = await this.versions.current(actor);
+    const base = { title: 'responsePlanDraft.title', inForceVersion: state.inForce?.version ?? null, canEdit: may(actor, RESPONSE_PLAN.edit_plan) };
+    if (state.draftVersion === null) return { ...base, draft: null };
+    const draft = await this.versions.get(actor, state.draftVersion);
+    const step = (facts: ChangedStep['before']) => (facts ? { ...facts, target: formatMinutes(facts.targetMinutes, locale) } : null);
+    const canApprove = may(actor, RESPONSE_PLAN.approve_plan);
+    const needsSecondFactor = canApprove && !actor.mfa;
+    return {
+      ...base,
+      draft: {
+        version: draft.version,
+        createdAt: draft.createdAt,
+        changeNote: draft.changeNote,
+        draftedBy: draft.draftedBy?.name ?? null,
+        diffAgainst: draft.diffAgainst,
+        diff: diffLines(draft.diff),
+        scenarios: draft.scenarioChanges.map((change) => ({
+          ...change,
+          href: `/response-plan/scenarios/${change.scenarioId}`,
+          isNew: change.fromRevision === null,
+          steps: change.steps.map((s) => ({ position: s.position, change: s.change, before: step(s.before), after: step(s.after) })),
+        })),
+        text: policyTextFor(draft.body, locale),
+      },
+      canApprove,
+      ownDraft: canApprove && draft.draftedBy !== null && draft.draftedBy.id === actor.staffId,
+      // the approval needs a session opened with the second factor: said at the top, before anything else
+      needsSecondFactor,
+      formErrors:
+        formErrors ??
+        (needsSecondFactor
+          ? formErrorsFor('planApprove', [{ key: 'formError.PLAN_APPROVAL_REQUIRES_SECOND_FACTOR' }], {}, 'responsePlanDraft.cannotApprove')
+          : undefined),
+    };
+  }
+
+  /** The plan's text to edit (the draft's, else the version in force's, else the file's), for the security office. */
+  async editing(actor: Actor, sent?: { body?: unknown; changeNote?: unknown }): Promise<object> {
+    assertMay(actor, RESPONSE_PLAN.edit_plan);
+    const state = await this.versions.current(actor);
+    const from = state.draftVersion !== null ? (await this.versions.get(actor, state.draftVersion)).body : (state.inForce?.body ?? planBody());
+    return {
+      title: 'responsePlanEdit.title',
+      draftVersion: state.draftVersion,
+      form: { body: typeof sent?.body === 'string' ? sent.body : from, changeNote: typeof sent?.changeNote === 'string' ? sent.changeNote : '' },
     };
   }
 
@@ -70,6 +145,8 @@ export class ResponsePlanPagesService {
       titleDetail: { ja: scenario.title, en: scenario.titleEn ?? scenario.title },
       scenario,
       retired: scenario.retiredAt !== null,
+      // the office and the CISO: a newer revision of this playbook waits in the plan's draft
+      revisionWaiting: scenario.latestRevision > scenario.revision && may(actor, RESPONSE_PLAN.read_plan_drafts) ? scenario.latestRevision : null,
       steps: steps.map((step) => ({
         position: step.position,
         phase: step.phase,
