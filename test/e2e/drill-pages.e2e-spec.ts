@@ -237,6 +237,10 @@ describe('drill pages: the calendar of what the viewer sees, scheduling in the f
     expect(stepOf(live.text, 2)).toContain('>取消</button>');
     expect(stepOf(live.text, 3)).toContain('>完了</button>');
     expect(words(live.text)).toContain('3 手順のうち 2 完了（遅れ 2）');
+    const english = words((await page(facilitator, `/drills/${drillId}/run?lang=en`).expect(200)).text);
+    expect(english).toContain('44 min since the start');
+    expect(english).toContain('15 min late');
+    expect(english).not.toMatch(/drills\.[a-z]/);
 
     // the roll: everyone invited, ticked as saved
     const roll = await form(facilitator, `/drills/${drillId}/run/attendance`, { presentStaffIds: [invitee.staff.id] }).expect(303);
@@ -266,10 +270,16 @@ describe('drill pages: the calendar of what the viewer sees, scheduling in the f
     expect(finished.headers.location).toBe(`/drills/${drillId}`);
     expect(flashOf(finished)).toBe('mamori_flash=notice.drills_finished');
     expect(words((await page(facilitator, `/drills/${drillId}`).expect(200)).text)).toContain('この訓練は実施済みです。');
+    // the year's figures count it: held once, half of the invited there, no step on time (step 2 late, the others not done)
+    const figures = words((await page(officer, `/drills?fiscalYear=${fy}`).expect(200)).text);
+    expect(figures).toContain('実施回数 1 回 机上 1 ・ 機能 0 ・ 総合 0');
+    expect(figures).toContain('出席率 50.0% 招集 2 人のうち 1 人');
+    expect(figures).toContain('目標時間内に完了した手順の割合 0.0% 3 手順のうち 0（遅れ 1、未完了 2）');
 
     // once finished, the live page's forms are gone and a late post is refused at the top with the drill's state
     const late = await form(facilitator, `/drills/${drillId}/run/steps/3`).expect(409);
-    expect(summaryOf(late.text)).toEqual([{ href: '#note-3', text: 'この訓練は「実施済」です。実施中の訓練だけ記録できます。' }]);
+    expect(summaryOf(late.text)).toEqual([{ href: null, text: 'この訓練は「実施済」です。実施中の訓練だけ記録できます。' }]);
+    expect(late.text).toMatch(/<title>エラー：/);
     live = await page(facilitator, `/drills/${drillId}/run`).expect(200);
     expect(live.text).not.toContain('>完了</button>');
     expect(words(live.text)).toContain('連絡先を四半期ごとに確かめる');
@@ -294,7 +304,9 @@ describe('drill pages: the calendar of what the viewer sees, scheduling in the f
 
     // cancelling: a running drill is refused at the top; a scheduled one needs a reason
     const running = await form(officer, `/drills/${id}/cancel`, { reason: '台風接近のため' }).expect(409);
-    expect(summaryOf(running.text)).toEqual([{ href: '#reason', text: 'この訓練は「実施中」です。予定の訓練だけ開始・中止できます。' }]);
+    expect(summaryOf(running.text)).toEqual([{ href: null, text: 'この訓練は「実施中」です。予定の訓練だけ開始・中止できます。' }]);
+    const again = await form(facilitator, `/drills/${id}/start`).expect(409);
+    expect(summaryOf(again.text)).toEqual([{ href: null, text: 'この訓練は「実施中」です。予定の訓練だけ開始・中止できます。' }]);
     await form(officer, '/drills', { ...good(), title: '中止する訓練' }).expect(303);
     const [{ id: other }] = (await t.dataSource.query(`SELECT id FROM drills WHERE organization_id = $1 AND title = '中止する訓練'`, [org])) as {
       id: string;

@@ -86,7 +86,8 @@ export class DrillPageFormFilter extends FormErrorFilter {
     const id = req.params.id ? String(req.params.id) : null;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const status = this.i18n.translate(locale, `drills.status.${String(error.extra?.drillStatus ?? '')}`);
-    const stateMessage = (fieldId: string): FormMessage => ({ key: `drills.problem.${error.code}`, values: { status }, fieldId });
+    // the drill is not in the state for it: the form it came from is no longer on the page, so the message links nowhere
+    const stateMessage = (code: string = error.code): FormMessage => ({ key: `drills.problem.${code}`, values: { status } });
 
     if (!id) {
       const errors = formErrors(SCHEDULE_FORM, scheduleMessages(error), body);
@@ -98,7 +99,8 @@ export class DrillPageFormFilter extends FormErrorFilter {
       const cancelling = path.endsWith('/cancel');
       const form = cancelling ? CANCEL_FORM : START_FORM;
       const message =
-        error.code === 'VALIDATION_FAILED' ? { key: 'formField.drillCancel.reason', fieldId: 'reason' } : stateMessage(cancelling ? 'reason' : 'drill-start');
+        // starting (DRILL_NOT_RUNNING) and cancelling (DRILL_NOT_SCHEDULED) both need a scheduled drill
+        error.code === 'VALIDATION_FAILED' ? { key: 'formField.drillCancel.reason', fieldId: 'reason' } : stateMessage('DRILL_NOT_SCHEDULED');
       const errors = formErrors(form, [message], body, error.code === 'VALIDATION_FAILED' ? undefined : 'drills.problem.heading');
       return { view: 'drill-page', data: { ...(await this.pages.drill(actor, id, locale, errors)), formErrors: errors } };
     }
@@ -112,7 +114,7 @@ export class DrillPageFormFilter extends FormErrorFilter {
     else if (path.endsWith('/finish')) [form, fieldId] = [FINISH_FORM, 'lessons'];
     else if (path.endsWith('/undo')) fieldId = `undo-${position}`;
     const message: FormMessage =
-      error.code === 'VALIDATION_FAILED' ? { key: `formField.${form}.${form === EVENT_FORM ? 'text' : 'field'}`, fieldId } : stateMessage(fieldId);
+      error.code === 'VALIDATION_FAILED' ? { key: `formField.${form}.${form === EVENT_FORM ? 'text' : 'field'}`, fieldId } : stateMessage();
     const errors = formErrors(form, [message], body, error.code === 'VALIDATION_FAILED' ? undefined : 'drills.problem.heading');
     return { view: 'drill-run', data: { ...(await this.pages.run(actor, id, locale, errors, new Date(), position)), formErrors: errors } };
   }
