@@ -156,8 +156,9 @@ describe('web pages in a browser (WCAG 2.1 AA)', () => {
         'わたしの報告',
         'ポリシー',
         '緊急時対応計画',
+        '訓練',
         '管理策',
-      ]); // the API documentation is for the privileged roles; the response plan is for everyone
+      ]); // the API documentation is for the privileged roles; the response plan and its drills are for everyone
       const response = await page.goto('/audit-trail');
       expect(response?.status()).toBe(403);
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('このページを表示する権限がありません');
