@@ -37,6 +37,7 @@ import { AuditReportPagesModule } from './web/audit-reports/audit-report-pages.m
 import { AuditPagesModule } from './web/audits/audit-pages.module.js';
 import { FindingPagesModule } from './web/findings/finding-pages.module.js';
 import { ResponsePlanPagesModule } from './web/response-plan/response-plan-pages.module.js';
+import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
@@ -71,6 +72,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: ResponsePlanModule, pages: ResponsePlanPagesModule },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
+  { module: CalendarFeedsModule },
 ];
 
 /** The entities of every feature, for the DataSource (the plumbing adds its own). */

@@ -40,6 +40,7 @@ export const RESPONSE_PLAN_AUDIT = {
     'drill.schedule': { ja: '訓練を予定', en: 'Scheduled a drill' },
     'drill.update': { ja: '訓練の予定を変更', en: 'Changed a drill' },
     'drill.cancel': { ja: '訓練を中止', en: 'Cancelled a drill' },
+    'drill.reminders_sent': { ja: '訓練のリマインダーを送信', en: 'Sent drill reminders' },
   },
   entityTypes: {
     scenario: { ja: '想定シナリオ', en: 'Scenario', records: scenarioNames },

@@ -12,6 +12,9 @@ import { RESPONSE_PLAN_SYNC_COMMAND, ResponsePlanSync } from './response-plan.sy
 import { PlaybookStep, Scenario } from './scenario.entity.js';
 import { ResponsePlanController, ScenariosController } from './scenarios.controller.js';
 import { ScenariosService } from './scenarios.service.js';
+import { DrillInvitationMail, DrillInvitations, DrillUninvitedMail } from './drill-invitations.js';
+import { DrillReminder } from './drill-reminder.entity.js';
+import { DRILL_REMINDERS_SCHEDULE, DrillReminderMail, DrillRemindersService } from './drill-reminders.service.js';
 
 /**
  * The emergency response plan (plan item III-5): its scenarios with their playbooks and its outside
@@ -20,15 +23,26 @@ import { ScenariosService } from './scenarios.service.js';
  */
 @Feature({
   name: 'response-plan',
-  entities: [Scenario, PlaybookStep, ResponseContact, Drill],
+  entities: [Scenario, PlaybookStep, ResponseContact, Drill, DrillReminder],
   problems: RESPONSE_PLAN_PROBLEMS,
   auditTrail: RESPONSE_PLAN_AUDIT,
   commands: [RESPONSE_PLAN_SYNC_COMMAND],
+  schedules: [DRILL_REMINDERS_SCHEDULE],
 })
 @Module({
   imports: [IncidentsModule],
   controllers: [ScenariosController, ResponsePlanController, DrillsController],
-  providers: [ScenariosService, ResponsePlanSync, IncidentPlaybooks, DrillsService],
-  exports: [ScenariosService, ResponsePlanSync],
+  providers: [
+    ScenariosService,
+    ResponsePlanSync,
+    IncidentPlaybooks,
+    DrillsService,
+    DrillInvitations,
+    DrillInvitationMail,
+    DrillUninvitedMail,
+    DrillRemindersService,
+    DrillReminderMail,
+  ],
+  exports: [ScenariosService, ResponsePlanSync, DrillRemindersService],
 })
 export class ResponsePlanModule {}
