@@ -38,6 +38,7 @@ import { AuditPagesModule } from './web/audits/audit-pages.module.js';
 import { FindingPagesModule } from './web/findings/finding-pages.module.js';
 import { ResponsePlanPagesModule } from './web/response-plan/response-plan-pages.module.js';
 import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module.js';
+import { CalendarFeedPagesModule } from './web/calendar-feeds/calendar-feed-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
@@ -72,7 +73,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: ResponsePlanModule, pages: ResponsePlanPagesModule },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
-  { module: CalendarFeedsModule },
+  { module: CalendarFeedsModule, pages: CalendarFeedPagesModule },
 ];
 
 /** The entities of every feature, for the DataSource (the plumbing adds its own). */

@@ -76,6 +76,22 @@ describe('drill invitations by mail with the .ics attached, reminders, and the p
         .delete(url)
         .set('Authorization', `Bearer ${tokens.get(person)}`),
   });
+  const CSRF = 'c'.repeat(43);
+  const page = (person: TestPerson, path: string) =>
+    request(t.http)
+      .get(path)
+      .set({ Accept: 'text/html', Cookie: `mamori_at=${tokens.get(person)}; mamori_csrf=${CSRF}` });
+  const form = (person: TestPerson, path: string) =>
+    request(t.http)
+      .post(path)
+      .set({ Accept: 'text/html', Cookie: `mamori_at=${tokens.get(person)}; mamori_csrf=${CSRF}` })
+      .type('form')
+      .send({ _csrf: CSRF });
+  const words = (html: string) =>
+    html
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&#x3D;/g, '=')
+      .replace(/\s+/g, ' ');
   const byRecipient = (mails: SentMail[]) => new Map(mails.map((mail) => [mail.to, mail]));
   const drillBody = () => ({
     scenarioId,
@@ -292,5 +308,39 @@ describe('drill invitations by mail with the .ics attached, reminders, and the p
     const written = JSON.stringify(trail);
     expect(written).not.toContain(token);
     for (const row of stored) expect(written).not.toContain(row.token_hash);
+  });
+
+  it('my page: a section 「カレンダーの購読」 makes the address (shown once, with how to add it), and stops it; stopping none says so at the top', async () => {
+    const before = await page(bob, '/').expect(200);
+    expect(words(before.text)).toContain('カレンダーの購読');
+    expect(words(before.text)).toContain('購読用のアドレスはまだありません。');
+    expect(before.text).toContain('action="/my-page/calendar-feed"');
+
+    const made = await form(bob, '/my-page/calendar-feed').expect(201);
+    expect(made.headers['cache-control']).toMatch(/no-store/);
+    const url = /id="calendar-feed-url"[^>]*value="([^"]+)"/.exec(made.text)?.[1];
+    expect(url).toMatch(/^http:\/\/localhost:3000\/calendar\/[A-Za-z0-9_-]{43}\.ics$/);
+    expect(words(made.text)).toContain('このアドレスが表示されるのは今回だけです。');
+    expect(words(made.text)).toContain('Outlook の場合');
+    expect(words(made.text)).toContain('Google カレンダーの場合');
+    const path = new URL(url!).pathname;
+    await request(t.http).get(path).expect(200);
+
+    const after = await page(bob, '/').expect(200);
+    expect(words(after.text)).toMatch(/購読用のアドレスを \d{4}\/\d{2}\/\d{2} \d{2}:\d{2} に発行済みです。/);
+    expect(after.text).not.toContain(path);
+    expect(after.text).toContain('action="/my-page/calendar-feed/revoke"');
+
+    const stopped = await form(bob, '/my-page/calendar-feed/revoke').expect(303);
+    expect(stopped.headers.location).toBe('/');
+    await request(t.http).get(path).expect(404);
+    const flashCookie = (stopped.headers['set-cookie'] as unknown as string[]).find((cookie) => cookie.startsWith('mamori_flash='));
+    expect(flashCookie).toContain('notice.calendarFeedStopped');
+
+    // stopped already (another tab): the reason at the top, with the focus
+    const refused = await form(bob, '/my-page/calendar-feed/revoke').expect(409);
+    expect(refused.text).toMatch(/<div class="error-summary" role="alert"[^>]*autofocus/);
+    expect(words(refused.text)).toContain('購読を停止できませんでした');
+    expect(words(refused.text)).toContain('停止する購読はありません');
   });
 });
