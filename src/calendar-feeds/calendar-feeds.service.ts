@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { IsNull } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { assertMay } from '../common/permissions.js';
@@ -107,9 +107,7 @@ export class CalendarFeedsService {
         [found.organization_id, found.staff_id, now],
       )) as { id: string }[]
     ).map((row) => row.id);
-    const drills = drillIds.length
-      ? await manager.getRepository(Drill).find({ where: drillIds.map((id) => ({ id })), order: { startsAt: 'ASC', id: 'ASC' } })
-      : [];
+    const drills = drillIds.length ? await manager.getRepository(Drill).find({ where: { id: In(drillIds) }, order: { startsAt: 'ASC', id: 'ASC' } }) : [];
     const invitations = await invitationsOf(manager, found.organization_id, drills);
     const training = (
       (await manager.query(

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
 import { systemActor } from '../../src/common/actor.js';
 import { fiscalYearOf } from '../../src/common/dates.js';
+import { CalendarFeedsService } from '../../src/calendar-feeds/calendar-feeds.service.js';
 import { DrillRemindersService } from '../../src/response-plan/drill-reminders.service.js';
 import { ResponsePlanSync } from '../../src/response-plan/response-plan.sync.js';
 import type { SentMail } from '../../src/notifications/mailer.service.js';
@@ -240,6 +241,7 @@ describe('drill invitations by mail with the .ics attached, reminders, and the p
     const fetched = await request(t.http).get(path).expect(200);
     expect(fetched.headers['content-type']).toBe('text/calendar; charset=utf-8');
     expect(fetched.headers['cache-control']).toBe('private, no-store');
+    expect(fetched.headers['set-cookie']).toBeUndefined(); // no session, no page cookies: a calendar is not a browser
     const { calendar, events } = parse(fetched.text);
     expect(calendar.getFirstPropertyValue('x-wr-calname')).toBe('Mamori 予定');
     expect(calendar.getFirstPropertyValue('method')).toBeNull();
@@ -342,5 +344,26 @@ describe('drill invitations by mail with the .ics attached, reminders, and the p
     expect(refused.text).toMatch(/<div class="error-summary" role="alert"[^>]*autofocus/);
     expect(words(refused.text)).toContain('購読を停止できませんでした');
     expect(words(refused.text)).toContain('停止する購読はありません');
+  });
+});
+
+describe('calendar feed addresses cannot be probed fast', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '2' } });
+  });
+  afterAll(() => t.close());
+
+  it('misses count against the client address (429 with Retry-After once over the limit); a real address still answers', async () => {
+    const org = await testOrganization(t, 'feed-probe-town');
+    const person = await createPerson(t, org, { roles: ['staff'] });
+    const issued = await t.get(CalendarFeedsService).create(actorOf(person));
+    const guess = (n: number) => request(t.http).get(`/calendar/${String(n).repeat(43).slice(0, 43)}.ics`);
+    await guess(1).expect(404);
+    await guess(2).expect(404);
+    const refused = await guess(3).expect(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.body).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    await request(t.http).get(new URL(issued.url).pathname).expect(200);
   });
 });
