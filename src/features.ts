@@ -38,6 +38,8 @@ import { AuditPagesModule } from './web/audits/audit-pages.module.js';
 import { FindingPagesModule } from './web/findings/finding-pages.module.js';
 import { ResponsePlanPagesModule } from './web/response-plan/response-plan-pages.module.js';
 import { DrillPagesModule } from './web/drills/drill-pages.module.js';
+import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module.js';
+import { CalendarFeedPagesModule } from './web/calendar-feeds/calendar-feed-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
@@ -73,6 +75,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: ResponsePlanModule, pages: [ResponsePlanPagesModule, DrillPagesModule] },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
+  { module: CalendarFeedsModule, pages: CalendarFeedPagesModule },
 ];
 
 /** The entities of every feature, for the DataSource (the plumbing adds its own). */

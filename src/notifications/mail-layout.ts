@@ -23,5 +23,9 @@ export function laidOut(mail: Mail, recipient: NotificationRecipient, locale: Lo
     locale === 'ja'
       ? `--\n情報セキュリティ管理システム Mamori（自動送信）\n${publicUrl}/`
       : `--\nMamori information security management (sent automatically)\n${publicUrl}/`;
-  return { subject: mail.subject, text: `${greeting(recipient, locale)}\n\n${mail.text}\n\n${footer}\n` };
+  return {
+    subject: mail.subject,
+    text: `${greeting(recipient, locale)}\n\n${mail.text}\n\n${footer}\n`,
+    ...(mail.calendar ? { calendar: mail.calendar } : {}),
+  };
 }

@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { MamoriConfig } from '../config/configuration.js';
+import type { MailCalendar } from './notification-intent.js';
 
 /** An e-mail as handed to the transport. */
 export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** an iCalendar invitation: the `text/calendar; method=…` alternative calendars act on (nodemailer's icalEvent), and the same as an .ics attachment */
+  calendar?: MailCalendar;
 }
 
 export interface SentMail extends OutgoingMail {
@@ -29,7 +32,21 @@ export class MailerService {
   }
 
   async send(mail: OutgoingMail): Promise<string | null> {
-    const info = (await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text })) as { messageId?: string };
+    const calendar = mail.calendar
+      ? {
+          icalEvent: { method: mail.calendar.method, filename: mail.calendar.filename, content: mail.calendar.content },
+          attachments: [
+            {
+              filename: mail.calendar.filename,
+              content: mail.calendar.content,
+              contentType: `text/calendar; charset=utf-8; method=${mail.calendar.method}`,
+            },
+          ],
+        }
+      : {};
+    const info = (await this.transport.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, ...calendar })) as {
+      messageId?: string;
+    };
     const messageId = info.messageId ?? null;
     for (const listener of this.listeners) listener({ ...mail, messageId, sentAt: new Date() });
     return messageId;

@@ -4,11 +4,25 @@ import type { Locale } from '../common/locale.js';
 import type { Transaction } from '../database/unit-of-work.js';
 import type { OutboxTopic, OutboxTopics } from '../outbox/outbox-topics.js';
 
+/**
+ * An iCalendar object a mail carries (RFC 6047, iMIP): sent as the `text/calendar; method=…` part
+ * calendars act on (an invitation, its update or its cancellation), and as an `.ics` attachment.
+ */
+export interface MailCalendar {
+  method: 'REQUEST' | 'CANCEL' | 'PUBLISH';
+  /** the VCALENDAR text (CRLF lines) */
+  content: string;
+  /** the attachment's file name, e.g. `invite.ics` */
+  filename: string;
+}
+
 /** A rendered e-mail, before the layout adds the greeting and the footer. */
 export interface Mail {
   subject: string;
   /** the body, plain text */
   text: string;
+  /** an invitation (or its cancellation) for the recipient's calendar */
+  calendar?: MailCalendar;
 }
 
 /** One person (or address) a notification goes to, with the facts its mail needs. */

@@ -123,7 +123,12 @@ export class NotificationsService implements OnModuleInit {
 
     let transportMessageId: string | null;
     try {
-      transportMessageId = await this.mailer.send({ to: recipient.email, subject: claim.mail.subject, text: claim.mail.text });
+      transportMessageId = await this.mailer.send({
+        to: recipient.email,
+        subject: claim.mail.subject,
+        text: claim.mail.text,
+        ...(claim.mail.calendar ? { calendar: claim.mail.calendar } : {}),
+      });
     } catch (error) {
       const message = (error as Error).message.slice(0, 500);
       await this.uow.run(actor, async (tx) => {

@@ -61,8 +61,21 @@ export function utcStamp(moment: Date): string {
   return `${moment.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
 }
 
-/** The invitation (or its cancellation), lines joined with CRLF and folded. */
-export function drillInvitation(drill: DrillInvitation, now: Date = new Date()): string {
+/** The one time zone of every drill: Asia/Tokyo (UTC+9, no daylight saving). */
+export const TOKYO_VTIMEZONE: readonly string[] = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Asia/Tokyo',
+  'BEGIN:STANDARD',
+  'DTSTART:19700101T000000',
+  'TZOFFSETFROM:+0900',
+  'TZOFFSETTO:+0900',
+  'TZNAME:JST',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+];
+
+/** The drill's VEVENT (unfolded lines): the same UID and SEQUENCE in the invitation and in a person's calendar feed. */
+export function drillEvent(drill: DrillInvitation, now: Date = new Date()): string[] {
   const description = [
     `シナリオ: ${drill.scenarioTitle}`,
     `種別: ${KIND_WORDS[drill.kind] ?? drill.kind}`,
@@ -71,21 +84,7 @@ export function drillInvitation(drill: DrillInvitation, now: Date = new Date()):
   const organizer = drill.organizerEmail
     ? [`ORGANIZER${drill.organizerName ? `;CN="${drill.organizerName.replace(/["\\]/g, '')}"` : ''}:mailto:${drill.organizerEmail}`]
     : [];
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Mamori//Drills//JA',
-    'CALSCALE:GREGORIAN',
-    `METHOD:${drill.cancelled ? 'CANCEL' : 'REQUEST'}`,
-    'BEGIN:VTIMEZONE',
-    'TZID:Asia/Tokyo',
-    'BEGIN:STANDARD',
-    'DTSTART:19700101T000000',
-    'TZOFFSETFROM:+0900',
-    'TZOFFSETTO:+0900',
-    'TZNAME:JST',
-    'END:STANDARD',
-    'END:VTIMEZONE',
+  return [
     'BEGIN:VEVENT',
     `UID:drill-${drill.id}@mamori`,
     `SEQUENCE:${drill.sequence}`,
@@ -99,6 +98,19 @@ export function drillInvitation(drill: DrillInvitation, now: Date = new Date()):
     ...organizer,
     `STATUS:${drill.cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
     'END:VEVENT',
+  ];
+}
+
+/** The invitation (or its cancellation), lines joined with CRLF and folded. */
+export function drillInvitation(drill: DrillInvitation, now: Date = new Date()): string {
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Mamori//Drills//JA',
+    'CALSCALE:GREGORIAN',
+    `METHOD:${drill.cancelled ? 'CANCEL' : 'REQUEST'}`,
+    ...TOKYO_VTIMEZONE,
+    ...drillEvent(drill, now),
     'END:VCALENDAR',
   ];
   return `${lines.map(foldLine).join('\r\n')}\r\n`;

@@ -9,6 +9,7 @@ import { pageOf, skipTake, type Page } from '../common/pagination.js';
 import { assertMay } from '../common/permissions.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { drillInvitation } from './drill-calendar.js';
+import './drill.events.js';
 import { Drill, type DrillInvitees } from './drill.entity.js';
 import type { DrillQuery, ScheduleDrillDto, UpdateDrillDto } from './dto/drill.dto.js';
 import { DRILL_READ_ALL, RESPONSE_PLAN, seesDrill } from './response-plan.permissions.js';
@@ -38,7 +39,7 @@ export class DrillsService {
       const endsAt = tokyoInstant(dto.endsAt);
       const invitees = inviteesOf(dto.invitees);
       await this.assertLinks(tx, { startsAt, endsAt, scenarioId: dto.scenarioId, facilitatorId: dto.facilitatorId, invitees });
-      return tx.create(
+      const drill = await tx.create(
         Drill,
         {
           scenarioId: dto.scenarioId,
@@ -56,6 +57,8 @@ export class DrillsService {
         },
         { action: 'drill.schedule', entityType: 'drill' },
       );
+      await tx.publish({ type: 'drill.scheduled', drillId: drill.id, sequence: drill.sequence });
+      return drill;
     });
   }
 
@@ -70,7 +73,8 @@ export class DrillsService {
       const facilitatorId = dto.facilitatorId ?? drill.facilitatorId;
       const invitees = dto.invitees ? inviteesOf(dto.invitees) : drill.invitees;
       await this.assertLinks(tx, { startsAt, endsAt, facilitatorId, invitees });
-      return tx.update(
+      const before = { facilitatorId: drill.facilitatorId, invitees: structuredClone(drill.invitees) };
+      const changed = await tx.update(
         drill,
         {
           title: dto.title?.trim() ?? drill.title,
@@ -85,6 +89,8 @@ export class DrillsService {
         },
         { action: 'drill.update', entityType: 'drill' },
       );
+      await tx.publish({ type: 'drill.changed', drillId: changed.id, sequence: changed.sequence, before });
+      return changed;
     });
   }
 
@@ -94,11 +100,13 @@ export class DrillsService {
     return this.uow.run(actor, async (tx) => {
       const drill = await this.visible(actor, tx.manager, id, true);
       this.assertScheduled(drill);
-      return tx.update(
+      const cancelled = await tx.update(
         drill,
         { status: 'cancelled', cancelledAt: new Date(), cancelReason: reason.trim(), sequence: drill.sequence + 1 },
         { action: 'drill.cancel', entityType: 'drill' },
       );
+      await tx.publish({ type: 'drill.cancelled', drillId: cancelled.id, sequence: cancelled.sequence });
+      return cancelled;
     });
   }
 

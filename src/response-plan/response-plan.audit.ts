@@ -73,6 +73,7 @@ export const RESPONSE_PLAN_AUDIT = {
     'response_plan_version.approve': { ja: '緊急時対応計画を承認', en: 'Approved the response plan' },
     'response_plan_version.supersede': { ja: '緊急時対応計画の旧版を失効', en: 'Superseded a version of the response plan' },
     'drill_proposal.create': { ja: '訓練から計画の変更を提案', en: 'Proposed a change of the plan from a drill' },
+    'drill.reminders_sent': { ja: '訓練のリマインダーを送信', en: 'Sent drill reminders' },
   },
   entityTypes: {
     scenario: { ja: '想定シナリオ', en: 'Scenario', records: scenarioNames },

@@ -20,6 +20,9 @@ import { DrillProposal } from './drill-proposal.entity.js';
 import { ResponsePlanVersion } from './response-plan-version.entity.js';
 import { DrillProposalsController, ResponsePlanVersionsController, ScenarioDraftsController } from './response-plan-versions.controller.js';
 import { ResponsePlanVersionsService } from './response-plan-versions.service.js';
+import { DrillInvitationMail, DrillInvitations, DrillUninvitedMail } from './drill-invitations.js';
+import { DrillReminder } from './drill-reminder.entity.js';
+import { DRILL_REMINDERS_SCHEDULE, DrillReminderMail, DrillRemindersService } from './drill-reminders.service.js';
 
 /**
  * The emergency response plan (plan item III-5): its scenarios with their playbooks and its outside
@@ -28,10 +31,11 @@ import { ResponsePlanVersionsService } from './response-plan-versions.service.js
  */
 @Feature({
   name: 'response-plan',
-  entities: [Scenario, PlaybookStep, ResponseContact, Drill, DrillAttendance, DrillStepRecord, DrillEvent, ResponsePlanVersion, DrillProposal],
+  entities: [Scenario, PlaybookStep, ResponseContact, Drill, DrillAttendance, DrillStepRecord, DrillEvent, ResponsePlanVersion, DrillProposal, DrillReminder],
   problems: RESPONSE_PLAN_PROBLEMS,
   auditTrail: RESPONSE_PLAN_AUDIT,
   commands: [RESPONSE_PLAN_SYNC_COMMAND],
+  schedules: [DRILL_REMINDERS_SCHEDULE],
 })
 @Module({
   imports: [IncidentsModule, FindingsModule],
@@ -45,7 +49,19 @@ import { ResponsePlanVersionsService } from './response-plan-versions.service.js
     ScenarioDraftsController,
     DrillProposalsController,
   ],
-  providers: [ScenariosService, ResponsePlanSync, IncidentPlaybooks, DrillsService, DrillRunsService, ResponsePlanVersionsService],
-  exports: [ScenariosService, ResponsePlanSync, DrillsService, DrillRunsService, ResponsePlanVersionsService],
+  providers: [
+    ScenariosService,
+    ResponsePlanSync,
+    IncidentPlaybooks,
+    DrillsService,
+    DrillRunsService,
+    ResponsePlanVersionsService,
+    DrillInvitations,
+    DrillInvitationMail,
+    DrillUninvitedMail,
+    DrillRemindersService,
+    DrillReminderMail,
+  ],
+  exports: [ScenariosService, ResponsePlanSync, DrillsService, DrillRunsService, ResponsePlanVersionsService, DrillRemindersService],
 })
 export class ResponsePlanModule {}

@@ -57,7 +57,7 @@ import { WorkQueueService } from './work-queue/work-queue.service.js';
   exports: [I18nService, ViewerService, WebCookies],
 })
 export class WebModule implements NestModule {
-  /** Page requests only: the API and the static files have neither cookies' session nor forms. */
+  /** Page requests only: the API, the static files and the calendar feeds have neither cookies' session nor forms. */
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(LocaleMiddleware, FlashMiddleware, ViewContextMiddleware, SessionRefreshMiddleware, CsrfMiddleware)
@@ -65,6 +65,8 @@ export class WebModule implements NestModule {
         { path: 'api/{*path}', method: RequestMethod.ALL },
         { path: 'static/{*path}', method: RequestMethod.ALL },
         { path: 'health', method: RequestMethod.ALL },
+        // calendar subscriptions: fetched by calendars, the token in the address is the credential (no session, no cookies)
+        { path: 'calendar/{*path}', method: RequestMethod.ALL },
       )
       .forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }

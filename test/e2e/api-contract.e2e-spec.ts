@@ -823,6 +823,13 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(await call('post', `/api/v1/drills/${planDrillId}/proposals`, 'security_officer', (r) => r.send(proposal)), 201);
     });
 
+    it('calendar subscription: made (its address shown once), made anew, stopped; one left in use', async () => {
+      expectStatus(await call('post', '/api/v1/me/calendar-feed', 'staff'), 201);
+      expectStatus(await call('post', '/api/v1/me/calendar-feed', 'staff'), 201);
+      expectStatus(await call('delete', '/api/v1/me/calendar-feed', 'staff'), 204);
+      expectStatus(await call('post', '/api/v1/me/calendar-feed', 'manager'), 201);
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
@@ -886,7 +893,8 @@ describe('API contract: documented responses, no internals', () => {
          UNION ALL SELECT totp_pending_secret FROM staff WHERE totp_pending_secret IS NOT NULL
          UNION ALL SELECT token_hash FROM refresh_tokens
          UNION ALL SELECT code_hash FROM recovery_codes
-         UNION ALL SELECT token_hash FROM password_tokens`,
+         UNION ALL SELECT token_hash FROM password_tokens
+         UNION ALL SELECT token_hash FROM calendar_feeds`,
       )) as { v: string }[];
       const secrets = rows.map((r) => r.v.trim());
       expect(secrets.length).toBeGreaterThan(ROLES_UNDER_TEST.length * 2);

@@ -221,6 +221,16 @@ describe('running a drill: the clock, the roll, steps against their targets, the
   it('a drill held without the network is entered afterwards from the paper sheet: all or nothing, each wrong time named', async () => {
     const startsAt = new Date(Date.now() - 26 * 3600_000);
     const drill = await schedule('停電時の机上訓練（紙）', startsAt);
+    // a drill already over is being recorded, not announced: no invitation goes out
+    const invitations = async (id: string) =>
+      (
+        (await t.dataSource.query(`SELECT count(*)::int AS n FROM outbox_messages WHERE topic = 'drills.invitation' AND payload->>'drillId' = $1`, [id])) as {
+          n: number;
+        }[]
+      )[0]!.n;
+    expect(await invitations(drill.id)).toBe(0);
+    const ahead = await schedule('来月の机上訓練', new Date(Date.now() + 30 * 24 * 3600_000));
+    expect(await invitations(ahead.id)).toBe(1);
     const body = {
       startedAt: tokyo(startsAt),
       finishedAt: tokyo(new Date(startsAt.getTime() + 90 * MINUTE)),

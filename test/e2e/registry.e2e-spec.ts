@@ -139,7 +139,23 @@ function sources(dir: string): string[] {
 describe('module boundaries', () => {
   const src = join(projectRoot(), 'src');
   const PLUMBING = ['common', 'config', 'database', 'outbox', 'audit-trail', 'organizations', 'jobs'];
-  const FEATURE_FOLDERS = ['auth', 'staff', 'notifications', 'policies', 'controls', 'training', 'incidents', 'findings', 'audits', 'response-plan', 'department-duties', 'web', 'health', 'security-digest'];
+  const FEATURE_FOLDERS = [
+    'auth',
+    'staff',
+    'notifications',
+    'policies',
+    'controls',
+    'training',
+    'incidents',
+    'findings',
+    'audits',
+    'response-plan',
+    'department-duties',
+    'web',
+    'health',
+    'security-digest',
+    'calendar-feeds',
+  ];
 
   it('plumbing imports no feature', () => {
     const offending = PLUMBING.flatMap((folder) =>

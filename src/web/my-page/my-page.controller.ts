@@ -23,6 +23,7 @@ export class MyPageController {
   async show(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response, @Query() _query: WebPageQuery): Promise<void> {
     const staff = this.viewers.staffOf(req);
     const duties = await this.myPage.duties(actor);
+    const sections = await this.myPage.sections(actor);
     if (!staff) throw new AppException('STAFF_NOT_FOUND');
     res.render('my-page', {
       title: 'myPage.title',
@@ -34,6 +35,7 @@ export class MyPageController {
         secondFactorSince: staff.totpConfirmedAt,
       },
       duties,
+      sections,
     });
   }
 }

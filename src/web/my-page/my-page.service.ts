@@ -22,6 +22,22 @@ export interface DutyProvider {
 
 const DUTY_SOURCES = providerMarker('duty-source');
 
+/** A section a feature's pages add to my page, under the duties: a partial of their views and its data. */
+export interface MyPageSection {
+  partial: string;
+  data: object;
+}
+
+/** A feature's pages that add a section to my page (null: nothing to show this person). */
+export interface MyPageSectionProvider {
+  section(actor: Actor): Promise<MyPageSection | null>;
+}
+
+const SECTION_SOURCES = providerMarker('my-page-section');
+
+/** Marks a provider of a feature's pages as a MyPageSectionProvider (found at start-up). */
+export const MyPageSectionSource = (): ClassDecorator => SECTION_SOURCES.mark(true);
+
 /** Marks a provider of a feature's pages as a DutyProvider of "my page" (found at start-up). */
 export const DutySource = (): ClassDecorator => DUTY_SOURCES.mark(true);
 
@@ -32,11 +48,19 @@ export const DutySource = (): ClassDecorator => DUTY_SOURCES.mark(true);
 @Injectable()
 export class MyPageService implements OnModuleInit {
   private providers: DutyProvider[] = [];
+  private sectionProviders: MyPageSectionProvider[] = [];
 
   constructor(private readonly catalog: FeatureCatalog) {}
 
   onModuleInit(): void {
     this.providers = this.catalog.providers<DutyProvider, true>(DUTY_SOURCES).map(({ instance }) => instance);
+    this.sectionProviders = this.catalog.providers<MyPageSectionProvider, true>(SECTION_SOURCES).map(({ instance }) => instance);
+  }
+
+  /** The sections the features' pages add (a calendar subscription), in the order of the features. */
+  async sections(actor: Actor): Promise<MyPageSection[]> {
+    const sections = await Promise.all(this.sectionProviders.map((provider) => provider.section(actor)));
+    return sections.filter((section): section is MyPageSection => section !== null);
   }
 
   /** Every open duty, soonest due first (undated ones last). */
