@@ -19,6 +19,8 @@ const BUILT_CODES: Record<string, (source: string) => string[]> = {
   'src/staff/role-requests.service.ts': () => ['approve', 'confirm', 'reject', 'withdraw'].map((step) => `role_request.${step}`),
   // transition(tx, version, change, 'policy_version.<verb>', context)
   'src/policies/policy-versions.service.ts': (source) => [...source.matchAll(/'(policy_version\.[a-z_]+)'/g)].map((m) => m[1]!),
+  // transition(tx, version, change, 'response_plan_version.<verb>', context)
+  'src/response-plan/response-plan-versions.service.ts': (source) => [...source.matchAll(/'(response_plan_version\.[a-z_]+)'/g)].map((m) => m[1]!),
 };
 
 const CODE = /^[a-z][a-z_]*\.[a-z][a-z_]*$/;
