@@ -37,6 +37,7 @@ import { AuditReportPagesModule } from './web/audit-reports/audit-report-pages.m
 import { AuditPagesModule } from './web/audits/audit-pages.module.js';
 import { FindingPagesModule } from './web/findings/finding-pages.module.js';
 import { ResponsePlanPagesModule } from './web/response-plan/response-plan-pages.module.js';
+import { DrillRecordPagesModule } from './web/drill-records/drill-record-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
@@ -68,7 +69,8 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: IncidentsModule, pages: [IncidentDeskPagesModule, IncidentReportPagesModule, EscalationPolicyPagesModule, IncidentPagesModule] },
   // the pages of audits: the report and trend pages first (/audits/trend is not an audit's page /audits/:id), then the plans and an audit's page, the checklists
   { module: AuditsModule, pages: [AuditReportPagesModule, AuditPagesModule, AuditChecklistPagesModule] },
-  { module: ResponsePlanModule, pages: ResponsePlanPagesModule },
+  // the pages of the response plan: the plan, its scenarios and contact sheet; a drill's record, checklist and paper sheet
+  { module: ResponsePlanModule, pages: [ResponsePlanPagesModule, DrillRecordPagesModule] },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
 ];
