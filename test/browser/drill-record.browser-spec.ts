@@ -78,7 +78,13 @@ describe('a drill held on paper in a browser: the checklist printed, the paper s
       await page.setViewportSize({ width, height: 900 });
       await expectAccessible(page);
       await expectNoSidewaysScroll(page, width);
-      if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
+      if (SHOTS) {
+        await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
+        // the first screen, and the steps where the page has them, at full size
+        await page.screenshot({ path: `${SHOTS}/${name}-${width}-top.png` });
+        const steps = page.locator('.drill-record-steps, .drill-record-paper__steps');
+        if (await steps.count()) await steps.first().screenshot({ path: `${SHOTS}/${name}-${width}-steps.png` });
+      }
     }
     await page.setViewportSize({ width: 1280, height: 900 });
   }

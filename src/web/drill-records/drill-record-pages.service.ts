@@ -181,7 +181,7 @@ export class DrillRecordPagesService {
         target: formatMinutes(step.targetMinutes, locale),
       })),
       roll,
-      eventRows: [1, 2, 3, 4, 5, 6],
+      eventRows: [1, 2, 3, 4, 5],
       contacts:
         contacts?.map((contact) => ({ name: contact.name, nameEn: contact.nameEn, phone: contact.phone, outOfHoursPhone: contact.outOfHoursPhone })) ?? [],
       canReadContacts: contacts !== null,
