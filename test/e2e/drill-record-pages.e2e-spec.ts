@@ -192,7 +192,7 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
     // beside the step, the field marked; what was typed is kept
     expect(html).toMatch(/<p class="field-error" id="step-2-time-error">/);
     expect(html).toMatch(
-      /id="step-2-time" name="stepTime" type="time" class="short" value="16:00" aria-describedby="paper-steps-hint step-2-time-error" aria-invalid="true"/,
+      /id="step-2-time" name="stepTime" type="text" inputmode="numeric" autocomplete="off" maxlength="5" class="drill-record-paper__time" value="16:00" aria-describedby="paper-steps-hint step-2-time-error" aria-invalid="true"/,
     );
     expect(html).toContain('value="14:12"');
     expect(html).toContain('value="庁舎が停電"');

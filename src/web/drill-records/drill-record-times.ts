@@ -22,8 +22,9 @@ export function dateWithWeekday(day: string, locale: Locale): string {
 }
 
 /**
- * A time typed from the paper sheet, as `HH:MM` (24 hours): 「14:25」「9:05」, full-width digits and
- * colon too (「１４：２５」); '' when blank, null when it is not a time.
+ * A time typed from the paper sheet, as `HH:MM` (24 hours): 「14:25」「9:05」, without the colon
+ * (「1425」, as a phone's number pad types it), full-width digits and colon too (「１４：２５」); ''
+ * when blank, null when it is not a time.
  */
 export function parseClock(value: unknown): string | null {
   if (typeof value !== 'string') return '';
@@ -32,6 +33,6 @@ export function parseClock(value: unknown): string | null {
     .replace(/[０-９]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0))
     .replace(/：/g, ':');
   if (text === '') return '';
-  const match = /^([01]?\d|2[0-3]):([0-5]\d)(?::00)?$/.exec(text);
+  const match = /^([01]?\d|2[0-3]):?([0-5]\d)(?::00)?$/.exec(text);
   return match ? `${match[1]!.padStart(2, '0')}:${match[2]}` : null;
 }
