@@ -244,6 +244,13 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
       ['40分 （14:40）', '課題', '配信業者の連絡先が古かった'],
     ]);
     expect(text).toContain('連絡先の一覧を年度初めに確かめる');
+    // in English too, without a message key left untranslated
+    const english = words((await page(invitee, `/drills/${drillId}/record?lang=en`).expect(200)).text);
+    expect(english).toContain('Of 3 steps: 1 on time, 1 late, 1 not done');
+    expect(english).toContain('attendance 67% (2/3)');
+    expect(english).toContain('Late by 2 min');
+    expect(english).not.toMatch(/drillRecord\.|drillSheet\.|responsePlan\./);
+    expect(words((await page(invitee, `/drills/${drillId}/checklist?lang=en`).expect(200)).text)).not.toMatch(/drillRecord\.|drillSheet\./);
     // an invitee reads it, without the forms of those who run it
     expect(record).not.toContain(`action="/drills/${drillId}/record/findings"`);
     expect(record).not.toContain(`action="/drills/${drillId}/record/lessons"`);
