@@ -211,6 +211,10 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
     const entered = await post(facilitator, `/drills/${drillId}/paper`, paperForm('14:25')).expect(303);
     expect(entered.headers.location).toBe(`/drills/${drillId}/record`);
     expect(flashOf(entered)).toBe('mamori_flash=notice.drillPaper_recorded');
+    // sent again (a second tab): refused, saying why, with no form to fill
+    const again = (await post(facilitator, `/drills/${drillId}/paper`, paperForm('14:25')).expect(409)).text;
+    expect(words(again)).toContain('この訓練は紙の記録を入力できる状態ではありません（実施済み）。予定の訓練にだけ入力できます。');
+    expect(again).not.toContain('name="stepTime"');
     // once held, the form goes to the record
     expect((await page(facilitator, `/drills/${drillId}/paper`).expect(303)).headers.location).toBe(`/drills/${drillId}/record`);
   });

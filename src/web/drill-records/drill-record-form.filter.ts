@@ -89,7 +89,8 @@ export function paperMessages(error: AppException, body: Record<string, unknown>
       return { key: 'drillPaper.error.DRILL_TIME_INVALID', fieldId: 'paper-start' };
     });
   }
-  return [{ key: `drillPaper.error.${error.code}`, fieldId: 'paper-date' }];
+  // not about what was typed: the drill is no longer scheduled (the page then shows no form)
+  return [{ key: `drillPaper.error.${error.code}` }];
 }
 
 /**
