@@ -231,6 +231,8 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
     expect(text).toContain('紙の記録から入力');
     expect(text).toContain('手順 3 のうち 目標時間内 1・遅れ 1・未実施 1');
     expect(text).toContain('出席率 67%（2/3人）');
+    expect(record).toContain('遅れた手順：<a href="#step-row-1" class="nowrap">手順 1（2分）</a>');
+    expect(record).toContain('<tr id="step-row-1" class="drill-record-steps__late">');
     expect(rows(record, 'drill-record-steps')).toEqual([
       ['1', '検知', '監視の警報を確かめる', 'CSIRT', '10分', '12分 （14:12）', '遅れ 2分', '紙の連絡網で連絡'],
       ['2', '封じ込め', '配信業者に遮断を依頼する', 'CSIRT', '30分', '25分 （14:25）', '目標時間内', ''],

@@ -106,6 +106,9 @@ export class DrillRecordPagesService {
         minutesLate: step.minutesLate === null ? '' : formatMinutes(step.minutesLate, locale),
         note: step.note,
       })),
+      lateSteps: view.steps
+        .filter((step) => step.late === true)
+        .map((step) => ({ position: step.position, minutesLate: formatMinutes(step.minutesLate ?? 0, locale) })),
       events: view.events.map((event) => ({
         kind: event.kind,
         elapsed: event.elapsedMinutes === null ? '' : formatMinutes(event.elapsedMinutes, locale),
