@@ -94,7 +94,8 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
     date: day,
     startTime: '14:00',
     endTime: '15:30',
-    present: [invitee.staff.id, colleague.staff.id],
+    // two invitees ticked; the facilitator, not invited, chosen in the second walk-in select
+    present: [invitee.staff.id, colleague.staff.id, '', facilitator.staff.id, ''],
     stepPosition: ['1', '2', '3'],
     stepTime: ['14:12', step2, ''],
     stepNote: ['紙の連絡網で連絡', '', ''],
@@ -197,6 +198,8 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
     expect(html).toContain('value="14:12"');
     expect(html).toContain('value="庁舎が停電"');
     expect(html).toContain(`value="${colleague.staff.id}" checked`);
+    // the walk-in kept (in the first select)
+    expect(html).toMatch(new RegExp(`<select id="walk-in-1"[\\s\\S]*?value="${facilitator.staff.id}" selected[\\s\\S]*?</select>`));
     const untouched = (await api(facilitator, 'get', `/api/v1/drills/${drillId}/record`).expect(200)).body;
     expect(untouched).toMatchObject({ drillStatus: 'scheduled', startedAt: null, events: [] });
 
@@ -231,6 +234,7 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
     expect(text).toContain('紙の記録から入力');
     expect(text).toContain('手順 3 のうち 目標時間内 1・遅れ 1・未実施 1');
     expect(text).toContain('出席率 67%（2/3人）');
+    expect(text).toContain('（招待外の出席 1人）');
     expect(record).toContain('遅れた手順：<a href="#step-row-1" class="nowrap">手順 1（2分）</a>');
     expect(record).toContain('<tr id="step-row-1" class="drill-record-steps__late">');
     expect(rows(record, 'drill-record-steps')).toEqual([
@@ -243,6 +247,7 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
         ['招待 一郎', '企画課', '出席'],
         ['総務 花子', '総務課', '出席'],
         ['欠席 次郎', '総務課', '欠席'],
+        ['進行 役子', '企画課', '出席 （招待外）'],
       ]),
     );
     expect(rows(record, 'drill-record-events')).toEqual([

@@ -9,8 +9,14 @@ const textOrUndefined = ({ value }: { value: unknown }) => (typeof value !== 'st
 /** Checkboxes and repeated fields: absent when none is sent, a string for one, a list for several. */
 const asList = ({ value }: { value: unknown }) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
+/** The same, without the blank choices (a walk-in select left at 「選んでください」). */
+const nonBlankList = ({ value }: { value: unknown }) => (asList({ value }) as unknown[]).filter((v) => v !== '');
+
 /** The most rows of injects and problems the paper form sends. */
 export const PAPER_EVENT_ROWS = 5;
+
+/** The selects for people present without an invitation. */
+export const PAPER_WALK_IN_ROWS = 3;
 
 /** 教訓を保存: the lessons of a finished drill (blank clears them). */
 export class DrillLessonsForm {
@@ -49,7 +55,7 @@ export class DrillFindingForm {
 
 /**
  * The paper sheet entered afterwards, as a browser sends it (urlencoded, flat): the date and the
- * start and finish times; the people present (checkboxes); per step, in the playbook's order, its
+ * start and finish times; the people present (checkboxes, and selects for those not invited); per step, in the playbook's order, its
  * position, time (`HH:MM`, blank: not done) and note; per row of injects and problems its kind, time
  * and text (blank rows are left out); the lessons. The page service checks the times.
  */
@@ -69,7 +75,8 @@ export class DrillPaperForm {
   @MaxLength(20)
   endTime?: string;
 
-  @Transform(asList)
+  /** the invitees ticked, and the people present without an invitation chosen in the walk-in selects (blank ones left out) */
+  @Transform(nonBlankList)
   @IsArray()
   @ArrayMaxSize(2000)
   @IsUUID('all', { each: true })

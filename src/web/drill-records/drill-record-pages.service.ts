@@ -18,7 +18,7 @@ import type { FormErrors } from '../forms/form-error.js';
 import { formatMinutes } from '../response-plan/response-plan-pages.service.js';
 import { paperInput } from './drill-paper.js';
 import type { DrillFindingForm, DrillPaperForm } from './drill-record-page.dto.js';
-import { PAPER_EVENT_ROWS } from './drill-record-page.dto.js';
+import { PAPER_EVENT_ROWS, PAPER_WALK_IN_ROWS } from './drill-record-page.dto.js';
 import { dateWithWeekday, tokyoDateOf, tokyoTimeOf } from './drill-record-times.js';
 
 /** The forms of the drill record pages (FormErrors.form). */
@@ -203,6 +203,7 @@ export class DrillRecordPagesService {
     const view = await this.runs.record(actor, id);
     const steps = (await this.scenarios.get(actor, drill.scenarioId)).steps;
     const roll = await this.invitees(actor.organizationId, drill);
+    const others = await this.notInvited(actor.organizationId, roll);
     const sent = submittedOf(refused, PAPER_FORM);
     const resent = refused?.form === PAPER_FORM;
     const present = new Set(strings(sent.present));
@@ -230,6 +231,15 @@ export class DrillRecordPagesService {
         lessons: str(sent.lessons),
       },
       roll: roll.map((person) => ({ ...person, checked: present.has(person.id) })),
+      // the walk-ins chosen before, one per select
+      walkIns: ((chosen) =>
+        Array.from({ length: PAPER_WALK_IN_ROWS }, (_, i) => ({
+          row: i + 1,
+          departments: others.map((group) => ({
+            ...group,
+            people: group.people.map((person) => ({ ...person, selected: person.id === chosen[i] })),
+          })),
+        })))(strings(sent.present).filter((id) => id && others.some((group) => group.people.some((person) => person.id === id)))),
       steps: steps.map((step) => ({
         position: step.position,
         phase: step.phase,
@@ -295,6 +305,27 @@ export class DrillRecordPagesService {
       invitedStaffParameters(organizationId, drill.invitees),
     )) as { id: string; name: string; department: string | null; department_en: string | null }[];
     return rows.map((row) => ({ id: row.id, name: row.name, department: row.department, departmentEn: row.department_en }));
+  }
+
+  /** The active staff the drill does not invite, by department: those who may have come without an invitation. */
+  private async notInvited(
+    organizationId: string,
+    roll: readonly Invitee[],
+  ): Promise<{ department: string | null; departmentEn: string | null; people: { id: string; name: string }[] }[]> {
+    const rows = (await this.uow.manager.query(
+      `SELECT s.id, s.family_name || ' ' || s.given_name AS name, d.name AS department, d.name_en AS department_en
+         FROM staff s LEFT JOIN departments d ON d.id = s.department_id
+        WHERE s.organization_id = $1 AND s.status = 'active' AND NOT (s.id = ANY($2::uuid[]))
+        ORDER BY d.code NULLS LAST, s.family_name_kana, s.given_name_kana, s.id`,
+      [organizationId, roll.map((person) => person.id)],
+    )) as { id: string; name: string; department: string | null; department_en: string | null }[];
+    const groups: { department: string | null; departmentEn: string | null; people: { id: string; name: string }[] }[] = [];
+    for (const row of rows) {
+      const last = groups.at(-1);
+      if (last && last.department === row.department) last.people.push({ id: row.id, name: row.name });
+      else groups.push({ department: row.department, departmentEn: row.department_en, people: [{ id: row.id, name: row.name }] });
+    }
+    return groups;
   }
 
   /** The open departments, to choose the one that fixes a finding. */
