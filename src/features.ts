@@ -40,6 +40,7 @@ import { ResponsePlanPagesModule } from './web/response-plan/response-plan-pages
 import { DrillPagesModule } from './web/drills/drill-pages.module.js';
 import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module.js';
 import { CalendarFeedPagesModule } from './web/calendar-feeds/calendar-feed-pages.module.js';
+import { DrillRecordPagesModule } from './web/drill-records/drill-record-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
@@ -71,8 +72,8 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: IncidentsModule, pages: [IncidentDeskPagesModule, IncidentReportPagesModule, EscalationPolicyPagesModule, IncidentPagesModule] },
   // the pages of audits: the report and trend pages first (/audits/trend is not an audit's page /audits/:id), then the plans and an audit's page, the checklists
   { module: AuditsModule, pages: [AuditReportPagesModule, AuditPagesModule, AuditChecklistPagesModule] },
-  // the pages of the response plan: the plan and its playbooks, then the drills (calendar, a drill, the live page)
-  { module: ResponsePlanModule, pages: [ResponsePlanPagesModule, DrillPagesModule] },
+  // the pages of the response plan: the plan and its playbooks; the drills (calendar, a drill, the live page); a drill's record, checklist and paper sheet
+  { module: ResponsePlanModule, pages: [ResponsePlanPagesModule, DrillPagesModule, DrillRecordPagesModule] },
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
   { module: CalendarFeedsModule, pages: CalendarFeedPagesModule },
