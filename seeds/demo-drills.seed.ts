@@ -26,7 +26,8 @@ import { addDays, tokyoInstant, tokyoToday } from '../src/common/calendar.js';
 import { eraYear, fiscalYearOf } from '../src/common/dates.js';
 import { UnitOfWork } from '../src/database/unit-of-work.js';
 import { FindingsService } from '../src/findings/findings.service.js';
-import { DrillRunsService, INVITED_STAFF_SQL, invitedStaffParameters } from '../src/response-plan/drill-runs.service.js';
+import { DrillRunsService } from '../src/response-plan/drill-runs.service.js';
+import { INVITED_STAFF_SQL, invitedStaffParameters } from '../src/response-plan/drill-people.js';
 import { DrillsService } from '../src/response-plan/drills.service.js';
 import { currentYearDrill, DEMO_DRILLS, type DemoDrill, type DemoPerson } from './demo-drills.data.js';
 

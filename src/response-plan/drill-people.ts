@@ -9,15 +9,20 @@ import type { Drill, DrillInvitees } from './drill.entity.js';
 export const DRILL_PERSON_SQL = `(s.id = d.facilitator_id OR d.invitees -> 'staffIds' ? s.id::text OR d.invitees -> 'roles' ?| s.roles
   OR (s.department_id IS NOT NULL AND d.invitees -> 'departmentIds' ? s.department_id::text))`;
 
+/** The active staff a drill invites: by name, by role, by department. */
+export const INVITED_STAFF_SQL = `
+  SELECT s.id FROM staff s
+   WHERE s.organization_id = $1 AND s.status = 'active'
+     AND (s.id = ANY($2::uuid[]) OR s.roles && $3::text[] OR s.department_id = ANY($4::uuid[]))`;
+
+export function invitedStaffParameters(organizationId: string, invitees: DrillInvitees): unknown[] {
+  return [organizationId, invitees.staffIds ?? [], invitees.roles ?? [], invitees.departmentIds ?? []];
+}
+
 /** The active members of staff a drill's facilitator and invitees name (people, roles, departments), by id. */
 export async function drillPeople(manager: EntityManager, organizationId: string, plan: { facilitatorId: string; invitees: DrillInvitees }): Promise<string[]> {
-  const rows = (await manager.query(
-    `SELECT s.id FROM staff s
-      WHERE s.organization_id = $1 AND s.status = 'active'
-        AND (s.id = $2::uuid OR s.id = ANY($3::uuid[]) OR s.roles && $4::text[] OR s.department_id = ANY($5::uuid[]))
-      ORDER BY s.employee_number`,
-    [organizationId, plan.facilitatorId, plan.invitees.staffIds ?? [], plan.invitees.roles ?? [], plan.invitees.departmentIds ?? []],
-  )) as { id: string }[];
+  const people = { ...plan.invitees, staffIds: [plan.facilitatorId, ...(plan.invitees.staffIds ?? [])] };
+  const rows = (await manager.query(`${INVITED_STAFF_SQL} ORDER BY s.employee_number`, invitedStaffParameters(organizationId, people))) as { id: string }[];
   return rows.map((row) => row.id);
 }
 

@@ -9,7 +9,7 @@ import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import type { RaiseFindingDto } from '../findings/dto/finding.dto.js';
 import { FindingsService, type FindingWithActions } from '../findings/findings.service.js';
 import { DrillAttendance, DrillEvent, DrillStepRecord } from './drill-record.entity.js';
-import { Drill, type DrillInvitees, type DrillStatus } from './drill.entity.js';
+import { Drill, type DrillStatus } from './drill.entity.js';
 import type {
   CompleteStepDto,
   DrillAttendanceView,
@@ -20,6 +20,7 @@ import type {
   PaperRecordDto,
   RecordDrillEventDto,
 } from './dto/drill-run.dto.js';
+import { INVITED_STAFF_SQL, invitedStaffParameters } from './drill-people.js';
 import { RESPONSE_PLAN, runsDrill, seesDrill } from './response-plan.permissions.js';
 import { ResponsePlanVersionsService } from './response-plan-versions.service.js';
 import { PlaybookStep } from './scenario.entity.js';
@@ -47,16 +48,6 @@ export function stepSummary(steps: readonly Pick<DrillStepTimingView, 'late' | '
   const done = steps.filter((step) => step.doneAt !== null).length;
   const late = steps.filter((step) => step.late === true).length;
   return { total: steps.length, done, onTime: done - late, late, notDone: steps.length - done };
-}
-
-/** The active staff a drill invites: by name, by role, by department. */
-export const INVITED_STAFF_SQL = `
-  SELECT s.id FROM staff s
-   WHERE s.organization_id = $1 AND s.status = 'active'
-     AND (s.id = ANY($2::uuid[]) OR s.roles && $3::text[] OR s.department_id = ANY($4::uuid[]))`;
-
-export function invitedStaffParameters(organizationId: string, invitees: DrillInvitees): unknown[] {
-  return [organizationId, invitees.staffIds ?? [], invitees.roles ?? [], invitees.departmentIds ?? []];
 }
 
 /**

@@ -23,11 +23,13 @@ describe('command line', () => {
     await database.drop();
   });
 
+  /** the demo town hashes dozens of passwords: test-strength hashing, as the test app uses (production refuses it) */
+  const CHEAP_HASHING = { PASSWORD_HASH_MEMORY_KIB: '1024', PASSWORD_HASH_TIME_COST: '1', PASSWORD_HASH_PARALLELISM: '1' };
   const cli = (args: string[], input = '', env: Record<string, string> = {}) => {
     const result = spawnSync(process.execPath, [join(projectRoot(), 'dist/src/cli.js'), ...args], {
       input,
       encoding: 'utf8',
-      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET_KEY, QUEUE_PREFIX: 'mamori-test-cli', ...env },
+      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET_KEY, QUEUE_PREFIX: 'mamori-test-cli', ...CHEAP_HASHING, ...env },
       timeout: 60_000,
     });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
