@@ -148,6 +148,34 @@ describe('a drill held on paper in a browser: the checklist printed, the paper s
       expect(text).toContain('出席率 82%（9/11人）');
       expect(text).toContain('遅れ');
       await check(page, 'drill-record');
+
+      // a change to the playbook proposed from the drill: the first late step chosen; a target out of order refused at the top
+      expect(await page.getByLabel('変更する手順').inputValue()).toBe('2');
+      await page.getByLabel('新しい目標（訓練開始から何分か）').fill('3');
+      await page.locator('#proposal-reason').fill('影響範囲の確認に20分かかった。端末の台数を考えると15分は短い');
+      await page.getByRole('button', { name: '提案を改訂案に入れる' }).click();
+      await page.waitForSelector('.error-summary');
+      expect((await focused(page)).role).toBe('alert');
+      expect(await page.getByRole('alert').textContent()).toMatch(/手順 2「[^」]+」の新しい目標 3分 は、前の手順 1 の目標 5分 より短くできません。/);
+      expect(await page.locator('#proposal-targetMinutes').inputValue()).toBe('3');
+      await check(page, 'drill-proposal-refused');
+      await page.getByRole('alert').getByRole('link').first().click();
+      expect((await focused(page)).id).toBe('proposal-targetMinutes');
+      await page.locator('#proposal-targetMinutes').fill('20');
+      await page.getByRole('button', { name: '提案を改訂案に入れる' }).click();
+      await page.waitForURL(`**/drills/${drillId}/record#proposals-heading`);
+      expect(await page.getByRole('status').textContent()).toContain('提案を計画の改訂案に入れました。CISOの承認を待っています。');
+      const proposals = page.locator('section.drill-proposal');
+      expect(await proposals.locator('.drill-proposal-item').count()).toBe(1);
+      expect(await proposals.textContent()).toMatch(/15分 → 20分/);
+      await check(page, 'drill-proposal');
+      if (SHOTS) {
+        for (const width of [1280, 375]) {
+          await page.setViewportSize({ width, height: 900 });
+          await proposals.screenshot({ path: `${SHOTS}/drill-proposal-${width}-section.png` });
+        }
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
       await page.emulateMedia({ media: 'print' });
       if (SHOTS) {
         await page.setViewportSize({ width: 794, height: 1123 });

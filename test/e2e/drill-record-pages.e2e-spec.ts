@@ -299,6 +299,120 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
     expect(words(record)).toContain('重要度 高');
   });
 
+  it('a change to the playbook proposed through the record’s form goes into the plan’s draft; refusals at the top; no form for those who may not propose', async () => {
+    const summaryOf = (html: string) => /<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '';
+    const proposalsPath = `/drills/${drillId}/record/proposals`;
+    // an invitee reads the section, without the form
+    const forInvitee = (await page(invitee, `/drills/${drillId}/record`).expect(200)).text;
+    expect(forInvitee).toContain('<h2 id="proposals-heading">手順の変更の提案</h2>');
+    expect(words(forInvitee)).toContain('この訓練からの提案はまだありません。');
+    expect(forInvitee).not.toContain(`action="${proposalsPath}"`);
+    // the facilitator gets the form, the first late step chosen
+    const form = (await page(facilitator, `/drills/${drillId}/record`).expect(200)).text;
+    expect(form).toContain(`action="${proposalsPath}"`);
+    expect(form).toContain('<option value="1" selected>1. 監視の警報を確かめる（目標 10分）</option>');
+    expect(form).toContain('<option value="2">2. 配信業者に遮断を依頼する（目標 30分）</option>');
+    expect(form).toMatch(/<label for="proposal-reason">理由/);
+
+    // neither a new target nor a new wording: refused at the top, on both fields, what was typed kept
+    const nothing = (
+      await post(facilitator, proposalsPath, { position: '1', targetMinutes: '', action: '', reason: '連絡網の確認に時間がかかった' }).expect(400)
+    ).text;
+    expect(nothing).toMatch(/<title>エラー：/);
+    expect(summaryOf(nothing)).toContain('autofocus');
+    expect(words(summaryOf(nothing))).toContain('新しい目標か新しい文言の、少なくとも一方を入力してください。');
+    expect(summaryOf(nothing)).toContain('href="#proposal-targetMinutes"');
+    expect(nothing).toMatch(/id="proposal-action" name="action"[^>]*aria-invalid="true"/);
+    expect(nothing).toContain('>連絡網の確認に時間がかかった</textarea>');
+    expect(nothing).toContain('<option value="1" selected>');
+    // a target that breaks the order of the targets, either way, as a sentence about the step
+    const later = (await post(facilitator, proposalsPath, { position: '1', targetMinutes: '45', action: '', reason: '遅れた' }).expect(400)).text;
+    expect(words(summaryOf(later))).toContain('手順 1「監視の警報を確かめる」の新しい目標 45分 は、次の手順 2 の目標 30分 より長くできません。');
+    expect(later).toContain('value="45"');
+    const earlier = (await post(facilitator, proposalsPath, { position: '2', targetMinutes: '5', action: '', reason: '早くできる' }).expect(400)).text;
+    expect(words(summaryOf(earlier))).toContain('手順 2「配信業者に遮断を依頼する」の新しい目標 5分 は、前の手順 1 の目標 10分 より短くできません。');
+    expect(earlier).toContain('<option value="2" selected>');
+    // no reason, no step, a target that is not a number
+    const blank = (await post(facilitator, proposalsPath, { position: '', targetMinutes: '十五', action: '', reason: ' ' }).expect(400)).text;
+    const said = words(summaryOf(blank));
+    expect(said).toContain('変更する手順を選んでください。');
+    expect(said).toContain('新しい目標は 0 以上の整数（分）で入力してください');
+    expect(said).toContain('理由を入力してください');
+    // a step the playbook does not have
+    expect(words(summaryOf((await post(facilitator, proposalsPath, { position: '9', targetMinutes: '70', reason: 'x' }).expect(400)).text))).toContain(
+      '手順 9 はありません。対応手順は 3 手順です。',
+    );
+    expect((await api(facilitator, 'get', `/api/v1/drills/${drillId}/proposals`).expect(200)).body.total).toBe(0);
+
+    // someone invited who does not run the drill may not propose (whatever they send); someone who does not see it gets 404
+    await post(invitee, proposalsPath, { position: '1', targetMinutes: '15', reason: '遅れた' }).expect(403);
+    await post(invitee, proposalsPath, { position: '', reason: '' }).expect(403);
+    await post(outsider, proposalsPath, { position: '1', targetMinutes: '15', reason: '遅れた' }).expect(404);
+
+    // the facilitator proposes a longer target for the late step; the office a new wording for step 3
+    const proposed = await post(facilitator, proposalsPath, {
+      position: '1',
+      targetMinutes: '１５',
+      action: '',
+      reason: '停電時は監視画面の確認に時間がかかる',
+    }).expect(303);
+    expect(proposed.headers.location).toBe(`/drills/${drillId}/record#proposals-heading`);
+    expect(flashOf(proposed)).toBe('mamori_flash=notice.drillProposal_proposed');
+    await post(officer, proposalsPath, {
+      position: '3',
+      targetMinutes: '',
+      action: '住民向けのお知らせをウェブとSNSで出す',
+      reason: 'ウェブが止まるとお知らせが届かない',
+    }).expect(303);
+
+    // both are in the plan's draft, as changed steps of the scenario
+    const versions = (await api(officer, 'get', '/api/v1/response-plan/versions').expect(200)).body as { items: { version: number; status: string }[] };
+    const draft = versions.items.find((v) => v.status === 'draft');
+    expect(draft).toBeDefined();
+    const detail = (await api(officer, 'get', `/api/v1/response-plan/versions/${draft!.version}`).expect(200)).body as {
+      scenarioRevisions: Record<string, number>;
+    };
+    // the draft names the scenario's newest revision, which holds both changes
+    const revision = detail.scenarioRevisions[scenarioId];
+    expect(revision).toBe(3);
+    const steps = (await t.dataSource.query(
+      `SELECT position, action, target_minutes FROM playbook_steps WHERE organization_id = $1 AND scenario_id = $2 AND revision = $3 ORDER BY position`,
+      [org, scenarioId, revision],
+    )) as { position: number; action: string; target_minutes: number }[];
+    expect(steps).toEqual([
+      { position: 1, action: '監視の警報を確かめる', target_minutes: 15 },
+      { position: 2, action: '配信業者に遮断を依頼する', target_minutes: 30 },
+      { position: 3, action: '住民向けのお知らせをウェブとSNSで出す', target_minutes: 60 },
+    ]);
+    const [inForce] = (await t.dataSource.query(`SELECT revision, latest_revision FROM response_scenarios WHERE id = $1`, [scenarioId])) as {
+      revision: number;
+      latest_revision: number;
+    }[];
+    // not in force until the CISO approves
+    expect(inForce).toEqual({ revision: 1, latest_revision: 3 });
+
+    // the record lists them: the step as it read, the change, why, who, when, the draft they went into
+    const record = (await page(officer, `/drills/${drillId}/record`).expect(200)).text;
+    const section = words(/<section aria-labelledby="proposals-heading"[\s\S]*?<\/section>/.exec(record)?.[0] ?? '');
+    expect(section).toContain('手順 1 「監視の警報を確かめる」 目標 10分 → 15分 理由 停電時は監視画面の確認に時間がかかる 提案者 進行 役子');
+    expect(section).toMatch(new RegExp(`進行 役子 \\d{4}/\\d{2}/\\d{2} \\d{2}:\\d{2} 改訂案 第${draft!.version}版（承認待ち） 改訂案を見る`));
+    expect(section).toContain('手順 3 「住民向けのお知らせを出す」 新しい文言 住民向けのお知らせをウェブとSNSで出す 理由 ウェブが止まるとお知らせが届かない');
+    expect(section).not.toMatch(/手順 3[^手]*目標/);
+    expect(record).toContain('<a href="/response-plan/draft" class="no-print">改訂案を見る</a>');
+    // the form offers the newest playbook (the draft's)
+    expect(record).toContain('<option value="1" selected>1. 監視の警報を確かめる（目標 15分）</option>');
+    // an invitee sees the proposals, not the link to the draft (they may not read drafts)
+    const seen = (await page(invitee, `/drills/${drillId}/record`).expect(200)).text;
+    expect(words(seen)).toContain('目標 10分 → 15分');
+    expect(seen).not.toContain('href="/response-plan/draft"');
+    expect(words(seen)).toContain(`第${draft!.version}版（承認待ち）`);
+    // in English, without a message key left untranslated
+    const english = words((await page(facilitator, `/drills/${drillId}/record?lang=en`).expect(200)).text);
+    expect(english).toContain('Proposed changes to the playbook');
+    expect(english).toContain('10 min → 15 min');
+    expect(english).not.toMatch(/drillProposal\./);
+  });
+
   it('someone who may not see the drill gets 404 on its pages', async () => {
     for (const path of ['record', 'checklist', 'paper']) await page(outsider, `/drills/${drillId}/${path}`).expect(404);
     await post(outsider, `/drills/${drillId}/record/findings`, { title: 'x', severity: 'low', ownerDepartmentId: somuId }).expect(404);

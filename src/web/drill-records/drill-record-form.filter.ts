@@ -1,13 +1,18 @@
 import { Catch, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Actor } from '../../common/actor.js';
-import type { AppException } from '../../common/errors/app.exception.js';
+import { AppException } from '../../common/errors/app.exception.js';
+import type { Locale } from '../../common/locale.js';
+import { may } from '../../common/permissions.js';
+import { DrillsService } from '../../response-plan/drills.service.js';
+import { RESPONSE_PLAN } from '../../response-plan/response-plan.permissions.js';
+import { formatMinutes } from '../response-plan/response-plan-pages.service.js';
 import type { ProblemCode } from '../../common/errors/problem-registry.js';
 import { FORM_PROBLEMS, FormErrorFilter, formErrors, type FormMessage, type FormPage } from '../forms/form-error.js';
 import { I18nService } from '../i18n/i18n.service.js';
 import { localeOf } from '../locale.js';
 import { paperInput } from './drill-paper.js';
-import { DrillRecordPagesService, FINDING_FORM, LESSONS_FORM, PAPER_FORM } from './drill-record-pages.service.js';
+import { DrillRecordPagesService, FINDING_FORM, LESSONS_FORM, PAPER_FORM, PROPOSAL_FORM } from './drill-record-pages.service.js';
 import { parseClock } from './drill-record-times.js';
 
 /** What the drill record pages' forms explain on their own page (with the problem's status) rather than the error page. */
@@ -17,7 +22,66 @@ export const DRILL_RECORD_FORM_PROBLEMS: ReadonlySet<ProblemCode> = new Set<Prob
   'DRILL_NOT_RUNNING',
   'DRILL_NOT_SCHEDULED',
   'FINDING_LINK_INVALID',
+  'DRILL_PROPOSAL_STEP_NOT_FOUND',
 ]);
+
+/** The element id of a proposal form field a refusal is about. */
+export const proposalFieldId = (field: string): string => {
+  const known = ['position', 'targetMinutes', 'action', 'reason'];
+  return `proposal-${known.includes(field) ? field : 'position'}`;
+};
+
+/**
+ * The messages of a refused proposal: a field that cannot be read, by its field; neither a new
+ * target nor a new wording, on both; a target that breaks the order of the targets (the service
+ * names the step whose target would come before the one before it: the proposed step itself, or
+ * the next one), as a sentence about the step and its neighbour's target; a step that is not there.
+ */
+export function proposalMessages(
+  error: AppException,
+  body: Record<string, unknown>,
+  steps: readonly { position: number; action: string; targetMinutes: number }[],
+  locale: Locale,
+): FormMessage[] {
+  const position = Number(typeof body.position === 'string' ? body.position.trim() : body.position);
+  const step = steps.find((s) => s.position === position);
+  const base = { position: String(position), action: step?.action ?? '', count: String(steps.length) };
+  const target = String(body.targetMinutes ?? '').trim();
+  if (error.code === 'DRILL_PROPOSAL_STEP_NOT_FOUND') return [{ key: 'drillProposal.error.stepNotFound', values: base, fieldId: 'proposal-position' }];
+  if (error.code !== 'VALIDATION_FAILED') return [{ key: 'drillProposal.error.other', fieldId: 'proposal-position' }];
+  const messages: FormMessage[] = [];
+  for (const e of error.errors ?? []) {
+    const field = e.field.split('.')[0]!;
+    const said = e.messages.join(' ');
+    if (field === 'targetMinutes' && said.includes('propose a new target')) {
+      messages.push({ key: 'drillProposal.error.nothing', values: base, fieldId: 'proposal-targetMinutes', alsoIds: ['proposal-action'] });
+      continue;
+    }
+    const order = [...said.matchAll(/step (\d+):/g)].map((m) => Number(m[1]));
+    if (field === 'targetMinutes' && order.length) {
+      for (const n of order) {
+        const minutes = formatMinutes(Number(target) || 0, locale);
+        const neighbour = steps.find((s) => s.position === (n === position ? position - 1 : n));
+        const values = {
+          ...base,
+          target: minutes,
+          other: String(neighbour?.position ?? n),
+          otherTarget: neighbour ? formatMinutes(neighbour.targetMinutes, locale) : '',
+        };
+        messages.push({
+          key: n === position ? 'drillProposal.error.earlierThanBefore' : 'drillProposal.error.laterThanNext',
+          values,
+          fieldId: 'proposal-targetMinutes',
+        });
+      }
+      continue;
+    }
+    const known = ['position', 'targetMinutes', 'action', 'reason'].includes(field) ? field : 'other';
+    if (!messages.some((m) => m.key === `drillProposal.error.${known}`))
+      messages.push({ key: `drillProposal.error.${known}`, values: base, fieldId: proposalFieldId(field) });
+  }
+  return messages.length ? messages : [{ key: 'drillProposal.error.other', fieldId: 'proposal-position' }];
+}
 
 /** The element id of a paper form field a refusal is about. */
 export const paperFieldId = (field: string): string => {
@@ -105,6 +169,7 @@ export class DrillRecordFormFilter extends FormErrorFilter {
 
   constructor(
     private readonly pages: DrillRecordPagesService,
+    private readonly drills: DrillsService,
     private readonly i18n: I18nService,
   ) {
     super();
@@ -126,6 +191,16 @@ export class DrillRecordFormFilter extends FormErrorFilter {
       const errors = formErrors(PAPER_FORM, messages, body, heading);
       const data = await this.pages.paper(actor, id, locale, errors);
       return { view: 'drill-paper', data: { ...data, formErrors: errors } };
+    }
+
+    if (req.path.endsWith('/proposals')) {
+      const drill = await this.drills.get(actor, id);
+      // someone who may not propose is refused as such, whatever they sent
+      if (!may(actor, RESPONSE_PLAN.propose_change, drill)) throw new AppException('FORBIDDEN');
+      const steps = await this.pages.proposableSteps(actor, drill);
+      const errors = formErrors(PROPOSAL_FORM, proposalMessages(error, body, steps, locale), body);
+      const data = await this.pages.record(actor, id, locale, errors);
+      return { view: 'drill-record', data: { ...data, formErrors: errors } };
     }
 
     const lessons = req.path.endsWith('/lessons');

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { IsCalendarDate } from '../../common/validators.js';
 import { FINDING_SEVERITIES, type FindingSeverity } from '../../findings/finding.entity.js';
 import { blankToUndefined } from '../web-query.dto.js';
@@ -128,4 +128,47 @@ export class DrillPaperForm {
   @IsString()
   @MaxLength(20000)
   lessons?: string;
+}
+
+/** A whole number typed in a form (full-width digits too): blank → absent, digits → the number, anything else kept to be refused. */
+const wholeNumberOrUndefined = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const text = value.trim().replace(/[０-９]/g, (digit) => String.fromCharCode(digit.charCodeAt(0) - 0xfee0));
+  if (text === '') return undefined;
+  return /^\d{1,9}$/.test(text) ? Number(text) : text;
+};
+
+/** The longest target a proposal may set (90 days, as the playbook files). */
+export const PROPOSAL_MAX_TARGET_MINUTES = 60 * 24 * 90;
+
+/**
+ * 手順の変更を提案: one step of the drill's playbook, a new target (minutes from the start) and/or a
+ * new wording, and why (what the drill showed). The service refuses neither, and a target out of order.
+ */
+export class DrillProposalForm {
+  /** the step's position in the scenario's newest playbook */
+  @Transform(wholeNumberOrUndefined)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  position!: number;
+
+  @IsOptional()
+  @Transform(wholeNumberOrUndefined)
+  @IsInt()
+  @Min(0)
+  @Max(PROPOSAL_MAX_TARGET_MINUTES)
+  targetMinutes?: number;
+
+  /** blank: the wording unchanged */
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsString()
+  @Length(1, 300)
+  action?: string;
+
+  @Transform(blankToUndefined)
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
 }

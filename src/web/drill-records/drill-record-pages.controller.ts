@@ -9,7 +9,7 @@ import { flash } from '../flash.js';
 import { localeOf } from '../locale.js';
 import { WebPageQuery } from '../web-query.dto.js';
 import { DrillRecordFormFilter } from './drill-record-form.filter.js';
-import { DrillFindingForm, DrillLessonsForm, DrillPaperForm } from './drill-record-page.dto.js';
+import { DrillFindingForm, DrillLessonsForm, DrillPaperForm, DrillProposalForm } from './drill-record-page.dto.js';
 import { DrillRecordPagesService, recordPath } from './drill-record-pages.service.js';
 
 /**
@@ -50,6 +50,19 @@ export class DrillRecordPagesController {
     await this.pages.raiseFinding(actor, id, form);
     flash(res, 'notice.drillRecord_findingRaised');
     res.redirect(303, `${recordPath(id)}#findings-heading`);
+  }
+
+  /**
+   * 手順の変更を提案: one step of the drill's playbook (its target, its wording) into the plan's draft
+   * at once, for the CISO to approve; the drill's facilitator or the security office (403 for others).
+   */
+  @Post(':id/record/proposals')
+  @May(RESPONSE_PLAN.propose_change)
+  @UseFilters(DrillRecordFormFilter)
+  async propose(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Body() form: DrillProposalForm, @Res() res: Response): Promise<void> {
+    await this.pages.propose(actor, id, form);
+    flash(res, 'notice.drillProposal_proposed');
+    res.redirect(303, `${recordPath(id)}#proposals-heading`);
   }
 
   /** 訓練チェックシート: one A4 sheet to hold the drill on paper. */

@@ -15,10 +15,14 @@ import { DrillsService } from '../../response-plan/drills.service.js';
 import type { DrillRecordView } from '../../response-plan/dto/drill-run.dto.js';
 import { RESPONSE_PLAN, runsDrill } from '../../response-plan/response-plan.permissions.js';
 import { ScenariosService } from '../../response-plan/scenarios.service.js';
+import { stepsOf } from '../../response-plan/plan-drafts.js';
+import { ResponsePlanVersion } from '../../response-plan/response-plan-version.entity.js';
+import { ResponsePlanVersionsService } from '../../response-plan/response-plan-versions.service.js';
+import { PlaybookStep, Scenario } from '../../response-plan/scenario.entity.js';
 import type { FormErrors } from '../forms/form-error.js';
 import { formatMinutes } from '../response-plan/response-plan-pages.service.js';
 import { paperInput } from './drill-paper.js';
-import type { DrillFindingForm, DrillPaperForm } from './drill-record-page.dto.js';
+import type { DrillFindingForm, DrillPaperForm, DrillProposalForm } from './drill-record-page.dto.js';
 import { PAPER_EVENT_ROWS, PAPER_WALK_IN_ROWS } from './drill-record-page.dto.js';
 import { dateWithWeekday, tokyoDateOf, tokyoTimeOf } from './drill-record-times.js';
 
@@ -26,6 +30,21 @@ import { dateWithWeekday, tokyoDateOf, tokyoTimeOf } from './drill-record-times.
 export const LESSONS_FORM = 'drillLessons';
 export const FINDING_FORM = 'drillFinding';
 export const PAPER_FORM = 'drillPaper';
+export const PROPOSAL_FORM = 'drillProposal';
+
+/** A step of the scenario's newest playbook (the one a proposal changes), for the form and a refusal's message. */
+export interface ProposableStep {
+  position: number;
+  action: string;
+  actionEn: string | null;
+  targetMinutes: number;
+}
+
+/** A step's wording cut short for a select: 「配信業者に遮断を依頼する」 stays, a long one ends with 「…」. */
+export function shortWording(text: string, length = 24): string {
+  const chars = [...text.replace(/\s+/g, ' ').trim()];
+  return chars.length <= length ? chars.join('') : `${chars.slice(0, length - 1).join('')}…`;
+}
 
 export const recordPath = (id: string): string => `/drills/${id}/record`;
 
@@ -63,6 +82,7 @@ export class DrillRecordPagesService {
     private readonly runs: DrillRunsService,
     private readonly scenarios: ScenariosService,
     private readonly findings: FindingsService,
+    private readonly versions: ResponsePlanVersionsService,
   ) {}
 
   // ---------------------------------------------------------------- the record
@@ -77,6 +97,7 @@ export class DrillRecordPagesService {
     const departments = canRun && held ? await this.departmentRows(actor.organizationId) : [];
     const due = (severity: FindingSeverity) => this.findings.dueDateFor(severity, tokyoToday());
     const summary = view.stepSummary;
+    const proposal = await this.proposalSection(actor, drill, view, locale, refused);
     return {
       title: 'drillRecord.title',
       titleDetail: { ja: view.title, en: view.title },
@@ -131,6 +152,87 @@ export class DrillRecordPagesService {
       severities: [...FINDING_SEVERITIES].reverse().map((value) => ({ value, selected: value === (str(findingSent.severity) || 'medium') })),
       departments: departments.map((d) => ({ ...d, selected: d.id === str(findingSent.ownerDepartmentId) })),
       defaultDue: { high: due('high'), medium: due('medium'), low: due('low') },
+      ...proposal,
+    };
+  }
+
+  /** 手順の変更を提案: into the plan's draft at once (the CISO approves it at /response-plan/draft). */
+  propose(actor: Actor, id: string, form: DrillProposalForm): Promise<unknown> {
+    return this.versions.propose(actor, id, {
+      position: form.position,
+      reason: form.reason,
+      ...(form.targetMinutes !== undefined ? { targetMinutes: form.targetMinutes } : {}),
+      ...(form.action !== undefined ? { action: form.action.trim() } : {}),
+    });
+  }
+
+  /** The steps of the newest playbook of the drill's scenario (the draft's, if a change waits): what a proposal changes. */
+  async proposableSteps(actor: Actor, drill: Pick<Drill, 'scenarioId'>): Promise<ProposableStep[]> {
+    const scenario = await this.uow.manager.getRepository(Scenario).findOneBy({ organizationId: actor.organizationId, id: drill.scenarioId });
+    if (!scenario) return [];
+    const steps = await stepsOf({ manager: this.uow.manager }, scenario, scenario.latestRevision);
+    return steps.map((step) => ({ position: step.position, action: step.action, actionEn: step.actionEn, targetMinutes: step.targetMinutes }));
+  }
+
+  /**
+   * The proposals made from the drill (the step as it read before, the new target and/or wording,
+   * why, who, when, the plan version it went into) and, for its facilitator and the office, the form.
+   */
+  private async proposalSection(actor: Actor, drill: Drill, view: DrillRecordView, locale: Locale, refused: FormErrors | null): Promise<object> {
+    const { items } = await this.versions.proposals(actor, drill.id);
+    const manager = this.uow.manager;
+    const org = actor.organizationId;
+    const planVersions = items.length
+      ? await manager.getRepository(ResponsePlanVersion).find({
+          where: [...new Set(items.map((item) => item.proposal.planVersion))].map((version) => ({ organizationId: org, version })),
+          select: { version: true, status: true },
+        })
+      : [];
+    const statusOf = new Map(planVersions.map((v) => [v.version, v.status]));
+    const canReadDrafts = may(actor, RESPONSE_PLAN.read_plan_drafts);
+    const stepRepo = manager.getRepository(PlaybookStep);
+    const proposals = [];
+    for (const { proposal, proposedBy } of items) {
+      // the step as it read before the proposal: the revision before the one it wrote
+      const before = await stepRepo.findOneBy({
+        organizationId: org,
+        scenarioId: proposal.scenarioId,
+        revision: proposal.scenarioRevision - 1,
+        position: proposal.position,
+      });
+      const status = statusOf.get(proposal.planVersion) ?? 'draft';
+      proposals.push({
+        position: proposal.position,
+        action: before?.action ?? '',
+        actionEn: before?.actionEn ?? null,
+        hasTarget: proposal.targetMinutes !== null,
+        targetFrom: before ? formatMinutes(before.targetMinutes, locale) : '—',
+        targetTo: proposal.targetMinutes === null ? '' : formatMinutes(proposal.targetMinutes, locale),
+        newAction: proposal.action,
+        reason: proposal.reason,
+        by: proposedBy?.name ?? '',
+        at: proposal.createdAt,
+        planVersion: proposal.planVersion,
+        planStatus: status,
+        draftHref: status === 'draft' && canReadDrafts ? '/response-plan/draft' : null,
+      });
+    }
+    const canPropose = may(actor, RESPONSE_PLAN.propose_change, drill);
+    const sent = submittedOf(refused, PROPOSAL_FORM);
+    const steps = canPropose ? await this.proposableSteps(actor, drill) : [];
+    const firstLate = view.steps.find((step) => step.late === true)?.position;
+    const chosen = refused?.form === PROPOSAL_FORM ? str(sent.position) : firstLate !== undefined ? String(firstLate) : '';
+    return {
+      proposals,
+      canPropose,
+      proposalSteps: steps.map((step) => ({
+        position: step.position,
+        action: shortWording(step.action),
+        actionEn: step.actionEn ? shortWording(step.actionEn, 40) : null,
+        target: formatMinutes(step.targetMinutes, locale),
+        selected: String(step.position) === chosen,
+      })),
+      proposalForm: { targetMinutes: str(sent.targetMinutes), action: str(sent.action), reason: str(sent.reason) },
     };
   }
 

@@ -3,9 +3,10 @@ import { AppException } from '../../common/errors/app.exception.js';
 import { loadCatalogue } from '../../common/messages.js';
 import { DRILL_EVENT_KINDS } from '../../response-plan/drill-record.entity.js';
 import { DRILL_KINDS, DRILL_STATUSES } from '../../response-plan/drill.entity.js';
+import { RESPONSE_PLAN_VERSION_STATUSES } from '../../response-plan/response-plan-version.entity.js';
 import { paperInput } from './drill-paper.js';
-import { DRILL_RECORD_FORM_PROBLEMS, paperMessages } from './drill-record-form.filter.js';
-import { wholePercent } from './drill-record-pages.service.js';
+import { DRILL_RECORD_FORM_PROBLEMS, paperMessages, proposalMessages } from './drill-record-form.filter.js';
+import { shortWording, wholePercent } from './drill-record-pages.service.js';
 import { dateWithWeekday, parseClock, tokyoDateOf, tokyoTimeOf } from './drill-record-times.js';
 
 describe('drill record pages: times from the paper sheet', () => {
@@ -94,7 +95,13 @@ describe('drill record pages: times from the paper sheet', () => {
       ...DRILL_STATUSES.map((status) => `drillRecord.status.${status}`),
       ...['scheduled', 'cancelled'].map((status) => `drillRecord.notHeld.${status}`),
       ...DRILL_EVENT_KINDS.map((kind) => `drillRecord.eventKind.${kind}`),
-      ...[...DRILL_RECORD_FORM_PROBLEMS].filter((code) => code.startsWith('DRILL_')).map((code) => `drillPaper.error.${code}`),
+      ...[...DRILL_RECORD_FORM_PROBLEMS]
+        .filter((code) => code.startsWith('DRILL_') && !code.startsWith('DRILL_PROPOSAL_'))
+        .map((code) => `drillPaper.error.${code}`),
+      ...['position', 'targetMinutes', 'action', 'reason', 'other', 'nothing', 'earlierThanBefore', 'laterThanNext', 'stepNotFound'].map(
+        (key) => `drillProposal.error.${key}`,
+      ),
+      ...RESPONSE_PLAN_VERSION_STATUSES.map((status) => `drillProposal.version.${status}`),
       ...['time', 'text', 'kind'].map((field) => `drillPaper.error.event.${field}`),
       ...['date', 'startTime', 'endTime', 'lessons', 'present', 'other'].map((field) => `formField.drillPaper.${field}`),
       ...['title', 'description', 'severity', 'ownerDepartmentId', 'dueDate'].map((field) => `formField.drillFinding.${field}`),
@@ -106,5 +113,49 @@ describe('drill record pages: times from the paper sheet', () => {
       const catalogue = loadCatalogue(locale);
       expect(keys.filter((key) => !(key in catalogue))).toEqual([]);
     }
+  });
+});
+
+describe('drill record pages: a proposal refused', () => {
+  const steps = [
+    { position: 1, action: '監視の警報を確かめる', targetMinutes: 10 },
+    { position: 2, action: '配信業者に遮断を依頼する', targetMinutes: 30 },
+    { position: 3, action: '住民向けのお知らせを出す', targetMinutes: 60 },
+  ];
+  const refused = (messages: string[], field = 'targetMinutes') => new AppException('VALIDATION_FAILED', 'x', [{ field, messages }]);
+
+  it('names the step and its neighbour’s target when the new target breaks the order, either way', () => {
+    // step 2 at 5 minutes: the service names step 2 (earlier than the step before)
+    expect(proposalMessages(refused(['step 2: 5 is earlier than the step before (10)']), { position: '2', targetMinutes: '5' }, steps, 'ja')).toEqual([
+      {
+        key: 'drillProposal.error.earlierThanBefore',
+        values: { position: '2', action: '配信業者に遮断を依頼する', count: '3', target: '5分', other: '1', otherTarget: '10分' },
+        fieldId: 'proposal-targetMinutes',
+      },
+    ]);
+    // step 2 at 90 minutes: the service names step 3 (now earlier than step 2)
+    expect(proposalMessages(refused(['step 3: 60 is earlier than the step before (90)']), { position: '2', targetMinutes: '90' }, steps, 'ja')).toEqual([
+      {
+        key: 'drillProposal.error.laterThanNext',
+        values: { position: '2', action: '配信業者に遮断を依頼する', count: '3', target: '1時間30分', other: '3', otherTarget: '1時間' },
+        fieldId: 'proposal-targetMinutes',
+      },
+    ]);
+  });
+
+  it('asks for a target or a wording on both fields; a field that cannot be read by its field; a missing step by the playbook’s length', () => {
+    const [nothing] = proposalMessages(refused(['propose a new target, a new wording, or both']), { position: '1' }, steps, 'ja');
+    expect(nothing).toMatchObject({ key: 'drillProposal.error.nothing', fieldId: 'proposal-targetMinutes', alsoIds: ['proposal-action'] });
+    expect(proposalMessages(refused(['reason must be longer than or equal to 1 characters'], 'reason'), { position: '1' }, steps, 'ja')).toMatchObject([
+      { key: 'drillProposal.error.reason', fieldId: 'proposal-reason' },
+    ]);
+    expect(proposalMessages(new AppException('DRILL_PROPOSAL_STEP_NOT_FOUND'), { position: '7' }, steps, 'ja')).toMatchObject([
+      { key: 'drillProposal.error.stepNotFound', values: { position: '7', count: '3' }, fieldId: 'proposal-position' },
+    ]);
+  });
+
+  it('cuts a long wording short for the step select', () => {
+    expect(shortWording('配信業者に遮断を依頼する')).toBe('配信業者に遮断を依頼する');
+    expect(shortWording('あ'.repeat(30))).toBe(`${'あ'.repeat(23)}…`);
   });
 });
