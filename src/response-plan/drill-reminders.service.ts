@@ -11,7 +11,7 @@ import { ScheduledJob } from '../jobs/job-registry.js';
 import { NotificationTemplate, type Mail, type NotificationIntent, type NotificationRecipient } from '../notifications/notification-intent.js';
 import { Organization } from '../organizations/organization.entity.js';
 import { drillDetails, drillMailFacts, peopleByIds, type DrillMailFacts } from './drill-invitations.js';
-import { DRILL_PERSON_SQL } from './drill-people.js';
+import { DRILL_PERSON_SQL, drillPeople } from './drill-people.js';
 import { DRILL_REMINDER_KINDS, type DrillReminderKind } from './drill-reminder.entity.js';
 
 declare module '../outbox/outbox-topics.js' {
@@ -145,7 +145,15 @@ export class DrillReminderMail implements NotificationIntent<'drills.reminder', 
     const found = await drillMailFacts(manager, organizationId, payload.drillId, this.publicUrl);
     if (!found) return [];
     const data: ReminderData = { ...found.facts, days: dayNumber(payload.startsOn) - dayNumber(payload.day) };
-    return (await peopleByIds(manager, organizationId, payload.staffIds)).map((person) => ({
+    // only those the drill still names: someone a change took off since the job ran is not reminded
+    const stillInvited = new Set(await drillPeople(manager, organizationId, found.drill));
+    return (
+      await peopleByIds(
+        manager,
+        organizationId,
+        payload.staffIds.filter((id) => stillInvited.has(id)),
+      )
+    ).map((person) => ({
       key: person.id,
       email: person.email,
       familyName: person.family_name,

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { intParam } from '../common/int-param.js';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, May } from '../common/access.decorators.js';
 import type { Actor } from '../common/actor.js';
@@ -27,7 +28,8 @@ import { RESPONSE_PLAN } from './response-plan.permissions.js';
 const NOT_FOUND = 'No such drill, or not one you may see (DRILL_NOT_FOUND)';
 const NOT_YOURS = 'Only the drill’s facilitator or the security office runs it (FORBIDDEN)';
 const STATE = 'The drill is not in a state for this (DRILL_NOT_RUNNING, drillStatus says which)';
-const position = new ParseIntPipe({ errorHttpStatusCode: 400 });
+/** A step's position: 1–1000, or 400 naming `position`. */
+const position = intParam('position', 1000);
 
 /**
  * Running a drill and its record: start, attendance, steps done, injects and problems, finish; the

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
 import { tokyoInstant } from '../common/calendar.js';
+import { fiscalYearOf } from '../common/dates.js';
 import type { FieldError } from '../common/errors/app.exception.js';
 import { AppException } from '../common/errors/app.exception.js';
 import { assertMay, may } from '../common/permissions.js';
@@ -26,6 +27,9 @@ import { ResponsePlanVersionsService } from './response-plan-versions.service.js
 import { PlaybookStep } from './scenario.entity.js';
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+/** A paper record's start lies within this many days of the drill's scheduled start (a drill held on another day is rescheduled first). */
+export const PAPER_WINDOW_DAYS = 30;
 
 /** Minutes from the start, rounded up: a step done 30 min 1 s after the start took 31 minutes, late against a 30-minute target. */
 export function elapsedMinutes(startedAt: Date, at: Date): number {
@@ -174,6 +178,8 @@ export class DrillRunsService {
       const now = Date.now();
       const errors: FieldError[] = [];
       if (startedAt.getTime() > now) errors.push({ field: 'startedAt', messages: ['must not be in the future'] });
+      else if (Math.abs(startedAt.getTime() - drill.startsAt.getTime()) > PAPER_WINDOW_DAYS * DAY)
+        errors.push({ field: 'startedAt', messages: [`must be within ${PAPER_WINDOW_DAYS} days of the drill’s scheduled start; change the schedule first`] });
       if (!(finishedAt.getTime() > startedAt.getTime())) errors.push({ field: 'finishedAt', messages: ['must be after startedAt'] });
       else if (finishedAt.getTime() > now) errors.push({ field: 'finishedAt', messages: ['must not be in the future'] });
       if (errors.length) throw new AppException('DRILL_TIME_INVALID', undefined, errors);
@@ -182,13 +188,15 @@ export class DrillRunsService {
       const steps = await this.playbook(tx.manager, begun);
       const window = { startedAt, finishedAt };
       const seen = new Set<number>();
+      const positions: FieldError[] = [];
       dto.steps.forEach((entry, i) => {
         if (!steps.some((step) => step.position === entry.position))
-          errors.push({ field: `steps.${i}.position`, messages: [`the scenario has no step ${entry.position}`] });
-        else if (seen.has(entry.position)) errors.push({ field: `steps.${i}.position`, messages: [`step ${entry.position} is given twice`] });
+          positions.push({ field: `steps.${i}.position`, messages: [`the scenario has no step ${entry.position}`] });
+        else if (seen.has(entry.position)) positions.push({ field: `steps.${i}.position`, messages: [`step ${entry.position} is given twice`] });
         seen.add(entry.position);
         if (!within(window, tokyoInstant(entry.doneAt))) errors.push({ field: `steps.${i}.doneAt`, messages: ['must be between startedAt and finishedAt'] });
       });
+      if (positions.length) throw new AppException('VALIDATION_FAILED', undefined, positions);
       (dto.events ?? []).forEach((event, i) => {
         if (!within(window, tokyoInstant(event.occurredAt)))
           errors.push({ field: `events.${i}.occurredAt`, messages: ['must be between startedAt and finishedAt'] });
@@ -410,12 +418,21 @@ export class DrillRunsService {
 
   /** Sets the start and the playbook revision, and puts everyone invited on the roll. */
   private async begin(tx: Transaction, drill: Drill, startedAt: Date): Promise<Drill> {
-    const [scenario] = (await tx.manager.query(`SELECT revision FROM response_scenarios WHERE organization_id = $1 AND id = $2`, [
-      tx.actor.organizationId,
-      drill.scenarioId,
-    ])) as { revision: number }[];
+    // the playbook in force when it started: the revision the plan version approved by then names (a drill entered from
+    // paper after a later approval is still timed against the steps it ran), else the one in force now
+    const [scenario] = (await tx.manager.query(
+      `SELECT coalesce(
+                (SELECT (v.scenario_revisions ->> sc.id::text)::int FROM response_plan_versions v
+                  WHERE v.organization_id = sc.organization_id AND v.approved_at <= $3 AND v.scenario_revisions ? sc.id::text
+                  ORDER BY v.version DESC LIMIT 1),
+                sc.revision) AS revision
+         FROM response_scenarios sc WHERE sc.organization_id = $1 AND sc.id = $2`,
+      [tx.actor.organizationId, drill.scenarioId, startedAt],
+    )) as { revision: number }[];
     drill.startedAt = startedAt;
     drill.scenarioRevision = scenario.revision;
+    // a drill counts in the fiscal year it was held
+    drill.fiscalYear = fiscalYearOf(startedAt);
     await tx.manager.query(
       `INSERT INTO drill_attendance (organization_id, drill_id, staff_id, invited, present)
        SELECT $1, $5, invited.id, true, false FROM (${INVITED_STAFF_SQL}) invited

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { intParam } from '../common/int-param.js';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, May } from '../common/access.decorators.js';
 import type { Actor } from '../common/actor.js';
@@ -109,7 +110,7 @@ export class ResponsePlanVersionsController {
   @ApiOperation({ summary: 'One version: its text, the diff against the approved version before it, and the changed steps of each scenario (old and new)' })
   @ApiOkResponse({ type: PlanVersionDetailView })
   @ApiProblems({ 400: 'v is not a number (VALIDATION_FAILED)', 404: VERSION_NOT_FOUND })
-  async get(@CurrentActor() actor: Actor, @Param('v', ParseIntPipe) v: number): Promise<PlanVersionDetailView> {
+  async get(@CurrentActor() actor: Actor, @Param('v', intParam('v', 100000)) v: number): Promise<PlanVersionDetailView> {
     return planVersionDetailView(await this.versions.get(actor, v));
   }
 
@@ -136,7 +137,7 @@ export class ResponsePlanVersionsController {
     404: VERSION_NOT_FOUND,
     409: 'The version is not the draft (RESPONSE_PLAN_VERSION_NOT_DRAFT)',
   })
-  async approve(@CurrentActor() actor: Actor, @Param('v', ParseIntPipe) v: number): Promise<PlanApprovalView> {
+  async approve(@CurrentActor() actor: Actor, @Param('v', intParam('v', 100000)) v: number): Promise<PlanApprovalView> {
     const approval = await this.versions.approve(actor, v);
     return { ...approval, version: planVersionSummaryView(approval.version) };
   }

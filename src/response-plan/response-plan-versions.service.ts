@@ -258,6 +258,9 @@ export class ResponsePlanVersionsService {
   async propose(actor: Actor, drillId: string, dto: DrillProposalDto): Promise<ProposalRecord> {
     const drill = await this.drills.get(actor, drillId);
     assertMay(actor, RESPONSE_PLAN.propose_change, drill);
+    // a proposal comes from what a drill showed: one that runs or was held
+    if (drill.status !== 'running' && drill.status !== 'completed')
+      throw new AppException('DRILL_NOT_RUNNING', `The drill is ${drill.status}`, undefined, { drillStatus: drill.status });
     if (dto.targetMinutes === undefined && dto.action === undefined) {
       throw new AppException('VALIDATION_FAILED', 'targetMinutes, action: propose a new target, a new wording, or both', [
         { field: 'targetMinutes', messages: ['propose a new target, a new wording, or both'] },
@@ -342,6 +345,13 @@ export class ResponsePlanVersionsService {
       if (target.status !== 'draft')
         throw new AppException('RESPONSE_PLAN_VERSION_NOT_DRAFT', `Version ${target.version} is ${target.status}`, undefined, { versionStatus: target.status });
       if (target.draftedBy && target.draftedBy === actor.staffId) throw new AppException('RESPONSE_PLAN_OWN_DRAFT');
+      // nor a draft they wrote into: its text, a playbook (both recorded as changes of the version) or a proposal from a drill
+      const [contributed] = (await tx.manager.query(
+        `SELECT 1 FROM audit_trail WHERE organization_id = $1 AND actor_id = $2 AND entity_type = 'response_plan_version' AND entity_id = $3
+         UNION ALL SELECT 1 FROM drill_proposals WHERE organization_id = $1 AND proposed_by = $2 AND plan_version = $4 LIMIT 1`,
+        [org, actor.staffId, target.id, target.version],
+      )) as unknown[];
+      if (actor.staffId && contributed) throw new AppException('RESPONSE_PLAN_OWN_DRAFT');
 
       const now = new Date();
       const today = tokyoToday(now);

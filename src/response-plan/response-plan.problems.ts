@@ -23,7 +23,10 @@ export const RESPONSE_PLAN_PROBLEMS = {
   },
   RESPONSE_PLAN_VERSION_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'No such version of the response plan (or a draft you may not see)' },
   RESPONSE_PLAN_VERSION_NOT_DRAFT: { status: HttpStatus.CONFLICT, title: 'Only the draft version of the plan can be approved; versionStatus says what it is' },
-  RESPONSE_PLAN_OWN_DRAFT: { status: HttpStatus.FORBIDDEN, title: 'Nobody approves a plan draft they opened: another CISO approves it' },
+  RESPONSE_PLAN_OWN_DRAFT: {
+    status: HttpStatus.FORBIDDEN,
+    title: 'Nobody approves a plan draft they opened or wrote into (its text, a playbook, a proposal): another CISO approves it',
+  },
   PLAN_APPROVAL_REQUIRES_SECOND_FACTOR: {
     status: HttpStatus.FORBIDDEN,
     title: 'Approving the response plan requires a session opened with a second factor: sign in again with it',

@@ -138,6 +138,7 @@ describe('API contract: documented responses, no internals', () => {
     /** a scenario of the response plan (policies/response-plan/), which every role reads */
     let scenarioId = '';
     /** a drill of that scenario, every role invited */
+    let runDrillId = '';
     let planDrillId = '';
 
     /** Sends a request (as `role`, or signed out) and keeps its body for the scans at the end. */
@@ -786,6 +787,7 @@ describe('API contract: documented responses, no internals', () => {
       const live = await call('post', '/api/v1/drills', 'security_officer', (r) => r.send(body));
       expectStatus(live, 201);
       const id = live.body.id as string;
+      runDrillId = id;
       expectStatus(await call('post', `/api/v1/drills/${id}/start`, 'security_officer'), 200);
       expectStatus(await call('put', `/api/v1/drills/${id}/attendance`, 'security_officer', (r) => r.send({ presentStaffIds: [people.staff.staff.id] })), 200);
       expectStatus(await call('post', `/api/v1/drills/${id}/steps/1/done`, 'security_officer', (r) => r.send({ note: '確認' })), 200);
@@ -820,7 +822,7 @@ describe('API contract: documented responses, no internals', () => {
       );
       expectStatus(await call('put', `/api/v1/scenarios/${scenarioId}/draft`, 'security_officer', (r) => r.send({ steps, changeNote: '試験' })), 200);
       const proposal = { position: 1, action: '試験の文言', reason: '試験' };
-      expectStatus(await call('post', `/api/v1/drills/${planDrillId}/proposals`, 'security_officer', (r) => r.send(proposal)), 201);
+      expectStatus(await call('post', `/api/v1/drills/${runDrillId}/proposals`, 'security_officer', (r) => r.send(proposal)), 201); // a drill held
     });
 
     it('calendar subscription: made (its address shown once), made anew, stopped; one left in use', async () => {

@@ -242,6 +242,17 @@ describe('running a drill: the clock, the roll, steps against their targets, the
       events: [{ kind: 'inject', text: '庁舎が停電', occurredAt: tokyo(new Date(startsAt.getTime() + 5 * MINUTE)) }],
       lessons: '発電機の燃料を確かめる',
     };
+    // held on another day than scheduled (more than 30 days apart): reschedule first; a step twice; a position out of range
+    const otherDay = await call(facilitator, 'put', `/api/v1/drills/${drill.id}/paper-record`)
+      .send({ ...body, startedAt: tokyo(new Date(startsAt.getTime() - 40 * 24 * 3600_000)) })
+      .expect(400);
+    expect(otherDay.body.errors.map((e: { field: string }) => e.field)).toEqual(['startedAt']);
+    const twice = await call(facilitator, 'put', `/api/v1/drills/${drill.id}/paper-record`)
+      .send({ ...body, steps: [body.steps[0], body.steps[0]] })
+      .expect(400);
+    expect(twice.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'steps.1.position' }] });
+    const far = await call(facilitator, 'post', `/api/v1/drills/${drill.id}/steps/99999999999/done`).send({}).expect(400);
+    expect(far.body.errors[0].field).toBe('position');
     const refused = await call(facilitator, 'put', `/api/v1/drills/${drill.id}/paper-record`).send(body).expect(400);
     expect(refused.body).toMatchObject({ code: 'DRILL_TIME_INVALID' });
     expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['steps.1.doneAt']);

@@ -307,6 +307,10 @@ describe('the response plan’s versions: a draft from the files or the app, the
     const proposal = { position: 1, targetMinutes: 3, action: '端末のLANケーブルを抜く', reason: '訓練では5分かかりすぎた' };
     await as(manager).post(`/api/v1/drills/${drillId}/proposals`).send(proposal).expect(403); // invited, but not the facilitator
     await as(staff).post(`/api/v1/drills/${drillId}/proposals`).send(proposal).expect(404); // not invited
+    // a proposal comes from a drill that runs or was held
+    const early = await as(facilitator).post(`/api/v1/drills/${drillId}/proposals`).send(proposal).expect(409);
+    expect(early.body).toMatchObject({ code: 'DRILL_NOT_RUNNING', drillStatus: 'scheduled' });
+    await as(facilitator).post(`/api/v1/drills/${drillId}/start`).expect(200);
     await as(facilitator)
       .post(`/api/v1/drills/${drillId}/proposals`)
       .send({ position: 9, targetMinutes: 3, reason: '-' })
@@ -348,7 +352,9 @@ describe('the response plan’s versions: a draft from the files or the app, the
     // the officer opened draft 3: the officer-CISO opens none of it, approves it
     await as(officerCiso).post('/api/v1/response-plan/versions/3/approve').expect(200);
     expect((await scenario()).steps.map((s: Step) => s.targetMinutes)).toEqual([3, 10, 30, 4320, 10080, 43200]);
-    await as(officerCiso).put('/api/v1/response-plan/draft').send({ body: '# 緊急時対応計画（改）\n', changeNote: '全面改訂' }).expect(200);
+    // the officer opens draft 4, the officer-CISO writes into it: they approve no draft holding their own change
+    await as(officer).put('/api/v1/response-plan/draft').send({ body: '# 緊急時対応計画（改）\n', changeNote: '全面改訂' }).expect(200);
+    await as(officerCiso).put('/api/v1/response-plan/draft').send({ body: '# 緊急時対応計画（改2）\n', changeNote: '全面改訂' }).expect(200);
     const own = await as(officerCiso).post('/api/v1/response-plan/versions/4/approve').expect(403);
     expect(own.body.code).toBe('RESPONSE_PLAN_OWN_DRAFT');
     await as(ciso).post('/api/v1/response-plan/versions/4/approve').expect(200);
@@ -393,7 +399,7 @@ describe('the response plan’s versions: a draft from the files or the app, the
     const edit = (await page(officer, '/response-plan/draft/edit').expect(200)).text;
     expect(edit).toContain('<label for="body">計画の本文（Markdown）</label>');
     const current = /<textarea id="body"[^>]*>([\s\S]*?)<\/textarea>/.exec(edit)![1]!;
-    const same = await form(officer, '/response-plan/draft/edit', { body: '# 緊急時対応計画（改）\n', changeNote: '同じ' }).expect(409);
+    const same = await form(officer, '/response-plan/draft/edit', { body: '# 緊急時対応計画（改2）\n', changeNote: '同じ' }).expect(409);
     expect(same.text).toMatch(/<div class="error-summary" role="alert"[^>]*autofocus/);
     expect(words(same.text)).toContain('本文が現行の版（または承認待ちの改訂案）と同じです。');
     const empty = await form(officer, '/response-plan/draft/edit', { body: current, changeNote: '' }).expect(400);

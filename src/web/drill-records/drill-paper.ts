@@ -1,4 +1,4 @@
-import { isCalendarDate } from '../../common/calendar.js';
+import { addDays, isCalendarDate } from '../../common/calendar.js';
 import { AppException, type FieldError } from '../../common/errors/app.exception.js';
 import { DRILL_EVENT_KINDS, type DrillEventKind } from '../../response-plan/drill-record.entity.js';
 import type { PaperRecordDto } from '../../response-plan/dto/drill-run.dto.js';
@@ -19,7 +19,8 @@ export interface PaperInput {
 
 /**
  * The paper sheet's form (urlencoded, flat: see DrillPaperForm) as a paper record: each `HH:MM` on
- * the drill's date in Tokyo (`2022-11-10T14:25:00`, which the service reads as Tokyo time); a step
+ * the drill's date in Tokyo (`2022-11-10T14:25:00`, which the service reads as Tokyo time; a time
+ * earlier than the start is on the next day, for a drill past midnight); a step
  * with a blank time was not done; a row of injects and problems with neither time nor text is left
  * out. What cannot be read throws 400 VALIDATION_FAILED naming the field (`date`, `startTime`,
  * `endTime`, `step.<position>`, `event.<row>.time|text|kind`), every one at once.
@@ -28,8 +29,10 @@ export function paperInput(body: Record<string, unknown>): PaperInput {
   const errors: FieldError[] = [];
   const date = text(body.date).trim();
   if (!isCalendarDate(date)) errors.push({ field: 'date', messages: ['must be a date YYYY-MM-DD'] });
-  const at = (clock: string) => `${date}T${clock}:00`;
   const start = parseClock(body.startTime);
+  // a time before the start is after midnight: the next day (a drill from 23:00 to 01:00)
+  const nextDay = isCalendarDate(date) ? addDays(date, 1) : date;
+  const at = (clock: string) => `${start && clock < start ? nextDay : date}T${clock}:00`;
   const end = parseClock(body.endTime);
   if (!start) errors.push({ field: 'startTime', messages: ['must be a time HH:MM'] });
   if (!end) errors.push({ field: 'endTime', messages: ['must be a time HH:MM'] });

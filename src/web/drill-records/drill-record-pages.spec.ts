@@ -59,6 +59,14 @@ describe('drill record pages: times from the paper sheet', () => {
     });
     expect(stepPositions).toEqual([1, 3]);
     expect(eventRows).toEqual([2]);
+    // a drill past midnight: times before the start are on the next day
+    const night = paperInput({ ...form, startTime: '23:00', endTime: '01:10', stepTime: ['23:40', '', '00:30'], eventTime: ['', '23:05', ''] }).dto;
+    expect([night.startedAt, night.finishedAt, ...night.steps.map((step) => step.doneAt)]).toEqual([
+      '2022-11-10T23:00:00',
+      '2022-11-11T01:10:00',
+      '2022-11-10T23:40:00',
+      '2022-11-11T00:30:00',
+    ]);
   });
 
   it('refuses what cannot be read, every field at once', () => {
