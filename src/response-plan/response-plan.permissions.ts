@@ -14,7 +14,7 @@ export const RESPONSE_PLAN = definePermissions('response_plan', {
   read_contacts: [...PLAN_RESPONDERS, 'manager', 'admin'],
   /** schedule, change and cancel drills (the security office) */
   schedule_drills: ['security_officer'],
-  /** read a drill and its invitation: the office, the CISO, the CSIRT, its facilitator and its invitees */
+  /** read a drill and its invitation: the office, the CISO, the CSIRT, auditors, its facilitator and its invitees */
   read_drill: { roles: ROLES, when: (actor: Actor, drill: Pick<Drill, 'facilitatorId' | 'invitees'>) => seesDrill(actor, drill) },
   /** run a drill (start, attendance, steps, injects, finish, the paper record, lessons, its findings): its facilitator or the security office */
   run_drill: { roles: ROLES, when: (actor: Actor, drill: Pick<Drill, 'facilitatorId'>) => runsDrill(actor, drill) },
@@ -39,8 +39,8 @@ export function runsDrill(actor: Actor, drill: Pick<Drill, 'facilitatorId'>): bo
   return !!actor.system || actor.roles.includes('security_officer') || (!!actor.staffId && actor.staffId === drill.facilitatorId);
 }
 
-/** Who reads every drill. */
-export const DRILL_READ_ALL: readonly Role[] = ['security_officer', 'ciso', 'csirt'];
+/** Who reads every drill: the office, the CISO, the CSIRT, and auditors (drills are part of what they audit, plan item III-5). */
+export const DRILL_READ_ALL: readonly Role[] = ['security_officer', 'ciso', 'csirt', 'auditor'];
 
 /** Whether the person reads the drill: the office, the CISO, the CSIRT, the facilitator, or an invitee (by id, role or department). */
 export function seesDrill(actor: Actor, drill: Pick<Drill, 'facilitatorId' | 'invitees'>): boolean {

@@ -152,7 +152,7 @@ describe('drill pages: the calendar of what the viewer sees, scheduling in the f
 
     // no title: refused, linked to the field, the rest kept
     const untitled = await form(officer, '/drills', { ...good(), title: '' }).expect(400);
-    expect(summaryOf(untitled.text)).toEqual([{ href: '#title', text: '件名を200文字以内で入力してください。' }]);
+    expect(summaryOf(untitled.text)).toEqual([{ href: '#title', text: '件名を入力してください（200文字以内）。' }]);
     expect(untitled.text).toContain('value="本庁舎3階 第1会議室"');
     expect(untitled.text).toMatch(new RegExp(`<option value="${facilitator.staff.id}" selected>`));
     expect(untitled.text).toMatch(/<title>エラー：/);
@@ -252,7 +252,7 @@ describe('drill pages: the calendar of what the viewer sees, scheduling in the f
 
     // an inject; an empty one is refused at the top, linked to its box
     const empty = await form(facilitator, `/drills/${drillId}/run/events`, { kind: 'inject', text: '' }).expect(400);
-    expect(summaryOf(empty.text)).toEqual([{ href: '#inject-text', text: '内容を2000文字以内で入力してください。' }]);
+    expect(summaryOf(empty.text)).toEqual([{ href: '#inject-text', text: '内容を入力してください（2000文字以内）。' }]);
     await form(facilitator, `/drills/${drillId}/run/events`, { kind: 'inject', text: '住民から「町HPが見られない」と電話' }).expect(303);
     await form(facilitator, `/drills/${drillId}/run/events`, { kind: 'problem', text: '配信業者の夜間連絡先が古かった' }).expect(303);
 
@@ -274,7 +274,7 @@ describe('drill pages: the calendar of what the viewer sees, scheduling in the f
     const figures = words((await page(officer, `/drills?fiscalYear=${fy}`).expect(200)).text);
     expect(figures).toContain('実施回数 1 回 机上 1 ・ 機能 0 ・ 総合 0');
     expect(figures).toContain('出席率 50.0% 招集 2 人のうち 1 人');
-    expect(figures).toContain('目標時間内に完了した手順の割合 0.0% 3 手順のうち 0（遅れ 1、未完了 2）');
+    expect(figures).toContain('目標時間内に完了した手順の割合 0.0% 3 手順のうち 0（遅れ 1、未実施 2）');
 
     // once finished, the live page's forms are gone and a late post is refused at the top with the drill's state
     const late = await form(facilitator, `/drills/${drillId}/run/steps/3`).expect(409);

@@ -234,7 +234,7 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
     expect(text).toContain('紙の記録から入力');
     expect(text).toContain('手順 3 のうち 目標時間内 1・遅れ 1・未実施 1');
     expect(text).toContain('出席率 67%（2/3人）');
-    expect(text).toContain('（招待外の出席 1人）');
+    expect(text).toContain('（招集外の出席 1人）');
     expect(record).toContain('遅れた手順：<a href="#step-row-1" class="nowrap">手順 1（2分）</a>');
     expect(record).toContain('<tr id="step-row-1" class="drill-record-steps__late">');
     expect(rows(record, 'drill-record-steps')).toEqual([
@@ -247,7 +247,7 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
         ['招待 一郎', '企画課', '出席'],
         ['総務 花子', '総務課', '出席'],
         ['欠席 次郎', '総務課', '欠席'],
-        ['進行 役子', '企画課', '出席 （招待外）'],
+        ['進行 役子', '企画課', '出席 （招集外）'],
       ]),
     );
     expect(rows(record, 'drill-record-events')).toEqual([
@@ -297,6 +297,11 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
     const record = (await page(invitee, `/drills/${drillId}/record`).expect(200)).text;
     expect(record).toMatch(new RegExp(`<a href="/findings/${finding!.id}">[^<]*配信業者の連絡先が古い</a>`));
     expect(words(record)).toContain('重要度 高');
+    // the findings board links the drill's record for the office (who reads every drill)
+    const officeBoard = (await page(officer, '/findings?source=drill').expect(200)).text;
+    expect(officeBoard).toContain(`<a href="/drills/${drillId}/record">`);
+    const findingPage = (await page(officer, `/findings/${finding!.id}`).expect(200)).text;
+    expect(findingPage).toContain(`href="/drills/${drillId}/record"`);
   });
 
   it('a change to the playbook proposed through the record’s form goes into the plan’s draft; refusals at the top; no form for those who may not propose', async () => {

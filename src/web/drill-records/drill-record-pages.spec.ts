@@ -4,6 +4,7 @@ import { loadCatalogue } from '../../common/messages.js';
 import { DRILL_EVENT_KINDS } from '../../response-plan/drill-record.entity.js';
 import { DRILL_KINDS, DRILL_STATUSES } from '../../response-plan/drill.entity.js';
 import { RESPONSE_PLAN_VERSION_STATUSES } from '../../response-plan/response-plan-version.entity.js';
+import { sourceHref } from '../findings/finding-pages.service.js';
 import { paperInput } from './drill-paper.js';
 import { DRILL_RECORD_FORM_PROBLEMS, paperMessages, proposalMessages } from './drill-record-form.filter.js';
 import { shortWording, wholePercent } from './drill-record-pages.service.js';
@@ -165,5 +166,15 @@ describe('drill record pages: a proposal refused', () => {
   it('cuts a long wording short for the step select', () => {
     expect(shortWording('配信業者に遮断を依頼する')).toBe('配信業者に遮断を依頼する');
     expect(shortWording('あ'.repeat(30))).toBe(`${'あ'.repeat(23)}…`);
+  });
+});
+
+describe('the findings board links a drill finding to its record only for those who read every drill', () => {
+  it('links for the office, the CISO, the CSIRT and auditors; not for a manager, who may not be invited', () => {
+    expect(sourceHref('drill', 'd1', { roles: ['auditor'] })).toBe('/drills/d1/record');
+    expect(sourceHref('drill', 'd1', { roles: ['security_officer', 'staff'] })).toBe('/drills/d1/record');
+    expect(sourceHref('drill', 'd1', { roles: ['manager', 'staff'] })).toBeNull();
+    expect(sourceHref('drill', 'd1')).toBeNull();
+    expect(sourceHref('audit', 'a1', { roles: ['manager'] })).toBe('/audits/a1');
   });
 });

@@ -177,12 +177,14 @@ export class DrillPagesService {
     };
   }
 
-  /** The years of the selector: the current one with its neighbours, and those that have drills. */
+  /** The years of the selector: every year from the first drill's (or last year) to next year, so a year without a drill shows too. */
   private async fiscalYears(actor: Actor, current: number): Promise<number[]> {
-    const rows = (await this.uow.manager.query(`SELECT DISTINCT fiscal_year AS y FROM drills WHERE organization_id = $1`, [actor.organizationId])) as {
-      y: number;
-    }[];
-    return [...new Set([current - 1, current, current + 1, ...rows.map((r) => r.y)])];
+    const [row] = (await this.uow.manager.query(`SELECT min(fiscal_year) AS first, max(fiscal_year) AS last FROM drills WHERE organization_id = $1`, [
+      actor.organizationId,
+    ])) as { first: number | null; last: number | null }[];
+    const from = Math.min(row?.first ?? current - 1, current - 1);
+    const to = Math.max(row?.last ?? current + 1, current + 1);
+    return Array.from({ length: to - from + 1 }, (_, i) => from + i);
   }
 
   private async scenarioTitles(actor: Actor, ids: readonly string[]): Promise<Map<string, { title: string; titleEn: string | null }>> {

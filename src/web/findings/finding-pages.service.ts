@@ -17,6 +17,7 @@ import { FINDING_SCOPE, FINDINGS } from '../../findings/findings.permissions.js'
 import type { FormErrors } from '../forms/form-error.js';
 import { pagerFor } from '../pagination.js';
 import { fullName } from '../viewer.service.js';
+import { DRILL_READ_ALL } from '../../response-plan/response-plan.permissions.js';
 import type { CarriedOverPageQuery, FindingBoardQuery, FindingRaiseForm } from './finding-page.dto.js';
 import { FINDING_PAGES } from './finding-pages.permissions.js';
 
@@ -72,12 +73,16 @@ interface DepartmentRow {
   name_en: string | null;
 }
 
-/** The page of the record a finding came from: an audit's, an incident's or a drill's record (reviews have none here). */
-export function sourceHref(source: string, sourceId: string | null): string | null {
+/**
+ * The page of the record a finding came from: an audit's, an incident's or a drill's record (reviews
+ * have none here). A drill's record only for those who read every drill (the others may not be among
+ * its invitees: no link that answers 404).
+ */
+export function sourceHref(source: string, sourceId: string | null, reader?: Pick<Actor, 'roles'>): string | null {
   if (!sourceId) return null;
   if (source === 'audit') return `/audits/${sourceId}`;
   if (source === 'incident') return `/incidents/${sourceId}`;
-  if (source === 'drill') return `/drills/${sourceId}/record`;
+  if (source === 'drill') return reader && reader.roles.some((role) => DRILL_READ_ALL.includes(role)) ? `/drills/${sourceId}/record` : null;
   return null;
 }
 
@@ -176,7 +181,7 @@ export class FindingPagesService {
         reference: row.reference,
         title: row.title,
         source: row.source,
-        sourceHref: sourceHref(row.source, row.source_id),
+        sourceHref: sourceHref(row.source, row.source_id, actor),
         severity: row.severity,
         status: row.status,
         dueDate: row.due_date,
@@ -293,7 +298,7 @@ export class FindingPagesService {
         href:
           finding.source === 'audit' && finding.sourceId && finding.checklistItemId
             ? `/audits/${finding.sourceId}/checklist/${finding.checklistItemId}`
-            : sourceHref(finding.source, finding.sourceId),
+            : sourceHref(finding.source, finding.sourceId, actor),
       },
       controls: controls.map((c) => ({ ...c, href: linkControls ? `/controls/${c.id}` : null })),
       actions: actions.map((action) => {
