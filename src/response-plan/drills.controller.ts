@@ -30,7 +30,9 @@ export class DrillsController {
 
   @Get()
   @May(RESPONSE_PLAN.read_drill)
-  @ApiOperation({ summary: 'The drills the caller sees (the office, the CISO, the CSIRT and auditors: all; others: those they facilitate or are invited to), by start' })
+  @ApiOperation({
+    summary: 'The drills the caller sees (the office, the CISO, the CSIRT and auditors: all; others: those they facilitate or are invited to), by start',
+  })
   @ApiOkResponse({ type: PageOf(DrillView) })
   async list(@CurrentActor() actor: Actor, @Query() query: DrillQuery): Promise<Page<DrillView>> {
     const page = await this.drills.list(actor, query);

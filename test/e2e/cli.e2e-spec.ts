@@ -29,7 +29,15 @@ describe('command line', () => {
     const result = spawnSync(process.execPath, [join(projectRoot(), 'dist/src/cli.js'), ...args], {
       input,
       encoding: 'utf8',
-      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: database.url, SECRET_KEY: TEST_SECRET_KEY, QUEUE_PREFIX: 'mamori-test-cli', ...CHEAP_HASHING, ...env },
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: database.url,
+        SECRET_KEY: TEST_SECRET_KEY,
+        QUEUE_PREFIX: 'mamori-test-cli',
+        ...CHEAP_HASHING,
+        ...env,
+      },
       timeout: 60_000,
     });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };

@@ -1,3 +1,4 @@
+/* global document */
 // The plan form's script (CSP: script-src 'self'). Without it 「すべて選択」 is a checkbox the server
 // reads as every open department; with it, the box ticks (or clears) the departments' boxes, and
 // clearing one department clears 「すべて選択」, so what is sent is what is ticked.
