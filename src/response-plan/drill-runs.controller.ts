@@ -45,7 +45,12 @@ export class DrillRunsController {
   @May(RESPONSE_PLAN.run_drill)
   @ApiOperation({ summary: 'Starts a scheduled drill now: the clock starts and everyone invited is on the roll (absent until marked)' })
   @ApiOkResponse({ type: DrillView })
-  @ApiProblems({ 400: 'id is not a UUID (VALIDATION_FAILED)', 403: NOT_YOURS, 404: NOT_FOUND, 409: STATE })
+  @ApiProblems({
+    400: 'id is not a UUID (VALIDATION_FAILED)',
+    403: NOT_YOURS,
+    404: NOT_FOUND,
+    409: `${STATE}; or its day is more than a day ahead (DRILL_TOO_EARLY, scheduledOn)`,
+  })
   async start(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string): Promise<DrillView> {
     return drillView(await this.runs.start(actor, id));
   }

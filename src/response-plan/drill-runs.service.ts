@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/actor.js';
-import { tokyoInstant } from '../common/calendar.js';
+import { addDays, tokyoInstant, tokyoToday } from '../common/calendar.js';
 import { fiscalYearOf } from '../common/dates.js';
 import type { FieldError } from '../common/errors/app.exception.js';
 import { AppException } from '../common/errors/app.exception.js';
@@ -69,11 +69,18 @@ export class DrillRunsService {
     private readonly versions: ResponsePlanVersionsService,
   ) {}
 
-  /** Starts a scheduled drill now: the clock starts, the playbook is the scenario revision in force, everyone invited is on the roll (absent until marked). */
+  /**
+   * Starts a scheduled drill now (from the day before its scheduled day on): the clock starts, the
+   * playbook is the scenario revision in force, everyone invited is on the roll (absent until marked).
+   */
   async start(actor: Actor, id: string): Promise<Drill> {
     return this.uow.run(actor, async (tx) => {
       const drill = await this.runnable(tx, id);
       this.assertStatus(drill, ['scheduled']);
+      // a tap on 開始 weeks ahead is a mistake: from the day before its day on (Tokyo); a drill held on another day is rescheduled first
+      const scheduledOn = tokyoToday(drill.startsAt);
+      if (tokyoToday() < addDays(scheduledOn, -1))
+        throw new AppException('DRILL_TOO_EARLY', `The drill is scheduled for ${scheduledOn}`, undefined, { scheduledOn });
       const started = await this.begin(tx, drill, new Date());
       return tx.update(started, { status: 'running' }, { action: 'drill.start', entityType: 'drill' });
     });

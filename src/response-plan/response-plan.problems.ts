@@ -16,6 +16,10 @@ export const RESPONSE_PLAN_PROBLEMS = {
     status: HttpStatus.CONFLICT,
     title: 'The drill is not in a state for this: it is started once, run until finished, then only corrected; drillStatus says which it is',
   },
+  DRILL_TOO_EARLY: {
+    status: HttpStatus.CONFLICT,
+    title: 'The drill is scheduled for a later day: it is started from the day before its scheduled day on; change its date first (scheduledOn)',
+  },
   DRILL_STEP_NOT_FOUND: { status: HttpStatus.NOT_FOUND, title: 'The drill’s scenario has no step at this position' },
   DRILL_TIME_INVALID: {
     status: HttpStatus.BAD_REQUEST,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { systemActor } from '../../src/common/actor.js';
 import { addDays, tokyoToday } from '../../src/common/calendar.js';
-import { fiscalYearOf, formatFiscalYear } from '../../src/common/dates.js';
+import { fiscalYearOf, formatDate, formatFiscalYear } from '../../src/common/dates.js';
 import { ResponsePlanSync } from '../../src/response-plan/response-plan.sync.js';
 import { Staff } from '../../src/staff/staff.entity.js';
 import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
@@ -64,7 +64,7 @@ describe('drill pages: the calendar of what the viewer sees, scheduling in the f
   let somuId: string;
   const tokens = new Map<TestPerson, string>();
   const CSRF = 'c'.repeat(43);
-  const day = addDays(tokyoToday(), 10);
+  const day = addDays(tokyoToday(), 1); // tomorrow: a drill is started from the day before its day on
   const fy = fiscalYearOf(day);
   let drillId: string;
 
@@ -311,6 +311,17 @@ describe('drill pages: the calendar of what the viewer sees, scheduling in the f
     const [{ id: other }] = (await t.dataSource.query(`SELECT id FROM drills WHERE organization_id = $1 AND title = '中止する訓練'`, [org])) as {
       id: string;
     }[];
+    // 開始 on a drill weeks ahead is refused at the top, saying its day
+    const later = addDays(tokyoToday(), 40);
+    await form(officer, '/drills', { ...good(), title: '来月の訓練', date: later }).expect(303);
+    const [{ id: ahead }] = (await t.dataSource.query(`SELECT id FROM drills WHERE organization_id = $1 AND title = '来月の訓練'`, [org])) as { id: string }[];
+    const tooEarly = await form(facilitator, `/drills/${ahead}/start`).expect(409);
+    expect(summaryOf(tooEarly.text)).toEqual([
+      {
+        href: null,
+        text: `この訓練の予定日は ${formatDate(later, 'ja')} です。開始できるのは予定日の前日からです。今日行う場合は、先に日時を変更してください。`,
+      },
+    ]);
     const noReason = await form(officer, `/drills/${other}/cancel`, { reason: ' ' }).expect(400);
     expect(summaryOf(noReason.text)).toEqual([{ href: '#reason', text: '中止の理由を1000文字以内で入力してください。' }]);
     await form(facilitator, `/drills/${other}/cancel`, { reason: 'x' }).expect(403);

@@ -231,6 +231,9 @@ describe('running a drill: the clock, the roll, steps against their targets, the
     expect(await invitations(drill.id)).toBe(0);
     const ahead = await schedule('来月の机上訓練', new Date(Date.now() + 30 * 24 * 3600_000));
     expect(await invitations(ahead.id)).toBe(1);
+    // a tap on 開始 a month ahead is refused: a drill starts from the day before its day on
+    const early = await call(facilitator, 'post', `/api/v1/drills/${ahead.id}/start`).expect(409);
+    expect(early.body).toMatchObject({ code: 'DRILL_TOO_EARLY', scheduledOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     const body = {
       startedAt: tokyo(startsAt),
       finishedAt: tokyo(new Date(startsAt.getTime() + 90 * MINUTE)),

@@ -297,8 +297,8 @@ describe('the response plan’s versions: a draft from the files or the app, the
           scenarioId,
           kind: 'tabletop',
           title: 'ランサムウェア机上訓練',
-          startsAt: '2026-12-10T10:00:00+09:00',
-          endsAt: '2026-12-10T11:30:00+09:00',
+          startsAt: `${addDays(tokyoToday(), 1)}T10:00:00`, // tomorrow: started from the day before
+          endsAt: `${addDays(tokyoToday(), 1)}T11:30:00`,
           facilitatorId: facilitator.staff.id,
           invitees: { roles: ['manager'] },
         })

@@ -1,6 +1,7 @@
 import { Catch, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Actor } from '../../common/actor.js';
+import { formatDate } from '../../common/dates.js';
 import type { AppException } from '../../common/errors/app.exception.js';
 import type { ProblemCode } from '../../common/errors/problem-registry.js';
 import { FORM_PROBLEMS, FormErrorFilter, formErrors, type FormMessage, type FormPage } from '../forms/form-error.js';
@@ -14,6 +15,7 @@ export const DRILL_FORM_PROBLEMS: ReadonlySet<ProblemCode> = new Set<ProblemCode
   'DRILL_LINK_INVALID',
   'DRILL_NOT_SCHEDULED',
   'DRILL_NOT_RUNNING',
+  'DRILL_TOO_EARLY',
   'DRILL_STEP_NOT_FOUND',
   'DRILL_TIME_INVALID',
 ]);
@@ -100,7 +102,11 @@ export class DrillPageFormFilter extends FormErrorFilter {
       const form = cancelling ? CANCEL_FORM : START_FORM;
       const message =
         // starting (DRILL_NOT_RUNNING) and cancelling (DRILL_NOT_SCHEDULED) both need a scheduled drill
-        error.code === 'VALIDATION_FAILED' ? { key: 'formField.drillCancel.reason', fieldId: 'reason' } : stateMessage('DRILL_NOT_SCHEDULED');
+        error.code === 'VALIDATION_FAILED'
+          ? { key: 'formField.drillCancel.reason', fieldId: 'reason' }
+          : error.code === 'DRILL_TOO_EARLY'
+            ? { key: 'drills.problem.DRILL_TOO_EARLY', values: { date: formatDate(String(error.extra?.scheduledOn ?? ''), locale) } }
+            : stateMessage('DRILL_NOT_SCHEDULED');
       const errors = formErrors(form, [message], body, error.code === 'VALIDATION_FAILED' ? undefined : 'drills.problem.heading');
       return { view: 'drill-page', data: { ...(await this.pages.drill(actor, id, locale, errors)), formErrors: errors } };
     }
