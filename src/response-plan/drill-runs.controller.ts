@@ -70,7 +70,7 @@ export class DrillRunsController {
   @ApiOperation({ summary: 'A playbook step done: now while the drill runs, or at doneAt (required once finished); again replaces the time and note' })
   @ApiOkResponse({ type: DrillStepTimingView })
   @ApiProblems({
-    400: 'doneAt is outside the drill (DRILL_TIME_INVALID) or missing after the finish (VALIDATION_FAILED)',
+    400: 'doneAt is outside the drill (DRILL_TIME_INVALID), missing after the finish, or position not a whole number 1–1000 (VALIDATION_FAILED)',
     403: NOT_YOURS,
     404: `${NOT_FOUND}; or no step at this position (DRILL_STEP_NOT_FOUND)`,
     409: STATE,
@@ -89,7 +89,12 @@ export class DrillRunsController {
   @May(RESPONSE_PLAN.run_drill)
   @ApiOperation({ summary: 'Takes back a step marked done by mistake' })
   @ApiNoContentResponse()
-  @ApiProblems({ 403: NOT_YOURS, 404: `${NOT_FOUND}; or no step at this position (DRILL_STEP_NOT_FOUND)`, 409: STATE })
+  @ApiProblems({
+    400: 'id is not a UUID or position not a whole number 1–1000 (VALIDATION_FAILED)',
+    403: NOT_YOURS,
+    404: `${NOT_FOUND}; or no step at this position (DRILL_STEP_NOT_FOUND)`,
+    409: STATE,
+  })
   async undoStep(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Param('position', position) at: number): Promise<void> {
     await this.runs.undoStep(actor, id, at);
   }

@@ -133,7 +133,7 @@ export class ResponsePlanVersionsController {
   @ApiOkResponse({ type: PlanApprovalView })
   @ApiProblems({
     400: 'v is not a number (VALIDATION_FAILED)',
-    403: 'The session has no second factor (PLAN_APPROVAL_REQUIRES_SECOND_FACTOR) or the CISO opened the draft (RESPONSE_PLAN_OWN_DRAFT)',
+    403: 'The session has no second factor (PLAN_APPROVAL_REQUIRES_SECOND_FACTOR), or the CISO opened or wrote into the draft (RESPONSE_PLAN_OWN_DRAFT)',
     404: VERSION_NOT_FOUND,
     409: 'The version is not the draft (RESPONSE_PLAN_VERSION_NOT_DRAFT)',
   })
@@ -183,6 +183,7 @@ export class DrillProposalsController {
     400: 'A field is wrong, or the new target breaks the order (VALIDATION_FAILED); no step there (DRILL_PROPOSAL_STEP_NOT_FOUND)',
     403: 'Neither the drill’s facilitator nor the security office',
     404: 'No such drill, or not one you may see (DRILL_NOT_FOUND)',
+    409: 'The drill has not run (scheduled or cancelled): proposals come from a drill that runs or was held (DRILL_NOT_RUNNING, drillStatus)',
   })
   async propose(@CurrentActor() actor: Actor, @Param('id', uuidParam('id')) id: string, @Body() dto: DrillProposalDto): Promise<DrillProposalView> {
     return proposalView(await this.versions.propose(actor, id, dto));

@@ -1,6 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { systemActor } from '../../src/common/actor.js';
 import { addDays, tokyoToday } from '../../src/common/calendar.js';
@@ -9,46 +7,17 @@ import { ResponsePlanSync } from '../../src/response-plan/response-plan.sync.js'
 import { Staff } from '../../src/staff/staff.entity.js';
 import { actorOf, createDepartment, createPerson, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { responsePlanFixture } from '../fixtures/response-plan.js';
 import { expectAccessible, expectNoSidewaysScroll, launchBrowser, mainText, newPage, signInFully } from './support.js';
 
 /** where to save screenshots of the pages at 1280 and 375 px (unset: none) */
 const SHOTS = process.env.DRILL_SCREENSHOTS;
 
-const OUTAGE = `key: web-outage
-title: ウェブサイトの停止
-titleEn: Website outage
-categories: [denial_of_service]
-summary: 町のウェブサイトが見られない。
-steps:
-  - phase: detect
-    action: 監視の警報を確かめる
-    role: csirt
-    targetMinutes: 10
-  - phase: contain
-    action: 配信業者に遮断を依頼する
-    role: csirt
-    targetMinutes: 30
-  - phase: communicate
-    action: 住民向けのお知らせを出す
-    role: security_officer
-    targetMinutes: 60
-`;
-const PLAN = `---
-id: response-plan
-kind: response_plan
-title: 情報セキュリティ緊急時対応計画
-owner: ciso
-reviewIntervalMonths: 12
-classification: internal
----
-
-# 緊急時対応計画（試験用）
-`;
-
 describe('drills in a browser: the facilitator runs a drill on a tablet without JavaScript forms breaking (WCAG 2.1 AA)', () => {
   let t: TestApp;
   let browser: Browser;
   let root: string;
+  let removeFixture = (): void => undefined;
   let facilitator: TestPerson;
   let drillId: string;
 
@@ -70,11 +39,9 @@ describe('drills in a browser: the facilitator runs a drill on a tablet without 
     }
     for (const [person, family, given] of people)
       await t.dataSource.getRepository(Staff).update({ id: person.staff.id }, { familyName: family, givenName: given });
-    root = mkdtempSync(join(tmpdir(), 'mamori-drill-browser-'));
-    mkdirSync(join(root, 'response-plan', 'scenarios'), { recursive: true });
-    writeFileSync(join(root, 'response-plan', 'plan.md'), PLAN);
-    writeFileSync(join(root, 'response-plan', 'contacts.yaml'), 'contacts: []\n');
-    writeFileSync(join(root, 'response-plan', 'scenarios', 'web-outage.yaml'), OUTAGE);
+    const fixture = responsePlanFixture('mamori-drill-browser-', 'contacts: []\n');
+    root = fixture.root;
+    removeFixture = fixture.remove;
     await t.get(ResponsePlanSync).sync(systemActor(org, 'test'), { root });
     const [{ id: scenarioId }] = (await t.dataSource.query(`SELECT id FROM response_scenarios WHERE organization_id = $1`, [org])) as { id: string }[];
     const day = addDays(tokyoToday(), 1); // tomorrow: a drill is started from the day before its day on
@@ -97,7 +64,7 @@ describe('drills in a browser: the facilitator runs a drill on a tablet without 
   afterAll(async () => {
     await browser?.close();
     await t?.close();
-    rmSync(root, { recursive: true, force: true });
+    removeFixture();
   });
 
   /** axe 0 violations and no sideways scroll at each width; with DRILL_SCREENSHOTS, a picture at each. */

@@ -1,44 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { systemActor } from '../../src/common/actor.js';
 import { addDays, tokyoToday } from '../../src/common/calendar.js';
 import { ResponsePlanSync } from '../../src/response-plan/response-plan.sync.js';
 import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { responsePlanFixture } from '../fixtures/response-plan.js';
 
-/** A fixture playbook with round targets: 10, 30 and 60 minutes from the start. */
-const OUTAGE = `key: web-outage
-title: ウェブサイトの停止
-titleEn: Website outage
-categories: [denial_of_service]
-summary: 町のウェブサイトが見られない。
-steps:
-  - phase: detect
-    action: 監視の警報を確かめる
-    role: csirt
-    targetMinutes: 10
-  - phase: contain
-    action: 配信業者に遮断を依頼する
-    role: csirt
-    targetMinutes: 30
-  - phase: communicate
-    action: 住民向けのお知らせを出す
-    role: security_officer
-    targetMinutes: 60
-`;
-const PLAN = `---
-id: response-plan
-kind: response_plan
-title: 情報セキュリティ緊急時対応計画
-owner: ciso
-reviewIntervalMonths: 12
-classification: internal
----
-
-# 緊急時対応計画（試験用）
-`;
 const CONTACTS = `contacts:
   - key: prefecture
     name: 県 情報政策課
@@ -52,6 +19,7 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
   let t: TestApp;
   let org: string;
   let root: string;
+  let removeFixture = (): void => undefined;
   let officer: TestPerson;
   let facilitator: TestPerson;
   let invitee: TestPerson;
@@ -124,11 +92,9 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
     await rename(colleague, '総務', '花子');
     await rename(absentee, '欠席', '次郎');
     for (const person of [officer, facilitator, invitee, outsider]) tokens.set(person, (await signIn(t, person)).accessToken);
-    root = mkdtempSync(join(tmpdir(), 'mamori-drill-record-'));
-    mkdirSync(join(root, 'response-plan', 'scenarios'), { recursive: true });
-    writeFileSync(join(root, 'response-plan', 'plan.md'), PLAN);
-    writeFileSync(join(root, 'response-plan', 'contacts.yaml'), CONTACTS);
-    writeFileSync(join(root, 'response-plan', 'scenarios', 'web-outage.yaml'), OUTAGE);
+    const fixture = responsePlanFixture('mamori-drill-record-', CONTACTS);
+    root = fixture.root;
+    removeFixture = fixture.remove;
     await t.get(ResponsePlanSync).sync(systemActor(org, 'test'), { root });
     [{ id: scenarioId }] = (await t.dataSource.query(`SELECT id FROM response_scenarios WHERE organization_id = $1 AND key = 'web-outage'`, [org])) as {
       id: string;
@@ -149,7 +115,7 @@ describe('drill record pages: the paper sheet entered afterwards, the record wit
     ).body.id as string;
   });
   afterAll(async () => {
-    rmSync(root, { recursive: true, force: true });
+    removeFixture();
     await t.close();
   });
 
