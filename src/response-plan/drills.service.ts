@@ -9,6 +9,7 @@ import { pageOf, skipTake, type Page } from '../common/pagination.js';
 import { assertMay } from '../common/permissions.js';
 import { UnitOfWork, type Transaction } from '../database/unit-of-work.js';
 import { drillInvitation } from './drill-calendar.js';
+import { DRILL_PERSON_SQL } from './drill-people.js';
 import './drill.events.js';
 import { Drill, type DrillInvitees } from './drill.entity.js';
 import type { DrillQuery, ScheduleDrillDto, UpdateDrillDto } from './dto/drill.dto.js';
@@ -116,11 +117,10 @@ export class DrillsService {
     const qb = this.uow.manager.getRepository(Drill).createQueryBuilder('d').where('d.organizationId = :org', { org: actor.organizationId });
     if (query.fiscalYear !== undefined) qb.andWhere('d.fiscalYear = :fy', { fy: query.fiscalYear });
     if (!(actor.system || actor.roles.some((role) => DRILL_READ_ALL.includes(role)))) {
-      qb.andWhere(
-        `(d.facilitator_id = :me OR d.invitees -> 'staffIds' ? :meText OR d.invitees -> 'roles' ?| :roles
-          OR (:dept::text IS NOT NULL AND d.invitees -> 'departmentIds' ? :dept::text))`,
-        { me: actor.staffId, meText: actor.staffId ?? '', roles: [...actor.roles], dept: actor.departmentId },
-      );
+      // the same rule as the invitations, the reminders and the calendar feed: the reader is one of the drill's people
+      qb.andWhere(`EXISTS (SELECT 1 FROM staff s WHERE s.id = :me AND s.organization_id = d.organization_id AND ${DRILL_PERSON_SQL})`, {
+        me: actor.staffId,
+      });
     }
     const { skip, take } = skipTake(query);
     const [items, total] = await qb.orderBy('d.startsAt', 'ASC').addOrderBy('d.id', 'ASC').skip(skip).take(take).getManyAndCount();

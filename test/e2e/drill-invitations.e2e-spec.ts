@@ -1,4 +1,3 @@
-import ICAL from 'ical.js';
 import request from 'supertest';
 import { AuditTrailEntry } from '../../src/audit-trail/audit-trail-entry.entity.js';
 import { systemActor } from '../../src/common/actor.js';
@@ -13,20 +12,13 @@ import { CoursesService } from '../../src/training/courses.service.js';
 import { Enrolment } from '../../src/training/enrolment.entity.js';
 import { actorOf, createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
 import { deliverOutbox } from '../support/mail.js';
+import { parseCalendar } from '../support/ical.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-
-/** Parses iCalendar text with ical.js (Mozilla Calendar's parser): the calendar and its events. */
-function parse(text: string): { calendar: ICAL.Component; events: ICAL.Event[] } {
-  const calendar = new ICAL.Component(ICAL.parse(text));
-  const timezone = calendar.getFirstSubcomponent('vtimezone');
-  if (timezone) ICAL.TimezoneService.register(new ICAL.Timezone(timezone));
-  return { calendar, events: calendar.getAllSubcomponents('vevent').map((event) => new ICAL.Event(event)) };
-}
 
 /** The invitation a mail carries: its METHOD, and its one event's UID, SEQUENCE, start and status. */
 function invitationOf(mail: SentMail): { method: string; uid: string; sequence: number; start: Date; status: string; tz: string } {
   expect(mail.calendar).toBeDefined();
-  const { calendar, events } = parse(mail.calendar!.content);
+  const { calendar, events } = parseCalendar(mail.calendar!.content);
   expect(events).toHaveLength(1);
   const method = String(calendar.getFirstPropertyValue('method'));
   expect(mail.calendar!.method).toBe(method);
@@ -242,7 +234,7 @@ describe('drill invitations by mail with the .ics attached, reminders, and the p
     expect(fetched.headers['content-type']).toBe('text/calendar; charset=utf-8');
     expect(fetched.headers['cache-control']).toBe('private, no-store');
     expect(fetched.headers['set-cookie']).toBeUndefined(); // no session, no page cookies: a calendar is not a browser
-    const { calendar, events } = parse(fetched.text);
+    const { calendar, events } = parseCalendar(fetched.text);
     expect(calendar.getFirstPropertyValue('x-wr-calname')).toBe('Mamori 予定');
     expect(calendar.getFirstPropertyValue('method')).toBeNull();
     const byUid = new Map(events.map((event) => [event.uid, event]));
@@ -262,7 +254,9 @@ describe('drill invitations by mail with the .ics attached, reminders, and the p
 
     // dave's feed: his drill only, no training
     const davesUrl = new URL((await as(dave).post('/api/v1/me/calendar-feed').expect(201)).body.url as string).pathname;
-    expect(parse((await request(t.http).get(davesUrl).expect(200)).text).events.map((event) => event.uid)).toEqual([`drill-${daves.body.id as string}@mamori`]);
+    expect(parseCalendar((await request(t.http).get(davesUrl).expect(200)).text).events.map((event) => event.uid)).toEqual([
+      `drill-${daves.body.id as string}@mamori`,
+    ]);
 
     // the status tells when, never the address; the token is kept only as its hash
     const status = await as(alice).get('/api/v1/me/calendar-feed').expect(200);

@@ -1,16 +1,16 @@
-import ICAL from 'ical.js';
+import type ICAL from 'ical.js';
 import request from 'supertest';
 import { systemActor } from '../../src/common/actor.js';
 import { ResponsePlanSync } from '../../src/response-plan/response-plan.sync.js';
 import { createDepartment, createPerson, signIn, testOrganization, type TestPerson } from '../factories/staff.factory.js';
+import { parseCalendar } from '../support/ical.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
-/** Parses an invitation with ical.js (Mozilla Calendar's iCalendar parser): the calendar, its event. */
+/** An invitation parsed with ical.js: the calendar, its one event. */
 function parse(text: string): { calendar: ICAL.Component; event: ICAL.Event } {
-  const calendar = new ICAL.Component(ICAL.parse(text));
-  const timezone = calendar.getFirstSubcomponent('vtimezone');
-  if (timezone) ICAL.TimezoneService.register(new ICAL.Timezone(timezone));
-  return { calendar, event: new ICAL.Event(calendar.getFirstSubcomponent('vevent')!) };
+  const { calendar, events } = parseCalendar(text);
+  expect(events).toHaveLength(1);
+  return { calendar, event: events[0]! };
 }
 
 /** Issue 12: drills scheduled for a scenario, their invitations as iCalendar (updated, cancelled), read only by those invited. */
