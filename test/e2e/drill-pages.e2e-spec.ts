@@ -279,7 +279,7 @@ describe('drill pages: the calendar of what the viewer sees, scheduling in the f
     expect(summaryOf(tooEarly.text)).toEqual([
       {
         href: null,
-        text: `この訓練の予定日は ${formatDate(later, 'ja')} です。開始できるのは予定日の前日からです。今日行う場合は、先に日時を変更してください。`,
+        text: `この訓練の予定日は${formatDate(later, 'ja')}です。開始できるのは予定日の前日からです。今日行う場合は、先に日時を変更してください。`,
       },
     ]);
     const noReason = await form(officer, `/drills/${other}/cancel`, { reason: ' ' }).expect(400);
