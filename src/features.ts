@@ -41,6 +41,7 @@ import { DrillPagesModule } from './web/drills/drill-pages.module.js';
 import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module.js';
 import { CalendarFeedPagesModule } from './web/calendar-feeds/calendar-feed-pages.module.js';
 import { DrillRecordPagesModule } from './web/drill-records/drill-record-pages.module.js';
+import { IndicatorsModule } from './indicators/indicators.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
 export interface FeatureEntry {
@@ -77,6 +78,8 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: DepartmentDutiesModule, pages: DepartmentDutyPagesModule },
   { module: SecurityDigestModule },
   { module: CalendarFeedsModule, pages: CalendarFeedPagesModule },
+  // the plan's indicators read every module above
+  { module: IndicatorsModule },
 ];
 
 /** The entities of every feature, for the DataSource (the plumbing adds its own). */
