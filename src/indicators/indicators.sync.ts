@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumber, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import type { Transaction } from '../database/unit-of-work.js';
 import { PolicyFilesPart, type PolicyFilesPartHandler, type SyncResult } from '../policies/policy-files-part.js';
 import { lineOf, parseYaml, source, validateAs, type PolicyFileError } from '../policies/policy-files.js';
