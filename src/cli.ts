@@ -18,6 +18,7 @@ import { FEATURE_ENTITIES, FEATURES } from './features.js';
 import { UnitOfWork } from './database/unit-of-work.js';
 import { Organization } from './organizations/organization.entity.js';
 import { OrganizationsService } from './organizations/organizations.service.js';
+import { seedDemoIndicators } from '../seeds/demo-indicators.seed.js';
 import { seedDemoAudits } from '../seeds/demo-audits.seed.js';
 import { ResponsePlanSync } from './response-plan/response-plan.sync.js';
 import { seedDemoCompliance } from '../seeds/demo-compliance.seed.js';
@@ -85,7 +86,7 @@ const COMMANDS: Record<string, Command> = {
   'seed:demo': {
     usage: 'seed:demo',
     description:
-      'load the demo town: departments, staff, policies/ (approved), control statuses, training FY2019–, incidents FY2019–, audits and self-inspections FY2019–FY2022, the response plan (approved FY2021, revised FY2022 and FY2025) and drills FY2022– (idempotent)',
+      'load the demo town: departments, staff, policies/ (approved), control statuses, training FY2019–, incidents FY2019–, audits and self-inspections FY2019–FY2022, the response plan (approved FY2021, revised FY2022 and FY2025), drills FY2022–, the indicators’ manual values FY2020–FY2022 with FY2019–FY2021 closed (idempotent)',
     run: () =>
       withServices(async (app) => {
         const town = await seedDemoTown({
@@ -104,6 +105,8 @@ const COMMANDS: Record<string, Command> = {
         const drills = await seedDemoDrills(app, town.organizationId);
         // the plan's versions: approved in FY2021, revised from FY2022's drill, reviewed in FY2025
         const planVersions = await seedDemoResponsePlan(app, town.organizationId);
+        // the plan's indicators: manual values FY2020–FY2022, FY2019–FY2021 closed
+        const indicators = await seedDemoIndicators(app, town.organizationId);
         print({
           ...town,
           compliance,
@@ -113,6 +116,7 @@ const COMMANDS: Record<string, Command> = {
           responsePlan: { scenarios: responsePlan.scenarios, contacts: responsePlan.contacts },
           drills,
           planVersions,
+          indicators,
         });
         return 0;
       }),

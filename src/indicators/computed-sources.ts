@@ -303,46 +303,55 @@ const auditsHeld: ComputedSource = {
 };
 
 /**
+ * The findings due in the year (between `$2` and `$3`) raised by the end of the day (`$4` the bound):
+ * `closed_on` the day (Asia/Tokyo) the correction was done (its last corrective action done, else
+ * the verification) when the finding is verified by then, else null.
+ */
+const findingsDueSql = `
+  SELECT f.id, f.reference, f.title, f.due_date,
+         CASE WHEN f.verified_at < $4::timestamptz
+              THEN (coalesce(x.done_at, f.verified_at) AT TIME ZONE 'Asia/Tokyo')::date END AS closed_on
+    FROM findings f
+    LEFT JOIN LATERAL (SELECT max(c.done_at) AS done_at FROM corrective_actions c WHERE c.finding_id = f.id AND c.done_at < $4::timestamptz) x ON true
+   WHERE f.organization_id = $1 AND f.due_date BETWEEN $2::date AND $3::date AND f.created_at < $4::timestamptz`;
+
+/**
  * 指摘事項の期限内是正率: of the findings (from audits, drills, incidents, reviews) due in the year up
- * to the day asked, those verified by their due day (Asia/Tokyo). Findings due later in the year and
- * still open are the pace: if they are all verified on time, the year ends at `projected`.
+ * to the day asked, those corrected by their due day (Asia/Tokyo: the last corrective action done by
+ * then) and verified. Findings due later in the year and not yet late are the pace: if they are all
+ * corrected on time, the year ends at `projected`.
  */
 const findingsClosedOnTime: ComputedSource = {
   async compute(ctx) {
     const { first, last } = fiscalYearDays(ctx.fiscalYear);
     const day = yearDay(ctx);
-    const [row] = await rows<{ due: number; on_time: number; overdue: number; later: number }>(
+    const [row] = await rows<{ due: number; on_time: number; open: number; later: number }>(
       ctx,
-      `WITH found AS (
-         SELECT f.due_date, f.verified_at IS NOT NULL AND f.verified_at < $5::timestamptz AS verified,
-                (f.verified_at AT TIME ZONE 'Asia/Tokyo')::date <= f.due_date AS on_time
-           FROM findings f
-          WHERE f.organization_id = $1 AND f.due_date BETWEEN $2::date AND $3::date AND f.created_at < $5::timestamptz)
-       SELECT count(*) FILTER (WHERE due_date <= $4::date)::int AS due,
-              count(*) FILTER (WHERE due_date <= $4::date AND verified AND on_time)::int AS on_time,
-              count(*) FILTER (WHERE due_date <= $4::date AND NOT verified)::int AS overdue,
-              count(*) FILTER (WHERE due_date > $4::date AND NOT (verified AND NOT on_time))::int AS later
+      `WITH found AS (${findingsDueSql})
+       SELECT count(*) FILTER (WHERE due_date <= $5::date)::int AS due,
+              count(*) FILTER (WHERE due_date <= $5::date AND closed_on <= due_date)::int AS on_time,
+              count(*) FILTER (WHERE due_date <= $5::date AND closed_on IS NULL)::int AS open,
+              count(*) FILTER (WHERE due_date > $5::date AND (closed_on IS NULL OR closed_on <= due_date))::int AS later
          FROM found`,
-      [ctx.organizationId, first, last, day, boundAfter(ctx.asOf)],
+      [ctx.organizationId, first, last, boundAfter(ctx.asOf), day],
     );
     return {
       value: percent(row!.on_time, row!.due),
       numerator: row!.on_time,
       denominator: row!.due,
       projected: percent(row!.on_time + row!.later, row!.due + row!.later),
-      details: { due: row!.due, onTime: row!.on_time, late: row!.due - row!.on_time - row!.overdue, overdue: row!.overdue, dueLater: row!.later },
+      details: { due: row!.due, onTime: row!.on_time, late: row!.due - row!.on_time - row!.open, notClosed: row!.open, dueLater: row!.later },
     };
   },
   async records(ctx, limit) {
     const { first } = fiscalYearDays(ctx.fiscalYear);
     const found = await rows<{ id: string; reference: string; title: string; due_date: string; state: string }>(
       ctx,
-      `SELECT f.id, f.reference, f.title, f.due_date::text AS due_date,
-              CASE WHEN f.verified_at IS NULL OR f.verified_at >= $4::timestamptz THEN 'overdue' ELSE 'late' END AS state
-         FROM findings f
-        WHERE f.organization_id = $1 AND f.due_date BETWEEN $2::date AND $3::date AND f.created_at < $4::timestamptz
-          AND (f.verified_at IS NULL OR f.verified_at >= $4::timestamptz OR (f.verified_at AT TIME ZONE 'Asia/Tokyo')::date > f.due_date)
-        ORDER BY f.due_date, f.reference LIMIT $5`,
+      `WITH found AS (${findingsDueSql})
+       SELECT id, reference, title, due_date::text AS due_date,
+              CASE WHEN closed_on IS NULL THEN 'overdue' WHEN closed_on > due_date THEN 'late' ELSE 'on_time' END AS state
+         FROM found
+        ORDER BY (closed_on IS NOT NULL AND closed_on <= due_date), due_date, reference LIMIT $5`,
       [ctx.organizationId, first, yearDay(ctx), boundAfter(ctx.asOf), limit],
     );
     return found.map((r) => ({ id: r.id, label: r.reference, detail: r.title, on: r.due_date, state: r.state, kind: 'finding', linkId: r.id }));
@@ -412,14 +421,14 @@ const policyReviewsOnTime: ComputedSource = {
 
 /**
  * The controls as they stood at the end of a day: each control made before then and not retired by
- * then, with the status of its last status change by then (from the audit trail's `control.update`
- * rows; before any, the catalogue's `not_implemented`).
+ * then, with the status of its last status change by then (the `status` change of the audit trail's
+ * `control.update` rows; before any, the catalogue's `not_implemented`).
  */
 const controlsAtSql = `
   SELECT c.id, c.code, c.title, c.essential,
-         coalesce((SELECT a.context->>'statusTo' FROM audit_trail a
+         coalesce((SELECT a.changes->'status'->>'after' FROM audit_trail a
                     WHERE a.organization_id = $1 AND a.entity_type = 'control' AND a.entity_id = c.id::text
-                      AND a.action = 'control.update' AND a.context ? 'statusTo' AND a.occurred_at < $2::timestamptz
+                      AND a.action = 'control.update' AND a.changes ? 'status' AND a.occurred_at < $2::timestamptz
                     ORDER BY a.seq DESC LIMIT 1), 'not_implemented') AS status
     FROM controls c
    WHERE c.organization_id = $1 AND c.created_at < $2::timestamptz AND (c.retired_at IS NULL OR c.retired_at >= $2::timestamptz)`;
