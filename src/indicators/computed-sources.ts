@@ -424,7 +424,7 @@ const policyReviewsOnTime: ComputedSource = {
  * then, with the status of its last status change by then (the `status` change of the audit trail's
  * `control.update` rows; before any, the catalogue's `not_implemented`).
  */
-const controlsAtSql = `
+export const controlsAtSql = `
   SELECT c.id, c.code, c.title, c.essential,
          coalesce((SELECT a.changes->'status'->>'after' FROM audit_trail a
                     WHERE a.organization_id = $1 AND a.entity_type = 'control' AND a.entity_id = c.id::text

@@ -35,6 +35,7 @@ export const INDICATORS_AUDIT = {
     'indicator_value.create': { ja: '指標の値を入力', en: "Entered an indicator's value" },
     'fiscal_year.close': { ja: '年度を締めた（数値を確定）', en: 'Closed a fiscal year (froze its figures)' },
     'fiscal_year.reopen': { ja: '締めた年度を再開', en: 'Reopened a closed fiscal year' },
+    'annual_report.export': { ja: '年次報告を出力', en: 'Exported the annual report' },
   },
   entityTypes: {
     indicator: { ja: '指標', en: 'Indicator', records: indicatorNames },

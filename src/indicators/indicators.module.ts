@@ -9,6 +9,10 @@ import { INDICATORS_AUDIT } from './indicators.audit.js';
 import { FiscalYearsController, IndicatorsController } from './indicators.controller.js';
 import './indicators.events.js';
 import { INDICATOR_PROBLEMS } from './indicators.problems.js';
+import { AnnualReportController } from './annual-report.controller.js';
+import { AnnualReportExport } from './annual-report-export.js';
+import { AnnualReportService } from './annual-report.service.js';
+import { ANNUAL_REPORT_COMMAND } from './annual-report.command.js';
 import { IndicatorsService } from './indicators.service.js';
 import { IndicatorsSync } from './indicators.sync.js';
 
@@ -23,11 +27,11 @@ import { IndicatorsSync } from './indicators.sync.js';
   entities: [Indicator, IndicatorValue, FiscalYearClose],
   problems: INDICATOR_PROBLEMS,
   auditTrail: INDICATORS_AUDIT,
-  commands: [FISCAL_YEAR_CLOSE_COMMAND],
+  commands: [FISCAL_YEAR_CLOSE_COMMAND, ANNUAL_REPORT_COMMAND],
 })
 @Module({
-  controllers: [IndicatorsController, FiscalYearsController],
-  providers: [IndicatorsService, FiscalYearsService, IndicatorsSync],
-  exports: [IndicatorsService, FiscalYearsService],
+  controllers: [IndicatorsController, FiscalYearsController, AnnualReportController],
+  providers: [IndicatorsService, FiscalYearsService, IndicatorsSync, AnnualReportService, AnnualReportExport],
+  exports: [IndicatorsService, FiscalYearsService, AnnualReportService, AnnualReportExport],
 })
 export class IndicatorsModule {}
