@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { CurrentActor, May } from '../common/access.decorators.js';
 import type { Actor } from '../common/actor.js';
 import { ApiProblems } from '../common/openapi.js';
@@ -30,8 +30,15 @@ export class AnnualReportController {
     summary: 'The CIO’s annual report of a fiscal year: indicators against targets with last year’s, and what was done per plan item',
     description: DESCRIPTION,
   })
-  @ApiProduces('application/json', XLSX_CONTENT_TYPE, CSV_CONTENT_TYPE.split(';')[0]!)
-  @ApiOkResponse({ type: AnnualReportView, description: 'format=json: the report; format=xlsx / csv: the file as an attachment' })
+  @ApiResponse({
+    status: 200,
+    description: 'format=json: the report; format=xlsx / csv: the file as an attachment',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(AnnualReportView) } },
+      [XLSX_CONTENT_TYPE]: { schema: { type: 'string', format: 'binary' } },
+      [CSV_CONTENT_TYPE.split(';')[0]!.trim()]: { schema: { type: 'string', format: 'binary' } },
+    },
+  })
   @ApiProblems({
     400: 'fiscalYear is missing or not a fiscal year (2000–2100), or format (json, xlsx, csv) or lang (ja, en) is wrong (VALIDATION_FAILED, naming it)',
   })

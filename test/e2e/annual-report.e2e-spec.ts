@@ -54,7 +54,7 @@ describe('annual report: GET /api/v1/reports/annual (json, xlsx, csv), the page,
 
   const get = (who: keyof typeof people, url: string) => request(t.http).get(url).set('Authorization', `Bearer ${bearer[who]}`);
   const sql = (text: string, params: unknown[] = []) => t.dataSource.query(text, params) as Promise<{ id: string }[]>;
-  const report = async (fy: number) => (await get('officer', `/api/v1/reports/annual?fiscalYear=${fy}`).expect(200)).body as Record<string, any>;
+  const report = async (fy: number) => (await get('officer', `/api/v1/reports/annual?fiscalYear=${fy}`).expect(200)).body as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const byCode = (rows: Indicator[]) => Object.fromEntries(rows.map((row) => [row.code, row]));
 
   beforeAll(async () => {

@@ -862,7 +862,8 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/scenarios/{id}', `/scenarios/${scenarioId}`)
           .replace(/^(\/api\/v1\/response-plan\/figures)$/, '$1?fiscalYear=2026') // the drill figures need a fiscal year
           .replace('/drills/{id}', `/drills/${planDrillId}`) // every role is invited
-          .replace('{evidenceId}', evidenceId);
+          .replace('{evidenceId}', evidenceId)
+          .replace(/^(\/api\/v1\/reports\/annual)$/, '$1?fiscalYear=2022'); // the annual report needs a fiscal year
       const refused: string[] = [];
       let calls = 0;
       for (const { path, op } of operations().filter((o) => o.method === 'get')) {
