@@ -247,7 +247,7 @@ function summaryRows(report: AnnualReportView, locale: Locale): [string, Cell][]
           [t('field.auditTrailHash'), c.auditTrailHash],
         ] as [string, Cell][])
       : []),
-    ...(report.changedSinceClose ? ([[t('field.closed'), t('changed.notice')]] as [string, Cell][]) : []),
+    ...(report.changedSinceClose ? ([[t('col.currentValue'), t('changed.notice')]] as [string, Cell][]) : []),
     [t('field.generatedAt'), formatDateTime(report.generatedAt, locale)],
   ];
 }
@@ -255,7 +255,8 @@ function summaryRows(report: AnnualReportView, locale: Locale): [string, Cell][]
 /**
  * The annual report as a workbook (概要, 指標, then a sheet per plan item III-1 … III-5 with its
  * tables one under the other; real dates) or as CSV (UTF-8 with a byte-order mark, CRLF): the
- * indicators table first, then each plan item's table after a blank line and a heading row. Headers
+ * indicators table first, then each plan item's table after a blank line and a heading row, and last
+ * the summary (the year both ways, the close and the audit trail's hash) as name/value rows. Headers
  * and words in the reader's language; each export is recorded in the audit trail.
  */
 @Injectable()
@@ -289,13 +290,19 @@ export function annualReportFile(report: AnnualReportView, format: AnnualReportF
   return { fileName: `annual-report-FY${report.fiscalYear}.${format}`, contentType: format === 'csv' ? CSV_CONTENT_TYPE : XLSX_CONTENT_TYPE, body };
 }
 
-/** The CSV: the indicators table, then each plan item's table after a blank line and a heading row. */
+/** The CSV: the indicators table, then each plan item's table after a blank line and a heading row, the summary last. */
 export function annualReportCsv(report: AnnualReportView, locale: Locale): Buffer {
   const main = indicatorTable(report, locale);
   const lines = [CSV_BOM + csvLine(main.headers), ...main.rows.map((row) => csvLine(row.map(csvCell)))];
   for (const table of planItemTables(report, locale)) {
     lines.push('\r\n', csvLine([`${table.title}：${table.caption}`]), csvLine(table.headers), ...table.rows.map((row) => csvLine(row.map(csvCell))));
   }
+  // last, the summary: the year both ways, the close (when, the audit trail's hash)
+  lines.push(
+    '\r\n',
+    csvLine([annualReportWords(locale).t('sheet.summary')]),
+    ...summaryRows(report, locale).map(([name, value]) => csvLine([name, csvCell(value)])),
+  );
   return Buffer.from(lines.join(''), 'utf8');
 }
 

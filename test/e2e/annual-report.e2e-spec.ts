@@ -249,7 +249,8 @@ describe('annual report: GET /api/v1/reports/annual (json, xlsx, csv), the page,
     await workbook.xlsx.load(res.body as Buffer);
     const facts = new Map<string, unknown>();
     workbook.getWorksheet('概要')!.eachRow((row) => facts.set(String(row.getCell(1).value), row.getCell(2).value));
-    expect(facts.get('年度の締め')).toBe('締めの後に記録が変わった指標があります（「現在の記録」の欄）。報告の数値は締めの時点のものです。');
+    expect(facts.get('年度の締め')).toBe('締め済み（数値は締めの時点で確定）');
+    expect(facts.get('現在の記録')).toBe('締めの後に記録が変わった指標があります（「現在の記録」の欄）。報告の数値は締めの時点のものです。');
     expect(facts.get('監査証跡のハッシュ（締めの時点）')).toBe(closeHash);
     const rows = new Map<string, unknown[]>();
     workbook.getWorksheet('指標')!.eachRow((row) => rows.set(String(row.getCell(2).value), (row.values as unknown[]).slice(1)));
@@ -291,7 +292,18 @@ describe('annual report: GET /api/v1/reports/annual (json, xlsx, csv), the page,
       'III-4 見直し・インシデント：年度内のインシデント（重大度別、却下を除く）',
       'III-5 緊急時対応：年度末の緊急時対応計画',
       'III-5 緊急時対応：年度内の訓練',
+      '概要',
     ]);
+    expect(sections['概要']).toEqual(
+      expect.arrayContaining([
+        ['年度（和暦）', '令和4年度'],
+        ['年度（西暦）', '2022年度'],
+        ['年度の締め', '締めていない（数値は記録から集計）'],
+      ]),
+    );
+    // a closed year's CSV ends with the close and its hash
+    const closed = (await get('officer', '/api/v1/reports/annual?fiscalYear=2021&format=csv').buffer(true).parse(binary).expect(200)).body as Buffer;
+    expect(closed.toString('utf8')).toContain(`監査証跡のハッシュ（締めの時点）,${closeHash}\r\n`);
     expect(sections['III-2 研修・訓練：年度内に実施した研修']).toEqual([
       ['研修', '種類', '期限', '対象者', '免除', '受講済み', '受講率'],
       ['情報セキュリティ研修2022', 'eラーニング', '2022/12/31', '4', '1', '2', '66.6'],
