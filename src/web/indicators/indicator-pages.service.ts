@@ -151,6 +151,8 @@ export class IndicatorPagesService {
     const overdue = work.items.filter((item) => item.overdue > 0);
     return {
       title: 'indicators.dashboard.title',
+      chartFirst: years[0],
+      chartLast: fiscalYear,
       fiscalYear,
       asOf: view.asOf,
       asOfField: query.asOf ?? '',
