@@ -42,6 +42,7 @@ import { CalendarFeedsModule } from './calendar-feeds/calendar-feeds.module.js';
 import { CalendarFeedPagesModule } from './web/calendar-feeds/calendar-feed-pages.module.js';
 import { DrillRecordPagesModule } from './web/drill-records/drill-record-pages.module.js';
 import { IndicatorsModule } from './indicators/indicators.module.js';
+import { IndicatorPagesModule } from './web/indicators/indicator-pages.module.js';
 import { AnnualReportPagesModule } from './web/annual-report/annual-report-pages.module.js';
 
 /** A feature: its module (API, services, jobs) and, when it has pages, the module of its pages under src/web/. */
@@ -80,7 +81,7 @@ export const FEATURES: readonly FeatureEntry[] = [
   { module: SecurityDigestModule },
   { module: CalendarFeedsModule, pages: CalendarFeedPagesModule },
   // the plan's indicators read every module above
-  { module: IndicatorsModule, pages: [AnnualReportPagesModule] },
+  { module: IndicatorsModule, pages: [IndicatorPagesModule, AnnualReportPagesModule] },
 ];
 
 /** The entities of every feature, for the DataSource (the plumbing adds its own). */

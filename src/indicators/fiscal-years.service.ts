@@ -68,7 +68,9 @@ export class FiscalYearsService {
       if (await this.indicators.closeInForce(tx.manager, org, fiscalYear)) throw new AppException('FISCAL_YEAR_CLOSED', `FY${fiscalYear} is already closed`);
       const day = yearDayOf(fiscalYear, today);
       const rows = await this.indicators.liveRows(tx.manager, org, await this.indicators.active(tx.manager, org), day);
-      const [head] = (await tx.manager.query('SELECT seq::text AS seq, hash FROM audit_trail WHERE organization_id = $1 ORDER BY seq DESC LIMIT 1', [org])) as {
+      const [head] = (await tx.manager.query('SELECT a.seq::text AS seq, a.hash FROM audit_trail a WHERE a.organization_id = $1 ORDER BY a.seq DESC LIMIT 1', [
+        org,
+      ])) as {
         seq: string;
         hash: string;
       }[];

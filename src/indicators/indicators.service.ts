@@ -26,6 +26,13 @@ import { indicatorStatus } from './indicator-status.js';
 import { IndicatorValue } from './indicator-value.entity.js';
 import { INDICATORS } from './indicators.permissions.js';
 
+/** Runs the tasks one after the other. */
+async function inTurn<T>(tasks: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const out: T[] = [];
+  for (const task of tasks) out.push(await task());
+  return out;
+}
+
 /** The first fiscal year the history goes back to when an indicator names none (the plan's first year). */
 const FIRST_YEAR_FALLBACK = 2019;
 
@@ -243,8 +250,10 @@ export class IndicatorsService {
       day,
     );
     const today = tokyoToday();
-    return Promise.all(
-      indicators.map(async (indicator): Promise<IndicatorRowView> => {
+    // one connection in a transaction (the year close) runs one statement at a time; otherwise the pool runs them side by side
+    const each = manager.queryRunner?.isTransactionActive ? inTurn : <T>(tasks: readonly (() => Promise<T>)[]) => Promise.all(tasks.map((task) => task()));
+    return each(
+      indicators.map((indicator) => async (): Promise<IndicatorRowView> => {
         const target = targetOf(indicator, day.fiscalYear);
         const base = {
           code: indicator.code,

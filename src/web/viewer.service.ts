@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor.js';
 import { may } from '../common/permissions.js';
+import { INDICATORS } from '../indicators/indicators.permissions.js';
 import type { StaffView } from '../staff/dto/staff-view.dto.js';
 import { Navigation, pathOf, type NavigationItem } from './navigation.js';
 import { WEB } from './web.permissions.js';
@@ -14,11 +15,15 @@ export interface ViewContext {
   home: string;
 }
 
-/** the work queue: the security office's home page */
+/** the work queue: what the security office has to do */
 export const WORK_QUEUE_PATH = '/work';
 
-/** Each role's home: the security office (and the CISO) start on the work queue, everyone else on "my page". */
+/** the indicators' dashboard: the home page of the security office, the CISO and the auditors */
+export const DASHBOARD_PATH = '/dashboard';
+
+/** Each role's home: those who read the plan's indicators start on the dashboard, others with a work queue on it, everyone else on "my page". */
 export function homeOf(actor: Pick<Actor, 'roles'> | null): string {
+  if (actor && may(actor, INDICATORS.read)) return DASHBOARD_PATH;
   return actor && may(actor, WEB.work_queue) ? WORK_QUEUE_PATH : '/';
 }
 

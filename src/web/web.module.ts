@@ -54,7 +54,7 @@ import { WorkQueueService } from './work-queue/work-queue.service.js';
     // a multipart form is accepted only by routes that check its CSRF token after parsing it
     { provide: APP_GUARD, useClass: MultipartFormGuard },
   ],
-  exports: [I18nService, ViewerService, WebCookies],
+  exports: [I18nService, ViewerService, WebCookies, WorkQueueService],
 })
 export class WebModule implements NestModule {
   /** Page requests only: the API, the static files and the calendar feeds have neither cookies' session nor forms. */

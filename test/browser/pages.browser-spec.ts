@@ -190,8 +190,8 @@ describe('web pages in a browser (WCAG 2.1 AA)', () => {
       expect(await page.locator('.codes li').count()).toBeGreaterThan(0);
       await expectAccessible(page);
       await page.getByRole('link', { name: '控えたので次へ進む' }).click();
-      // the security office lands on its work queue (was: the my page); the second factor shows on the my page
-      await page.waitForURL(`${t.baseUrl}/work`);
+      // the security office lands on the indicators' dashboard (was: the work queue, before it the my page); the second factor shows on the my page
+      await page.waitForURL(`${t.baseUrl}/dashboard`);
       await page.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: 'マイページ' }).click();
       await page.waitForURL(`${t.baseUrl}/`);
       await expect(page.locator('main').textContent()).resolves.toContain('設定済み');

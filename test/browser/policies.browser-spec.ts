@@ -358,10 +358,12 @@ describe('policy, control and review pages in a browser (WCAG 2.1 AA)', () => {
     expect(expected).toMatchObject({ reviews: 1, acknowledgements: 2 }); // the CISO and the officer have not acknowledged version 2
 
     await page.goto('/');
-    await page.getByRole('link', { name: 'Mamori 情報セキュリティ管理' }).click(); // the site name leads home: the work queue
-    await page.waitForURL(`${t.baseUrl}/work`);
+    await page.getByRole('link', { name: 'Mamori 情報セキュリティ管理' }).click(); // the site name leads home: the indicators' dashboard
+    await page.waitForURL(`${t.baseUrl}/dashboard`);
     const menu = page.getByRole('navigation', { name: 'メインメニュー' });
-    expect((await menu.getByRole('link').allTextContents()).slice(0, 2)).toEqual(['作業一覧', 'マイページ']);
+    await menu.getByRole('link', { name: '作業一覧' }).click();
+    await page.waitForURL(`${t.baseUrl}/work`);
+    expect((await menu.getByRole('link').allTextContents()).slice(0, 3)).toEqual(['指標ダッシュボード', '作業一覧', 'マイページ']);
     await expect(page.locator('[aria-current="page"]').textContent()).resolves.toBe('作業一覧');
     const item = (name: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name }) });
     const count = async (name: string) => Number(await item(name).locator('.work-item__number').textContent());

@@ -79,6 +79,7 @@ describe('role request pages in a browser (WCAG 2.1 AA)', () => {
       // the CISO finds it waiting in the work queue and approves it on its page
       const cisoPage = asCiso.page;
       await signInFully(cisoPage, t, ciso);
+      await cisoPage.goto('/work'); // the CISO lands on the indicators' dashboard; the work queue is in the menu
       expect(await mainText(cisoPage)).toMatch(/あなたの判断を待つ権限変更の申請\s*1\s*件/);
       await cisoPage.getByRole('link', { name: 'あなたの判断を待つ権限変更の申請' }).click();
       await cisoPage

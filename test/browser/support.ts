@@ -55,10 +55,10 @@ export async function signIn(page: Page, person: TestPerson, password = person.p
   await page.getByRole('button', { name: 'ログイン' }).click();
 }
 
-/** The page each role lands on after signing in: the security office (and the CISO) the work queue, everyone else the my page. */
+/** The page each role lands on after signing in: those who read the indicators (the security office, the CISO, the auditors) the dashboard, everyone else the my page. */
 export function homeOf(t: TestApp, person: TestPerson): string {
-  const office = person.staff.roles.some((role) => role === 'security_officer' || role === 'ciso');
-  return `${t.baseUrl}${office ? '/work' : '/'}`;
+  const indicators = person.staff.roles.some((role) => role === 'security_officer' || role === 'ciso' || role === 'auditor');
+  return `${t.baseUrl}${indicators ? '/dashboard' : '/'}`;
 }
 
 /** Signs in completely, with the second factor when the person has one, and waits for their home page. */

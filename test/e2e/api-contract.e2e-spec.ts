@@ -832,6 +832,13 @@ describe('API contract: documented responses, no internals', () => {
       expectStatus(await call('post', '/api/v1/me/calendar-feed', 'manager'), 201);
     });
 
+    it('indicators: a manual value entered, FY2025 closed by the CISO, reopened with a reason', async () => {
+      const value = { value: 4620, sourceNote: 'LINE公式アカウント管理画面' };
+      expectStatus(await call('put', '/api/v1/indicators/line_subscribers/values/2025', 'security_officer', (r) => r.send(value)), 200);
+      expectStatus(await call('post', '/api/v1/fiscal-years/2025/close', 'ciso', (r) => r.send({ note: '試験' })), 200);
+      expectStatus(await call('post', '/api/v1/fiscal-years/2025/reopen', 'ciso', (r) => r.send({ reason: '試験' })), 200);
+    });
+
     it('answers every GET route to every role that may call it, as documented', async () => {
       const subject = (path: string, role: Role): string =>
         path
@@ -862,6 +869,7 @@ describe('API contract: documented responses, no internals', () => {
           .replace('/scenarios/{id}', `/scenarios/${scenarioId}`)
           .replace(/^(\/api\/v1\/response-plan\/figures)$/, '$1?fiscalYear=2026') // the drill figures need a fiscal year
           .replace('/drills/{id}', `/drills/${planDrillId}`) // every role is invited
+          .replace('/indicators/{code}', '/indicators/training_completion')
           .replace('{evidenceId}', evidenceId)
           .replace(/^(\/api\/v1\/reports\/annual)$/, '$1?fiscalYear=2022'); // the annual report needs a fiscal year
       const refused: string[] = [];

@@ -557,6 +557,8 @@ describe('controls: status, evidence, coverage and statement of applicability', 
         policies: { created: 0, newDrafts: 0, unchanged: 0 },
         controls: { created: 6, updated: 0, unchanged: 0, retired: 0 },
         frameworks: { created: 7 + 5, updated: 0, unchanged: 0 },
+        // the fixture has no indicators.yaml: nothing to load
+        indicators: { created: 0, updated: 0, unchanged: 0, retired: 0 },
       });
       const before = await request(t.http).get('/api/v1/controls/coverage').set(asCiso).expect(200);
       expect(before.body.byFramework).toEqual([

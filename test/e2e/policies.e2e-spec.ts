@@ -81,10 +81,11 @@ describe('policies and controls: sync from policies/ and the controls API', () =
       policies: { created: 2, newDrafts: 0, unchanged: 0 },
       controls: { created: 56, updated: 0, unchanged: 0, retired: 0 },
       frameworks: { created: 93 + 106, updated: 0, unchanged: 0 }, // ISO Annex A controls + CSF subcategories
+      indicators: { created: 14, updated: 0, unchanged: 0, retired: 0 }, // policies/indicators.yaml
     });
     const after = await counts();
     expect(after).toMatchObject({ policies: 2, versions: 2, controls: 56, retired: 0 });
-    expect(after.audit - before.audit).toBe(2 + 2 + 56 + 93 + 106);
+    expect(after.audit - before.audit).toBe(2 + 2 + 56 + 93 + 106 + 14);
     const versions = await t.dataSource.getRepository(PolicyVersion).find();
     expect(versions.map((v) => [v.version, v.status, v.diff])).toEqual([
       [1, 'draft', null],
@@ -106,6 +107,7 @@ describe('policies and controls: sync from policies/ and the controls API', () =
       policies: { created: 0, newDrafts: 0, unchanged: 2 },
       controls: { created: 0, updated: 0, unchanged: 56, retired: 0 },
       frameworks: { created: 0, updated: 0, unchanged: 199 },
+      indicators: { created: 0, updated: 0, unchanged: 14, retired: 0 },
     });
     expect(await counts()).toEqual(before);
   });
@@ -164,6 +166,7 @@ describe('policies and controls: sync from policies/ and the controls API', () =
       policies: { created: 0, newDrafts: 1, unchanged: 1 },
       controls: { created: 0, updated: 0, unchanged: 55, retired: 1 },
       frameworks: { created: 0, updated: 0, unchanged: 199 },
+      indicators: { created: 0, updated: 0, unchanged: 14, retired: 0 },
     });
     expect(await counts()).toEqual(before);
   });
@@ -177,6 +180,7 @@ describe('policies and controls: sync from policies/ and the controls API', () =
       policies: { created: 0, newDrafts: 1, unchanged: 1 },
       controls: { created: 0, updated: 0, unchanged: 55, retired: 1 },
       frameworks: { created: 0, updated: 0, unchanged: 199 },
+      indicators: { created: 0, updated: 0, unchanged: 14, retired: 0 },
     });
     const after = await counts();
     expect(after).toMatchObject({ policies: 2, versions: before.versions + 1, controls: 56, retired: 1 });
@@ -203,6 +207,7 @@ describe('policies and controls: sync from policies/ and the controls API', () =
       policies: { created: 0, newDrafts: 0, unchanged: 2 },
       controls: { created: 0, updated: 0, unchanged: 55, retired: 0 },
       frameworks: { created: 0, updated: 0, unchanged: 199 },
+      indicators: { created: 0, updated: 0, unchanged: 14, retired: 0 },
     });
     expect(await counts()).toEqual(again);
   });
@@ -300,6 +305,7 @@ describe('policies and controls: sync from policies/ and the controls API', () =
       policies: { created: 0, newDrafts: 0, unchanged: 2 },
       controls: { created: 0, updated: 1, unchanged: 55, retired: 0 },
       frameworks: { created: 0, updated: 0, unchanged: 199 },
+      indicators: { created: 0, updated: 0, unchanged: 14, retired: 0 },
     });
   });
 
