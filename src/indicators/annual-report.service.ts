@@ -73,7 +73,7 @@ export class AnnualReportService {
         value: row.value,
         status: row.status,
         frozen: row.frozen,
-        changedSinceClose: row.frozen && row.currentValue !== null,
+        changedSinceClose: row.changedSinceClose,
         currentValue: row.currentValue,
         previousTarget: last?.target ?? null,
         previousValue: last?.value ?? null,
@@ -108,13 +108,15 @@ export class AnnualReportService {
       q<Omit<AnnualCourseView, 'rate'>>(
         manager,
         `SELECT c.title, c.title_en AS "titleEn", c.kind, c.due_on::text AS "dueOn",
-                count(e.id) FILTER (WHERE e.withdrawn_at IS NULL OR e.completed_at IS NOT NULL)::int AS enrolled,
-                count(e.id) FILTER (WHERE e.exempt_at IS NOT NULL AND e.completed_at IS NULL AND e.withdrawn_at IS NULL)::int AS exempt,
-                count(e.id) FILTER (WHERE e.completed_at IS NOT NULL)::int AS completed
-           FROM courses c LEFT JOIN enrolments e ON e.course_id = c.id AND e.organization_id = $1
+                count(e.id) FILTER (WHERE e.withdrawn_at IS NULL OR e.withdrawn_at >= $3::timestamptz OR e.completed_at < $3::timestamptz)::int AS enrolled,
+                count(e.id) FILTER (WHERE e.exempt_at < $3::timestamptz AND (e.completed_at IS NULL OR e.completed_at >= $3::timestamptz)
+                                      AND (e.withdrawn_at IS NULL OR e.withdrawn_at >= $3::timestamptz))::int AS exempt,
+                count(e.id) FILTER (WHERE e.completed_at < $3::timestamptz)::int AS completed
+           FROM courses c LEFT JOIN enrolments e ON e.course_id = c.id AND e.organization_id = $1 AND e.enrolled_at < $3::timestamptz
           WHERE c.organization_id = $1 AND c.fiscal_year = $2 AND c.kind <> 'targeted_mail_drill' AND c.status <> 'draft'
           GROUP BY c.id ORDER BY c.due_on, c.title`,
-        [org, fy],
+        // counted as the training indicator counts them: at the year's end (or today), completions after it left out
+        [org, fy, end],
       ),
       q<AnnualMailDrillView>(
         manager,
@@ -147,7 +149,7 @@ export class AnnualReportService {
         manager,
         `SELECT p.title AS policy, p.title_en AS "policyEn", r.due_on::text AS "dueOn", (r.reviewed_at AT TIME ZONE 'Asia/Tokyo')::date::text AS "reviewedOn",
                 r.outcome
-           FROM policy_reviews r JOIN policies p ON p.id = r.policy_id
+           FROM policy_reviews r JOIN policies p ON p.id = r.policy_id AND p.organization_id = $1
           WHERE r.organization_id = $1 AND r.reviewed_at >= $2::timestamptz AND r.reviewed_at < $3::timestamptz
           ORDER BY r.reviewed_at, p.title`,
         [org, yearStart, yearEnd],
@@ -174,12 +176,12 @@ export class AnnualReportService {
                 coalesce(st.on_time, 0)::int AS "stepsOnTime", coalesce(st.late, 0)::int AS "stepsLate", coalesce(st.not_done, 0)::int AS "stepsNotDone"
            FROM drills d
            LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE a.invited) AS invited, count(*) FILTER (WHERE a.invited AND a.present) AS present
-                                FROM drill_attendance a WHERE a.drill_id = d.id) att ON d.status = 'completed'
+                                FROM drill_attendance a WHERE a.organization_id = $1 AND a.drill_id = d.id) att ON d.status = 'completed'
            LEFT JOIN LATERAL (SELECT count(r.id) FILTER (WHERE ceil(extract(epoch FROM r.done_at - d.started_at) / 60) <= p.target_minutes) AS on_time,
                                      count(r.id) FILTER (WHERE ceil(extract(epoch FROM r.done_at - d.started_at) / 60) > p.target_minutes) AS late,
                                      count(*) FILTER (WHERE r.id IS NULL) AS not_done
-                                FROM playbook_steps p LEFT JOIN drill_step_records r ON r.drill_id = d.id AND r.position = p.position
-                               WHERE p.scenario_id = d.scenario_id AND p.revision = d.scenario_revision) st ON d.status = 'completed'
+                                FROM playbook_steps p LEFT JOIN drill_step_records r ON r.organization_id = $1 AND r.drill_id = d.id AND r.position = p.position
+                               WHERE p.organization_id = $1 AND p.scenario_id = d.scenario_id AND p.revision = d.scenario_revision) st ON d.status = 'completed'
           WHERE d.organization_id = $1 AND d.fiscal_year = $2
           ORDER BY d.starts_at, d.title`,
         [org, fy],

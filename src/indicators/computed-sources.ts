@@ -1,4 +1,12 @@
 import type { EntityManager } from 'typeorm';
+import { AUDITS } from '../audits/audits.permissions.js';
+import type { Permission } from '../common/permissions.js';
+import { CONTROLS } from '../controls/controls.permissions.js';
+import { FINDINGS } from '../findings/findings.permissions.js';
+import { INCIDENTS } from '../incidents/incidents.permissions.js';
+import { POLICIES } from '../policies/policies.permissions.js';
+import { RESPONSE_PLAN } from '../response-plan/response-plan.permissions.js';
+import { TRAINING } from '../training/training.permissions.js';
 import { addDays } from '../common/calendar.js';
 import type { Severity } from '../incidents/incident.entity.js';
 import { nearMissSql } from '../incidents/incident-figures.service.js';
@@ -50,6 +58,8 @@ export interface CountedRecord {
 }
 
 export interface ComputedSource {
+  /** who may see the records behind the figure (the owning module's own rule); others get the figure only */
+  recordsReadBy: Permission<never>;
   /** one aggregate statement over the records */
   compute(ctx: ComputeContext): Promise<ComputedFigure>;
   /** the records behind the figure (at most `limit`), for the indicator's detail */
@@ -83,6 +93,7 @@ const rows = async <T>(ctx: ComputeContext, sql: string, params: unknown[]): Pro
  * count for it). The same counting as the completion figures (`TrainingFiguresService`).
  */
 const trainingCompletion: ComputedSource = {
+  recordsReadBy: TRAINING.read_figures as Permission<never>,
   async compute(ctx) {
     const bound = boundAfter(yearDay(ctx));
     const [row] = await rows<{ enrolled: number; exempt: number; completed: number; late: number; pending: number }>(
@@ -120,8 +131,8 @@ const trainingCompletion: ComputedSource = {
               e.due_on <= $5::date AS overdue
          FROM enrolments e
          JOIN courses c ON c.id = e.course_id
-         JOIN staff s ON s.id = e.staff_id
-         LEFT JOIN departments d ON d.id = e.department_id
+         JOIN staff s ON s.id = e.staff_id AND s.organization_id = $1
+         LEFT JOIN departments d ON d.id = e.department_id AND d.organization_id = $1
         WHERE e.organization_id = $1 AND e.fiscal_year = $2 AND c.organization_id = $1 AND c.fiscal_year = $2 AND c.kind = ANY($4::text[])
           AND e.enrolled_at < $3::timestamptz
           AND (e.withdrawn_at IS NULL OR e.withdrawn_at >= $3::timestamptz)
@@ -148,6 +159,7 @@ const trainingCompletion: ComputedSource = {
  * reported them (the mail-drill figures' total).
  */
 const targetedMailReportRate: ComputedSource = {
+  recordsReadBy: TRAINING.read_figures as Permission<never>,
   async compute(ctx) {
     const [row] = await rows<{ recipients: number; reported: number; clicked: number }>(
       ctx,
@@ -169,7 +181,7 @@ const targetedMailReportRate: ComputedSource = {
     const found = await rows<{ id: string; title: string; due_on: string; recipients: number; reported: number }>(
       ctx,
       `SELECT c.id, c.title, c.due_on::text AS due_on, count(*) FILTER (WHERE m.sent)::int AS recipients, count(*) FILTER (WHERE m.sent AND m.reported)::int AS reported
-         FROM courses c JOIN mail_drill_results m ON m.course_id = c.id
+         FROM courses c JOIN mail_drill_results m ON m.course_id = c.id AND m.organization_id = $1
         WHERE c.organization_id = $1 AND c.kind = 'targeted_mail_drill' AND c.fiscal_year = $2 AND m.created_at < $3::timestamptz
         GROUP BY c.id ORDER BY c.due_on LIMIT $4`,
       [ctx.organizationId, ctx.fiscalYear, boundAfter(ctx.asOf), limit],
@@ -201,10 +213,10 @@ function incidentRows(
       WHERE i.organization_id = $1 AND i.fiscal_year = $2 AND i.reported_at < $3::timestamptz AND i.status <> 'rejected'
         AND ${nearMisses ? nearMissSql('i') : `NOT ${nearMissSql('i')} AND i.severity = ANY($4::varchar[])`}
       ORDER BY i.reported_at, i.reference
-      ${limit === null ? '' : `LIMIT ${Number(limit)}`}`,
+      LIMIT $${nearMisses ? 4 : 5}`,
     nearMisses
-      ? [ctx.organizationId, ctx.fiscalYear, boundAfter(ctx.asOf)]
-      : [ctx.organizationId, ctx.fiscalYear, boundAfter(ctx.asOf), [...ctx.countedSeverities]],
+      ? [ctx.organizationId, ctx.fiscalYear, boundAfter(ctx.asOf), limit]
+      : [ctx.organizationId, ctx.fiscalYear, boundAfter(ctx.asOf), [...ctx.countedSeverities], limit],
   );
 }
 
@@ -214,6 +226,7 @@ function incidentRows(
  * Reported by the end of the day asked.
  */
 const securityIncidents: ComputedSource = {
+  recordsReadBy: INCIDENTS.read_all as Permission<never>,
   async compute(ctx) {
     const [row] = await rows<{ counted: number; unassessed: number }>(
       ctx,
@@ -240,6 +253,7 @@ const securityIncidents: ComputedSource = {
 
 /** ヒヤリハットの件数: near misses of the year, not rejected (for information; no target). */
 const nearMisses: ComputedSource = {
+  recordsReadBy: INCIDENTS.read_all as Permission<never>,
   async compute(ctx) {
     const [row] = await rows<{ n: number }>(
       ctx,
@@ -266,6 +280,7 @@ const nearMisses: ComputedSource = {
 
 /** 監査・自己点検の実施件数: the year's audits reported (every item answered) by the end of the day; planned and running ones are the pace. */
 const auditsHeld: ComputedSource = {
+  recordsReadBy: AUDITS.read_trend as Permission<never>,
   async compute(ctx) {
     const [row] = await rows<{ held: number; pending: number }>(
       ctx,
@@ -312,7 +327,7 @@ const findingsDueSql = `
          CASE WHEN f.verified_at < $4::timestamptz
               THEN (coalesce(x.done_at, f.verified_at) AT TIME ZONE 'Asia/Tokyo')::date END AS closed_on
     FROM findings f
-    LEFT JOIN LATERAL (SELECT max(c.done_at) AS done_at FROM corrective_actions c WHERE c.finding_id = f.id AND c.done_at < $4::timestamptz) x ON true
+    LEFT JOIN LATERAL (SELECT max(c.done_at) AS done_at FROM corrective_actions c WHERE c.organization_id = $1 AND c.finding_id = f.id AND c.done_at < $4::timestamptz) x ON true
    WHERE f.organization_id = $1 AND f.due_date BETWEEN $2::date AND $3::date AND f.created_at < $4::timestamptz`;
 
 /**
@@ -322,6 +337,7 @@ const findingsDueSql = `
  * corrected on time, the year ends at `projected`.
  */
 const findingsClosedOnTime: ComputedSource = {
+  recordsReadBy: FINDINGS.read as Permission<never>,
   async compute(ctx) {
     const { first, last } = fiscalYearDays(ctx.fiscalYear);
     const day = yearDay(ctx);
@@ -366,6 +382,7 @@ const findingsClosedOnTime: ComputedSource = {
  * Reviews due later in the year are the pace.
  */
 const policyReviewsOnTime: ComputedSource = {
+  recordsReadBy: POLICIES.read_reviews as Permission<never>,
   async compute(ctx) {
     const { first, last } = fiscalYearDays(ctx.fiscalYear);
     const day = yearDay(ctx);
@@ -379,7 +396,7 @@ const policyReviewsOnTime: ComputedSource = {
        waiting AS (
          SELECT p.next_review_due AS due_on FROM policies p
           WHERE p.organization_id = $1 AND p.next_review_due BETWEEN $2::date AND $3::date
-            AND NOT EXISTS (SELECT 1 FROM policy_reviews r WHERE r.policy_id = p.id AND r.due_on = p.next_review_due AND r.reviewed_at < $5::timestamptz))
+            AND NOT EXISTS (SELECT 1 FROM policy_reviews r WHERE r.organization_id = $1 AND r.policy_id = p.id AND r.due_on = p.next_review_due AND r.reviewed_at < $5::timestamptz))
        SELECT (SELECT count(*) FROM reviews WHERE due_on <= $4::date)::int AS done,
               (SELECT count(*) FROM reviews WHERE due_on <= $4::date AND on_time)::int AS on_time,
               (SELECT count(*) FROM waiting WHERE due_on <= $4::date)::int AS overdue,
@@ -403,13 +420,13 @@ const policyReviewsOnTime: ComputedSource = {
       `SELECT * FROM (
          SELECT p.id, p.title, r.due_on::text AS due_on,
                 CASE WHEN (r.reviewed_at AT TIME ZONE 'Asia/Tokyo')::date <= r.due_on THEN 'on_time' ELSE 'late' END AS state
-           FROM policy_reviews r JOIN policies p ON p.id = r.policy_id
+           FROM policy_reviews r JOIN policies p ON p.id = r.policy_id AND p.organization_id = $1
           WHERE r.organization_id = $1 AND r.due_on BETWEEN $2::date AND $3::date AND r.reviewed_at < $4::timestamptz
          UNION ALL
          SELECT p.id, p.title, p.next_review_due::text, 'overdue'
            FROM policies p
           WHERE p.organization_id = $1 AND p.next_review_due BETWEEN $2::date AND $3::date
-            AND NOT EXISTS (SELECT 1 FROM policy_reviews r WHERE r.policy_id = p.id AND r.due_on = p.next_review_due AND r.reviewed_at < $4::timestamptz)) x
+            AND NOT EXISTS (SELECT 1 FROM policy_reviews r WHERE r.organization_id = $1 AND r.policy_id = p.id AND r.due_on = p.next_review_due AND r.reviewed_at < $4::timestamptz)) x
         ORDER BY due_on, title LIMIT $5`,
       [ctx.organizationId, first, yearDay(ctx), bound, limit],
     );
@@ -435,6 +452,7 @@ export const controlsAtSql = `
 
 /** 管理策の実施率: implemented ÷ (controls − not applicable), at the end of the year (or the day asked). */
 const controlsImplemented: ComputedSource = {
+  recordsReadBy: CONTROLS.read as Permission<never>,
   async compute(ctx) {
     const [row] = await rows<{ total: number; applicable: number; implemented: number; partial: number }>(
       ctx,
@@ -465,6 +483,7 @@ const controlsImplemented: ComputedSource = {
 
 /** 緊急時対応計画の承認: 1 when, at the end of the year (or the day asked), an approved version is in force and within its review interval. */
 const responsePlanApproved: ComputedSource = {
+  recordsReadBy: RESPONSE_PLAN.read as Permission<never>,
   async compute(ctx) {
     const day = yearDay(ctx);
     const [row] = await rows<{ version: number | null; next_review_due: string | null; draft: boolean }>(
@@ -508,6 +527,7 @@ const responsePlanApproved: ComputedSource = {
 
 /** 訓練の実施回数: the year's drills finished by the end of the day; those scheduled or running are the pace. */
 const drillsHeld: ComputedSource = {
+  recordsReadBy: RESPONSE_PLAN.read_drill_figures as Permission<never>,
   async compute(ctx) {
     const [row] = await rows<{ held: number; pending: number }>(
       ctx,

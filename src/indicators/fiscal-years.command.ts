@@ -13,7 +13,14 @@ async function runClose(app: INestApplicationContext, args: string[]): Promise<n
   const [year, ...rest] = args;
   const noteAt = rest.indexOf('--note');
   const fiscalYear = Number(year);
-  if (!year || !/^\d{4}$/.test(year) || (noteAt >= 0 && rest[noteAt + 1] === undefined) || rest.length !== (noteAt >= 0 ? 2 : 0)) {
+  if (
+    !year ||
+    !/^\d{4}$/.test(year) ||
+    fiscalYear < 2000 ||
+    fiscalYear > 2100 ||
+    (noteAt >= 0 && rest[noteAt + 1] === undefined) ||
+    rest.length !== (noteAt >= 0 ? 2 : 0)
+  ) {
     process.stderr.write(`usage: ${FISCAL_YEAR_CLOSE_COMMAND.usage}\n`);
     return 2;
   }

@@ -66,6 +66,9 @@ export class FiscalYearsService {
       // one close of a year at a time (and no manual value slipping in meanwhile)
       await tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`fiscal_year:${org}:${fiscalYear}`]);
       if (await this.indicators.closeInForce(tx.manager, org, fiscalYear)) throw new AppException('FISCAL_YEAR_CLOSED', `FY${fiscalYear} is already closed`);
+      // the audit trail's chain lock (the writer's own, taken again for the close's row at commit): no change is
+      // chained while the figures are taken, so the head read below is the state they were taken from
+      await tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`audit_trail:${org}`]);
       const day = yearDayOf(fiscalYear, today);
       const rows = await this.indicators.liveRows(tx.manager, org, await this.indicators.active(tx.manager, org), day);
       const [head] = (await tx.manager.query('SELECT a.seq::text AS seq, a.hash FROM audit_trail a WHERE a.organization_id = $1 ORDER BY a.seq DESC LIMIT 1', [

@@ -11,7 +11,7 @@ async function indicatorNames(manager: EntityManager, organizationId: string, id
 
 async function valueNames(manager: EntityManager, organizationId: string, ids: readonly string[]): Promise<Map<string, AuditRecordFacts>> {
   const rows = (await manager.query(
-    `SELECT v.id, i.title || '（' || v.fiscal_year || '年度）' AS name FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id
+    `SELECT v.id, i.title || '（' || v.fiscal_year || '年度）' AS name FROM indicator_values v JOIN indicators i ON i.id = v.indicator_id AND i.organization_id = $1
       WHERE v.organization_id = $1 AND v.id = ANY($2::uuid[])`,
     [organizationId, ids],
   )) as { id: string; name: string }[];

@@ -5,7 +5,7 @@ import type { Actor } from '../common/actor.js';
 import { addMonths, tokyoToday } from '../common/calendar.js';
 import { fiscalYearOf } from '../common/dates.js';
 import { AppException } from '../common/errors/app.exception.js';
-import { assertMay } from '../common/permissions.js';
+import { assertMay, may } from '../common/permissions.js';
 import type { MamoriConfig } from '../config/configuration.js';
 import { UnitOfWork } from '../database/unit-of-work.js';
 import type { Severity } from '../incidents/incident.entity.js';
@@ -49,8 +49,23 @@ export interface YearDay {
   yearOver: boolean;
 }
 
+/**
+ * The figures of a year as of a day: the year is over once its last day (31 March) has ended, i.e.
+ * asked as of a later day, or as of 31 March once that day is past.
+ */
 export function yearDayOf(fiscalYear: number, asOf: string = tokyoToday()): YearDay {
-  return { fiscalYear, asOf, yearOver: asOf >= fiscalYearDays(fiscalYear).last };
+  const { last } = fiscalYearDays(fiscalYear);
+  return { fiscalYear, asOf, yearOver: asOf > last || (asOf === last && last < tokyoToday()) };
+}
+
+/** The fiscal year asked (or that of the day asked, or today's), refused with a 400 naming the field when out of 2000–2100. */
+export function askedYear(query: { fiscalYear?: number; asOf?: string }): number {
+  if (query.asOf !== undefined) {
+    // fiscal years 2000–2100: 1 April 2000 to 31 March 2101
+    if (query.asOf < '2000-04-01' || query.asOf > '2101-03-31')
+      throw new AppException('VALIDATION_FAILED', 'asOf is out of range', [{ field: 'asOf', messages: ['asOf must fall in fiscal years 2000–2100'] }]);
+  }
+  return query.fiscalYear ?? fiscalYearOf(query.asOf ?? tokyoToday());
 }
 
 export const closeSummary = (close: FiscalYearClose, names: Map<string, string>): YearCloseSummaryView => ({
@@ -97,36 +112,60 @@ export class IndicatorsService {
   /** The indicators of a year (DESIGN.md §6 indicator rows), in the file's order. */
   async figures(actor: Actor, query: { fiscalYear?: number; asOf?: string } = {}): Promise<IndicatorsView> {
     assertMay(actor, INDICATORS.read);
-    const fiscalYear = query.fiscalYear ?? fiscalYearOf(query.asOf ?? tokyoToday());
+    const fiscalYear = askedYear(query);
     return this.yearFigures(this.uow.manager, actor.organizationId, yearDayOf(fiscalYear, query.asOf));
   }
 
-  /** The figures of a year, frozen when it is closed; for the report and the year close too (no permission check). */
+  /**
+   * The figures of a year, frozen when it is closed (internal: for the API, the report and the year
+   * close, which check their own permission). A closed year lists its snapshot's rows as they were
+   * frozen (an indicator retired since included), each with what the records give now when that
+   * differs; indicators added since follow the records.
+   */
   async yearFigures(manager: EntityManager, organizationId: string, day: YearDay): Promise<IndicatorsView> {
-    const indicators = await this.active(manager, organizationId);
     const close = await this.closeInForce(manager, organizationId, day.fiscalYear);
-    const live = await this.liveRows(manager, organizationId, indicators, close ? yearDayOf(day.fiscalYear) : day);
-    if (!close) return { fiscalYear: day.fiscalYear, asOf: day.asOf, yearOver: day.yearOver, closed: null, items: live, total: live.length };
+    if (!close) {
+      const live = await this.liveRows(manager, organizationId, await this.active(manager, organizationId), day);
+      return { fiscalYear: day.fiscalYear, asOf: day.asOf, yearOver: day.yearOver, closed: null, items: live, total: live.length };
+    }
+    const snapshotCodes = close.indicators.map((row) => row.code);
+    const indicators = (await manager.getRepository(Indicator).find({ where: { organizationId }, order: { position: 'ASC', code: 'ASC' } })).filter(
+      (i) => i.retiredAt === null || snapshotCodes.includes(i.code),
+    );
+    const live = new Map((await this.liveRows(manager, organizationId, indicators, yearDayOf(day.fiscalYear))).map((row) => [row.code, row]));
     const names = await staffNames(manager, organizationId, [close.closedById, close.reopenedById]);
-    const frozen = new Map(close.indicators.map((row) => [row.code, row]));
-    const items = live.map((row): IndicatorRowView => {
-      const kept = frozen.get(row.code);
-      if (!kept) return row;
+    const frozen = close.indicators.map((kept): IndicatorRowView => {
+      const now = live.get(kept.code);
+      const changed = !!now && (now.value !== kept.value || now.numerator !== kept.numerator || now.denominator !== kept.denominator);
       return {
-        ...row,
+        code: kept.code,
+        title: kept.title,
+        titleEn: kept.titleEn,
+        definition: now?.definition ?? '',
+        definitionEn: now?.definitionEn ?? null,
+        unit: kept.unit as IndicatorRowView['unit'],
+        direction: kept.direction as IndicatorRowView['direction'],
+        planItem: kept.planItem,
+        source: kept.source,
         target: kept.target,
         value: kept.value,
         status: kept.status as IndicatorRowView['status'],
         numerator: kept.numerator,
         denominator: kept.denominator,
         projected: null,
-        details: undefined,
-        sourceNote: kept.sourceNote,
+        baseline: now?.baseline ?? null,
         frozen: true,
-        currentValue: row.value !== kept.value ? row.value : null,
+        changedSinceClose: changed,
+        currentValue: changed ? (now?.value ?? null) : null,
+        sourceNote: kept.sourceNote,
+        measuredOn: null,
+        enteredAt: null,
+        nextValueDue: null,
         stale: false,
       };
     });
+    const added = [...live.values()].filter((row) => !snapshotCodes.includes(row.code));
+    const items = [...frozen, ...added];
     return { fiscalYear: day.fiscalYear, asOf: close.asOf, yearOver: true, closed: closeSummary(close, names), items, total: items.length };
   }
 
@@ -136,15 +175,20 @@ export class IndicatorsService {
     const manager = this.uow.manager;
     const org = actor.organizationId;
     const indicator = await this.indicator(manager, org, code);
-    const fiscalYear = query.fiscalYear ?? fiscalYearOf(query.asOf ?? tokyoToday());
+    const fiscalYear = askedYear(query);
     const year = await this.yearFigures(manager, org, yearDayOf(fiscalYear, query.asOf));
     const row = year.items.find((item) => item.code === code) ?? (await this.liveRows(manager, org, [indicator], yearDayOf(fiscalYear, query.asOf)))[0]!;
-    const history = await this.history(manager, org, indicator, Math.max(fiscalYear, fiscalYearOf(tokyoToday())));
+    // the years up to the one asked, or up to next year at most (one statement set per year)
+    const current = fiscalYearOf(tokyoToday());
+    const history = await this.history(manager, org, indicator, Math.min(Math.max(fiscalYear, current), current + 1));
     let records: CountedRecord[] = [];
     const source = this.sourceOf(indicator);
-    if (source) records = await source.records(this.context(manager, org, yearDayOf(fiscalYear, year.closed ? year.asOf : query.asOf)), query.limit ?? 200);
+    // the records themselves only for those the owning module lets see them (an auditor reads the figure, not incident titles or names)
+    const recordsHidden = !!source && !may(actor, source.recordsReadBy);
+    if (source && !recordsHidden)
+      records = await source.records(this.context(manager, org, yearDayOf(fiscalYear, year.closed ? year.asOf : query.asOf)), query.limit ?? 200);
     const entries = indicator.source === 'manual' ? await this.entries(manager, org, indicator.id, fiscalYear) : [];
-    return { indicator: row, fiscalYear, history, records, entries };
+    return { indicator: row, fiscalYear, history, records, recordsHidden, entries };
   }
 
   /** The indicator's value every year from its first target (or baseline) to `lastYear`. */
@@ -176,6 +220,7 @@ export class IndicatorsService {
     return this.uow.run(actor, async (tx) => {
       const org = actor.organizationId;
       const indicator = await this.indicator(tx.manager, org, code);
+      if (indicator.retiredAt !== null) throw new AppException('INDICATOR_NOT_FOUND', `${code} is retired (no longer in indicators.yaml)`);
       if (indicator.source !== 'manual')
         throw new AppException('INDICATOR_COMPUTED', `${code} is computed from the records (${indicator.source}); its value cannot be entered`);
       // the year's close is taken under the same lock, so a value cannot slip into a year being closed
@@ -267,6 +312,7 @@ export class IndicatorsService {
           target,
           baseline: indicator.baseline,
           frozen: false,
+          changedSinceClose: false,
           currentValue: null,
         };
         const source = this.sourceOf(indicator);
@@ -333,6 +379,7 @@ export class IndicatorsService {
       })
       .andWhere(`v.enteredAt < (:day::date + 1)::timestamp AT TIME ZONE 'Asia/Tokyo'`, { day: day.asOf })
       .orderBy('v.indicatorId')
+      .addOrderBy('v.measuredOn', 'DESC')
       .addOrderBy('v.enteredAt', 'DESC')
       .addOrderBy('v.id', 'DESC')
       .getMany();

@@ -279,7 +279,11 @@ describe('indicators: the plan’s figures per fiscal year, manual values, the y
   });
 
   it('lists the records behind a figure on the indicator’s detail, with its history across years', async () => {
-    const detail = (await get('auditor', '/api/v1/indicators/security_incidents?fiscalYear=2022&asOf=2023-04-30').expect(200)).body;
+    // an auditor reads the figure, not the incidents behind it (the incidents module does not show them to auditors)
+    const forAuditor = (await get('auditor', '/api/v1/indicators/security_incidents?fiscalYear=2022&asOf=2023-04-30').expect(200)).body;
+    expect(forAuditor).toMatchObject({ indicator: { value: 2 }, records: [], recordsHidden: true });
+    const detail = (await get('ciso', '/api/v1/indicators/security_incidents?fiscalYear=2022&asOf=2023-04-30').expect(200)).body;
+    expect(detail.recordsHidden).toBe(false);
     expect(detail.indicator).toMatchObject({ code: 'security_incidents', value: 2 });
     expect(detail.records.map((r: { kind: string; state: string }) => [r.kind, r.state])).toEqual([
       ['incident', 'counted'],
@@ -359,7 +363,7 @@ describe('indicators: the plan’s figures per fiscal year, manual values, the y
     expect(close).toMatchObject({ fiscalYear: 2022, auditTrailSeq: head!.seq, auditTrailHash: head!.hash, note: '推進委員会で確認', asOf: tokyoToday() });
     expect((await send('ciso', 'post', '/api/v1/fiscal-years/2022/close').expect(409)).body.code).toBe('FISCAL_YEAR_CLOSED');
     const frozen = await figures(2022);
-    expect(frozen.training_completion).toMatchObject({ value: 50, status: 'not_met', frozen: true, currentValue: null });
+    expect(frozen.training_completion).toMatchObject({ value: 50, status: 'not_met', frozen: true, changedSinceClose: false, currentValue: null });
 
     // an old record changes: the one still owed turns out to have been completed in March 2023
     await sql(
@@ -367,7 +371,7 @@ describe('indicators: the plan’s figures per fiscal year, manual values, the y
       [jst('2023-03-01T10:00:00'), learners[5]!.staff.id],
     );
     const after = await figures(2022);
-    expect(after.training_completion).toMatchObject({ value: 50, frozen: true, currentValue: 75 });
+    expect(after.training_completion).toMatchObject({ value: 50, frozen: true, changedSinceClose: true, currentValue: 75 });
     const history = (await get('officer', '/api/v1/indicators/training_completion').expect(200)).body.history;
     expect(history.find((h: { fiscalYear: number }) => h.fiscalYear === 2022)).toMatchObject({ value: 50, frozen: true });
     // a manual value cannot go into a closed year
@@ -400,5 +404,9 @@ describe('indicators: the plan’s figures per fiscal year, manual values, the y
     await get('ciso', '/api/v1/indicators?fiscalYear=2022').expect(200);
     const bad = (await get('officer', '/api/v1/indicators?fiscalYear=22&asOf=2022-13-01').expect(400)).body;
     expect(bad.errors.map((e: { field: string }) => e.field).sort()).toEqual(['asOf', 'fiscalYear']);
+    // a day far outside the plan's years is refused, not computed
+    for (const asOf of ['9999-12-31', '0001-01-01'])
+      expect((await get('officer', `/api/v1/indicators?asOf=${asOf}`).expect(400)).body.errors[0].field).toBe('asOf');
+    expect((await get('officer', '/api/v1/indicators/audits_held?asOf=2500-04-01').expect(400)).body.errors[0].field).toBe('asOf');
   });
 });

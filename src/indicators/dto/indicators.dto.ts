@@ -91,7 +91,9 @@ export class IndicatorRowView {
   projected!: number | null;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' }, description: 'the parts of the figure' })
   details?: Record<string, number>;
-  @ApiProperty({ type: Number, nullable: true, description: 'frozen rows: what the records give now, when it differs from the frozen value' })
+  @ApiProperty({ description: 'frozen rows: the records have changed since the close (value, numerator or denominator differ)' })
+  changedSinceClose!: boolean;
+  @ApiProperty({ type: Number, nullable: true, description: 'frozen rows whose records changed: what the records give now' })
   currentValue!: number | null;
   @ApiProperty({ type: Object, nullable: true, description: '{fiscalYear, value} the plan started from' }) baseline!: {
     fiscalYear: number;
@@ -162,6 +164,8 @@ export class IndicatorDetailView {
   history!: IndicatorHistoryYearView[];
   @ApiProperty({ type: [CountedRecordView], description: 'computed: the records behind the figure (or those keeping it from its target)' })
   records!: CountedRecordView[];
+  @ApiProperty({ description: 'the records are not shown to this reader (the module they belong to does not let them see them); the figure is' })
+  recordsHidden!: boolean;
   @ApiProperty({ type: [ManualValueEntryView], description: 'manual: every value entered for the year, newest first' })
   entries!: ManualValueEntryView[];
 }

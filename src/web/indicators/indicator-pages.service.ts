@@ -206,6 +206,7 @@ export class IndicatorPagesService {
         targetText: this.formatTarget(row, y.target, locale),
       })),
       records: await this.records(actor, detail.records, locale),
+      recordsHidden: detail.recordsHidden,
       recordsCut: detail.records.length >= RECORDS_SHOWN ? RECORDS_SHOWN : null,
       manual: row.source === 'manual',
       entries: detail.entries.map((entry) => ({ ...entry, valueText: this.formatValue(row.unit, entry.value, locale) })),
