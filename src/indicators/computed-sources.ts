@@ -413,13 +413,14 @@ const policyReviewsOnTime: ComputedSource = {
 /**
  * The controls as they stood at the end of a day: each control made before then and not retired by
  * then, with the status of its last status change by then (from the audit trail's `control.update`
- * rows; before any, the catalogue's `not_implemented`).
+ * rows, whose context the writer keeps in `changes` under `@context`; before any, the catalogue's
+ * `not_implemented`).
  */
 const controlsAtSql = `
   SELECT c.id, c.code, c.title, c.essential,
-         coalesce((SELECT a.context->>'statusTo' FROM audit_trail a
+         coalesce((SELECT a.changes->'@context'->'after'->>'statusTo' FROM audit_trail a
                     WHERE a.organization_id = $1 AND a.entity_type = 'control' AND a.entity_id = c.id::text
-                      AND a.action = 'control.update' AND a.context ? 'statusTo' AND a.occurred_at < $2::timestamptz
+                      AND a.action = 'control.update' AND a.changes->'@context'->'after' ? 'statusTo' AND a.occurred_at < $2::timestamptz
                     ORDER BY a.seq DESC LIMIT 1), 'not_implemented') AS status
     FROM controls c
    WHERE c.organization_id = $1 AND c.created_at < $2::timestamptz AND (c.retired_at IS NULL OR c.retired_at >= $2::timestamptz)`;
