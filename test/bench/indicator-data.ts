@@ -135,7 +135,7 @@ export async function generateBenchIndicatorSources(
                   CASE WHEN d.status = 'completed' THEN d.starts END, CASE WHEN d.status = 'completed' THEN d.starts + interval '2 hours' END,
                   d.starts - interval '30 days', d.starts
              FROM generate_series($2::int, $3::int) y CROSS JOIN generate_series(1, $6::int) k
-            CROSS JOIN LATERAL (SELECT make_timestamptz(y, 6 + (k * 5) % 9, 10, 13, 0, 0, 'Asia/Tokyo') AS starts,
+            CROSS JOIN LATERAL (SELECT make_timestamptz(y, 6, 10, 13, 0, 0, 'Asia/Tokyo') + ((k * 23) % 270) * interval '1 day' AS starts,
                                        CASE WHEN y = $3 AND k % 4 = 0 THEN 'scheduled' ELSE 'completed' END AS status) d`,
           [organizationId, from, to, leadId, scenarios.map((s) => s.id), options.drillsPerYear],
         )
