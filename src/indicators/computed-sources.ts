@@ -138,6 +138,8 @@ const trainingCompletion: ComputedSource = {
           AND (e.withdrawn_at IS NULL OR e.withdrawn_at >= $3::timestamptz)
           AND (e.completed_at IS NULL OR e.completed_at >= $3::timestamptz)
           AND (e.exempt_at IS NULL OR e.exempt_at >= $3::timestamptz)
+          -- the three conditions above once more, as ix_enrolments_open_until reads them (the year's open enrolments, not all of them)
+          AND coalesce(least(e.completed_at, e.exempt_at, e.withdrawn_at), 'infinity'::timestamptz) >= $3::timestamptz
         ORDER BY e.due_on, d.code NULLS LAST, s.employee_number
         LIMIT $6`,
       [ctx.organizationId, ctx.fiscalYear, bound, [...DEFAULT_FIGURE_KINDS], yearDay(ctx), limit],

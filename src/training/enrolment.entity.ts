@@ -27,6 +27,8 @@ export type EnrolmentState = 'open' | 'completed' | 'exempt' | 'withdrawn';
 @Index('ix_enrolments_staff_open', ['organizationId', 'staffId'], { where: 'completed_at IS NULL AND exempt_at IS NULL AND withdrawn_at IS NULL' })
 /** the completion figures read this index alone (made in the migrations: INCLUDE is not TypeORM's) */
 @Index('ix_enrolments_figures', { synchronize: false })
+/** the enrolments of a year still open at a moment (none of completed, exempt, withdrawn before it): the indicator's list of the people not trained (made in the migrations: an expression) */
+@Index('ix_enrolments_open_until', { synchronize: false })
 @Check('ck_enrolments_exemption', `(exempt_at IS NULL) = (exemption_reason IS NULL)`)
 export class Enrolment extends OrganizationScopedEntity {
   @Column('uuid')

@@ -67,7 +67,7 @@ export async function generateBenchData(databaseUrl: string, code: string, optio
               ($4::text[])[1 + n % array_length($4::text[], 1)], ($6::text[])[1 + (n / 7) % array_length($6::text[], 1)],
               ($5::text[])[1 + n % array_length($5::text[], 1)], ($7::text[])[1 + (n / 7) % array_length($7::text[], 1)],
               'b' || n || '@' || $8::text || '.bench.example',
-              ($9::uuid[])[1 + (n * 7919) % array_length($9::uuid[], 1)],
+              ($9::uuid[])[1 + (n::bigint * 7919) % array_length($9::uuid[], 1)],
               CASE WHEN n % 40 = 0 THEN '{manager,staff}'::text[] ELSE '{staff}'::text[] END,
               CASE WHEN n % 100 < 3 THEN 'on_leave' WHEN n % 100 < 5 THEN 'retired' ELSE 'active' END,
               CASE WHEN n % 4 = 1 THEN 'fiscal_year_appointed' WHEN n % 50 = 7 THEN 'temporary' WHEN n % 50 = 23 THEN 'contractor' ELSE 'regular' END,

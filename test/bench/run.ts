@@ -21,6 +21,7 @@ import { benchAuditChecklist } from './audit-checklist.js';
 import { benchIncidentBoard } from './incident-board.js';
 import { benchEscalation } from './incident-escalation.js';
 import { benchIncidentReport } from './incident-report.js';
+import { benchIndicators } from './indicators.js';
 import { benchPublish } from './publish.js';
 import { CONNECTIONS, measureSideBySide, startFloor, startMamori, type RouteFigures, type Server } from './request-path.js';
 
@@ -42,7 +43,7 @@ const FIGURES_TARGET_P95_MS = 100;
 
 /**
  * `npm run bench -- <section>` runs the set-up and that section only (audit-trail, lists, sign-in, approval, contention, import, request-path,
- * training-figures, publish, incident-report, escalation, incident-board).
+ * training-figures, publish, incident-report, escalation, incident-board, audit-checklist, indicators).
  */
 const only = process.argv[2];
 const section = (name: string): boolean => !only || only === name;
@@ -248,6 +249,8 @@ async function main(): Promise<void> {
     if (section('incident-board')) await benchIncidentBoard(t, line);
     // audits (issue 11): starting an audit (its checklist) beside the bare INSERT … SELECT, and the checklist page over 100,000 items (`audit-checklist`)
     if (section('audit-checklist')) await benchAuditChecklist(t, line);
+    // indicators (issue 13): the demo town, a prefecture and the national sample (a database of its own, kept between runs), last: it fails the run on a plan NOT MET
+    if (section('indicators')) await benchIndicators(t, line);
 
     const rss = process.memoryUsage().rss / 1024 / 1024;
     line('resident memory after the run', `${rss.toFixed(0)} MiB`);
