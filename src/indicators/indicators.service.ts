@@ -26,6 +26,14 @@ import { indicatorStatus } from './indicator-status.js';
 import { IndicatorValue } from './indicator-value.entity.js';
 import { INDICATORS } from './indicators.permissions.js';
 
+/** Whether the manager is a transaction's (one connection: one statement at a time). */
+const inTransaction = (manager: EntityManager): boolean => !!manager.queryRunner?.isTransactionActive;
+
+/** How to run independent statements: side by side on the pool, one after the other in a transaction. */
+function eachOn(manager: EntityManager): <T>(tasks: readonly (() => Promise<T>)[]) => Promise<T[]> {
+  return inTransaction(manager) ? inTurn : (tasks) => Promise.all(tasks.map((task) => task()));
+}
+
 /** Runs the tasks one after the other. */
 async function inTurn<T>(tasks: readonly (() => Promise<T>)[]): Promise<T[]> {
   const out: T[] = [];
@@ -123,9 +131,12 @@ export class IndicatorsService {
    * differs; indicators added since follow the records.
    */
   async yearFigures(manager: EntityManager, organizationId: string, day: YearDay): Promise<IndicatorsView> {
-    const close = await this.closeInForce(manager, organizationId, day.fiscalYear);
+    const [close, active] = (await eachOn(manager)<FiscalYearClose | Indicator[] | null>([
+      () => this.closeInForce(manager, organizationId, day.fiscalYear),
+      () => this.active(manager, organizationId),
+    ])) as [FiscalYearClose | null, Indicator[]];
     if (!close) {
-      const live = await this.liveRows(manager, organizationId, await this.active(manager, organizationId), day);
+      const live = await this.liveRows(manager, organizationId, active, day);
       return { fiscalYear: day.fiscalYear, asOf: day.asOf, yearOver: day.yearOver, closed: null, items: live, total: live.length };
     }
     const snapshotCodes = close.indicators.map((row) => row.code);
@@ -288,15 +299,18 @@ export class IndicatorsService {
   /** The rows computed from the records now (or entered by hand), never from a close. */
   async liveRows(manager: EntityManager, organizationId: string, indicators: readonly Indicator[], day: YearDay): Promise<IndicatorRowView[]> {
     const ctx = this.context(manager, organizationId, day);
-    const latest = await this.latestValues(
+    const each = eachOn(manager);
+    // the manual values in one statement, beside the computed ones (first, in a transaction)
+    const latestValues = this.latestValues(
       manager,
       organizationId,
       indicators.filter((i) => i.source === 'manual').map((i) => i.id),
       day,
     );
+    // (awaited by the manual rows; a failure is theirs to report, never an unhandled rejection)
+    latestValues.catch(() => undefined);
+    if (inTransaction(manager)) await latestValues;
     const today = tokyoToday();
-    // one connection in a transaction (the year close) runs one statement at a time; otherwise the pool runs them side by side
-    const each = manager.queryRunner?.isTransactionActive ? inTurn : <T>(tasks: readonly (() => Promise<T>)[]) => Promise.all(tasks.map((task) => task()));
     return each(
       indicators.map((indicator) => async (): Promise<IndicatorRowView> => {
         const target = targetOf(indicator, day.fiscalYear);
@@ -335,7 +349,7 @@ export class IndicatorsService {
             stale: false,
           };
         }
-        const entry = latest.get(indicator.id);
+        const entry = (await latestValues).get(indicator.id);
         const value = entry ? entry.value.value : null;
         const final = entry ? entry.value.measuredOn >= fiscalYearDays(day.fiscalYear).last : false;
         const nextValueDue = entry && !final && indicator.updateEveryMonths ? addMonths(entry.value.measuredOn, indicator.updateEveryMonths) : null;
