@@ -77,10 +77,16 @@ export function yearDay(ctx: Pick<ComputeContext, 'fiscalYear' | 'asOf'>): strin
   return ctx.asOf < last ? ctx.asOf : last;
 }
 
-/** A percentage to 1 decimal, rounded down (99.96% is not shown as 100%). */
+/**
+ * A percentage to 1 decimal, rounded half up, as a clerk checking in Excel would get it; but never
+ * 100% while someone is missing, nor 0% once someone counts (the status is judged on the exact ratio).
+ */
 export function percent(numerator: number, denominator: number): number | null {
   if (denominator <= 0) return null;
-  return Math.floor((numerator / denominator) * 1000 + 1e-9) / 10;
+  const rounded = Math.round((numerator * 1000) / denominator) / 10;
+  if (rounded >= 100 && numerator < denominator) return 99.9;
+  if (rounded <= 0 && numerator > 0) return 0.1;
+  return rounded;
 }
 
 const rows = async <T>(ctx: ComputeContext, sql: string, params: unknown[]): Promise<T[]> => (await ctx.manager.query(sql, params)) as T[];

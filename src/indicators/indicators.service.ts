@@ -34,6 +34,10 @@ function eachOn(manager: EntityManager): <T>(tasks: readonly (() => Promise<T>)[
   return inTransaction(manager) ? inTurn : (tasks) => Promise.all(tasks.map((task) => task()));
 }
 
+/** A computed percentage judged on its exact ratio (the value shown is rounded); other figures as they are. */
+const exact = (figure: ComputedFigure): number | null =>
+  figure.value !== null && figure.numerator !== null && figure.denominator ? (figure.numerator / figure.denominator) * 100 : figure.value;
+
 /** Runs the tasks one after the other. */
 async function inTurn<T>(tasks: readonly (() => Promise<T>)[]): Promise<T[]> {
   const out: T[] = [];
@@ -311,6 +315,8 @@ export class IndicatorsService {
     latestValues.catch(() => undefined);
     if (inTransaction(manager)) await latestValues;
     const today = tokyoToday();
+    // a year that has not begun on the day asked has nothing to judge yet
+    const notStarted = day.asOf < fiscalYearDays(day.fiscalYear).first;
     return each(
       indicators.map((indicator) => async (): Promise<IndicatorRowView> => {
         const target = targetOf(indicator, day.fiscalYear);
@@ -341,7 +347,9 @@ export class IndicatorsService {
             denominator: figure.denominator,
             projected,
             details: figure.details,
-            status: indicatorStatus({ unit: indicator.unit, direction: indicator.direction, target, value: figure.value, projected, yearOver: day.yearOver }),
+            status: notStarted
+              ? 'no_data'
+              : indicatorStatus({ unit: indicator.unit, direction: indicator.direction, target, value: exact(figure), projected, yearOver: day.yearOver }),
             sourceNote: null,
             measuredOn: null,
             enteredAt: null,
@@ -349,10 +357,13 @@ export class IndicatorsService {
             stale: false,
           };
         }
-        const entry = (await latestValues).get(indicator.id);
+        const latest = (await latestValues).get(indicator.id);
+        const entry = latest && latest.value.fiscalYear === day.fiscalYear ? latest : undefined;
         const value = entry ? entry.value.value : null;
         const final = entry ? entry.value.measuredOn >= fiscalYearDays(day.fiscalYear).last : false;
-        const nextValueDue = entry && !final && indicator.updateEveryMonths ? addMonths(entry.value.measuredOn, indicator.updateEveryMonths) : null;
+        // the next value is due a period after the last one (of this year, or while the year runs, of an earlier one)
+        const last = entry ?? (day.yearOver ? undefined : latest);
+        const nextValueDue = last && !final && indicator.updateEveryMonths ? addMonths(last.value.measuredOn, indicator.updateEveryMonths) : null;
         return {
           ...base,
           source: 'manual',
@@ -360,7 +371,7 @@ export class IndicatorsService {
           numerator: null,
           denominator: null,
           projected: null,
-          status: indicatorStatus({ unit: indicator.unit, direction: indicator.direction, target, value, yearOver: day.yearOver }),
+          status: notStarted ? 'no_data' : indicatorStatus({ unit: indicator.unit, direction: indicator.direction, target, value, yearOver: day.yearOver }),
           sourceNote: entry?.value.sourceNote ?? null,
           measuredOn: entry?.value.measuredOn ?? null,
           enteredAt: entry?.value.enteredAt.toISOString() ?? null,
@@ -380,19 +391,21 @@ export class IndicatorsService {
   }
 
   /** Each manual indicator's latest value of the year entered by the end of the day asked. */
+  /** Each manual indicator's latest value of the year entered by the end of the day asked, else its latest of an earlier year. */
   private async latestValues(manager: EntityManager, organizationId: string, ids: readonly string[], day: YearDay): Promise<Map<string, LatestValue>> {
     if (!ids.length) return new Map();
     const found = await manager
       .getRepository(IndicatorValue)
       .createQueryBuilder('v')
       .distinctOn(['v.indicatorId'])
-      .where('v.organizationId = :organizationId AND v.fiscalYear = :fiscalYear AND v.indicatorId IN (:...ids)', {
+      .where('v.organizationId = :organizationId AND v.fiscalYear <= :fiscalYear AND v.indicatorId IN (:...ids)', {
         organizationId,
         fiscalYear: day.fiscalYear,
         ids,
       })
       .andWhere(`v.enteredAt < (:day::date + 1)::timestamp AT TIME ZONE 'Asia/Tokyo'`, { day: day.asOf })
       .orderBy('v.indicatorId')
+      .addOrderBy('v.fiscalYear', 'DESC')
       .addOrderBy('v.measuredOn', 'DESC')
       .addOrderBy('v.enteredAt', 'DESC')
       .addOrderBy('v.id', 'DESC')

@@ -38,7 +38,7 @@ const binary = (res: request.Response, callback: (error: Error | null, body: Buf
  * JSON, XLSX and CSV (with BOM) parsed back, FY2021 closed by the CISO (frozen values, the hash, the
  * records changed since the close), refusals (400 naming the field, 403 for staff), the CLI.
  *
- * FY2022 e-learning: 4 enrolled, 1 exempt, 2 completed → 2/3 = 66.6% (rounded down); FY2021: 2
+ * FY2022 e-learning: 4 enrolled, 1 exempt, 2 completed → 2/3 = 66.7% (rounded half up); FY2021: 2
  * enrolled, 1 completed at the close → 50%, then the other completes → 100% now, 50% frozen.
  * Targeted-mail drill FY2022: 3 sent, 1 reported, 1 clicked → 33.3%. Incidents FY2022: L1, L2
  * counted, an L0 near miss apart, a rejected L1 left out.
@@ -155,7 +155,7 @@ describe('annual report: GET /api/v1/reports/annual (json, xlsx, csv), the page,
     const rows = byCode(body.indicators as Indicator[]);
     expect(rows.training_completion).toMatchObject({
       target: 100,
-      value: 66.6,
+      value: 66.7,
       status: 'not_met',
       previousValue: 50,
       previousStatus: 'not_met',
@@ -170,7 +170,7 @@ describe('annual report: GET /api/v1/reports/annual (json, xlsx, csv), the page,
     // what was done per plan item
     const p = body.planItems;
     expect(p.courses).toEqual([
-      { title: '情報セキュリティ研修2022', titleEn: null, kind: 'e_learning', dueOn: '2022-12-31', enrolled: 4, exempt: 1, completed: 2, rate: 66.6 },
+      { title: '情報セキュリティ研修2022', titleEn: null, kind: 'e_learning', dueOn: '2022-12-31', enrolled: 4, exempt: 1, completed: 2, rate: 66.7 },
     ]);
     expect(p.mailDrills).toEqual([{ title: '標的型メール訓練2022', titleEn: null, dueOn: '2022-10-31', recipients: 3, reported: 1, clicked: 1 }]);
     expect(p.audits).toEqual([
@@ -226,7 +226,7 @@ describe('annual report: GET /api/v1/reports/annual (json, xlsx, csv), the page,
     });
     const json = byCode((await report(2022)).indicators as Indicator[]);
     expect(rows.size).toBe(Object.keys(json).length);
-    expect(rows.get('training_completion')!.slice(4, 10)).toEqual([100, 66.6, '未達成', 100, 50, '未達成']);
+    expect(rows.get('training_completion')!.slice(4, 10)).toEqual([100, 66.7, '未達成', 100, 50, '未達成']);
     expect(rows.get('security_incidents')!.slice(4, 7)).toEqual([0, 2, '未達成']);
     expect(rows.get('near_misses')![5]).toBe(1);
     // a course's due day is a real date
@@ -234,7 +234,7 @@ describe('annual report: GET /api/v1/reports/annual (json, xlsx, csv), the page,
     const due = courses.getRow(3).getCell(3);
     expect(due.value).toEqual(new Date(Date.UTC(2022, 11, 31)));
     expect(due.numFmt).toBe('yyyy"年"m"月"d"日"');
-    expect(courses.getRow(3).getCell(7).value).toBe(66.6);
+    expect(courses.getRow(3).getCell(7).value).toBe(66.7);
     // in English on asking
     const en = await get('officer', '/api/v1/reports/annual?fiscalYear=2022&format=xlsx&lang=en').buffer(true).parse(binary).expect(200);
     const english = new ExcelJS.Workbook();
@@ -268,7 +268,7 @@ describe('annual report: GET /api/v1/reports/annual (json, xlsx, csv), the page,
     const rows = Object.fromEntries(records.map((r) => [r['コード']!, r]));
     expect(rows.training_completion).toMatchObject({
       目標: '100',
-      実績: '66.6',
+      実績: '66.7',
       状況: '未達成',
       前年度の実績: '50',
       前年度の状況: '未達成',
@@ -306,7 +306,7 @@ describe('annual report: GET /api/v1/reports/annual (json, xlsx, csv), the page,
     expect(closed.toString('utf8')).toContain(`監査証跡のハッシュ（締めの時点）,${closeHash}\r\n`);
     expect(sections['III-2 研修・訓練：年度内に実施した研修']).toEqual([
       ['研修', '種類', '期限', '対象者', '免除', '受講済み', '受講率'],
-      ['情報セキュリティ研修2022', 'eラーニング', '2022/12/31', '4', '1', '2', '66.6'],
+      ['情報セキュリティ研修2022', 'eラーニング', '2022/12/31', '4', '1', '2', '66.7'],
     ]);
     expect(sections['III-4 見直し・インシデント：年度内のインシデント（重大度別、却下を除く）']).toEqual([
       ['重大度', '件数'],

@@ -270,7 +270,7 @@ describe('indicators: the plan’s figures per fiscal year, manual values, the y
     await t.get(ControlsService).update(officer, controls[2]!.id, { status: 'not_applicable', reason: '該当業務なし' });
     const current = fiscalYearOf(tokyoToday());
     const now = await figures(current);
-    expect(now.controls_implemented).toMatchObject({ numerator: 2, denominator: total - 1, value: Math.floor((2 / (total - 1)) * 1000) / 10 });
+    expect(now.controls_implemented).toMatchObject({ numerator: 2, denominator: total - 1, value: Math.round((2 / (total - 1)) * 1000) / 10 });
     // a control whose status went back is counted by its latest change
     await t.get(ControlsService).update(officer, controls[1]!.id, { status: 'partial', reason: '一部の課で未実施' });
     expect((await figures(current)).controls_implemented).toMatchObject({ numerator: 1, denominator: total - 1 });
@@ -334,6 +334,12 @@ describe('indicators: the plan’s figures per fiscal year, manual values, the y
       n: number;
     }[];
     expect(audit!.n).toBe(2);
+    // this year has no value yet, and the last one (31 March 2023) was due again a year later: stale
+    const thisYear = (await figures(fiscalYearOf(tokyoToday()))).line_subscribers!;
+    expect(thisYear).toMatchObject({ value: null, status: 'no_data', nextValueDue: '2024-03-31', stale: true });
+    // a year that has not begun has nothing to judge
+    const future = await figures(fiscalYearOf(tokyoToday()) + 2);
+    expect(new Set(Object.values(future).map((row) => row.status))).toEqual(new Set(['no_data']));
     // a value of the current year measured long ago is stale once the next one is due
     const current = fiscalYearOf(tokyoToday());
     const early = `${current}-04-01`;
