@@ -136,6 +136,10 @@ describe('indicator pages: the dashboard, an indicator with its records and manu
     expect(refused.text.indexOf('class="error-summary"')).toBeLessThan(refused.text.indexOf('<h1'));
     expect(refused.text).toMatch(/<textarea id="sourceNote" name="sourceNote"[^>]*aria-invalid="true"/);
     expect(refused.text).toContain('value="3120"'); // what was typed stays
+    expect(summaryOf(refused.text)[0]!.text).toContain('出典を入力してください');
+    // the value's message says what the unit takes, as its hint does
+    const notWhole = await form(officer, path, { value: '12.5', sourceNote: '企画課' }).expect(400);
+    expect(summaryOf(notWhole.text)).toEqual([{ href: '#value', text: '値を0以上の整数で入力してください。' }]);
 
     const done = await form(officer, path, { value: '3120', sourceNote: '企画課：LINE公式アカウント管理画面' }).expect(303);
     expect(done.headers.location).toBe(`/indicators/line_subscribers?fiscalYear=${fy}#entries-heading`);
@@ -159,6 +163,8 @@ describe('indicator pages: the dashboard, an indicator with its records and manu
 
     const closed = await form(ciso, `/fiscal-years/${lastYear}/close`, { note: '情報化推進委員会で確認' }).expect(303);
     expect(closed.headers.location).toBe(`/fiscal-years#year-${lastYear}`);
+    // the notice names the year both ways: 令和N年度（YYYY年度）
+    expect(decodeURIComponent(JSON.stringify(closed.headers['set-cookie']))).toContain(`notice.fiscalYears_closed|era=${lastYear - 2018}|year=${lastYear}`);
     const after = mainOf((await page(ciso, '/fiscal-years').expect(200)).text);
     const year = new RegExp(`<li class="fiscal-year" id="year-${lastYear}">[\\s\\S]*?</li>\\s*<li`).exec(after)?.[0] ?? '';
     expect(words(year)).toContain('確定済み');
