@@ -28,6 +28,8 @@ function shown(unit: string, value: number | null, locale: Locale, code: string)
 function pageTable(table: ReportTable, locale: Locale, rateColumns: readonly number[] = []) {
   return {
     ...table,
+    // a column of figures is right-aligned, its header too
+    headerCells: table.headers.map((text, i) => ({ text, numeric: table.rows.some((row) => typeof row[i] === 'number') })),
     rows: table.rows.map((row) =>
       row.map((cell, i) => ({
         text:
