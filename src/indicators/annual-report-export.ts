@@ -10,6 +10,7 @@ import { UnitOfWork } from '../database/unit-of-work.js';
 import { localeOfReader } from '../training/training-figures-export.js';
 import { AnnualReportService } from './annual-report.service.js';
 import type { AnnualIndicatorView, AnnualReportView } from './dto/annual-report.dto.js';
+import { counterOf, noTarget } from './indicator-words.js';
 
 export { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE };
 export type AnnualReportFileFormat = 'xlsx' | 'csv';
@@ -42,24 +43,30 @@ const csvCell = (cell: Cell): string | number => (cell === null ? '' : typeof ce
 export function annualReportWords(locale: Locale) {
   const t = (key: string, values?: Record<string, unknown>) => message(locale, `annualReport.${key}`, values);
   const status = (value: string) => t(`status.${value}`);
+  /** a figure's status word: 目標なし for a value without a target (the API's `no_data`) */
+  const statusOf = (value: AnnualIndicatorView['status'], figure: number | null, target: number | null) =>
+    noTarget(value, figure, target) ? t('status.no_target') : status(value);
+  /** the unit's word: ％, the indicator's counter word of a count (人, 回, 件), はい／いいえ */
+  const unitOf = (row: Pick<AnnualIndicatorView, 'unit' | 'code'>) => (row.unit === 'count' ? counterOf(row.code, locale) : t(`unit.${row.unit}`));
   const title = (ja: string, en: string | null) => (locale === 'en' && en) || ja;
-  return { t, status, title, list: (items: string[]) => items.join(locale === 'ja' ? '、' : ', ') };
+  const yearLabel = (labels: AnnualReportView['labels']) => (locale === 'ja' ? labels.ja : labels.en);
+  return { t, status, statusOf, unitOf, title, yearLabel, list: (items: string[]) => items.join(locale === 'ja' ? '、' : ', ') };
 }
 
 /** The indicators table: one row per indicator of the year with last year's beside it. */
 export function indicatorTable(report: AnnualReportView, locale: Locale): ReportTable {
-  const { t, status, title } = annualReportWords(locale);
+  const { t, statusOf, unitOf, title, yearLabel } = annualReportWords(locale);
   const columns: [string, number, (row: AnnualIndicatorView) => Cell][] = [
     ['planItem', 8, (r) => r.planItem],
     ['code', 28, (r) => r.code],
     ['indicator', 40, (r) => title(r.title, r.titleEn)],
-    ['unit', 10, (r) => t(`unit.${r.unit}`)],
+    ['unit', 10, (r) => unitOf(r)],
     ['target', 10, (r) => r.target],
     ['value', 10, (r) => r.value],
-    ['status', 12, (r) => status(r.status)],
+    ['status', 12, (r) => statusOf(r.status, r.value, r.target)],
     ['previousTarget', 12, (r) => r.previousTarget],
     ['previousValue', 12, (r) => r.previousValue],
-    ['previousStatus', 12, (r) => status(r.previousStatus)],
+    ['previousStatus', 12, (r) => statusOf(r.previousStatus, r.previousValue, r.previousTarget)],
     ['frozen', 10, (r) => (r.frozen ? t('yes') : t('no'))],
     ['currentValue', 12, (r) => (r.changedSinceClose ? r.currentValue : null)],
     ['sourceNote', 40, (r) => r.sourceNote],
@@ -67,7 +74,7 @@ export function indicatorTable(report: AnnualReportView, locale: Locale): Report
   return {
     key: 'indicators',
     title: t('sheet.indicators'),
-    caption: t('page.indicatorsCaption'),
+    caption: t('page.indicatorsCaption', { year: yearLabel(report.labels), previous: yearLabel(report.previousLabels) }),
     headers: columns.map(([key]) => t(`col.${key}`)),
     widths: columns.map(([, width]) => width),
     rows: report.indicators.map((row) => columns.map(([, , value]) => value(row))),
@@ -76,13 +83,14 @@ export function indicatorTable(report: AnnualReportView, locale: Locale): Report
 
 /** The tables of what was done per plan item, III-1 … III-5 (a plan item may have several). */
 export function planItemTables(report: AnnualReportView, locale: Locale): ReportTable[] {
-  const { t, title } = annualReportWords(locale);
+  const { t, title, yearLabel } = annualReportWords(locale);
   const m = (key: string) => message(locale, key);
+  const year = { year: yearLabel(report.labels) };
   const p = report.planItems;
   const table = (key: string, sheet: string, cols: [string, number][], rows: Cell[][]): ReportTable => ({
     key,
     title: t(`sheet.${sheet}`),
-    caption: t(`page.${key}Caption`),
+    caption: t(`page.${key}Caption`, year),
     headers: cols.map(([c]) => t(`col.${c}`)),
     widths: cols.map(([, w]) => w),
     rows,

@@ -33,6 +33,12 @@ export function yearLabels(fiscalYear: number): YearLabelsView {
   };
 }
 
+/** The plan's own measures (III-…) first, in their order, then the other chapters' items. */
+export function comparePlanItems(a: string, b: string): number {
+  const own = (item: string) => (item.startsWith('III-') ? 0 : 1);
+  return own(a) - own(b) || a.localeCompare(b, 'en', { numeric: true });
+}
+
 const q = async <T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> => (await manager.query(sql, params)) as T[];
 
 /**
@@ -59,7 +65,9 @@ export class AnnualReportService {
       this.indicators.yearFigures(manager, organizationId, yearDayOf(fiscalYear - 1)),
     ]);
     const before = new Map(previous.items.map((row) => [row.code, row]));
-    const indicators = year.items.map((row): AnnualIndicatorView => {
+    // one order everywhere (the page, the CSV, the workbook, the API): by plan item (the plan's own III-… first), then as listed
+    const ordered = [...year.items].sort((a, b) => comparePlanItems(a.planItem, b.planItem));
+    const indicators = ordered.map((row): AnnualIndicatorView => {
       const last = before.get(row.code);
       return {
         code: row.code,

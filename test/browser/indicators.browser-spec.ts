@@ -54,7 +54,7 @@ describe('indicators in a browser: the CISO from the dashboard to an indicator, 
       await page.getByRole('button', { name: '値を登録する' }).click();
       await page.getByRole('alert').waitFor();
       expect(await focused(page)).toMatchObject({ role: 'alert' });
-      expect(await page.getByRole('alert').textContent()).toContain('出典（どこから得た数か）を1000文字以内で入力してください。');
+      expect(await page.getByRole('alert').textContent()).toContain('出典を入力してください。');
       expect(await page.title()).toMatch(/^エラー：/);
       await check(page, 'indicator-refused');
 

@@ -283,15 +283,15 @@ describe('annual report: GET /api/v1/reports/annual (json, xlsx, csv), the page,
       }),
     );
     expect(Object.keys(sections)).toEqual([
-      'III-1 管理策：年度末の管理策の実施状況',
-      'III-2 研修・訓練：年度内に実施した研修',
-      'III-2 研修・訓練：標的型メール訓練',
-      'III-3 監査：年度内の監査・自己点検',
-      'III-3 監査：年度内の指摘事項',
-      'III-4 見直し・インシデント：年度内のポリシー見直し',
-      'III-4 見直し・インシデント：年度内のインシデント（重大度別、却下を除く）',
-      'III-5 緊急時対応：年度末の緊急時対応計画',
-      'III-5 緊急時対応：年度内の訓練',
+      'III-1 管理策：令和4年度（2022年度）末の管理策の実施状況',
+      'III-2 研修・訓練：令和4年度（2022年度）に実施した研修',
+      'III-2 研修・訓練：令和4年度（2022年度）の標的型メール訓練',
+      'III-3 監査：令和4年度（2022年度）の監査・自己点検と、監査で挙がった指摘',
+      'III-3 監査：令和4年度（2022年度）に挙がった指摘（監査・訓練・インシデントなど）',
+      'III-4 見直し・インシデント：令和4年度（2022年度）のポリシー見直し',
+      'III-4 見直し・インシデント：令和4年度（2022年度）のインシデント（重大度別、却下を除く）',
+      'III-5 緊急時対応：令和4年度（2022年度）末の緊急時対応計画',
+      'III-5 緊急時対応：令和4年度（2022年度）の訓練',
       '概要',
     ]);
     expect(sections['概要']).toEqual(
@@ -304,11 +304,11 @@ describe('annual report: GET /api/v1/reports/annual (json, xlsx, csv), the page,
     // a closed year's CSV ends with the close and its hash
     const closed = (await get('officer', '/api/v1/reports/annual?fiscalYear=2021&format=csv').buffer(true).parse(binary).expect(200)).body as Buffer;
     expect(closed.toString('utf8')).toContain(`監査証跡のハッシュ（締めの時点）,${closeHash}\r\n`);
-    expect(sections['III-2 研修・訓練：年度内に実施した研修']).toEqual([
+    expect(sections['III-2 研修・訓練：令和4年度（2022年度）に実施した研修']).toEqual([
       ['研修', '種類', '期限', '対象者', '免除', '受講済み', '受講率'],
       ['情報セキュリティ研修2022', 'eラーニング', '2022/12/31', '4', '1', '2', '66.7'],
     ]);
-    expect(sections['III-4 見直し・インシデント：年度内のインシデント（重大度別、却下を除く）']).toEqual([
+    expect(sections['III-4 見直し・インシデント：令和4年度（2022年度）のインシデント（重大度別、却下を除く）']).toEqual([
       ['重大度', '件数'],
       ['L1 軽微', '1'],
       ['L2 重大', '1'],

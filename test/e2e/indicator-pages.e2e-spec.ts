@@ -69,7 +69,7 @@ describe('indicator pages: the dashboard, an indicator with its records and manu
     expect(main).toContain(`href="/indicators/training_completion?fiscalYear&#x3D;${fy}"`);
     expect(text).toMatch(/達成|未達成|順調|要注意|データなし/);
     expect(main).toMatch(/<svg class="indicator-trend"[^>]*role="img"[^>]*aria-labelledby="trend-security_incidents-title trend-security_incidents-desc"/);
-    expect(main).toMatch(/<desc id="trend-security_incidents-desc">[^<]*\d{4}年度 0（(達成|順調|データなし|未達成)）/);
+    expect(main).toMatch(/<desc id="trend-security_incidents-desc">[^<]*\d{4}年度 0件（(達成|順調|データなし|目標なし|未達成)）/);
     // the overdue work and the incidents open now, with links
     expect(main).toContain('href="/incidents?status&#x3D;open"');
     expect(main).toContain('href="/work"');
@@ -79,6 +79,40 @@ describe('indicator pages: the dashboard, an indicator with its records and manu
     expect(mainOf(auditorPage.text)).not.toContain('/incidents?status&#x3D;open'); // an auditor does not see every incident
     for (const path of ['/dashboard', '/indicators/training_completion', '/fiscal-years']) await page(staff, path).expect(403);
     await form(staff, `/fiscal-years/${lastYear}/close`).expect(403);
+  });
+
+  it('shows the CISO the overdue findings the security office works on, each linked to a list they may open; an auditor no link to /work', async () => {
+    // a finding of last year past its due date, not verified
+    await t.dataSource.query(
+      `INSERT INTO findings (organization_id, reference, fiscal_year, source, title, severity, due_date, status)
+       VALUES ($1, 'F-OVERDUE-1', $2, 'manual', '期限切れの指摘', 'medium', $3, 'in_progress')`,
+      [org, lastYear, `${lastYear}-06-30`],
+    );
+    const cisoPage = mainOf((await page(ciso, '/dashboard').expect(200)).text);
+    expect(cisoPage).toContain('href="/findings?overdue&#x3D;true"');
+    expect(words(cisoPage)).toMatch(/期限を過ぎた指摘事項 期限超過 1件/);
+    expect(words(cisoPage)).not.toContain('期限を過ぎた作業はありません');
+    expect(cisoPage).toContain('href="/work"');
+    const auditorPage = mainOf((await page(auditor, '/dashboard').expect(200)).text);
+    expect(auditorPage).toContain('href="/findings?overdue&#x3D;true"'); // auditors verify findings: they may open the list
+    expect(auditorPage).not.toContain('href="/work"'); // but not the work queue
+    // the close shows what it would freeze, with the open finding of the year; each year links to its annual report
+    const years = mainOf((await page(ciso, '/fiscal-years').expect(200)).text);
+    const year = new RegExp(`<li class="fiscal-year" id="year-${lastYear}">[\\s\\S]*?</li>\\s*<li class="fiscal-year"`).exec(years)?.[0] ?? '';
+    expect(year).toContain(`href="/reports/annual?fiscalYear&#x3D;${lastYear}"`);
+    expect(words(year)).toContain('締めると確定するもの');
+    expect(words(year)).toMatch(/達成 \d+件・未達成 \d+件・データなし \d+件・目標なし \d+件/);
+    expect(words(year)).toContain('期限がこの年度内で、まだ確認済みでない指摘事項が1件あります');
+    expect(words(year)).toContain('締めた時点の監査証跡の最新の記録（通番とハッシュ）');
+    await t.dataSource.query(`DELETE FROM findings WHERE organization_id = $1 AND reference = 'F-OVERDUE-1'`, [org]);
+  });
+
+  it('says 目標なし for a value without a target and a count with its counter word (presentation only: the API keeps no_data)', async () => {
+    const path = `/indicators/near_misses?fiscalYear=${fy}`;
+    const detail = words(mainOf((await page(officer, path).expect(200)).text));
+    expect(detail).toContain('出典 記録から計算');
+    expect(detail).toMatch(/状況 目標なし/);
+    expect(detail).toMatch(/値 \d+件/);
   });
 
   it('shows an indicator: definition, target, history, the records counted with their links; an unknown code is a 404', async () => {
@@ -102,6 +136,10 @@ describe('indicator pages: the dashboard, an indicator with its records and manu
     expect(refused.text.indexOf('class="error-summary"')).toBeLessThan(refused.text.indexOf('<h1'));
     expect(refused.text).toMatch(/<textarea id="sourceNote" name="sourceNote"[^>]*aria-invalid="true"/);
     expect(refused.text).toContain('value="3120"'); // what was typed stays
+    expect(summaryOf(refused.text)[0]!.text).toContain('出典を入力してください');
+    // the value's message says what the unit takes, as its hint does
+    const notWhole = await form(officer, path, { value: '12.5', sourceNote: '企画課' }).expect(400);
+    expect(summaryOf(notWhole.text)).toEqual([{ href: '#value', text: '値を0以上の整数で入力してください。' }]);
 
     const done = await form(officer, path, { value: '3120', sourceNote: '企画課：LINE公式アカウント管理画面' }).expect(303);
     expect(done.headers.location).toBe(`/indicators/line_subscribers?fiscalYear=${fy}#entries-heading`);
@@ -125,6 +163,8 @@ describe('indicator pages: the dashboard, an indicator with its records and manu
 
     const closed = await form(ciso, `/fiscal-years/${lastYear}/close`, { note: '情報化推進委員会で確認' }).expect(303);
     expect(closed.headers.location).toBe(`/fiscal-years#year-${lastYear}`);
+    // the notice names the year both ways: 令和N年度（YYYY年度）
+    expect(decodeURIComponent(JSON.stringify(closed.headers['set-cookie']))).toContain(`notice.fiscalYears_closed|era=${lastYear - 2018}|year=${lastYear}`);
     const after = mainOf((await page(ciso, '/fiscal-years').expect(200)).text);
     const year = new RegExp(`<li class="fiscal-year" id="year-${lastYear}">[\\s\\S]*?</li>\\s*<li`).exec(after)?.[0] ?? '';
     expect(words(year)).toContain('確定済み');

@@ -7,6 +7,7 @@ import { message } from '../../common/messages.js';
 import { indicatorTable, planItemTables, type ReportTable } from '../../indicators/annual-report-export.js';
 import { AnnualReportService } from '../../indicators/annual-report.service.js';
 import type { AnnualIndicatorView } from '../../indicators/dto/annual-report.dto.js';
+import { counterOf, noTarget } from '../../indicators/indicator-words.js';
 
 /** The first fiscal year offered (the plan's first). */
 const FIRST_YEAR = 2019;
@@ -14,12 +15,12 @@ const FIRST_YEAR = 2019;
 /** The year the report opens on: the last one that is over. */
 export const defaultReportYear = (): number => fiscalYearOf(tokyoToday()) - 1;
 
-/** A value in its unit, for people: `98.5%`, `3件` / `3`, `はい` / `Yes`. */
-function shown(unit: string, value: number | null, locale: Locale): string {
+/** A value in its unit, for people: `98.5%`, `3件` / `1,200人` / `3`, `はい` / `Yes`. */
+function shown(unit: string, value: number | null, locale: Locale, code: string): string {
   if (value === null) return '—';
   if (unit === 'percent') return `${value}%`;
   if (unit === 'yes_no') return message(locale, value ? 'annualReport.yes' : 'annualReport.no');
-  if (unit === 'count') return locale === 'ja' ? `${value.toLocaleString('ja-JP')}件` : value.toLocaleString('en-GB');
+  if (unit === 'count') return locale === 'ja' ? `${value.toLocaleString('ja-JP')}${counterOf(code, locale)}` : value.toLocaleString('en-GB');
   return value.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-GB');
 }
 
@@ -27,6 +28,8 @@ function shown(unit: string, value: number | null, locale: Locale): string {
 function pageTable(table: ReportTable, locale: Locale, rateColumns: readonly number[] = []) {
   return {
     ...table,
+    // a column of figures is right-aligned, its header too
+    headerCells: table.headers.map((text, i) => ({ text, numeric: table.rows.some((row) => typeof row[i] === 'number') })),
     rows: table.rows.map((row) =>
       row.map((cell, i) => ({
         text:
@@ -63,11 +66,15 @@ export class AnnualReportPagesService {
     const indicator = (row: AnnualIndicatorView) => ({
       ...row,
       name: (locale === 'en' && row.titleEn) || row.title,
-      targetText: shown(row.unit, row.target, locale),
-      valueText: shown(row.unit, row.value, locale),
-      previousText: shown(row.unit, row.previousValue, locale),
-      previousTargetText: shown(row.unit, row.previousTarget, locale),
-      changedText: row.changedSinceClose ? t('changedCell', { value: shown(row.unit, row.currentValue, locale) }) : null,
+      targetText: shown(row.unit, row.target, locale, row.code),
+      valueText: shown(row.unit, row.value, locale, row.code),
+      previousText: shown(row.unit, row.previousValue, locale, row.code),
+      previousTargetText: shown(row.unit, row.previousTarget, locale, row.code),
+      statusKey: noTarget(row.status, row.value, row.target) ? 'annualReport.status.no_target' : `annualReport.status.${row.status}`,
+      previousStatusKey: noTarget(row.previousStatus, row.previousValue, row.previousTarget)
+        ? 'annualReport.status.no_target'
+        : `annualReport.status.${row.previousStatus}`,
+      changedText: row.changedSinceClose ? t('changedCell', { value: shown(row.unit, row.currentValue, locale, row.code) }) : null,
     });
     const tables = planItemTables(report, locale);
     const byKey = new Map(tables.map((table) => [table.key, table]));
@@ -89,6 +96,7 @@ export class AnnualReportPagesService {
       openNotice: report.closed ? null : t('open.notice', { asOf: formatDate(report.asOf, locale) }),
       indicatorGroups: planItems.map((planItem) => ({ planItem, rows: items.filter((row) => row.planItem === planItem) })),
       indicatorHeaders: indicatorTable(report, locale).headers,
+      indicatorsCaption: indicatorTable(report, locale).caption,
       controls: table('controls'),
       courses: table('courses', [6]),
       mailDrills: table('mailDrills'),

@@ -41,7 +41,22 @@ export class IndicatorPageFormFilter extends FormErrorFilter {
     if (req.params.code) {
       const fiscalYear = String(req.params.fy);
       const errors = formErrorsOf(VALUE_FORM, error, body, { problemFields: { FISCAL_YEAR_CLOSED: 'value', INDICATOR_COMPUTED: 'value' } });
+      // an empty field says so (「出典を入力してください」) rather than its length
+      for (const field of VALUE_FIELDS) {
+        if (typeof body[field] === 'string' && (body[field] as string).trim() !== '') continue;
+        const key = `formField.${VALUE_FORM}.${field}`;
+        for (const m of errors.messages) if (m.key === key) m.key = `${key}.empty`;
+        const entry = errors.fields[field];
+        if (entry?.key === key) entry.key = `${key}.empty`;
+      }
       const data = await this.pages.detail(actor, String(req.params.code), { fiscalYear }, localeOf(req), errors);
+      // the value's message says what its unit takes, as its hint does (a whole number, a percentage to two decimals, 1 or 0)
+      const unit = (data as { indicator?: { unit?: string } }).indicator?.unit;
+      const valueKey = `formField.${VALUE_FORM}.value`;
+      if (unit) {
+        for (const m of errors.messages) if (m.key === valueKey) m.key = `${valueKey}.${unit}`;
+        if (errors.fields.value?.key === valueKey) errors.fields.value.key = `${valueKey}.${unit}`;
+      }
       return { view: 'indicator-detail', data: { ...data, formErrors: errors } };
     }
     const fiscalYear = String(req.params.fy);

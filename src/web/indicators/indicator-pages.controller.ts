@@ -6,12 +6,19 @@ import type { Actor } from '../../common/actor.js';
 import { FiscalYearsService } from '../../indicators/fiscal-years.service.js';
 import { IndicatorsService } from '../../indicators/indicators.service.js';
 import { INDICATORS } from '../../indicators/indicators.permissions.js';
-import { flash } from '../flash.js';
+import { flash, type NoticeKey } from '../flash.js';
 import { localeOf } from '../locale.js';
 import { WebPageQuery } from '../web-query.dto.js';
 import { IndicatorPageFormFilter } from './indicator-form.filter.js';
 import { IndicatorValueForm, IndicatorYearQuery, YearCloseForm, YearReopenForm } from './indicator-page.dto.js';
 import { indicatorPath, IndicatorPagesService } from './indicator-pages.service.js';
+
+/** The notice after a close or reopening, naming the year both ways: 令和4年度（2022年度）(令和元年度 for 2019, 平成 before). */
+function yearNotice(what: 'closed' | 'reopened', fiscalYear: number): [NoticeKey, Record<string, number>] {
+  if (fiscalYear === 2019) return [`notice.fiscalYears_${what}First`, { year: fiscalYear }];
+  if (fiscalYear < 2019) return [`notice.fiscalYears_${what}Heisei`, { era: fiscalYear - 1988, year: fiscalYear }];
+  return [`notice.fiscalYears_${what}`, { era: fiscalYear - 2018, year: fiscalYear }];
+}
 
 /**
  * 指標: the dashboard of a fiscal year (the home of the security office and the CISO), an
@@ -69,7 +76,7 @@ export class IndicatorPagesController {
   @UseFilters(IndicatorPageFormFilter)
   async close(@CurrentActor() actor: Actor, @Param('fy', ParseIntPipe) fiscalYear: number, @Body() form: YearCloseForm, @Res() res: Response): Promise<void> {
     await this.fiscalYears.close(actor, fiscalYear, form.note);
-    flash(res, 'notice.fiscalYears_closed', { year: fiscalYear });
+    flash(res, ...yearNotice('closed', fiscalYear));
     res.redirect(303, `/fiscal-years#year-${fiscalYear}`);
   }
 
@@ -78,7 +85,7 @@ export class IndicatorPagesController {
   @UseFilters(IndicatorPageFormFilter)
   async reopen(@CurrentActor() actor: Actor, @Param('fy', ParseIntPipe) fiscalYear: number, @Body() form: YearReopenForm, @Res() res: Response): Promise<void> {
     await this.fiscalYears.reopen(actor, fiscalYear, form.reason);
-    flash(res, 'notice.fiscalYears_reopened', { year: fiscalYear });
+    flash(res, ...yearNotice('reopened', fiscalYear));
     res.redirect(303, `/fiscal-years#year-${fiscalYear}`);
   }
 }
