@@ -8,7 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - the enrolments still open at a moment (the list of the people not trained): none of completed,
  *   exempt, withdrawn before it, i.e. the earliest of the three (or infinity) after it; the moment
  *   leads, so the figures, which ask by organisation and year, keep reading the figures index alone;
- * - findings by due day (findings closed on time), with the times the indicator reads;
+ * - findings by due day (findings closed on time), with the times the indicator reads and what its
+ *   list of the late ones shows, so that list reads the index alone;
  * - the targeted-mail drills' results by course (the report rate), with what it counts.
  */
 export class IndexTheIndicatorsSources1796104300000 implements MigrationInterface {
@@ -22,7 +23,9 @@ export class IndexTheIndicatorsSources1796104300000 implements MigrationInterfac
     await queryRunner.query(
       `CREATE INDEX "ix_enrolments_open_until" ON "enrolments" ((coalesce(least("completed_at", "exempt_at", "withdrawn_at"), 'infinity'::timestamptz)), "organization_id", "fiscal_year")`,
     );
-    await queryRunner.query(`CREATE INDEX "ix_findings_due" ON "findings" ("organization_id", "due_date", "verified_at", "created_at") `);
+    await queryRunner.query(
+      `CREATE INDEX "ix_findings_due" ON "findings" ("organization_id", "due_date", "verified_at", "created_at") INCLUDE ("id", "reference", "title")`,
+    );
     await queryRunner.query(
       `CREATE INDEX "ix_mail_drill_results_figures" ON "mail_drill_results" ("organization_id", "course_id", "created_at", "sent", "reported", "clicked") `,
     );

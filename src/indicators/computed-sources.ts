@@ -62,7 +62,7 @@ export interface ComputedSource {
   recordsReadBy: Permission<never>;
   /** one aggregate statement over the records */
   compute(ctx: ComputeContext): Promise<ComputedFigure>;
-  /** the records behind the figure (at most `limit`), for the indicator's detail */
+  /** the records behind the figure (at most `limit`): for a rate, those that keep it from its target; for the indicator's detail */
   records(ctx: ComputeContext, limit: number): Promise<CountedRecord[]>;
 }
 
@@ -373,9 +373,10 @@ const findingsClosedOnTime: ComputedSource = {
       ctx,
       `WITH found AS (${findingsDueSql})
        SELECT id, reference, title, due_date::text AS due_date,
-              CASE WHEN closed_on IS NULL THEN 'overdue' WHEN closed_on > due_date THEN 'late' ELSE 'on_time' END AS state
+              CASE WHEN closed_on IS NULL THEN 'overdue' ELSE 'late' END AS state
          FROM found
-        ORDER BY (closed_on IS NOT NULL AND closed_on <= due_date), due_date, reference LIMIT $5`,
+        WHERE closed_on IS NULL OR closed_on > due_date
+        ORDER BY due_date, reference LIMIT $5`,
       [ctx.organizationId, first, yearDay(ctx), boundAfter(ctx.asOf), limit],
     );
     return found.map((r) => ({ id: r.id, label: r.reference, detail: r.title, on: r.due_date, state: r.state, kind: 'finding', linkId: r.id }));

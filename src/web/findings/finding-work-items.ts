@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/actor.js';
 import { endOfTokyoDay } from '../../common/calendar.js';
@@ -22,20 +23,34 @@ export class FindingWorkItems implements WorkQueueProvider {
 
   async workItems(actor: Actor, days: WorkDays): Promise<WorkItem[]> {
     if (!may(actor, FINDINGS.verify)) return [];
-    const [row] = (await this.uow.manager.query(
-      `SELECT count(*) FILTER (WHERE a.id IS NOT NULL)::int AS awaiting,
-              count(*) FILTER (WHERE a.id IS NOT NULL AND f.due_date < $2)::int AS awaiting_late,
-              count(DISTINCT f.id) FILTER (WHERE f.due_date < $2)::int AS overdue
-         FROM findings f
-         LEFT JOIN corrective_actions a ON a.finding_id = f.id AND a.status = 'done'
-        WHERE f.organization_id = $1 AND f.status <> 'verified'`,
-      [actor.organizationId, days.today],
-    )) as { awaiting: number; awaiting_late: number; overdue: number }[];
+    const row = await findingWorkCounts(this.uow.manager, actor.organizationId, days.today);
     return [
-      { label: 'work.findingActionsToVerify', count: row?.awaiting ?? 0, overdue: row?.awaiting_late ?? 0, href: '/findings?awaiting=true', order: 25 },
-      { label: 'work.findingsOverdue', count: row?.overdue ?? 0, overdue: row?.overdue ?? 0, href: '/findings?overdue=true', order: 26 },
+      { label: 'work.findingActionsToVerify', count: row.awaiting, overdue: row.awaitingLate, href: '/findings?awaiting=true', order: 25 },
+      { label: 'work.findingsOverdue', count: row.overdue, overdue: row.overdue, href: '/findings?overdue=true', order: 26 },
     ];
   }
+}
+
+/**
+ * The findings' work of an organisation on a day, one statement: corrective actions done and waiting
+ * for verification (of those, on findings past their due date), and findings past their due date
+ * not verified. The work queue's lines, and the dashboard's for the CISO, who does not verify.
+ */
+export async function findingWorkCounts(
+  manager: EntityManager,
+  organizationId: string,
+  today: string,
+): Promise<{ awaiting: number; awaitingLate: number; overdue: number }> {
+  const [row] = (await manager.query(
+    `SELECT count(*) FILTER (WHERE a.id IS NOT NULL)::int AS awaiting,
+            count(*) FILTER (WHERE a.id IS NOT NULL AND f.due_date < $2)::int AS awaiting_late,
+            count(DISTINCT f.id) FILTER (WHERE f.due_date < $2)::int AS overdue
+       FROM findings f
+       LEFT JOIN corrective_actions a ON a.organization_id = $1 AND a.finding_id = f.id AND a.status = 'done'
+      WHERE f.organization_id = $1 AND f.status <> 'verified'`,
+    [organizationId, today],
+  )) as { awaiting: number; awaiting_late: number; overdue: number }[];
+  return { awaiting: row?.awaiting ?? 0, awaitingLate: row?.awaiting_late ?? 0, overdue: row?.overdue ?? 0 };
 }
 
 /** "My page": the corrective actions assigned to me and not yet done (planned, or sent back), each leading to its finding. */

@@ -26,6 +26,7 @@ import { WEB } from '../web.permissions.js';
 import type { FormErrors } from '../forms/form-error.js';
 import { I18nService } from '../i18n/i18n.service.js';
 import { WorkQueueService } from '../work-queue/work-queue.service.js';
+import { findingWorkCounts } from '../findings/finding-work-items.js';
 import { trendChart, type TrendYear } from './trend-chart.js';
 
 /** The first fiscal year the pages offer (the plan's first). */
@@ -223,16 +224,9 @@ export class IndicatorPagesService {
     const today = tokyoToday();
     const readsAllFindings = may(actor, FINDINGS.read) && actor.roles.some((role) => FINDING_SCOPE.all.includes(role));
     if (readsAllFindings && !has('work.findingsOverdue')) {
-      const [row] = (await this.uow.manager.query(
-        `SELECT count(*) FILTER (WHERE a.id IS NOT NULL AND f.due_date < $2)::int AS awaiting_late,
-                count(DISTINCT f.id) FILTER (WHERE f.due_date < $2)::int AS overdue
-           FROM findings f
-           LEFT JOIN corrective_actions a ON a.finding_id = f.id AND a.status = 'done'
-          WHERE f.organization_id = $1 AND f.status <> 'verified'`,
-        [actor.organizationId, today],
-      )) as { awaiting_late: number; overdue: number }[];
-      items.push({ label: 'work.findingActionsToVerify', overdue: row?.awaiting_late ?? 0, href: '/findings?awaiting=true', order: 25 });
-      items.push({ label: 'work.findingsOverdue', overdue: row?.overdue ?? 0, href: '/findings?overdue=true', order: 26 });
+      const row = await findingWorkCounts(this.uow.manager, actor.organizationId, today);
+      items.push({ label: 'work.findingActionsToVerify', overdue: row.awaitingLate, href: '/findings?awaiting=true', order: 25 });
+      items.push({ label: 'work.findingsOverdue', overdue: row.overdue, href: '/findings?overdue=true', order: 26 });
     }
     if (may(actor, INCIDENTS.read_all) && !has('work.incidentsToTriage')) {
       const counts = await this.incidentFigures.deskCounts(actor);
