@@ -51,7 +51,6 @@ const FIRST_YEAR_FALLBACK = 2019;
 /** A manual indicator's latest value of a year, with who entered it. */
 interface LatestValue {
   value: IndicatorValue;
-  enteredBy: string | null;
 }
 
 /** What the figures of a year are taken from: the day, and whether the year is over by then. */
@@ -410,7 +409,7 @@ export class IndicatorsService {
       .addOrderBy('v.enteredAt', 'DESC')
       .addOrderBy('v.id', 'DESC')
       .getMany();
-    return new Map(found.map((value) => [value.indicatorId, { value, enteredBy: value.enteredById }]));
+    return new Map(found.map((value) => [value.indicatorId, { value }]));
   }
 
   private async entries(manager: EntityManager, organizationId: string, indicatorId: string, fiscalYear: number): Promise<ManualValueEntryView[]> {
